@@ -1,0 +1,24 @@
+import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
+import { getApp } from '$lib/server/runtime';
+
+/** Opens the database, applies migrations and starts the worker (unless disabled) at start-up. */
+export const init: ServerInit = async () => {
+	await getApp();
+};
+
+export const handle: Handle = async ({ event, resolve }) => {
+	const app = await getApp();
+	event.locals.app = app;
+	event.locals.log = app.log;
+	// Accounts arrive with sign-in; until then everything belongs to the local owner.
+	event.locals.user = { id: app.localUserId };
+	return resolve(event);
+};
+
+export const handleError: HandleServerError = async ({ error, event, status, message }) => {
+	if (status >= 500) {
+		const app = await getApp().catch(() => null);
+		app?.log.error({ err: error, path: event.url.pathname }, 'unhandled error');
+	}
+	return { message: status >= 500 ? 'Something went wrong on the server.' : message };
+};

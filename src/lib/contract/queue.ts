@@ -1,0 +1,111 @@
+import { z } from 'zod';
+
+/** Item lifecycle (contract, see shared/design.md). */
+export const itemStatuses = ['pending', 'in_progress', 'success', 'error', 'dead', 'canceled'] as const;
+export const ItemStatus = z.enum(itemStatuses);
+export type ItemStatus = z.infer<typeof ItemStatus>;
+
+/** States from which nothing more happens unless a person retries. */
+export const terminalStatuses: readonly ItemStatus[] = ['success', 'error', 'dead', 'canceled'];
+export const activeStatuses: readonly ItemStatus[] = ['pending', 'in_progress'];
+export const retryableStatuses: readonly ItemStatus[] = ['error', 'dead', 'canceled'];
+
+export const phaseStatuses = ['pending', 'in_progress', 'completed', 'error', 'skipped'] as const;
+export const PhaseStatus = z.enum(phaseStatuses);
+export type PhaseStatus = z.infer<typeof PhaseStatus>;
+
+/** The recipe pipeline's phases, in order (contract). */
+export const recipePhaseNames = ['extraction', 'parsing', 'uploading'] as const;
+
+export const ErrorKind = z.enum(['retryable', 'permanent']);
+export type ErrorKind = z.infer<typeof ErrorKind>;
+
+export const attemptOutcomes = ['running', 'completed', 'failed', 'canceled', 'released', 'lost'] as const;
+export const AttemptOutcome = z.enum(attemptOutcomes);
+export type AttemptOutcome = z.infer<typeof AttemptOutcome>;
+
+export const ItemError = z.object({
+	kind: ErrorKind,
+	code: z.string(),
+	message: z.string()
+});
+export type ItemError = z.infer<typeof ItemError>;
+
+export const Phase = z.object({
+	name: z.string(),
+	status: PhaseStatus,
+	progress: z.number().int().min(0).max(100),
+	message: z.string().nullable(),
+	attempts: z.number().int(),
+	startedAt: z.iso.datetime().nullable(),
+	completedAt: z.iso.datetime().nullable(),
+	error: ItemError.nullable()
+});
+export type Phase = z.infer<typeof Phase>;
+
+export const Attempt = z.object({
+	id: z.number().int(),
+	phase: z.string(),
+	number: z.number().int(),
+	worker: z.string(),
+	startedAt: z.iso.datetime(),
+	finishedAt: z.iso.datetime().nullable(),
+	outcome: AttemptOutcome,
+	errorKind: ErrorKind.nullable(),
+	message: z.string().nullable(),
+	durationMs: z.number().int().nullable()
+});
+export type Attempt = z.infer<typeof Attempt>;
+
+export const Item = z.object({
+	id: z.uuid(),
+	url: z.string(),
+	title: z.string().nullable(),
+	status: ItemStatus,
+	currentPhase: z.string().nullable(),
+	phases: z.array(Phase),
+	attempt: z.number().int(),
+	maxAttempts: z.number().int(),
+	nextRunAt: z.iso.datetime().nullable(),
+	error: ItemError.nullable(),
+	results: z.record(z.string(), z.unknown()).nullable(),
+	correlationId: z.string(),
+	createdAt: z.iso.datetime(),
+	updatedAt: z.iso.datetime(),
+	startedAt: z.iso.datetime().nullable(),
+	finishedAt: z.iso.datetime().nullable()
+});
+export type Item = z.infer<typeof Item>;
+
+export const ItemDetail = Item.extend({ attempts: z.array(Attempt) });
+export type ItemDetail = z.infer<typeof ItemDetail>;
+
+export const ItemList = z.object({
+	items: z.array(Item),
+	total: z.number().int(),
+	hasMore: z.boolean()
+});
+export type ItemList = z.infer<typeof ItemList>;
+
+/** POST /api/queue. Share sheets put the link in any of the three fields. */
+export const EnqueueRequest = z.object({
+	url: z.string().trim().max(4096).optional(),
+	text: z.string().max(20_000).optional(),
+	title: z.string().trim().max(500).optional()
+});
+export type EnqueueRequest = z.infer<typeof EnqueueRequest>;
+
+export const EnqueueResponse = Item.extend({ duplicate: z.boolean().optional() });
+
+/** GET /api/queue query string. */
+export const ListQuery = z.object({
+	status: z
+		.string()
+		.optional()
+		.transform((v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : undefined))
+		.pipe(z.array(ItemStatus).optional()),
+	limit: z.coerce.number().int().min(1).max(100).default(20),
+	offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+	batch: z.uuid().optional()
+});
+export type ListQuery = z.infer<typeof ListQuery>;

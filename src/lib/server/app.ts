@@ -1,0 +1,97 @@
+import type { Logger } from 'pino';
+import { config as loadConfig, type Config } from './config';
+import { openDatabase, type Database } from './db/client';
+import { migrate } from './db/migrate';
+import { createLogger } from './log';
+import { safeFetch } from './net/safe-fetch';
+import { recipePipeline } from './pipeline/recipe';
+import { PipelineRegistry } from './queue/pipeline';
+import { QueueService } from './queue/service';
+import { Worker } from './queue/worker';
+import { ensureLocalUser } from './users/local-user';
+
+/** Everything a request handler, the worker command or a test needs, wired once. */
+export interface App {
+	config: Config;
+	log: Logger;
+	database: Database;
+	registry: PipelineRegistry;
+	queue: QueueService;
+	worker: Worker | null;
+	localUserId: string;
+	/** False once shutdown started; /api/ready answers 503 from then on. */
+	readonly accepting: boolean;
+	shutdown(): Promise<void>;
+}
+
+export interface CreateAppOptions {
+	config?: Config;
+	/** Overrides QUEUE_PROCESSING_ENABLED (the worker command forces it on). */
+	startWorker?: boolean;
+	log?: Logger;
+}
+
+/** The composition root: the only module that knows both the engine and the recipe pipeline. */
+export async function createApp(options: CreateAppOptions = {}): Promise<App> {
+	const config = options.config ?? loadConfig();
+	const log = options.log ?? createLogger(config.LOG_LEVEL);
+	const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
+	await migrate(database, config.DATABASE_URL);
+	const localUserId = await ensureLocalUser(database);
+
+	const registry = new PipelineRegistry();
+	registry.register(
+		recipePipeline({
+			database,
+			fetchPage: (url, signal) =>
+				safeFetch(url, {
+					signal,
+					timeoutMs: config.FETCH_TIMEOUT_MS,
+					maxBytes: config.FETCH_MAX_BYTES,
+					allowPrivate: config.FETCH_ALLOW_PRIVATE
+				})
+		})
+	);
+
+	const queue = new QueueService(database, registry, { maxAttempts: config.QUEUE_RETRY_ATTEMPTS });
+	const worker =
+		(options.startWorker ?? config.QUEUE_PROCESSING_ENABLED)
+			? new Worker({
+					database,
+					registry,
+					log: log.child({ component: 'worker' }),
+					concurrency: config.QUEUE_CONCURRENCY,
+					timeoutMs: config.QUEUE_TIMEOUT_MS,
+					leaseMs: config.QUEUE_LEASE_MS,
+					pollMs: config.QUEUE_POLL_MS,
+					graceMs: config.QUEUE_SHUTDOWN_GRACE_MS,
+					backoff: { baseMs: config.QUEUE_BACKOFF_BASE_MS, maxMs: config.QUEUE_BACKOFF_MAX_MS }
+				})
+			: null;
+	await worker?.start();
+	log.info({ database: database.kind, worker: worker?.id ?? null }, 'cookmark ready');
+
+	let accepting = true;
+	let closing: Promise<void> | undefined;
+	return {
+		config,
+		log,
+		database,
+		registry,
+		queue,
+		worker,
+		localUserId,
+		get accepting() {
+			return accepting;
+		},
+		shutdown() {
+			accepting = false;
+			closing ??= (async () => {
+				await worker?.stop();
+				await database.close();
+				log.info('database closed');
+			})();
+			return closing;
+		}
+	};
+}

@@ -1,0 +1,73 @@
+import { z } from 'zod';
+
+// Environment variables arrive as strings; "false", "0", "no" and "off" must read as false
+// (z.coerce.boolean would turn "false" into true).
+const flag = (fallback: boolean) =>
+	z
+		.string()
+		.trim()
+		.toLowerCase()
+		.optional()
+		.transform((v, ctx) => {
+			if (v === undefined || v === '') return fallback;
+			if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+			if (['0', 'false', 'no', 'off'].includes(v)) return false;
+			ctx.addIssue({ code: 'custom', message: `expected true or false, got "${v}"` });
+			return z.NEVER;
+		});
+
+const int = (fallback: number, min: number, max = Number.MAX_SAFE_INTEGER) =>
+	z
+		.string()
+		.trim()
+		.optional()
+		.transform((v) => (v === undefined || v === '' ? fallback : Number(v)))
+		.pipe(z.number().int().min(min).max(max));
+
+const optionalText = z
+	.string()
+	.trim()
+	.optional()
+	.transform((v) => (v ? v : undefined));
+
+/** Every environment variable Cookmark reads; README's table mirrors this list. */
+export const configSchema = z.object({
+	DATABASE_URL: optionalText,
+	DATA_DIR: z.string().trim().default('./data'),
+	LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+	QUEUE_CONCURRENCY: int(2, 1, 64),
+	QUEUE_TIMEOUT_MS: int(120_000, 100),
+	QUEUE_RETRY_ATTEMPTS: int(3, 1, 100),
+	QUEUE_PROCESSING_ENABLED: flag(true),
+	QUEUE_LEASE_MS: int(15_000, 500),
+	QUEUE_POLL_MS: int(5_000, 50),
+	QUEUE_BACKOFF_BASE_MS: int(5_000, 0),
+	QUEUE_BACKOFF_MAX_MS: int(600_000, 0),
+	QUEUE_SHUTDOWN_GRACE_MS: int(10_000, 0),
+
+	FETCH_ALLOW_PRIVATE: flag(false),
+	FETCH_TIMEOUT_MS: int(20_000, 100),
+	FETCH_MAX_BYTES: int(5 * 1024 * 1024, 1024)
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {}
+
+export function parseConfig(env: Record<string, string | undefined>): Config {
+	const parsed = configSchema.safeParse(env);
+	if (!parsed.success) {
+		const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+		throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+	}
+	return parsed.data;
+}
+
+let cached: Config | undefined;
+
+/** The process's configuration, parsed once from process.env. */
+export function config(): Config {
+	cached ??= parseConfig(process.env);
+	return cached;
+}

@@ -1,0 +1,165 @@
+import { sql } from 'drizzle-orm';
+import {
+	bigint,
+	check,
+	index,
+	integer,
+	jsonb,
+	pgTable,
+	primaryKey,
+	text,
+	timestamp,
+	uniqueIndex,
+	uuid
+} from 'drizzle-orm/pg-core';
+
+const tz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+const created = () => tz('created_at').notNull().defaultNow();
+
+export const users = pgTable('users', {
+	id: uuid('id').primaryKey().defaultRandom(),
+	username: text('username').notNull().unique(),
+	createdAt: created()
+});
+
+/**
+ * One shared link and its journey through a pipeline. The engine reads and writes this table
+ * only through the statements in src/lib/server/queue/sql/.
+ */
+export const queueItems = pgTable(
+	'queue_items',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		userId: uuid('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		pipeline: text('pipeline').notNull(),
+		status: text('status').notNull().default('pending'),
+		currentPhase: text('current_phase'),
+		url: text('url').notNull(),
+		/** Dedupe key: the same user and the same normalised URL may be active only once. */
+		normalizedUrl: text('normalized_url').notNull(),
+		title: text('title'),
+		input: jsonb('input').notNull(),
+		/** Claims so far (every run of the item, for display); attempts per phase live on item_phases. */
+		attempt: integer('attempt').notNull().default(0),
+		/** Attempts each phase gets before the item is dead. */
+		maxAttempts: integer('max_attempts').notNull(),
+		nextRunAt: tz('next_run_at').notNull().defaultNow(),
+		leaseOwner: text('lease_owner'),
+		/** New for every claim; every write by a worker is fenced on it, so a worker that lost its lease cannot write. */
+		leaseToken: uuid('lease_token'),
+		leaseExpiresAt: tz('lease_expires_at'),
+		correlationId: text('correlation_id').notNull(),
+		idempotencyKey: text('idempotency_key'),
+		error: text('error'),
+		errorKind: text('error_kind'),
+		errorCode: text('error_code'),
+		result: jsonb('result'),
+		batchId: uuid('batch_id'),
+		replayOf: uuid('replay_of'),
+		createdAt: created(),
+		updatedAt: tz('updated_at').notNull().defaultNow(),
+		startedAt: tz('started_at'),
+		finishedAt: tz('finished_at')
+	},
+	(t) => [
+		check(
+			'queue_items_status_check',
+			sql`${t.status} in ('pending','in_progress','success','error','dead','canceled')`
+		),
+		check('queue_items_error_kind_check', sql`${t.errorKind} in ('retryable','permanent')`),
+		// The claim query reads only this small partial index.
+		index('queue_items_claim_idx').on(t.nextRunAt).where(sql`${t.status} = 'pending'`),
+		index('queue_items_lease_idx').on(t.leaseExpiresAt).where(sql`${t.status} = 'in_progress'`),
+		index('queue_items_user_created_idx').on(t.userId, t.createdAt.desc()),
+		uniqueIndex('queue_items_active_url_uq')
+			.on(t.userId, t.normalizedUrl)
+			.where(sql`${t.status} in ('pending','in_progress')`),
+		uniqueIndex('queue_items_idempotency_uq')
+			.on(t.userId, t.idempotencyKey)
+			.where(sql`${t.idempotencyKey} is not null`),
+		index('queue_items_batch_idx').on(t.batchId).where(sql`${t.batchId} is not null`)
+	]
+);
+
+export const itemPhases = pgTable(
+	'item_phases',
+	{
+		itemId: uuid('item_id')
+			.notNull()
+			.references(() => queueItems.id, { onDelete: 'cascade' }),
+		name: text('name').notNull(),
+		position: integer('position').notNull(),
+		status: text('status').notNull().default('pending'),
+		progress: integer('progress').notNull().default(0),
+		message: text('message'),
+		/** Attempts of this phase since it was last reset by a person's retry. */
+		attempts: integer('attempts').notNull().default(0),
+		startedAt: tz('started_at'),
+		completedAt: tz('completed_at'),
+		output: jsonb('output'),
+		error: text('error'),
+		errorKind: text('error_kind'),
+		errorCode: text('error_code')
+	},
+	(t) => [
+		primaryKey({ columns: [t.itemId, t.name] }),
+		check(
+			'item_phases_status_check',
+			sql`${t.status} in ('pending','in_progress','completed','error','skipped')`
+		),
+		check('item_phases_progress_check', sql`${t.progress} between 0 and 100`)
+	]
+);
+
+export const itemAttempts = pgTable(
+	'item_attempts',
+	{
+		id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+		itemId: uuid('item_id')
+			.notNull()
+			.references(() => queueItems.id, { onDelete: 'cascade' }),
+		phase: text('phase').notNull(),
+		number: integer('number').notNull(),
+		worker: text('worker').notNull(),
+		startedAt: tz('started_at').notNull(),
+		finishedAt: tz('finished_at'),
+		outcome: text('outcome').notNull().default('running'),
+		errorKind: text('error_kind'),
+		errorCode: text('error_code'),
+		message: text('message'),
+		durationMs: integer('duration_ms')
+	},
+	(t) => [
+		index('item_attempts_item_idx').on(t.itemId, t.id),
+		check(
+			'item_attempts_outcome_check',
+			sql`${t.outcome} in ('running','completed','failed','canceled','released','lost')`
+		)
+	]
+);
+
+/** Cookmark's own library: one row per item that reached the uploading phase. */
+export const recipes = pgTable(
+	'recipes',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		userId: uuid('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		itemId: uuid('item_id').references(() => queueItems.id, { onDelete: 'set null' }),
+		title: text('title').notNull(),
+		sourceUrl: text('source_url').notNull(),
+		imageUrl: text('image_url'),
+		description: text('description'),
+		data: jsonb('data').notNull(),
+		createdAt: created(),
+		updatedAt: tz('updated_at').notNull().defaultNow()
+	},
+	(t) => [
+		// Saving the same item twice (a retry after a crash) updates, never duplicates.
+		uniqueIndex('recipes_item_uq').on(t.itemId),
+		index('recipes_user_created_idx').on(t.userId, t.createdAt.desc())
+	]
+);

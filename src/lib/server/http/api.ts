@@ -1,0 +1,92 @@
+import { json, type RequestEvent, type RequestHandler } from '@sveltejs/kit';
+import type { z } from 'zod';
+import type { ApiError as ApiErrorBody, ApiIssue } from '../../contract/errors';
+
+/** An error that becomes a JSON answer `{error:{code,message,issues?}}` with its status. */
+export class ApiError extends Error {
+	constructor(
+		readonly status: number,
+		readonly code: string,
+		message: string,
+		readonly issues?: ApiIssue[],
+		readonly headers?: Record<string, string>
+	) {
+		super(message);
+		this.name = 'ApiError';
+	}
+}
+
+export function errorResponse(status: number, code: string, message: string, issues?: ApiIssue[], headers?: Record<string, string>): Response {
+	const body: ApiErrorBody = { error: { code, message, ...(issues ? { issues } : {}) } };
+	return json(body, { status, headers });
+}
+
+function issuesOf(error: z.ZodError): ApiIssue[] {
+	return error.issues.map((i) => ({ path: i.path.join('.') || '(root)', message: i.message }));
+}
+
+const MAX_JSON_BYTES = 64 * 1024;
+
+/** Reads and validates a JSON body: 415 for another media type, 413 when too big, 400 when malformed or invalid. */
+export async function readJson<S extends z.ZodType>(request: Request, schema: S): Promise<z.infer<S>> {
+	const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+	if (type !== 'application/json') {
+		throw new ApiError(415, 'unsupported_media_type', 'send the body as application/json');
+	}
+	const declared = Number(request.headers.get('content-length') ?? NaN);
+	if (declared > MAX_JSON_BYTES) throw new ApiError(413, 'payload_too_large', `the body may be at most ${MAX_JSON_BYTES} bytes`);
+	let text: string;
+	try {
+		text = await request.text();
+	} catch {
+		throw new ApiError(400, 'invalid_body', 'the request body could not be read');
+	}
+	if (Buffer.byteLength(text) > MAX_JSON_BYTES) throw new ApiError(413, 'payload_too_large', `the body may be at most ${MAX_JSON_BYTES} bytes`);
+	let value: unknown;
+	try {
+		value = JSON.parse(text);
+	} catch {
+		throw new ApiError(400, 'invalid_json', 'the body is not valid JSON');
+	}
+	const parsed = schema.safeParse(value);
+	if (!parsed.success) throw new ApiError(400, 'validation_failed', 'the request is not valid', issuesOf(parsed.error));
+	return parsed.data;
+}
+
+export function parseQuery<S extends z.ZodType>(url: URL, schema: S): z.infer<S> {
+	const parsed = schema.safeParse(Object.fromEntries(url.searchParams));
+	if (!parsed.success) throw new ApiError(400, 'validation_failed', 'the query string is not valid', issuesOf(parsed.error));
+	return parsed.data;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A path id that is not a UUID names nothing: 404, the same as an id that does not exist. */
+export function itemId(value: string | undefined): string {
+	if (!value || !UUID.test(value)) throw notFound();
+	return value.toLowerCase();
+}
+
+export const notFound = () => new ApiError(404, 'not_found', 'no such item');
+
+/**
+ * Wraps a JSON endpoint: ApiErrors become their JSON answer; anything else is logged and
+ * answered with a JSON 500 that names no internals.
+ */
+export function api(handler: (event: RequestEvent) => Promise<Response>): RequestHandler {
+	return async (event) => {
+		try {
+			return await handler(event);
+		} catch (err) {
+			if (err instanceof ApiError) return errorResponse(err.status, err.code, err.message, err.issues, err.headers);
+			event.locals.log?.error({ err, path: event.url.pathname }, 'request failed');
+			return errorResponse(500, 'internal_error', 'something went wrong on the server');
+		}
+	};
+}
+
+/** `fallback` for endpoints: other methods get a JSON 405 with Allow. */
+export function methodNotAllowed(allowed: string[]): RequestHandler {
+	return async () =>
+		errorResponse(405, 'method_not_allowed', `use ${allowed.join(' or ')}`, undefined, { allow: allowed.join(', ') });
+}

@@ -1,0 +1,31 @@
+import { sql } from 'drizzle-orm';
+import type { Database } from '../../db/client';
+import { channels } from '../channels';
+import { at } from './util';
+
+/**
+ * Cancels a pending or running item of this user. Dropping the lease fences the worker out;
+ * the NOTIFY aborts its phase wherever it runs. Returns false when the item is not cancelable
+ * (or not this user's).
+ */
+export async function cancelItem(database: Database, args: { userId: string; itemId: string; now: Date }): Promise<boolean> {
+	const now = at(args.now);
+	const rows = await database.rows<{ id: string }>(sql`
+		with c as (
+			update queue_items
+			set status = 'canceled', finished_at = ${now}, updated_at = ${now},
+				lease_owner = null, lease_token = null, lease_expires_at = null
+			where id = ${args.itemId} and user_id = ${args.userId} and status in ('pending', 'in_progress')
+			returning id
+		), ph as (
+			update item_phases set status = 'pending', message = null
+			where item_id in (select id from c) and status = 'in_progress'
+		), att as (
+			update item_attempts a
+			set outcome = 'canceled', finished_at = ${now}, message = 'canceled',
+				duration_ms = greatest(0, (extract(epoch from (${now} - a.started_at)) * 1000)::int)
+			where a.item_id in (select id from c) and a.outcome = 'running'
+		)
+		select id, pg_notify(${channels.cancel}, id::text) from c`);
+	return rows.length > 0;
+}

@@ -1,0 +1,32 @@
+import { sql } from 'drizzle-orm';
+import type { Database } from '../../db/client';
+import { channels } from '../channels';
+import { at } from './util';
+
+/**
+ * Returns items whose worker stopped heart-beating (crashed, killed, partitioned) to the queue.
+ * The interrupted attempt is closed as `lost` and still counts against the phase's budget, so
+ * an item that kills its worker every time ends up dead instead of looping forever.
+ */
+export async function reclaimExpired(database: Database, now: Date): Promise<string[]> {
+	const t = at(now);
+	const rows = await database.rows<{ id: string }>(sql`
+		with exp as (
+			update queue_items
+			set status = 'pending', next_run_at = ${t}, updated_at = ${t},
+				lease_owner = null, lease_token = null, lease_expires_at = null
+			where status = 'in_progress' and lease_expires_at < ${t}
+			returning id
+		), ph as (
+			update item_phases set status = 'pending', message = null
+			where item_id in (select id from exp) and status = 'in_progress'
+		), att as (
+			update item_attempts a
+			set outcome = 'lost', finished_at = ${t}, error_kind = 'retryable', error_code = 'lease_expired',
+				message = 'the worker stopped responding; its lease expired',
+				duration_ms = greatest(0, (extract(epoch from (${t} - a.started_at)) * 1000)::int)
+			where a.item_id in (select id from exp) and a.outcome = 'running'
+		)
+		select id, pg_notify(${channels.jobs}, id::text) from exp`);
+	return rows.map((r) => r.id);
+}

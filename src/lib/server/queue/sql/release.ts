@@ -1,0 +1,32 @@
+import { sql } from 'drizzle-orm';
+import type { Database } from '../../db/client';
+import { channels } from '../channels';
+import { at, uuidArray } from './util';
+
+/**
+ * Gives leased items back at once (graceful shutdown): pending again, runnable now, the
+ * interrupted attempt closed as `released` and not counted against the budget, and a NOTIFY
+ * so another worker takes them without waiting for the lease to expire.
+ */
+export async function releaseItems(database: Database, args: { tokens: readonly string[]; now: Date }): Promise<string[]> {
+	if (args.tokens.length === 0) return [];
+	const now = at(args.now);
+	const rows = await database.rows<{ id: string }>(sql`
+		with rel as (
+			update queue_items
+			set status = 'pending', next_run_at = ${now}, updated_at = ${now}, current_phase = null,
+				lease_owner = null, lease_token = null, lease_expires_at = null
+			where lease_token = any(${uuidArray(args.tokens)}) and status = 'in_progress'
+			returning id
+		), ph as (
+			update item_phases set status = 'pending', progress = 0, message = null, attempts = greatest(attempts - 1, 0)
+			where item_id in (select id from rel) and status = 'in_progress'
+		), att as (
+			update item_attempts a
+			set outcome = 'released', finished_at = ${now}, message = 'worker shut down; handed back to the queue',
+				duration_ms = greatest(0, (extract(epoch from (${now} - a.started_at)) * 1000)::int)
+			where a.item_id in (select id from rel) and a.outcome = 'running'
+		)
+		select id, pg_notify(${channels.jobs}, id::text) from rel`);
+	return rows.map((r) => r.id);
+}

@@ -1,0 +1,23 @@
+import { sql, type SQL } from 'drizzle-orm';
+
+/** A point in time as a SQL value. Times come from the engine's clock, never from now(). */
+export const at = (d: Date): SQL => sql`${d.toISOString()}::timestamptz`;
+
+/** `at(d) + ms` as a SQL value. */
+export const after = (d: Date, ms: number): SQL => at(new Date(d.getTime() + ms));
+
+export const uuidArray = (ids: readonly string[]): SQL => sql`${`{${ids.join(',')}}`}::uuid[]`;
+
+export const textArray = (values: readonly string[]): SQL =>
+	sql`${`{${values.map((v) => `"${v.replace(/["\\]/g, '\\$&')}"`).join(',')}}`}::text[]`;
+
+/** Postgres' unique_violation, raised when a partial unique index refuses a row. */
+export function isUniqueViolation(err: unknown, constraint?: string): boolean {
+	for (let e: unknown = err; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
+		const o = e as { code?: unknown; constraint_name?: unknown; constraint?: unknown };
+		if (o.code === '23505') {
+			return !constraint || o.constraint_name === constraint || o.constraint === constraint;
+		}
+	}
+	return false;
+}

@@ -1,0 +1,468 @@
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import PQueue from 'p-queue';
+import type { Logger } from 'pino';
+import type { Database } from '../db/client';
+import { retryDelay, type BackoffPolicy } from './backoff';
+import { channels } from './channels';
+import { systemClock, type Clock } from './clock';
+import { classifyError, PhaseTimeoutError, type Classified } from './errors';
+import type { PhaseDefinition, PipelineDefinition, PipelineRegistry } from './pipeline';
+import { claimItems, type ClaimedItem } from './sql/claim';
+import { completePhase } from './sql/complete-phase';
+import { failPhase, type FailureOutcome } from './sql/fail-phase';
+import { extendLeases } from './sql/heartbeat';
+import { phasesOf } from './sql/read';
+import { reclaimExpired } from './sql/reclaim-expired';
+import { releaseItems } from './sql/release';
+import { reportProgress } from './sql/report-progress';
+import { startPhase } from './sql/start-phase';
+
+export interface WorkerOptions {
+	database: Database;
+	registry: PipelineRegistry;
+	log: Logger;
+	concurrency: number;
+	/** Per phase. */
+	timeoutMs: number;
+	leaseMs: number;
+	/** Safety-net poll; NOTIFY normally wakes the worker at once. */
+	pollMs: number;
+	backoff: BackoffPolicy;
+	/** How long running phases may finish after stop() before they are aborted and handed back. */
+	graceMs: number;
+	clock?: Clock;
+	random?: () => number;
+	id?: string;
+}
+
+/** Why a run stopped early without a failure of its own; nothing is written for these. */
+class StopSignal extends Error {
+	constructor(readonly why: 'canceled' | 'lease_lost' | 'shutdown') {
+		super(why);
+		this.name = 'StopSignal';
+	}
+}
+
+interface Run {
+	item: ClaimedItem;
+	/** Aborts the running phase, if any. */
+	abort(reason: unknown): void;
+	stopRequested: StopSignal | null;
+	/** True while the database still shows this run's lease. */
+	leased: boolean;
+}
+
+type PhaseOutcome = { ok: true; output: unknown } | { ok: false; error: unknown };
+
+const PROGRESS_INTERVAL_MS = 250;
+
+/**
+ * Claims items and runs their pipelines' phases. Any number of workers, in one process or many,
+ * may share a database: claims use SKIP LOCKED, every write is fenced on the claim's lease token,
+ * and a heartbeat keeps leases alive while phases run.
+ */
+export class Worker {
+	readonly id: string;
+	private readonly o: Required<Omit<WorkerOptions, 'id'>>;
+	private readonly queue: PQueue;
+	private readonly runs = new Map<string, Run>();
+	private readonly unreleased = new Set<string>();
+	private stopping = false;
+	private stopped: Promise<void> | null = null;
+	private wakePending = false;
+	private wakeSleeper: (() => void) | null = null;
+	private loopDone: Promise<void> | null = null;
+	private heartbeatTimer: NodeJS.Timeout | null = null;
+	private unlisteners: Array<() => Promise<void>> = [];
+	private lastSweep = 0;
+
+	constructor(options: WorkerOptions) {
+		this.id = options.id ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+		this.o = { clock: systemClock, random: Math.random, ...options };
+		this.queue = new PQueue({ concurrency: options.concurrency });
+	}
+
+	private get log(): Logger {
+		return this.o.log;
+	}
+
+	/**
+	 * Listens for new work and cancels, starts the heartbeat, and (unless `loop: false`, for tests
+	 * that drive the worker with processAvailable) the claim loop.
+	 */
+	async start({ loop = true }: { loop?: boolean } = {}): Promise<void> {
+		const { database } = this.o;
+		this.unlisteners.push(await database.listen(channels.jobs, () => this.wake()));
+		this.unlisteners.push(
+			await database.listen(channels.cancel, (itemId) => {
+				for (const run of this.runs.values()) if (run.item.id === itemId) this.stopRun(run, new StopSignal('canceled'));
+			})
+		);
+		const beat = Math.max(100, Math.floor(this.o.leaseMs / 3));
+		this.heartbeatTimer = setInterval(() => void this.heartbeat(), beat);
+		this.heartbeatTimer.unref();
+		if (loop) this.loopDone = this.loop();
+		this.log.info({ worker: this.id, concurrency: this.o.concurrency }, 'worker started');
+	}
+
+	/** Something may be claimable: look now instead of at the next poll. */
+	wake(): void {
+		this.wakePending = true;
+		this.wakeSleeper?.();
+	}
+
+	get activeCount(): number {
+		return this.runs.size;
+	}
+
+	/**
+	 * Claims and runs everything runnable now, and returns when it is all done. For tests and
+	 * tools that want one deterministic pass instead of the background loop.
+	 */
+	async processAvailable(): Promise<void> {
+		for (;;) {
+			await this.sweep(true);
+			const claimed = await this.claim();
+			if (claimed.length === 0 && this.runs.size === 0) return;
+			await this.queue.onIdle();
+		}
+	}
+
+	/**
+	 * Graceful stop: no new claims; running phases get `graceMs` to finish; what is still running
+	 * then is aborted; every item still leased is handed back to the queue at once.
+	 */
+	stop(graceMs = this.o.graceMs): Promise<void> {
+		this.stopped ??= this.drain(graceMs);
+		return this.stopped;
+	}
+
+	private async drain(graceMs: number): Promise<void> {
+		this.stopping = true;
+		this.wake();
+		await this.loopDone;
+		const idle = this.queue.onIdle();
+		let timer: NodeJS.Timeout | undefined;
+		const graceOver = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), graceMs)));
+		if ((await Promise.race([idle, graceOver])) === 'timeout') {
+			this.log.warn({ worker: this.id, running: this.runs.size }, 'grace period over; handing running items back');
+			for (const run of this.runs.values()) this.stopRun(run, new StopSignal('shutdown'));
+			await idle;
+		}
+		clearTimeout(timer);
+		if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+		try {
+			const released = await releaseItems(this.o.database, { tokens: [...this.unreleased], now: this.o.clock.now() });
+			if (released.length) this.log.info({ worker: this.id, items: released }, 'released leases');
+		} catch (err) {
+			this.log.error({ err }, 'could not release leases; they will expire and be reclaimed');
+		}
+		this.unreleased.clear();
+		await Promise.all(this.unlisteners.map((u) => u().catch(() => {})));
+		this.unlisteners = [];
+		this.log.info({ worker: this.id }, 'worker stopped');
+	}
+
+	private async loop(): Promise<void> {
+		while (!this.stopping) {
+			try {
+				await this.sweep(false);
+				const free = this.o.concurrency - this.runs.size;
+				const claimed = await this.claim();
+				if (free > 0 && claimed.length === free) continue; // there may be more
+			} catch (err) {
+				this.log.error({ err }, 'claim loop failed; trying again shortly');
+			}
+			await this.sleep(this.o.pollMs);
+		}
+	}
+
+	private sleep(ms: number): Promise<void> {
+		if (this.wakePending || this.stopping) {
+			this.wakePending = false;
+			return Promise.resolve();
+		}
+		return new Promise((resolve) => {
+			const timer = setTimeout(done, ms);
+			const self = this;
+			function done() {
+				clearTimeout(timer);
+				self.wakeSleeper = null;
+				self.wakePending = false;
+				resolve();
+			}
+			this.wakeSleeper = done;
+		});
+	}
+
+	/** Reclaims expired leases, at most twice per lease period unless forced. */
+	private async sweep(force: boolean): Promise<void> {
+		const now = Date.now();
+		if (!force && now - this.lastSweep < this.o.leaseMs / 2) return;
+		this.lastSweep = now;
+		const ids = await reclaimExpired(this.o.database, this.o.clock.now());
+		if (ids.length) {
+			this.log.warn({ items: ids }, 'reclaimed items whose worker stopped responding');
+			await Promise.all(ids.map((id) => this.publishChanged(id)));
+		}
+	}
+
+	private async claim(): Promise<ClaimedItem[]> {
+		const free = this.o.concurrency - this.runs.size;
+		if (free <= 0 || this.stopping) return [];
+		const claimed = await claimItems(this.o.database, {
+			worker: this.id,
+			pipelines: this.o.registry.names(),
+			limit: free,
+			leaseMs: this.o.leaseMs,
+			now: this.o.clock.now()
+		});
+		for (const item of claimed) this.launch(item);
+		return claimed;
+	}
+
+	private launch(item: ClaimedItem): void {
+		const run: Run = { item, abort: () => {}, stopRequested: null, leased: true };
+		this.runs.set(item.leaseToken, run);
+		void this.queue.add(async () => {
+			try {
+				await this.runItem(run);
+			} catch (err) {
+				this.log.error({ err, itemId: item.id }, 'run failed unexpectedly');
+			} finally {
+				this.runs.delete(item.leaseToken);
+				if (run.leased) this.unreleased.add(item.leaseToken);
+				if (!this.stopping && run.leased) await this.releaseNow(item.leaseToken);
+				this.wake();
+			}
+		});
+	}
+
+	/** After an unexpected error mid-run, hand the item back instead of waiting for its lease to expire. */
+	private async releaseNow(token: string): Promise<void> {
+		try {
+			await releaseItems(this.o.database, { tokens: [token], now: this.o.clock.now() });
+			this.unreleased.delete(token);
+		} catch (err) {
+			this.log.error({ err }, 'could not release a lease; it will expire and be reclaimed');
+		}
+	}
+
+	private stopRun(run: Run, signal: StopSignal): void {
+		run.stopRequested ??= signal;
+		if (signal.why !== 'shutdown') run.leased = false; // the database already took the lease away
+		run.abort(signal);
+	}
+
+	private async heartbeat(): Promise<void> {
+		const tokens = [...this.runs.keys()];
+		if (tokens.length === 0) return;
+		try {
+			const valid = await extendLeases(this.o.database, { tokens, leaseMs: this.o.leaseMs, now: this.o.clock.now() });
+			for (const token of tokens) {
+				const run = this.runs.get(token);
+				if (run && !valid.has(token) && run.leased) this.stopRun(run, new StopSignal('lease_lost'));
+			}
+		} catch (err) {
+			this.log.error({ err }, 'heartbeat failed');
+		}
+	}
+
+	private async runItem(run: Run): Promise<void> {
+		const { item } = run;
+		const pipeline = this.o.registry.get(item.pipeline);
+		if (!pipeline) throw new Error(`pipeline "${item.pipeline}" is not registered`);
+		const rows = (await phasesOf(this.o.database, [item.id])).get(item.id) ?? [];
+		const outputs: Record<string, unknown> = {};
+		for (const row of rows) if (row.status === 'completed') outputs[row.name] = row.output;
+
+		for (const [index, def] of pipeline.phases.entries()) {
+			const row = rows.find((r) => r.name === def.name);
+			if (row?.status === 'completed' || row?.status === 'skipped') continue;
+			if (run.stopRequested || this.stopping) return; // between phases: hand the rest back
+			const done = await this.runPhase(run, pipeline, def, index === pipeline.phases.length - 1, outputs);
+			if (!done) return;
+		}
+	}
+
+	/** Runs one phase and records its outcome. Returns true when the next phase may run. */
+	private async runPhase(
+		run: Run,
+		pipeline: PipelineDefinition,
+		def: PhaseDefinition,
+		last: boolean,
+		outputs: Record<string, unknown>
+	): Promise<boolean> {
+		const { database, clock } = this.o;
+		const { item } = run;
+		const token = item.leaseToken;
+		const started = await startPhase(database, { itemId: item.id, token, phase: def.name, worker: this.id, now: clock.now() });
+		if (!started) {
+			run.leased = false;
+			return false;
+		}
+		await this.publishChanged(item.id, item.userId);
+		const log = this.log.child({ itemId: item.id, correlationId: item.correlationId, phase: def.name, attempt: started.number });
+
+		if (started.number > item.maxAttempts) {
+			// Every earlier attempt was interrupted (the worker died each time): stop the loop here.
+			const message = `gave up after ${started.number - 1} interrupted attempts of ${def.name}`;
+			await this.recordFailure(run, def, started.attemptId, { kind: 'retryable', code: 'interrupted', message }, { status: 'dead' });
+			return false;
+		}
+
+		const outcome = await this.execute(run, def, { outputs, attempt: started.number, log });
+		if (run.stopRequested) {
+			log.info({ why: run.stopRequested.why }, 'phase stopped');
+			return false;
+		}
+		if (outcome.ok) {
+			const result = last ? (pipeline.result?.({ ...outputs, [def.name]: outcome.output }) ?? null) : null;
+			const ok = await completePhase(database, {
+				itemId: item.id,
+				token,
+				phase: def.name,
+				attemptId: started.attemptId,
+				output: outcome.output,
+				last,
+				result,
+				now: clock.now()
+			});
+			if (!ok) {
+				run.leased = false;
+				return false;
+			}
+			if (last) run.leased = false;
+			outputs[def.name] = outcome.output;
+			log.info('phase completed');
+			await this.publishChanged(item.id, item.userId);
+			return true;
+		}
+
+		const error = classifyError(outcome.error, clock.now());
+		let next: FailureOutcome;
+		if (error.kind === 'permanent') next = { status: 'error' };
+		else if (started.number >= item.maxAttempts) next = { status: 'dead' };
+		else {
+			const delay = retryDelay(started.number, this.o.backoff, error.retryAfterMs, this.o.random);
+			next = { status: 'pending', nextRunAt: new Date(clock.now().getTime() + delay) };
+		}
+		log.warn({ err: outcome.error, kind: error.kind, code: error.code, next: next.status }, 'phase failed');
+		await this.recordFailure(run, def, started.attemptId, error, next);
+		return false;
+	}
+
+	private async recordFailure(run: Run, def: PhaseDefinition, attemptId: number, error: Classified, next: FailureOutcome) {
+		const { item } = run;
+		await failPhase(this.o.database, {
+			itemId: item.id,
+			token: item.leaseToken,
+			phase: def.name,
+			attemptId,
+			error: { kind: error.kind, code: error.code, message: error.message.slice(0, 2000) },
+			outcome: next,
+			now: this.o.clock.now()
+		});
+		run.leased = false;
+		await this.publishChanged(item.id, item.userId);
+	}
+
+	/**
+	 * Calls the phase with an AbortSignal that fires on timeout, cancel, lost lease or shutdown.
+	 * A phase that ignores its signal is abandoned all the same: the race settles on the abort.
+	 */
+	private async execute(
+		run: Run,
+		def: PhaseDefinition,
+		ctx: { outputs: Record<string, unknown>; attempt: number; log: Logger }
+	): Promise<PhaseOutcome> {
+		const controller = new AbortController();
+		const { signal } = controller;
+		const timer = setTimeout(() => controller.abort(new PhaseTimeoutError(this.o.timeoutMs)), this.o.timeoutMs);
+		run.abort = (reason) => controller.abort(reason);
+		if (run.stopRequested) controller.abort(run.stopRequested);
+		const aborted = new Promise<never>((_, reject) => {
+			if (signal.aborted) reject(signal.reason);
+			signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+		});
+		aborted.catch(() => {});
+		const progress = this.progressReporter(run, def.name, signal);
+		try {
+			const output = await Promise.race([
+				def.run({
+					item: {
+						id: run.item.id,
+						userId: run.item.userId,
+						url: run.item.url,
+						title: run.item.title,
+						input: run.item.input,
+						correlationId: run.item.correlationId
+					},
+					outputs: { ...ctx.outputs },
+					signal,
+					attempt: ctx.attempt,
+					progress: progress.report,
+					log: ctx.log
+				}),
+				aborted
+			]);
+			return { ok: true, output };
+		} catch (error) {
+			return { ok: false, error: signal.aborted ? signal.reason : error };
+		} finally {
+			clearTimeout(timer);
+			progress.stop();
+			run.abort = () => {};
+		}
+	}
+
+	/** Writes progress at most every 250 ms per run (the latest value wins), never after the phase ends. */
+	private progressReporter(run: Run, phase: string, signal: AbortSignal) {
+		let latest: { percent: number; message: string | null } | null = null;
+		let timer: NodeJS.Timeout | null = null;
+		let lastWrite = 0;
+		let ended = false;
+		const flush = async () => {
+			timer = null;
+			if (!latest || ended || signal.aborted) return;
+			const { percent, message } = latest;
+			latest = null;
+			lastWrite = Date.now();
+			try {
+				const ok = await reportProgress(this.o.database, {
+					itemId: run.item.id,
+					token: run.item.leaseToken,
+					phase,
+					progress: percent,
+					message,
+					now: this.o.clock.now()
+				});
+				if (ok) await this.publishChanged(run.item.id, run.item.userId);
+			} catch (err) {
+				this.log.warn({ err }, 'progress not recorded');
+			}
+		};
+		return {
+			report: (percent: number, message?: string) => {
+				if (ended) return;
+				const clamped = Math.max(0, Math.min(100, Math.round(Number.isFinite(percent) ? percent : 0)));
+				latest = { percent: clamped, message: message?.slice(0, 200) ?? null };
+				if (timer) return;
+				timer = setTimeout(() => void flush(), Math.max(0, PROGRESS_INTERVAL_MS - (Date.now() - lastWrite)));
+			},
+			stop: () => {
+				ended = true;
+				if (timer) clearTimeout(timer);
+			}
+		};
+	}
+
+	private async publishChanged(itemId: string, userId?: string): Promise<void> {
+		try {
+			await this.o.database.notify(channels.itemChanged, JSON.stringify({ id: itemId, userId: userId ?? null }));
+		} catch (err) {
+			this.log.warn({ err }, 'change notification not sent');
+		}
+	}
+}

@@ -1,0 +1,28 @@
+import { fail } from '@sveltejs/kit';
+import { EnqueueRequest } from '$lib/contract/queue';
+import { ApiError } from '$lib/server/http/api';
+import { enqueueShare } from '$lib/server/share';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ locals }) => {
+	return locals.app.queue.list({ userId: locals.user.id, limit: 50, offset: 0 });
+};
+
+export const actions: Actions = {
+	/** The paste box: works without JavaScript, answers with the new item's id for highlighting. */
+	enqueue: async ({ request, locals }) => {
+		const form = await request.formData();
+		const url = String(form.get('url') ?? '');
+		const parsed = EnqueueRequest.safeParse({ url });
+		if (!parsed.success) return fail(400, { url, message: 'That link is too long.' });
+		try {
+			const result = await enqueueShare(locals.app, locals.user.id, parsed.data);
+			return { id: result.item.id, duplicate: result.kind !== 'created' };
+		} catch (err) {
+			if (err instanceof ApiError && err.status < 500) {
+				return fail(err.status, { url, message: err.code === 'no_link' ? 'Paste a link that starts with http:// or https://' : err.message });
+			}
+			throw err;
+		}
+	}
+};

@@ -1,0 +1,18 @@
+import { json } from '@sveltejs/kit';
+import { sql } from 'drizzle-orm';
+import { errorResponse, methodNotAllowed } from '$lib/server/http/api';
+import type { RequestHandler } from './$types';
+
+/** Readiness: the database answers and the process is not shutting down. */
+export const GET: RequestHandler = async ({ locals }) => {
+	const { app } = locals;
+	if (!app.accepting) return errorResponse(503, 'shutting_down', 'this process is shutting down');
+	try {
+		await app.database.rows(sql`select 1`);
+	} catch {
+		return errorResponse(503, 'database_unavailable', 'the database does not answer');
+	}
+	return json({ ok: true, database: app.database.kind, worker: app.worker ? { id: app.worker.id, active: app.worker.activeCount } : null });
+};
+
+export const fallback = methodNotAllowed(['GET']);
