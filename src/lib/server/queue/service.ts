@@ -109,36 +109,37 @@ export class QueueService {
 	}
 
 	async retry(userId: string, itemId: string): Promise<ActionResult> {
+		let changed: boolean;
 		try {
-			const ok = await retryItem(this.database, { userId, itemId, now: this.now() });
-			if (ok) await this.publishChanged(itemId, userId);
+			changed = await retryItem(this.database, { userId, itemId, now: this.now() });
 		} catch (err) {
 			if (!isUniqueViolation(err)) throw err;
-			const row = await findItem(this.database, { userId, itemId });
-			return row ? { kind: 'conflict', status: row.status as ItemStatus, reason: 'duplicate_active' } : { kind: 'not_found' };
+			return this.refused(userId, itemId, 'duplicate_active');
 		}
-		return this.afterAction(userId, itemId, 'pending');
+		return changed ? this.changed(userId, itemId) : this.refused(userId, itemId);
 	}
 
 	async cancel(userId: string, itemId: string): Promise<ActionResult> {
-		const ok = await cancelItem(this.database, { userId, itemId, now: this.now() });
-		if (ok) await this.publishChanged(itemId, userId);
-		return this.afterAction(userId, itemId, 'canceled');
+		const changed = await cancelItem(this.database, { userId, itemId, now: this.now() });
+		return changed ? this.changed(userId, itemId) : this.refused(userId, itemId);
 	}
 
 	async remove(userId: string, itemId: string): Promise<boolean> {
-		const ok = await removeItem(this.database, { userId, itemId });
-		if (ok) await this.publishChanged(itemId, userId);
-		return ok;
+		const removed = await removeItem(this.database, { userId, itemId });
+		if (removed) await this.publishChanged(itemId, userId);
+		return removed;
 	}
 
-	private async afterAction(userId: string, itemId: string, expected: ItemStatus): Promise<ActionResult> {
+	private async changed(userId: string, itemId: string): Promise<ActionResult> {
+		await this.publishChanged(itemId, userId);
 		const item = await this.get(userId, itemId);
-		if (!item) return { kind: 'not_found' };
-		// The statement changed nothing when the item was in a state that does not allow it.
-		return item.status === expected || (expected === 'pending' && item.status === 'in_progress')
-			? { kind: 'ok', item }
-			: { kind: 'conflict', status: item.status };
+		return item ? { kind: 'ok', item } : { kind: 'not_found' };
+	}
+
+	/** The statement changed nothing: the item is not this user's, or its state forbids the action. */
+	private async refused(userId: string, itemId: string, reason?: 'duplicate_active'): Promise<ActionResult> {
+		const row = await findItem(this.database, { userId, itemId });
+		return row ? { kind: 'conflict', status: row.status as ItemStatus, ...(reason ? { reason } : {}) } : { kind: 'not_found' };
 	}
 
 	private async toItem(row: ItemRow): Promise<Item> {

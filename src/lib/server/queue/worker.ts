@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import PQueue from 'p-queue';
@@ -62,7 +63,7 @@ const PROGRESS_INTERVAL_MS = 250;
  * may share a database: claims use SKIP LOCKED, every write is fenced on the claim's lease token,
  * and a heartbeat keeps leases alive while phases run.
  */
-export class Worker {
+export class Worker extends EventEmitter<{ idle: [] }> {
 	readonly id: string;
 	private readonly o: Required<Omit<WorkerOptions, 'id'>>;
 	private readonly queue: PQueue;
@@ -78,8 +79,9 @@ export class Worker {
 	private lastSweep = 0;
 
 	constructor(options: WorkerOptions) {
+		super();
 		this.id = options.id ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
-		this.o = { clock: systemClock, random: Math.random, ...options };
+		this.o = { ...options, clock: options.clock ?? systemClock, random: options.random ?? Math.random };
 		this.queue = new PQueue({ concurrency: options.concurrency });
 	}
 
@@ -178,11 +180,13 @@ export class Worker {
 		}
 	}
 
+	/** Waits for a wake-up or the poll; emits `idle` when it really has to wait. */
 	private sleep(ms: number): Promise<void> {
 		if (this.wakePending || this.stopping) {
 			this.wakePending = false;
 			return Promise.resolve();
 		}
+		this.emit('idle');
 		return new Promise((resolve) => {
 			const timer = setTimeout(done, ms);
 			const self = this;

@@ -1,0 +1,99 @@
+// Starts a throwaway PostgreSQL cluster from the machine's packages (Debian: /usr/lib/postgresql/N/bin)
+// on a free loopback port inside a temporary directory. Used by the test runner and benchmarks.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+const PREFIX = 'cookmark-pg-';
+
+export function findPostgresBin() {
+	if (process.env.PG_BIN && existsSync(path.join(process.env.PG_BIN, 'initdb'))) return process.env.PG_BIN;
+	const base = '/usr/lib/postgresql';
+	if (!existsSync(base)) return null;
+	const versions = readdirSync(base)
+		.filter((v) => existsSync(path.join(base, v, 'bin', 'initdb')))
+		.sort((a, b) => Number(b) - Number(a));
+	return versions.length ? path.join(base, versions[0], 'bin') : null;
+}
+
+function freePort() {
+	return new Promise((resolve, reject) => {
+		const server = net.createServer();
+		server.unref();
+		server.on('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const { port } = server.address();
+			server.close(() => resolve(port));
+		});
+	});
+}
+
+function alive(pid) {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+/** Removes clusters left behind by runs that were killed (their postmaster is gone). */
+function cleanStale() {
+	for (const name of readdirSync(os.tmpdir())) {
+		if (!name.startsWith(PREFIX)) continue;
+		const dir = path.join(os.tmpdir(), name);
+		const pidFile = path.join(dir, 'data', 'postmaster.pid');
+		const pid = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').split('\n')[0]) : 0;
+		if (!pid || !alive(pid)) rmSync(dir, { recursive: true, force: true });
+	}
+}
+
+/**
+ * @returns {Promise<{url: string, port: number, version: string, stop: () => void} | null>}
+ *   null when PostgreSQL is not installed.
+ */
+export async function startPostgres({ durable = false } = {}) {
+	const bin = findPostgresBin();
+	if (!bin) return null;
+	cleanStale();
+	const dir = mkdtempSync(path.join(os.tmpdir(), PREFIX));
+	const data = path.join(dir, 'data');
+	// initdb refuses to run as root; run the server as the packages' postgres user then.
+	const asRoot = process.getuid?.() === 0;
+	let runAs = [];
+	if (asRoot) {
+		const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
+		const gid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());
+		chownSync(dir, uid, gid);
+		runAs = ['runuser', '-u', 'postgres', '--'];
+	}
+	const exec = (cmd, args) => {
+		const [exe, ...rest] = [...runAs, path.join(bin, cmd), ...args];
+		return spawnSync(exe, rest, { encoding: 'utf8' });
+	};
+	const run = (cmd, args) => {
+		const r = exec(cmd, args);
+		if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stderr || r.stdout}`);
+		return r.stdout;
+	};
+	run('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-sync', '--no-instructions']);
+	const port = await freePort();
+	// Tests trade durability for speed; benchmarks ask for the real thing.
+	const fast = durable ? '' : ' -c fsync=off -c synchronous_commit=off -c full_page_writes=off';
+	run('pg_ctl', [
+		'-D', data, '-w', '-t', '60', '-l', path.join(dir, 'server.log'),
+		'-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=300${fast}`,
+		'start'
+	]);
+	const version = run('postgres', ['--version']).trim();
+	let stopped = false;
+	const stop = () => {
+		if (stopped) return;
+		stopped = true;
+		exec('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+		rmSync(dir, { recursive: true, force: true });
+	};
+	return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, port, version, stop };
+}

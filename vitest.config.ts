@@ -1,0 +1,20 @@
+import { defineConfig } from 'vitest/config';
+
+// Suites that touch a database run twice: on embedded PGlite and on a real PostgreSQL, which
+// scripts/test.mjs starts and announces in TEST_PG_URL.
+const dbSuites = ['tests/db/**/*.test.ts', 'tests/api/**/*.test.ts'];
+
+export default defineConfig({
+	test: {
+		testTimeout: 30_000,
+		hookTimeout: 60_000,
+		maxWorkers: 2,
+		projects: [
+			{ extends: true, test: { name: 'unit', include: ['tests/unit/**/*.test.ts'] } },
+			{ extends: true, test: { name: 'pglite', include: dbSuites, env: { TEST_DB: 'pglite' } } },
+			...(process.env.TEST_PG_URL
+				? [{ extends: true, test: { name: 'postgres', include: dbSuites, env: { TEST_DB: 'postgres' } } }]
+				: [])
+		]
+	}
+});
