@@ -36,7 +36,7 @@ type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | Look
  * A DNS lookup that refuses non-public answers. It runs inside the connection, so the socket
  * goes to exactly the address that was checked: no gap for DNS rebinding.
  */
-function guardedLookup(hostname: string, options: LookupOptions, callback: LookupCallback): void {
+export function guardedLookup(hostname: string, options: LookupOptions, callback: LookupCallback): void {
 	dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
 		if (err) return callback(err, []);
 		const list = addresses as LookupAddress[];
