@@ -1,4 +1,5 @@
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
+import { crossSiteRefusal } from '$lib/server/http/csrf';
 import { getApp } from '$lib/server/runtime';
 
 /** Opens the database, applies migrations and starts the worker (unless disabled) at start-up. */
@@ -7,6 +8,8 @@ export const init: ServerInit = async () => {
 };
 
 export const handle: Handle = async ({ event, resolve }) => {
+	const refused = crossSiteRefusal(event.request, event.url);
+	if (refused) return refused;
 	const app = await getApp();
 	event.locals.app = app;
 	event.locals.log = app.log;

@@ -1,0 +1,120 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { createPostgresDatabase, testDbKind } from './db';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const entry = path.join(root, 'build', 'index.js');
+
+export async function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const server = net.createServer();
+		server.on('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const { port } = server.address() as net.AddressInfo;
+			server.close(() => resolve(port));
+		});
+	});
+}
+
+/** Where a server keeps its data: a PGlite directory or a database on the test PostgreSQL. */
+export interface ServerStorage {
+	env: Record<string, string>;
+	cleanup(): Promise<void>;
+}
+
+export async function serverStorage(): Promise<ServerStorage> {
+	if (testDbKind() === 'postgres') {
+		const db = await createPostgresDatabase();
+		return { env: { DATABASE_URL: db.url }, cleanup: db.drop };
+	}
+	const dir = mkdtempSync(path.join(os.tmpdir(), 'cookmark-test-'));
+	return { env: { DATA_DIR: dir }, cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export interface ServerProcess {
+	origin: string;
+	process: ChildProcess;
+	logs(): string;
+	/** Sends a signal and waits for the process to exit; resolves to its exit code. */
+	stop(signal?: NodeJS.Signals): Promise<number | null>;
+	api(pathname: string, init?: RequestInit & { json?: unknown }): Promise<Response>;
+}
+
+/** Starts the built app (`node build`) on a free loopback port and waits until it is ready. */
+export async function startServer(storage: ServerStorage, env: Record<string, string> = {}): Promise<ServerProcess> {
+	if (!existsSync(entry)) throw new Error('build/index.js is missing: run `npm run build` (npm test does it)');
+	const port = await freePort();
+	const origin = `http://127.0.0.1:${port}`;
+	let output = '';
+	const child = spawn(process.execPath, [entry], {
+		cwd: root,
+		env: {
+			PATH: process.env.PATH ?? '',
+			PORT: String(port),
+			HOST: '127.0.0.1',
+			ORIGIN: origin,
+			LOG_LEVEL: 'info',
+			FETCH_ALLOW_PRIVATE: 'true',
+			QUEUE_POLL_MS: '500',
+			...storage.env,
+			...env
+		},
+		stdio: ['ignore', 'pipe', 'pipe']
+	});
+	child.stdout!.on('data', (d) => (output += d));
+	child.stderr!.on('data', (d) => (output += d));
+	const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+
+	const server: ServerProcess = {
+		origin,
+		process: child,
+		logs: () => output,
+		async stop(signal = 'SIGTERM') {
+			if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+			return exited;
+		},
+		api(pathname, init = {}) {
+			const { json, ...rest } = init;
+			const headers = new Headers(rest.headers);
+			if (json !== undefined) headers.set('content-type', 'application/json');
+			return fetch(origin + pathname, { ...rest, headers, body: json !== undefined ? JSON.stringify(json) : rest.body });
+		}
+	};
+
+	const deadline = Date.now() + 30_000;
+	for (;;) {
+		if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${output}`);
+		try {
+			const res = await fetch(`${origin}/api/ready`);
+			if (res.ok) return server;
+		} catch {
+			// not listening yet
+		}
+		if (Date.now() > deadline) {
+			await server.stop('SIGKILL');
+			throw new Error(`server did not become ready:\n${output}`);
+		}
+		await new Promise((r) => setTimeout(r, 100));
+	}
+}
+
+/** Polls an item until `predicate` holds (the dashboard's own way until SSE arrives). */
+export async function waitForItem<T extends { status: string }>(
+	server: ServerProcess,
+	id: string,
+	predicate: (item: T) => boolean,
+	ms = 20_000
+): Promise<T> {
+	const deadline = Date.now() + ms;
+	let last: T | undefined;
+	while (Date.now() < deadline) {
+		const res = await server.api(`/api/queue/${id}`);
+		last = (await res.json()) as T;
+		if (predicate(last)) return last;
+		await new Promise((r) => setTimeout(r, 50));
+	}
+	throw new Error(`item ${id} did not reach the expected state; last seen: ${JSON.stringify(last)}\n${server.logs().slice(-3000)}`);
+}
