@@ -1,0 +1,14 @@
+// The app as the browser tests see it: the production build on a fresh, empty PGlite directory
+// (or DATABASE_URL when the runner provides one).
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+if (!process.env.DATABASE_URL) {
+	const dir = mkdtempSync(path.join(os.tmpdir(), 'cookmark-e2e-'));
+	process.env.DATA_DIR = dir;
+	process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+}
+await import(pathToFileURL(path.join(root, 'build', 'index.js')).href);
