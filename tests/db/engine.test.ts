@@ -122,6 +122,20 @@ describe('leases', () => {
 		expect(item.results).toEqual({ outputs: { extraction: { page: 1 }, parsing: { parsedFrom: { page: 1 } }, uploading: { saved: true } } });
 	});
 
+	it('an idle worker wakes when a lease expires, not at its next poll', async () => {
+		const { pipeline, runs } = testPipeline('p', { only: ok('rescued') });
+		const h = await harness(db.database, [pipeline]);
+		const id = await h.enqueue('https://example.com/expiring');
+		const [c] = await claimItems(db.database, { worker: 'crashed', pipelines: ['p'], limit: 1, leaseMs: 300, now: new Date() });
+		await startPhase(db.database, { itemId: id, token: c!.leaseToken, phase: 'only', worker: 'crashed', now: new Date() });
+		const worker = h.worker({ pollMs: 3_600_000 });
+		await worker.start();
+		const item = await h.waitFor(id, (i) => i.status === 'success', 'the rescue', 10_000);
+		expect(runs.only).toBe(1);
+		expect(item.attempts.map((a) => a.outcome)).toEqual(['lost', 'completed']);
+		await worker.stop();
+	});
+
 	it('a worker whose lease was taken over cannot write its result', async () => {
 		const clock = new ManualClock();
 		const { pipeline } = testPipeline('p', { only: ok('x') });

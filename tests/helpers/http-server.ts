@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type Route = (req: http.IncomingMessage, res: http.ServerResponse) => void | Promise<void>;
+export type Route = (req: http.IncomingMessage, res: http.ServerResponse) => unknown;
 
 /** A real HTTP server on 127.0.0.1 with a free port, serving the routes the test gives it. */
 export async function startHttpServer(routes: Record<string, Route>) {

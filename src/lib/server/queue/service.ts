@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Attempt, Item, ItemDetail, ItemStatus, Phase, ErrorKind, AttemptOutcome, PhaseStatus } from '../../contract/queue';
 import type { Database } from '../db/client';
-import { channels } from './channels';
 import { systemClock, type Clock } from './clock';
 import type { PipelineRegistry } from './pipeline';
 import { cancelItem } from './sql/cancel';
@@ -85,7 +84,6 @@ export class QueueService {
 				this.now()
 			);
 			if (id) {
-				await this.publishChanged(id, input.userId);
 				return { kind: 'created', item: await this.mustGet(input.userId, id) };
 			}
 			const active = await findActiveByUrl(this.database, { userId: input.userId, normalizedUrl: input.normalizedUrl });
@@ -125,13 +123,10 @@ export class QueueService {
 	}
 
 	async remove(userId: string, itemId: string): Promise<boolean> {
-		const removed = await removeItem(this.database, { userId, itemId });
-		if (removed) await this.publishChanged(itemId, userId);
-		return removed;
+		return removeItem(this.database, { userId, itemId });
 	}
 
 	private async changed(userId: string, itemId: string): Promise<ActionResult> {
-		await this.publishChanged(itemId, userId);
 		const item = await this.get(userId, itemId);
 		return item ? { kind: 'ok', item } : { kind: 'not_found' };
 	}
@@ -152,10 +147,6 @@ export class QueueService {
 		if (!item) throw new Error(`item ${itemId} vanished`);
 		const { attempts: _attempts, ...rest } = item;
 		return rest;
-	}
-
-	private async publishChanged(itemId: string, userId: string): Promise<void> {
-		await this.database.notify(channels.itemChanged, JSON.stringify({ id: itemId, userId }));
 	}
 }
 

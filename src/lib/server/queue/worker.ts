@@ -13,6 +13,7 @@ import { claimItems, type ClaimedItem } from './sql/claim';
 import { completePhase } from './sql/complete-phase';
 import { failPhase, type FailureOutcome } from './sql/fail-phase';
 import { extendLeases } from './sql/heartbeat';
+import { nextLeaseExpiry } from './sql/next-lease-expiry';
 import { phasesOf } from './sql/read';
 import { reclaimExpired } from './sql/reclaim-expired';
 import { releaseItems } from './sql/release';
@@ -76,7 +77,9 @@ export class Worker extends EventEmitter<{ idle: [] }> {
 	private loopDone: Promise<void> | null = null;
 	private heartbeatTimer: NodeJS.Timeout | null = null;
 	private unlisteners: Array<() => Promise<void>> = [];
-	private lastSweep = 0;
+	private lastSweep = -Infinity;
+	/** The earliest lease expiry seen at the last sweep (engine clock, ms), or null. */
+	private nextExpiry: number | null = null;
 
 	constructor(options: WorkerOptions) {
 		super();
@@ -176,7 +179,9 @@ export class Worker extends EventEmitter<{ idle: [] }> {
 			} catch (err) {
 				this.log.error({ err }, 'claim loop failed; trying again shortly');
 			}
-			await this.sleep(this.o.pollMs);
+			// Sleep until the poll, or until a lease expires if that comes first (+ a little slack).
+			const untilExpiry = this.nextExpiry === null ? Infinity : this.nextExpiry - this.o.clock.now().getTime() + 20;
+			await this.sleep(Math.max(0, Math.min(this.o.pollMs, untilExpiry)));
 		}
 	}
 
@@ -200,16 +205,18 @@ export class Worker extends EventEmitter<{ idle: [] }> {
 		});
 	}
 
-	/** Reclaims expired leases, at most twice per lease period unless forced. */
+	/**
+	 * Reclaims expired leases: when one is due, or twice per lease period (heartbeats move
+	 * expiries), or when forced. Remembers the next expiry so the loop can wake for it.
+	 */
 	private async sweep(force: boolean): Promise<void> {
-		const now = Date.now();
-		if (!force && now - this.lastSweep < this.o.leaseMs / 2) return;
-		this.lastSweep = now;
-		const ids = await reclaimExpired(this.o.database, this.o.clock.now());
-		if (ids.length) {
-			this.log.warn({ items: ids }, 'reclaimed items whose worker stopped responding');
-			await Promise.all(ids.map((id) => this.publishChanged(id)));
-		}
+		const now = this.o.clock.now();
+		const due = this.nextExpiry !== null && now.getTime() >= this.nextExpiry;
+		if (!force && !due && now.getTime() - this.lastSweep < this.o.leaseMs / 2) return;
+		this.lastSweep = now.getTime();
+		const ids = await reclaimExpired(this.o.database, now);
+		if (ids.length) this.log.warn({ items: ids }, 'reclaimed items whose worker stopped responding');
+		this.nextExpiry = await nextLeaseExpiry(this.o.database, now);
 	}
 
 	private async claim(): Promise<ClaimedItem[]> {
@@ -306,7 +313,6 @@ export class Worker extends EventEmitter<{ idle: [] }> {
 			run.leased = false;
 			return false;
 		}
-		await this.publishChanged(item.id, item.userId);
 		const log = this.log.child({ itemId: item.id, correlationId: item.correlationId, phase: def.name, attempt: started.number });
 
 		if (started.number > item.maxAttempts) {
@@ -340,7 +346,6 @@ export class Worker extends EventEmitter<{ idle: [] }> {
 			if (last) run.leased = false;
 			outputs[def.name] = outcome.output;
 			log.info('phase completed');
-			await this.publishChanged(item.id, item.userId);
 			return true;
 		}
 
@@ -369,7 +374,6 @@ export class Worker extends EventEmitter<{ idle: [] }> {
 			now: this.o.clock.now()
 		});
 		run.leased = false;
-		await this.publishChanged(item.id, item.userId);
 	}
 
 	/**
@@ -434,7 +438,7 @@ export class Worker extends EventEmitter<{ idle: [] }> {
 			latest = null;
 			lastWrite = Date.now();
 			try {
-				const ok = await reportProgress(this.o.database, {
+				await reportProgress(this.o.database, {
 					itemId: run.item.id,
 					token: run.item.leaseToken,
 					phase,
@@ -442,7 +446,6 @@ export class Worker extends EventEmitter<{ idle: [] }> {
 					message,
 					now: this.o.clock.now()
 				});
-				if (ok) await this.publishChanged(run.item.id, run.item.userId);
 			} catch (err) {
 				this.log.warn({ err }, 'progress not recorded');
 			}
@@ -460,13 +463,5 @@ export class Worker extends EventEmitter<{ idle: [] }> {
 				if (timer) clearTimeout(timer);
 			}
 		};
-	}
-
-	private async publishChanged(itemId: string, userId?: string): Promise<void> {
-		try {
-			await this.o.database.notify(channels.itemChanged, JSON.stringify({ id: itemId, userId: userId ?? null }));
-		} catch (err) {
-			this.log.warn({ err }, 'change notification not sent');
-		}
 	}
 }

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { channels } from '../channels';
-import { at } from './util';
+import { at, notifyChanged } from './util';
 
 /**
  * Cancels a pending or running item of this user. Dropping the lease fences the worker out;
@@ -16,7 +16,7 @@ export async function cancelItem(database: Database, args: { userId: string; ite
 			set status = 'canceled', finished_at = ${now}, updated_at = ${now},
 				lease_owner = null, lease_token = null, lease_expires_at = null
 			where id = ${args.itemId} and user_id = ${args.userId} and status in ('pending', 'in_progress')
-			returning id
+			returning id, user_id
 		), ph as (
 			update item_phases set status = 'pending', message = null
 			where item_id in (select id from c) and status = 'in_progress'
@@ -26,6 +26,6 @@ export async function cancelItem(database: Database, args: { userId: string; ite
 				duration_ms = greatest(0, (extract(epoch from (${now} - a.started_at)) * 1000)::int)
 			where a.item_id in (select id from c) and a.outcome = 'running'
 		)
-		select id, pg_notify(${channels.cancel}, id::text) from c`);
+		select id, pg_notify(${channels.cancel}, id::text), ${notifyChanged(sql`id`, sql`user_id`)} from c`);
 	return rows.length > 0;
 }

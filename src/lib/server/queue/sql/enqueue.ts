@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { channels } from '../channels';
-import { at, textArray } from './util';
+import { at, notifyChanged, textArray } from './util';
 
 export interface NewItem {
 	userId: string;
@@ -31,11 +31,11 @@ export async function insertItem(database: Database, item: NewItem, now: Date): 
 				${JSON.stringify(item.input)}::jsonb, ${item.maxAttempts}, ${item.correlationId},
 				${item.idempotencyKey}, ${item.batchId ?? null}, ${item.replayOf ?? null}, ${at(now)}, ${at(now)}, ${at(now)})
 			on conflict do nothing
-			returning id
+			returning id, user_id
 		), phases as (
 			insert into item_phases (item_id, name, position)
 			select ins.id, p.name, p.position::int from ins, unnest(${textArray(item.phases)}) with ordinality as p(name, position)
 		)
-		select id, pg_notify(${channels.jobs}, id::text) from ins`);
+		select id, pg_notify(${channels.jobs}, id::text), ${notifyChanged(sql`id`, sql`user_id`)} from ins`);
 	return rows[0]?.id ?? null;
 }

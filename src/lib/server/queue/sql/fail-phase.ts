@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import type { ErrorKind } from '../../../contract/queue';
-import { at } from './util';
+import { at, notifyChanged } from './util';
 
 export type FailureOutcome =
 	/** Retryable and budget left: back to pending, runnable at `nextRunAt`. */
@@ -54,6 +54,6 @@ export async function failPhase(
 			finished_at = ${terminal ? now : null},
 			lease_owner = null, lease_token = null, lease_expires_at = null
 		from ok where i.id = ok.id
-		returning i.id`);
+		returning i.id, ${notifyChanged(sql`i.id`, sql`i.user_id`)}`);
 	return rows.length > 0;
 }

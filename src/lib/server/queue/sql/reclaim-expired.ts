@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { channels } from '../channels';
-import { at } from './util';
+import { at, notifyChanged } from './util';
 
 /**
  * Returns items whose worker stopped heart-beating (crashed, killed, partitioned) to the queue.
@@ -16,7 +16,7 @@ export async function reclaimExpired(database: Database, now: Date): Promise<str
 			set status = 'pending', next_run_at = ${t}, updated_at = ${t},
 				lease_owner = null, lease_token = null, lease_expires_at = null
 			where status = 'in_progress' and lease_expires_at < ${t}
-			returning id
+			returning id, user_id
 		), ph as (
 			update item_phases set status = 'pending', message = null
 			where item_id in (select id from exp) and status = 'in_progress'
@@ -27,6 +27,6 @@ export async function reclaimExpired(database: Database, now: Date): Promise<str
 				duration_ms = greatest(0, (extract(epoch from (${t} - a.started_at)) * 1000)::int)
 			where a.item_id in (select id from exp) and a.outcome = 'running'
 		)
-		select id, pg_notify(${channels.jobs}, id::text) from exp`);
+		select id, pg_notify(${channels.jobs}, id::text), ${notifyChanged(sql`id`, sql`user_id`)} from exp`);
 	return rows.map((r) => r.id);
 }

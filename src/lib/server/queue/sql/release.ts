@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { channels } from '../channels';
-import { at, uuidArray } from './util';
+import { at, notifyChanged, uuidArray } from './util';
 
 /**
  * Gives leased items back at once (graceful shutdown): pending again, runnable now, the
@@ -17,7 +17,7 @@ export async function releaseItems(database: Database, args: { tokens: readonly 
 			set status = 'pending', next_run_at = ${now}, updated_at = ${now}, current_phase = null,
 				lease_owner = null, lease_token = null, lease_expires_at = null
 			where lease_token = any(${uuidArray(args.tokens)}) and status = 'in_progress'
-			returning id
+			returning id, user_id
 		), ph as (
 			update item_phases set status = 'pending', progress = 0, message = null, attempts = greatest(attempts - 1, 0)
 			where item_id in (select id from rel) and status = 'in_progress'
@@ -27,6 +27,6 @@ export async function releaseItems(database: Database, args: { tokens: readonly 
 				duration_ms = greatest(0, (extract(epoch from (${now} - a.started_at)) * 1000)::int)
 			where a.item_id in (select id from rel) and a.outcome = 'running'
 		)
-		select id, pg_notify(${channels.jobs}, id::text) from rel`);
+		select id, pg_notify(${channels.jobs}, id::text), ${notifyChanged(sql`id`, sql`user_id`)} from rel`);
 	return rows.map((r) => r.id);
 }

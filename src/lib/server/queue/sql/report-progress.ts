@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
-import { at } from './util';
+import { at, notifyChanged } from './util';
 
 /** Records a running phase's progress; fenced on the lease, so a stale worker writes nothing. */
 export async function reportProgress(
@@ -11,10 +11,10 @@ export async function reportProgress(
 		with ok as (
 			update queue_items set updated_at = ${at(args.now)}
 			where id = ${args.itemId} and lease_token = ${args.token} and status = 'in_progress'
-			returning id
+			returning id, user_id
 		)
 		update item_phases p set progress = ${args.progress}, message = ${args.message}
 		from ok where p.item_id = ok.id and p.name = ${args.phase} and p.status = 'in_progress'
-		returning 1 as ok`);
+		returning ${notifyChanged(sql`ok.id`, sql`ok.user_id`)}`);
 	return rows.length > 0;
 }

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
-import { at } from './util';
+import { at, notifyChanged } from './util';
 
 export interface StartedPhase {
 	attemptId: number;
@@ -17,7 +17,7 @@ export async function startPhase(
 ): Promise<StartedPhase | null> {
 	const rows = await database.rows<{ attemptId: string | number; number: number }>(sql`
 		with ok as (
-			select id from queue_items
+			select id, user_id from queue_items
 			where id = ${args.itemId} and lease_token = ${args.token} and status = 'in_progress'
 			for update
 		), ph as (
@@ -29,10 +29,12 @@ export async function startPhase(
 		), it as (
 			update queue_items set current_phase = ${args.phase}, updated_at = ${at(args.now)}
 			where id in (select id from ok)
+		), ins as (
+			insert into item_attempts (item_id, phase, number, worker, started_at, outcome)
+			select ${args.itemId}, ${args.phase}, ph.attempts, ${args.worker}, ${at(args.now)}, 'running' from ph
+			returning id, number
 		)
-		insert into item_attempts (item_id, phase, number, worker, started_at, outcome)
-		select ${args.itemId}, ${args.phase}, ph.attempts, ${args.worker}, ${at(args.now)}, 'running' from ph
-		returning id as "attemptId", number`);
+		select ins.id as "attemptId", ins.number, ${notifyChanged(sql`ok.id`, sql`ok.user_id`)} from ins, ok`);
 	const row = rows[0];
 	return row ? { attemptId: Number(row.attemptId), number: row.number } : null;
 }

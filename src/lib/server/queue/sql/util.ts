@@ -1,4 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
+import { channels } from '../channels';
 
 /** A point in time as a SQL value. Times come from the engine's clock, never from now(). */
 export const at = (d: Date): SQL => sql`${d.toISOString()}::timestamptz`;
@@ -10,6 +11,13 @@ export const uuidArray = (ids: readonly string[]): SQL => sql`${`{${ids.join(','
 
 export const textArray = (values: readonly string[]): SQL =>
 	sql`${`{${values.map((v) => `"${v.replace(/["\\]/g, '\\$&')}"`).join(',')}}`}::text[]`;
+
+/**
+ * NOTIFY of an item's change, evaluated inside the statement that made it: delivered only if
+ * that statement commits, and without a round trip of its own.
+ */
+export const notifyChanged = (id: SQL, userId: SQL): SQL =>
+	sql`pg_notify(${channels.itemChanged}, json_build_object('id', ${id}, 'userId', ${userId})::text)`;
 
 /** Postgres' unique_violation, raised when a partial unique index refuses a row. */
 export function isUniqueViolation(err: unknown, constraint?: string): boolean {
