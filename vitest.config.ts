@@ -13,7 +13,13 @@ export default defineConfig({
 			{ extends: true, test: { name: 'unit', include: ['tests/unit/**/*.test.ts'] } },
 			{ extends: true, test: { name: 'pglite', include: dbSuites, env: { TEST_DB: 'pglite' } } },
 			...(process.env.TEST_PG_URL
-				? [{ extends: true, test: { name: 'postgres', include: dbSuites, env: { TEST_DB: 'postgres' } } }]
+				? [
+						{
+							extends: true,
+							// tests/postgres: what only a real server can do (several processes on one database).
+							test: { name: 'postgres', include: [...dbSuites, 'tests/postgres/**/*.test.ts'], env: { TEST_DB: 'postgres' } }
+						}
+					]
 				: [])
 		]
 	}

@@ -192,6 +192,7 @@ export class Worker extends EventEmitter<{ idle: [] }> {
 			return Promise.resolve();
 		}
 		this.emit('idle');
+		this.log.debug({ worker: this.id, ms }, 'waiting for work');
 		return new Promise((resolve) => {
 			const timer = setTimeout(done, ms);
 			const self = this;
