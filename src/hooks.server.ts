@@ -1,10 +1,16 @@
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { crossSiteRefusal } from '$lib/server/http/csrf';
 import { getApp } from '$lib/server/runtime';
+import { startupFailureMessage } from '$lib/server/startup-error';
 
 /** Opens the database, applies migrations and starts the worker (unless disabled) at start-up. */
 export const init: ServerInit = async () => {
-	await getApp();
+	try {
+		await getApp();
+	} catch (err) {
+		console.error(startupFailureMessage(err));
+		process.exit(1);
+	}
 };
 
 export const handle: Handle = async ({ event, resolve }) => {

@@ -8,6 +8,7 @@ import { config as loadConfig, ConfigError } from '../lib/server/config';
 import { openDatabase } from '../lib/server/db/client';
 import { migrate } from '../lib/server/db/migrate';
 import { createLogger } from '../lib/server/log';
+import { startupFailureMessage } from '../lib/server/startup-error';
 
 const usage = `usage: cookmark <command>
 
@@ -58,6 +59,6 @@ if (!command) {
 	process.exit(name ? 2 : 0);
 }
 command().catch((err) => {
-	console.error(err instanceof ConfigError ? err.message : err);
+	console.error(startupFailureMessage(err));
 	process.exit(1);
 });
