@@ -35,3 +35,10 @@ export const statusLabels: Record<string, string> = {
 	dead: 'Gave up',
 	canceled: 'Canceled'
 };
+
+/** "250 ms", "20 s", "2 min" — for limits and timeouts in messages. */
+export function formatDuration(ms: number): string {
+	if (ms < 1000) return `${Math.round(ms)} ms`;
+	if (ms < 120_000) return `${Math.round(ms / 1000)} s`;
+	return `${Math.round(ms / 60_000)} min`;
+}

@@ -97,9 +97,38 @@ describe('safeFetch: limits and decoding', () => {
 	it('gives up after the time limit, as a retryable timeout', async () => {
 		const slow = await startHttpServer({ '/slow': () => {} });
 		try {
-			expect(await failure(safeFetch(`${slow.origin}/slow`, { ...open, timeoutMs: 200 }))).toMatchObject({ kind: 'retryable', code: 'timeout' });
+			expect(await failure(safeFetch(`${slow.origin}/slow`, { ...open, timeoutMs: 200 }))).toMatchObject({
+				kind: 'retryable',
+				code: 'timeout',
+				message: `127.0.0.1:${slow.port} did not answer within 200 ms`
+			});
 		} finally {
 			await slow.close();
 		}
+	});
+});
+
+describe('safeFetch: network failures in words a person understands', () => {
+	it('a refused connection is retryable', async () => {
+		const gone = await startHttpServer({});
+		await gone.close(); // nothing listens on its port any more
+		expect(await failure(safeFetch(`${gone.origin}/x`, open))).toEqual({
+			kind: 'retryable',
+			code: 'network',
+			message: `127.0.0.1:${gone.port} refused the connection`,
+			retryAfterMs: undefined
+		});
+	});
+
+	it('a name that does not resolve is a retryable DNS failure', async () => {
+		expect(await failure(safeFetch('http://recipes.nonexistent.invalid/pie', open))).toMatchObject({
+			kind: 'retryable',
+			code: 'dns',
+			message: 'could not find recipes.nonexistent.invalid (DNS lookup failed)'
+		});
+	});
+
+	it("a port the fetch standard blocks is refused for good", async () => {
+		expect(await failure(safeFetch('http://127.0.0.1:25/', open))).toMatchObject({ kind: 'permanent', code: 'blocked_port' });
 	});
 });

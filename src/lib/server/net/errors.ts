@@ -1,4 +1,4 @@
-import { PermanentError } from '../queue/errors';
+import { JobError, PermanentError, RetryableError } from '../queue/errors';
 
 /** A non-2xx answer. Its status decides retryable (5xx, 408, 429) or permanent (other 4xx). */
 export class HttpStatusError extends Error {
@@ -34,4 +34,51 @@ export class BlockedAddressError extends PermanentError {
 		super('blocked_address', `refusing to fetch ${host}: it resolves to a private or reserved address (${address})`);
 		this.name = 'BlockedAddressError';
 	}
+}
+
+function codesIn(err: unknown): string[] {
+	const codes: string[] = [];
+	const seen = new Set<unknown>();
+	const visit = (e: unknown) => {
+		if (!e || typeof e !== 'object' || seen.has(e) || seen.size > 20) return;
+		seen.add(e);
+		const o = e as { code?: unknown; cause?: unknown; errors?: unknown };
+		if (typeof o.code === 'string') codes.push(o.code);
+		visit(o.cause);
+		if (Array.isArray(o.errors)) o.errors.forEach(visit); // happy-eyeballs AggregateError
+	};
+	visit(err);
+	return codes;
+}
+
+function findJobError(err: unknown): JobError | undefined {
+	for (let e = err; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
+		if (e instanceof JobError) return e;
+	}
+	return undefined;
+}
+
+/**
+ * Turns what undici throws ("fetch failed" with a code somewhere in its causes) into an error the
+ * engine can classify and a person can read.
+ */
+export function networkError(err: unknown, url: string): JobError {
+	const known = findJobError(err);
+	if (known) return known;
+	const host = safeHost(url);
+	const codes = codesIn(err);
+	const has = (...c: string[]) => codes.some((code) => c.includes(code));
+	if (has('ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL')) return new RetryableError('dns', `could not find ${host} (DNS lookup failed)`, undefined, { cause: err });
+	if (has('ECONNREFUSED')) return new RetryableError('network', `${host} refused the connection`, undefined, { cause: err });
+	if (has('ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT')) return new RetryableError('network', `connecting to ${host} timed out`, undefined, { cause: err });
+	if (has('ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'ECONNABORTED')) {
+		return new RetryableError('network', `the connection to ${host} was cut off`, undefined, { cause: err });
+	}
+	if (has('ENETUNREACH', 'EHOSTUNREACH', 'ENETDOWN')) return new RetryableError('network', `${host} is unreachable from this server`, undefined, { cause: err });
+	if (codes.some((c) => c.startsWith('CERT_') || c.startsWith('ERR_TLS_') || c.includes('SELF_SIGNED') || c === 'UNABLE_TO_VERIFY_LEAF_SIGNATURE')) {
+		return new PermanentError('tls', `${host} has an invalid HTTPS certificate`, { cause: err });
+	}
+	const message = (err as { cause?: { message?: string } })?.cause?.message ?? (err as Error)?.message ?? String(err);
+	if (message === 'bad port') return new PermanentError('blocked_port', `${host} uses a port that web pages may not use`, { cause: err });
+	return new RetryableError('network', `could not fetch ${host}: ${message}`, undefined, { cause: err });
 }

@@ -1,9 +1,10 @@
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
 import { isIP } from 'node:net';
 import { Agent, fetch, type Dispatcher } from 'undici';
-import { PermanentError } from '../queue/errors';
+import { formatDuration } from '../../format';
 import { isPublicAddress } from './address';
-import { BlockedAddressError, HttpStatusError, safeHost } from './errors';
+import { BlockedAddressError, HttpStatusError, networkError, safeHost } from './errors';
+import { JobError, PermanentError, RetryableError } from '../queue/errors';
 
 export interface SafeFetchOptions {
 	signal?: AbortSignal;
@@ -80,10 +81,24 @@ function checkUrl(raw: string, allowPrivate: boolean): URL {
  * checked again), bounded in time and size, HTML by default.
  */
 export async function safeFetch(raw: string, options: SafeFetchOptions): Promise<FetchedPage> {
-	const accept = options.accept ?? HTML_TYPES;
-	const maxRedirects = options.maxRedirects ?? 5;
 	const timeout = AbortSignal.timeout(options.timeoutMs);
 	const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+	try {
+		return await fetchFollowing(raw, options, signal);
+	} catch (err) {
+		if (err instanceof JobError || err instanceof HttpStatusError) throw err;
+		// The caller's own abort (timeout, cancel) is the caller's to explain.
+		if (options.signal?.aborted) throw options.signal.reason;
+		if (timeout.aborted) {
+			throw new RetryableError('timeout', `${safeHost(raw)} did not answer within ${formatDuration(options.timeoutMs)}`);
+		}
+		throw networkError(err, raw);
+	}
+}
+
+async function fetchFollowing(raw: string, options: SafeFetchOptions, signal: AbortSignal): Promise<FetchedPage> {
+	const accept = options.accept ?? HTML_TYPES;
+	const maxRedirects = options.maxRedirects ?? 5;
 	let url = checkUrl(raw, options.allowPrivate);
 
 	for (let hop = 0; ; hop++) {

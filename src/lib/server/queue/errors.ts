@@ -1,4 +1,5 @@
 import type { ErrorKind } from '../../contract/queue';
+import { formatDuration } from '../../format';
 
 export interface Classified {
 	kind: ErrorKind;
@@ -39,7 +40,7 @@ export class PermanentError extends JobError {
 /** Raised into a phase's AbortSignal when its time is up. */
 export class PhaseTimeoutError extends RetryableError {
 	constructor(ms: number) {
-		super('timeout', `timed out after ${Math.round(ms / 1000)} s`);
+		super('timeout', `timed out after ${formatDuration(ms)}`);
 		this.name = 'PhaseTimeoutError';
 	}
 }

@@ -40,6 +40,8 @@ export async function failPhase(
 		), ph as (
 			update item_phases p
 			set status = ${terminal ? 'error' : 'pending'}, message = null,
+				-- a failed phase keeps the progress it reached; one waiting to retry starts over
+				progress = ${terminal ? sql`p.progress` : 0},
 				error = ${message}, error_kind = ${kind}, error_code = ${code}
 			from ok where p.item_id = ok.id and p.name = ${args.phase}
 		), att as (
