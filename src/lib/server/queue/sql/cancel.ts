@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { channels } from '../channels';
-import { at, notifyChanged } from './util';
+import { at, elapsedMs, notifyChanged } from './util';
 
 /**
  * Cancels a pending or running item of this user. Dropping the lease fences the worker out;
@@ -23,7 +23,7 @@ export async function cancelItem(database: Database, args: { userId: string; ite
 		), att as (
 			update item_attempts a
 			set outcome = 'canceled', finished_at = ${now}, message = 'canceled',
-				duration_ms = greatest(0, (extract(epoch from (${now} - a.started_at)) * 1000)::int)
+				duration_ms = ${elapsedMs(now)}
 			where a.item_id in (select id from c) and a.outcome = 'running'
 		)
 		select id, pg_notify(${channels.cancel}, id::text), ${notifyChanged(sql`id`, sql`user_id`)} from c`);

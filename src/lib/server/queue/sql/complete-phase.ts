@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
-import { at, notifyChanged } from './util';
+import { at, elapsedMs, leaseHeld, notifyChanged } from './util';
 
 /**
  * Persists a phase's output and closes its attempt. When it was the last phase the item becomes
@@ -24,7 +24,7 @@ export async function completePhase(
 	const rows = await database.rows<{ id: string }>(sql`
 		with ok as (
 			select id from queue_items
-			where id = ${args.itemId} and lease_token = ${args.token} and status = 'in_progress'
+			where ${leaseHeld(args.itemId, args.token)}
 			for update
 		), ph as (
 			update item_phases p
@@ -34,7 +34,7 @@ export async function completePhase(
 		), att as (
 			update item_attempts a
 			set outcome = 'completed', finished_at = ${now},
-				duration_ms = greatest(0, (extract(epoch from (${now} - a.started_at)) * 1000)::int)
+				duration_ms = ${elapsedMs(now)}
 			from ok where a.id = ${args.attemptId} and a.item_id = ok.id
 		)
 		update queue_items i

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import type { ErrorKind } from '../../../contract/queue';
-import { at, notifyChanged } from './util';
+import { at, elapsedMs, leaseHeld, notifyChanged } from './util';
 
 export type FailureOutcome =
 	/** Retryable and budget left: back to pending, runnable at `nextRunAt`. */
@@ -35,7 +35,7 @@ export async function failPhase(
 	const rows = await database.rows<{ id: string }>(sql`
 		with ok as (
 			select id from queue_items
-			where id = ${args.itemId} and lease_token = ${args.token} and status = 'in_progress'
+			where ${leaseHeld(args.itemId, args.token)}
 			for update
 		), ph as (
 			update item_phases p
@@ -47,7 +47,7 @@ export async function failPhase(
 		), att as (
 			update item_attempts a
 			set outcome = 'failed', finished_at = ${now}, error_kind = ${kind}, error_code = ${code}, message = ${message},
-				duration_ms = greatest(0, (extract(epoch from (${now} - a.started_at)) * 1000)::int)
+				duration_ms = ${elapsedMs(now)}
 			from ok where a.id = ${args.attemptId} and a.item_id = ok.id
 		)
 		update queue_items i

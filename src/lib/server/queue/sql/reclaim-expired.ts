@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { channels } from '../channels';
-import { at, notifyChanged } from './util';
+import { at, elapsedMs, notifyChanged } from './util';
 
 /**
  * Returns items whose worker stopped heart-beating (crashed, killed, partitioned) to the queue.
@@ -24,7 +24,7 @@ export async function reclaimExpired(database: Database, now: Date): Promise<str
 			update item_attempts a
 			set outcome = 'lost', finished_at = ${t}, error_kind = 'retryable', error_code = 'lease_expired',
 				message = 'the worker stopped responding; its lease expired',
-				duration_ms = greatest(0, (extract(epoch from (${t} - a.started_at)) * 1000)::int)
+				duration_ms = ${elapsedMs(t)}
 			where a.item_id in (select id from exp) and a.outcome = 'running'
 		)
 		select id, pg_notify(${channels.jobs}, id::text), ${notifyChanged(sql`id`, sql`user_id`)} from exp`);

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { channels } from '../channels';
-import { at, notifyChanged, uuidArray } from './util';
+import { at, elapsedMs, notifyChanged, uuidArray } from './util';
 
 /**
  * Gives leased items back at once (graceful shutdown): pending again, runnable now, the
@@ -24,7 +24,7 @@ export async function releaseItems(database: Database, args: { tokens: readonly 
 		), att as (
 			update item_attempts a
 			set outcome = 'released', finished_at = ${now}, message = 'worker shut down; handed back to the queue',
-				duration_ms = greatest(0, (extract(epoch from (${now} - a.started_at)) * 1000)::int)
+				duration_ms = ${elapsedMs(now)}
 			where a.item_id in (select id from rel) and a.outcome = 'running'
 		)
 		select id, pg_notify(${channels.jobs}, id::text), ${notifyChanged(sql`id`, sql`user_id`)} from rel`);

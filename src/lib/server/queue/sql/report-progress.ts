@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
-import { at, notifyChanged } from './util';
+import { at, leaseHeld, notifyChanged } from './util';
 
 /** Records a running phase's progress; fenced on the lease, so a stale worker writes nothing. */
 export async function reportProgress(
@@ -10,7 +10,7 @@ export async function reportProgress(
 	const rows = await database.rows<{ ok: number }>(sql`
 		with ok as (
 			update queue_items set updated_at = ${at(args.now)}
-			where id = ${args.itemId} and lease_token = ${args.token} and status = 'in_progress'
+			where ${leaseHeld(args.itemId, args.token)}
 			returning id, user_id
 		)
 		update item_phases p set progress = ${args.progress}, message = ${args.message}

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
-import { at, notifyChanged } from './util';
+import { at, leaseHeld, notifyChanged } from './util';
 
 export interface StartedPhase {
 	attemptId: number;
@@ -18,7 +18,7 @@ export async function startPhase(
 	const rows = await database.rows<{ attemptId: string | number; number: number }>(sql`
 		with ok as (
 			select id, user_id from queue_items
-			where id = ${args.itemId} and lease_token = ${args.token} and status = 'in_progress'
+			where ${leaseHeld(args.itemId, args.token)}
 			for update
 		), ph as (
 			update item_phases p

@@ -12,6 +12,14 @@ export const uuidArray = (ids: readonly string[]): SQL => sql`${`{${ids.join(','
 export const textArray = (values: readonly string[]): SQL =>
 	sql`${`{${values.map((v) => `"${v.replace(/["\\]/g, '\\$&')}"`).join(',')}}`}::text[]`;
 
+/** The fence on every worker write: this item, still running under this claim's lease. */
+export const leaseHeld = (itemId: string, token: string): SQL =>
+	sql`id = ${itemId} and lease_token = ${token} and status = 'in_progress'`;
+
+/** Milliseconds from an attempt's start to `now`, for `item_attempts.duration_ms`. */
+export const elapsedMs = (now: SQL, startedAt: SQL = sql`a.started_at`): SQL =>
+	sql`greatest(0, (extract(epoch from (${now} - ${startedAt})) * 1000)::int)`;
+
 /**
  * NOTIFY of an item's change, evaluated inside the statement that made it: delivered only if
  * that statement commits, and without a round trip of its own.
