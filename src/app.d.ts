@@ -1,5 +1,7 @@
 import type { Logger } from 'pino';
 import type { App as CookmarkApp } from '$lib/server/app';
+import type { RequestAuth } from '$lib/server/auth/request';
+import type { SessionUser } from '$lib/server/auth/sessions';
 
 declare global {
 	namespace App {
@@ -9,7 +11,9 @@ declare global {
 		}
 		interface Locals {
 			app: CookmarkApp;
-			user: { id: string };
+			/** Set by hooks.server.ts; every non-public route can count on it (see http/access.ts). */
+			user: SessionUser | null;
+			auth: RequestAuth;
 			log: Logger;
 		}
 	}

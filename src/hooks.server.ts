@@ -1,4 +1,8 @@
-import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
+import { redirect, type Handle, type HandleServerError, type ServerInit } from '@sveltejs/kit';
+import { authenticate } from '$lib/server/auth/request';
+import { countAccounts } from '$lib/server/auth/users';
+import { isApiPath, isPublicPath, loginUrl } from '$lib/server/http/access';
+import { errorResponse } from '$lib/server/http/api';
 import { crossSiteRefusal } from '$lib/server/http/csrf';
 import { getApp } from '$lib/server/runtime';
 import { startupFailureMessage } from '$lib/server/startup-error';
@@ -14,13 +18,31 @@ export const init: ServerInit = async () => {
 };
 
 export const handle: Handle = async ({ event, resolve }) => {
-	const refused = crossSiteRefusal(event.request, event.url);
-	if (refused) return refused;
 	const app = await getApp();
 	event.locals.app = app;
 	event.locals.log = app.log;
-	// Accounts arrive with sign-in; until then everything belongs to the local owner.
-	event.locals.user = { id: app.localUserId };
+
+	const auth = await authenticate(app.database, event);
+	event.locals.user = auth.user;
+	event.locals.auth = auth;
+
+	const refused = crossSiteRefusal(event.request, event.url, auth.via === 'session');
+	if (refused) return refused;
+
+	const api = isApiPath(event.url.pathname);
+	if (api && auth.via === null && auth.problem) {
+		const message = auth.problem === 'invalid_token' ? 'this API token is not valid (revoked or mistyped)' : 'use Authorization: Bearer <token>';
+		return errorResponse(401, auth.problem, message, undefined, { 'www-authenticate': 'Bearer realm="cookmark"' });
+	}
+	if (!auth.user && !isPublicPath(event.url.pathname)) {
+		if (api) {
+			return errorResponse(401, 'unauthorized', 'sign in, or send an API token as Authorization: Bearer <token>', undefined, {
+				'www-authenticate': 'Bearer realm="cookmark"'
+			});
+		}
+		// A brand-new server has nobody to sign in as: start with creating the first account.
+		redirect(303, (await countAccounts(app.database)) === 0 ? '/signup' : loginUrl(event.url));
+	}
 	return resolve(event);
 };
 

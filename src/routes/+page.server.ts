@@ -1,11 +1,11 @@
 import { fail } from '@sveltejs/kit';
 import { EnqueueRequest } from '$lib/contract/queue';
-import { ApiError } from '$lib/server/http/api';
+import { ApiError, currentUser } from '$lib/server/http/api';
 import { enqueueShare } from '$lib/server/share';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals }) => {
-	return locals.app.queue.list({ userId: locals.user.id, limit: 50, offset: 0 });
+	return locals.app.queue.list({ userId: currentUser(locals).id, limit: 50, offset: 0 });
 };
 
 export const actions: Actions = {
@@ -16,7 +16,7 @@ export const actions: Actions = {
 		const parsed = EnqueueRequest.safeParse({ url });
 		if (!parsed.success) return fail(400, { url, message: 'That link is too long.' });
 		try {
-			const result = await enqueueShare(locals.app, locals.user.id, parsed.data);
+			const result = await enqueueShare(locals.app, currentUser(locals).id, parsed.data);
 			return { id: result.item.id, duplicate: result.kind !== 'created' };
 		} catch (err) {
 			if (err instanceof ApiError && err.status < 500) {

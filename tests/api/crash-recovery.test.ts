@@ -46,12 +46,14 @@ describe('crash recovery across processes', () => {
 		const env = { QUEUE_LEASE_MS: '1500', QUEUE_POLL_MS: '200' };
 
 		const first = await boot(storage, env);
+		const { token } = await first.signUp();
 		const res = await first.api('/api/queue', { method: 'POST', json: { url: `${site.origin}/stew` } });
 		const { id } = await res.json();
 		await within(firstVisit, 15_000, 'the worker to fetch the page');
 		expect(await first.stop('SIGKILL')).toBeNull(); // killed, no exit code
 
 		const second = await boot(storage, env);
+		second.token = token; // same database, same account
 		const done = ItemDetail.parse(await waitForItem(second, id, (i) => i.status === 'success', 30_000));
 		expect(done.results).toMatchObject({ title: 'Slow Stew' });
 		expect(done.attempts.map((a) => [a.phase, a.number, a.outcome])).toEqual([
@@ -72,12 +74,14 @@ describe('crash recovery across processes', () => {
 		const env = { QUEUE_LEASE_MS: '600000', QUEUE_SHUTDOWN_GRACE_MS: '300' };
 
 		const first = await boot(storage, env);
+		const { token } = await first.signUp();
 		const { id } = await (await first.api('/api/queue', { method: 'POST', json: { url: `${site.origin}/stew` } })).json();
 		await within(firstVisit, 15_000, 'the worker to fetch the page');
 		expect(await within(first.stop('SIGTERM'), 15_000, 'a graceful exit')).toBe(0);
 		expect(first.logs()).toMatch(/released leases/);
 
 		const second = await boot(storage, env);
+		second.token = token;
 		const done = ItemDetail.parse(await waitForItem(second, id, (i) => i.status === 'success', 30_000));
 		expect(done.attempts.map((a) => [a.phase, a.outcome])).toEqual([
 			['extraction', 'released'],

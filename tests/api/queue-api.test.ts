@@ -21,6 +21,7 @@ beforeAll(async () => {
 	});
 	[storage, idleStorage] = await Promise.all([serverStorage(), serverStorage()]);
 	[server, idle] = await Promise.all([startServer(storage), startServer(idleStorage, { QUEUE_PROCESSING_ENABLED: 'false' })]);
+	await Promise.all([server.signUp(), idle.signUp()]);
 });
 
 afterAll(async () => {

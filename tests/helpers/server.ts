@@ -40,7 +40,26 @@ export interface ServerProcess {
 	logs(): string;
 	/** Sends a signal and waits for the process to exit; resolves to its exit code. */
 	stop(signal?: NodeJS.Signals): Promise<number | null>;
-	api(pathname: string, init?: RequestInit & { json?: unknown }): Promise<Response>;
+	/** A request to this server; carries `token` as a Bearer token when one is set. */
+	api(pathname: string, init?: RequestInit & { json?: unknown; auth?: false }): Promise<Response>;
+	/** The API token `api()` sends (set by signUp, or by hand for a server sharing a database). */
+	token?: string;
+	/** Creates an account (or logs in to it), makes an API token for it and uses it from then on. */
+	signUp(username?: string, password?: string): Promise<Account>;
+}
+
+export interface Account {
+	username: string;
+	password: string;
+	/** The session cookie, `name=value`. */
+	cookie: string;
+	token: string;
+}
+
+export function sessionCookie(res: Response): string {
+	const cookie = res.headers.getSetCookie().find((c) => c.startsWith('cookmark_session='));
+	if (!cookie) throw new Error(`no session cookie in the answer (${res.status})`);
+	return cookie.split(';')[0]!;
 }
 
 /** Starts the built app (`node build`) on a free loopback port and waits until it is ready. */
@@ -77,10 +96,24 @@ export async function startServer(storage: ServerStorage, env: Record<string, st
 			return exited;
 		},
 		api(pathname, init = {}) {
-			const { json, ...rest } = init;
+			const { json, auth, ...rest } = init;
 			const headers = new Headers(rest.headers);
 			if (json !== undefined) headers.set('content-type', 'application/json');
-			return fetch(origin + pathname, { ...rest, headers, body: json !== undefined ? JSON.stringify(json) : rest.body });
+			const own = headers.has('authorization') || headers.has('cookie');
+			if (server.token && auth !== false && !own) headers.set('authorization', `Bearer ${server.token}`);
+			return fetch(origin + pathname, { ...rest, headers, body: json !== undefined ? JSON.stringify(json) : rest.body, redirect: 'manual' });
+		},
+		async signUp(username = 'alice', password = 'correct horse battery staple') {
+			const credentials = { username, password };
+			let res = await server.api('/api/auth/signup', { method: 'POST', json: credentials, auth: false });
+			if (res.status !== 201) res = await server.api('/api/auth/login', { method: 'POST', json: credentials, auth: false });
+			if (!res.ok) throw new Error(`could not sign up or log in ${username}: ${res.status} ${await res.text()}`);
+			const cookie = sessionCookie(res);
+			const made = await server.api('/api/tokens', { method: 'POST', json: { name: 'tests' }, headers: { cookie } });
+			if (made.status !== 201) throw new Error(`could not make a token: ${made.status} ${await made.text()}`);
+			const { token } = (await made.json()) as { token: string };
+			server.token = token;
+			return { username, password, cookie, token };
 		}
 	};
 

@@ -44,6 +44,7 @@ describe('several processes on one PostgreSQL', () => {
 
 		const web = await startServer(storage, { QUEUE_PROCESSING_ENABLED: 'false' });
 		cleanups.push(() => web.stop('SIGKILL'));
+		await web.signUp();
 		expect(await (await web.api('/api/health')).json()).toMatchObject({ worker: null });
 
 		// An hour's poll: only LISTEN/NOTIFY can bring the item to it in time.

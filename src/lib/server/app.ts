@@ -8,7 +8,6 @@ import { recipePipeline } from './pipeline/recipe';
 import { PipelineRegistry } from './queue/pipeline';
 import { QueueService } from './queue/service';
 import { Worker } from './queue/worker';
-import { ensureLocalUser } from './users/local-user';
 
 /** Everything a request handler, the worker command or a test needs, wired once. */
 export interface App {
@@ -18,7 +17,6 @@ export interface App {
 	registry: PipelineRegistry;
 	queue: QueueService;
 	worker: Worker | null;
-	localUserId: string;
 	/** False once shutdown started; /api/ready answers 503 from then on. */
 	readonly accepting: boolean;
 	shutdown(): Promise<void>;
@@ -37,7 +35,6 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
 	const log = options.log ?? createLogger(config.LOG_LEVEL);
 	const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
 	await migrate(database, config.DATABASE_URL);
-	const localUserId = await ensureLocalUser(database);
 
 	const registry = new PipelineRegistry();
 	registry.register(
@@ -80,7 +77,6 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
 		registry,
 		queue,
 		worker,
-		localUserId,
 		get accepting() {
 			return accepting;
 		},

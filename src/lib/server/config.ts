@@ -46,6 +46,9 @@ export const configSchema = z.object({
 	QUEUE_BACKOFF_MAX_MS: int(600_000, 0),
 	QUEUE_SHUTDOWN_GRACE_MS: int(10_000, 0),
 
+	/** `first-only`: the first account signs up (and becomes admin); later accounts are made by the admin. */
+	SIGNUP: z.enum(['first-only', 'open']).default('first-only'),
+
 	FETCH_ALLOW_PRIVATE: flag(false),
 	FETCH_TIMEOUT_MS: int(20_000, 100),
 	FETCH_MAX_BYTES: int(5 * 1024 * 1024, 1024)

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import {
 	bigint,
+	boolean,
 	check,
 	index,
 	integer,
@@ -16,10 +17,60 @@ import {
 const tz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 const created = () => tz('created_at').notNull().defaultNow();
 
-export const users = pgTable('users', {
-	id: uuid('id').primaryKey().defaultRandom(),
-	username: text('username').notNull().unique(),
-	createdAt: created()
+export const users = pgTable(
+	'users',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		username: text('username').notNull(),
+		/** argon2id (PHC string). Null only for the pre-accounts owner, which the first sign-up claims. */
+		passwordHash: text('password_hash'),
+		isAdmin: boolean('is_admin').notNull().default(false),
+		createdAt: created()
+	},
+	// "Alice" and "alice" are the same person.
+	(t) => [uniqueIndex('users_username_uq').on(sql`lower(${t.username})`)]
+);
+
+/**
+ * Browser sessions, as Lucia teaches them: the token is `<id>.<secret>`; only a SHA-256 hash of
+ * the secret is stored, and it is compared in constant time after the lookup by id.
+ */
+export const sessions = pgTable(
+	'sessions',
+	{
+		id: text('id').primaryKey(),
+		secretHash: text('secret_hash').notNull(),
+		userId: uuid('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		createdAt: created(),
+		expiresAt: tz('expires_at').notNull(),
+		userAgent: text('user_agent')
+	},
+	(t) => [index('sessions_user_idx').on(t.userId)]
+);
+
+/** Long-lived credentials for what cannot hold a cookie (iOS Shortcuts, scripts): same scheme as sessions. */
+export const apiTokens = pgTable(
+	'api_tokens',
+	{
+		id: text('id').primaryKey(),
+		secretHash: text('secret_hash').notNull(),
+		userId: uuid('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		name: text('name').notNull(),
+		createdAt: created(),
+		lastUsedAt: tz('last_used_at')
+	},
+	(t) => [index('api_tokens_user_idx').on(t.userId)]
+);
+
+/** Fixed-window counters (login attempts per username and per address), shared by every process. */
+export const rateLimits = pgTable('rate_limits', {
+	key: text('key').primaryKey(),
+	count: integer('count').notNull(),
+	windowStartedAt: tz('window_started_at').notNull()
 });
 
 /**

@@ -1,6 +1,7 @@
 import { json, type RequestEvent, type RequestHandler } from '@sveltejs/kit';
 import type { z } from 'zod';
 import type { ApiError as ApiErrorBody, ApiIssue } from '../../contract/errors';
+import type { SessionUser } from '../auth/sessions';
 
 /** An error that becomes a JSON answer `{error:{code,message,issues?}}` with its status. */
 export class ApiError extends Error {
@@ -89,4 +90,23 @@ export function api(handler: (event: RequestEvent) => Promise<Response>): Reques
 export function methodNotAllowed(allowed: string[]): RequestHandler {
 	return async () =>
 		errorResponse(405, 'method_not_allowed', `use ${allowed.join(' or ')}`, undefined, { allow: allowed.join(', ') });
+}
+
+/** The signed-in user. hooks.server.ts already refused anonymous requests to non-public routes. */
+export function currentUser(locals: App.Locals): SessionUser {
+	if (!locals.user) throw new ApiError(401, 'unauthorized', 'sign in first');
+	return locals.user;
+}
+
+/** For what a leaked API token must not be able to do (mint more tokens, change the password). */
+export function requireSession(locals: App.Locals): SessionUser {
+	const user = currentUser(locals);
+	if (locals.auth.via !== 'session') throw new ApiError(403, 'session_required', 'this needs a signed-in browser session, not an API token');
+	return user;
+}
+
+export function requireAdmin(locals: App.Locals): SessionUser {
+	const user = currentUser(locals);
+	if (!user.isAdmin) throw new ApiError(403, 'admin_only', 'only the admin can do this');
+	return user;
 }

@@ -1,12 +1,12 @@
 import { json } from '@sveltejs/kit';
 import { EnqueueRequest, ListQuery } from '$lib/contract/queue';
-import { api, methodNotAllowed, parseQuery, readJson } from '$lib/server/http/api';
+import { api, currentUser, methodNotAllowed, parseQuery, readJson } from '$lib/server/http/api';
 import { enqueueShare } from '$lib/server/share';
 
 /** Enqueue a shared link: 201 new item; 200 with duplicate:true when nothing new was created. */
 export const POST = api(async ({ request, locals }) => {
 	const body = await readJson(request, EnqueueRequest);
-	const result = await enqueueShare(locals.app, locals.user.id, body, request.headers.get('idempotency-key'));
+	const result = await enqueueShare(locals.app, currentUser(locals).id, body, request.headers.get('idempotency-key'));
 	if (result.kind === 'created') {
 		return json(result.item, { status: 201, headers: { location: `/api/queue/${result.item.id}` } });
 	}
@@ -18,7 +18,7 @@ export const POST = api(async ({ request, locals }) => {
 export const GET = api(async ({ url, locals }) => {
 	const q = parseQuery(url, ListQuery);
 	const page = await locals.app.queue.list({
-		userId: locals.user.id,
+		userId: currentUser(locals).id,
 		statuses: q.status,
 		batchId: q.batch,
 		limit: q.limit,

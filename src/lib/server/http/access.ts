@@ -1,0 +1,25 @@
+/**
+ * Which paths answer without signing in. Everything else needs a session or an API token, and
+ * the check lives here, in one place, rather than in each route.
+ */
+const PUBLIC_API = new Set(['/api/health', '/api/ready', '/api/auth/signup', '/api/auth/login', '/api/auth/logout']);
+const PUBLIC_PAGES = new Set(['/login', '/signup']);
+
+export function isApiPath(pathname: string): boolean {
+	return pathname === '/api' || pathname.startsWith('/api/');
+}
+
+export function isPublicPath(pathname: string): boolean {
+	return PUBLIC_API.has(pathname) || PUBLIC_PAGES.has(pathname);
+}
+
+/** A same-site path to return to after signing in; anything else (other hosts, `//x`) becomes `/`. */
+export function safeRedirectTarget(target: string | null | undefined): string {
+	if (!target || !target.startsWith('/') || target.startsWith('//') || target.startsWith('/\\')) return '/';
+	return target;
+}
+
+export function loginUrl(url: URL): string {
+	const back = url.pathname + url.search;
+	return back === '/' ? '/login' : `/login?redirectTo=${encodeURIComponent(back)}`;
+}
