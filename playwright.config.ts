@@ -41,6 +41,7 @@ export default defineConfig({
 		timeout: 60_000,
 		stdout: 'ignore',
 		stderr: 'pipe',
-		env: { PORT: String(port), HOST: '127.0.0.1', ORIGIN: baseURL, FETCH_ALLOW_PRIVATE: 'true', QUEUE_POLL_MS: '500' }
+		// SIGNUP=open lets every spec make its own account, whatever order the specs run in.
+		env: { PORT: String(port), HOST: '127.0.0.1', ORIGIN: baseURL, FETCH_ALLOW_PRIVATE: 'true', QUEUE_POLL_MS: '500', SIGNUP: 'open' }
 	}
 });

@@ -9,6 +9,9 @@ const pw = 'correct horse battery staple';
 beforeAll(async () => {
 	storage = await serverStorage();
 	server = await startServer(storage, { QUEUE_PROCESSING_ENABLED: 'false', ORIGIN: 'https://cookmark.test' });
+	// A brand-new server has nobody to log in as: it starts at creating the first account.
+	const fresh = await server.api('/', { auth: false });
+	expect([fresh.status, fresh.headers.get('location')]).toEqual([303, '/signup']);
 	expect((await server.api('/api/auth/signup', { method: 'POST', json: { username: 'alice', password: pw }, auth: false })).status).toBe(201);
 });
 
