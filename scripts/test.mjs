@@ -35,7 +35,13 @@ if (run('build', bin('vite'), ['build', '--logLevel', 'warn']) !== 0) {
 	process.exit(1);
 }
 
-// 2. PostgreSQL from the machine's packages.
+// 2. Types (TypeScript strict, Svelte): a type error fails the run as one failed check.
+if (run('types (svelte-check)', bin('svelte-check'), ['--tsconfig', './tsconfig.json', '--threshold', 'error', '--output', 'human']) !== 0) {
+	failed++;
+	notes.push('the type check failed (see above)');
+}
+
+// 3. PostgreSQL from the machine's packages.
 let pg = null;
 try {
 	pg = await startPostgres();
@@ -49,7 +55,7 @@ else if (requireAll) {
 } else notes.push('PostgreSQL is not installed: the postgres suite was SKIPPED (apt-get install postgresql to run it).');
 
 try {
-	// 3. vitest: unit, pglite and postgres projects.
+	// 4. vitest: unit, pglite and postgres projects.
 	const vitestJson = path.join(out, 'vitest.json');
 	const vitestCode = run('vitest (unit, pglite' + (pg ? ', postgres' : '') + ')', bin('vitest'), [
 		'run',
@@ -68,7 +74,7 @@ try {
 	} else failed++;
 	if (vitestCode !== 0 && failed === 0) failed++;
 
-	// 4. Playwright in Debian's Chromium.
+	// 5. Playwright in Debian's Chromium.
 	if (existsSync(chromium)) {
 		const pwJson = path.join(out, 'playwright.json');
 		const pwCode = run('playwright (chromium)', bin('playwright'), ['test', '--reporter=list,json'], {
