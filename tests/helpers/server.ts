@@ -62,19 +62,27 @@ export function sessionCookie(res: Response): string {
 	return cookie.split(';')[0]!;
 }
 
-/** Starts the built app (`node build`) on a free loopback port and waits until it is ready. */
-export async function startServer(storage: ServerStorage, env: Record<string, string> = {}): Promise<ServerProcess> {
+/**
+ * Starts the built app on a free loopback port and waits until it is ready: as `node build` with
+ * ORIGIN set (the default), or as `npm start` runs it (scripts/start.mjs, no ORIGIN).
+ */
+export async function startServer(
+	storage: ServerStorage,
+	env: Record<string, string> = {},
+	options: { via?: 'node-build' | 'npm-start' } = {}
+): Promise<ServerProcess> {
 	if (!existsSync(entry)) throw new Error('build/index.js is missing: run `npm run build` (npm test does it)');
 	const port = await freePort();
 	const origin = `http://127.0.0.1:${port}`;
+	const npmStart = options.via === 'npm-start';
 	let output = '';
-	const child = spawn(process.execPath, [entry], {
+	const child = spawn(process.execPath, [npmStart ? path.join(root, 'scripts', 'start.mjs') : entry], {
 		cwd: root,
 		env: {
 			PATH: process.env.PATH ?? '',
 			PORT: String(port),
 			HOST: '127.0.0.1',
-			ORIGIN: origin,
+			...(npmStart ? {} : { ORIGIN: origin }),
 			LOG_LEVEL: 'info',
 			FETCH_ALLOW_PRIVATE: 'true',
 			QUEUE_POLL_MS: '500',

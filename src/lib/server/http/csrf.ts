@@ -1,4 +1,4 @@
-import { text } from '@sveltejs/kit';
+import { json, text } from '@sveltejs/kit';
 import { errorResponse } from './api';
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -30,5 +30,7 @@ export function crossSiteRefusal(request: Request, url: URL, viaCookie: boolean)
 	if (isApi) {
 		return origin ? errorResponse(403, 'cross_site_request', 'cross-site requests to the API are refused') : null;
 	}
-	return text(`Cross-site ${request.method} form submissions are forbidden`, { status: 403 });
+	const message = `Cross-site ${request.method} form submissions are forbidden`;
+	// SvelteKit's enhanced forms ask for JSON; answer them in kind so the page can show the error.
+	return request.headers.get('accept') === 'application/json' ? json({ message }, { status: 403 }) : text(message, { status: 403 });
 }
