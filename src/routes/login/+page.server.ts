@@ -1,8 +1,6 @@
 import { redirect } from '@sveltejs/kit';
 import { LoginRequest } from '$lib/contract/auth';
-import { clientOf } from '$lib/server/auth/client';
-import { formFailure, parseForm } from '$lib/server/auth/form';
-import { setSessionCookie } from '$lib/server/auth/request';
+import { sessionFormAction } from '$lib/server/auth/form';
 import { logIn } from '$lib/server/auth/sign-in';
 import { countAccounts } from '$lib/server/auth/users';
 import { safeRedirectTarget } from '$lib/server/http/access';
@@ -17,16 +15,6 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 };
 
 export const actions: Actions = {
-	default: async (event) => {
-		const form = await event.request.formData();
-		const parsed = parseForm(form, LoginRequest, ['username', 'password']);
-		if (!parsed.ok) return parsed.failure;
-		try {
-			const signedIn = await logIn(event.locals.app, parsed.data, clientOf(event));
-			setSessionCookie(event.cookies, event.url, signedIn.token, signedIn.expiresAt);
-		} catch (err) {
-			return formFailure(err, { username: parsed.data.username });
-		}
-		redirect(303, safeRedirectTarget(String(form.get('redirectTo') ?? '/')));
-	}
+	default: (event) =>
+		sessionFormAction(event, LoginRequest, logIn, (form) => safeRedirectTarget(String(form.get('redirectTo') ?? '/')))
 };

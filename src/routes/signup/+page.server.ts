@@ -1,8 +1,6 @@
 import { redirect } from '@sveltejs/kit';
 import { Credentials } from '$lib/contract/auth';
-import { clientOf } from '$lib/server/auth/client';
-import { formFailure, parseForm } from '$lib/server/auth/form';
-import { setSessionCookie } from '$lib/server/auth/request';
+import { sessionFormAction } from '$lib/server/auth/form';
 import { signUpAndIn } from '$lib/server/auth/sign-in';
 import { countAccounts } from '$lib/server/auth/users';
 import type { Actions, PageServerLoad } from './$types';
@@ -14,16 +12,5 @@ export const load: PageServerLoad = async ({ locals }) => {
 };
 
 export const actions: Actions = {
-	default: async (event) => {
-		const form = await event.request.formData();
-		const parsed = parseForm(form, Credentials, ['username', 'password']);
-		if (!parsed.ok) return parsed.failure;
-		try {
-			const signedIn = await signUpAndIn(event.locals.app, parsed.data, clientOf(event));
-			setSessionCookie(event.cookies, event.url, signedIn.token, signedIn.expiresAt);
-		} catch (err) {
-			return formFailure(err, { username: parsed.data.username });
-		}
-		redirect(303, '/');
-	}
+	default: (event) => sessionFormAction(event, Credentials, signUpAndIn, () => '/')
 };

@@ -1,6 +1,10 @@
-import { fail, type ActionFailure } from '@sveltejs/kit';
+import { fail, redirect, type ActionFailure, type RequestEvent } from '@sveltejs/kit';
 import type { z } from 'zod';
+import type { App } from '../app';
 import { ApiError } from '../http/api';
+import { clientOf } from './client';
+import { setSessionCookie } from './request';
+import type { ClientInfo, SignedIn } from './sign-in';
 
 /** Form fields as strings, validated with the API's own schema; the first problem becomes the message. */
 export function parseForm<S extends z.ZodType>(
@@ -27,3 +31,25 @@ export function formFailure(err: unknown, values: Record<string, string> = {}) {
 }
 
 const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/**
+ * The login and sign-up forms: validate, sign in through the shared logic (the same as the JSON
+ * API), set the session cookie and go on to `next`; problems come back as the form's message.
+ */
+export async function sessionFormAction<S extends z.ZodType<{ username: string; password: string }>>(
+	event: RequestEvent,
+	schema: S,
+	signIn: (app: App, data: z.infer<S>, client: ClientInfo) => Promise<SignedIn>,
+	next: (form: FormData) => string
+) {
+	const form = await event.request.formData();
+	const parsed = parseForm(form, schema, ['username', 'password']);
+	if (!parsed.ok) return parsed.failure;
+	try {
+		const signedIn = await signIn(event.locals.app, parsed.data, clientOf(event));
+		setSessionCookie(event.cookies, event.url, signedIn.token, signedIn.expiresAt);
+	} catch (err) {
+		return formFailure(err, { username: parsed.data.username });
+	}
+	redirect(303, next(form));
+}
