@@ -98,7 +98,7 @@ function whenDone(database: Database, n: number): Promise<void> {
 			} while (dirty);
 			running = false;
 		};
-		void database.listen(channels.itemChanged, () => void check()).then((u) => {
+		void database.listen(channels.itemEvents, () => void check()).then((u) => {
 			unlisten = u;
 			void check();
 		});

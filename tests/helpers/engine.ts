@@ -89,7 +89,7 @@ export async function harness(
 					const item = await h.get(id);
 					return predicate(item) ? item : null;
 				},
-				(onChange) => database.listen(channels.itemChanged, onChange),
+				(onChange) => database.listen(channels.itemEvents, onChange),
 				ms,
 				what
 			);

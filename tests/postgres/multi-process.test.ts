@@ -5,6 +5,7 @@ import { ItemDetail } from '../../src/lib/contract/queue';
 import { deferred, within } from '../helpers/deferred';
 import { html, startHttpServer } from '../helpers/http-server';
 import { serverStorage, startServer, waitForItem } from '../helpers/server';
+import { openStream } from '../helpers/sse';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const cleanups: Array<() => Promise<unknown>> = [];
@@ -49,7 +50,13 @@ describe('several processes on one PostgreSQL', () => {
 
 		// An hour's poll: only LISTEN/NOTIFY can bring the item to it in time.
 		const worker = await startWorkerProcess({ ...storage.env, FETCH_ALLOW_PRIVATE: 'true', QUEUE_POLL_MS: '3600000' });
+		// A browser's stream on the web process: it must see what the other process does.
+		const stream = await openStream(web);
+		await stream.next((e) => e.event === 'connection');
 		const { id } = await (await web.api('/api/queue', { method: 'POST', json: { url: `${site.origin}/soup` } })).json();
+		const live = await stream.next((e) => e.event === 'queue-update' && e.data.itemId === id && e.data.status === 'success', 15_000, 'success over SSE');
+		expect(live.data.results).toMatchObject({ title: 'Pea Soup' });
+		stream.close();
 		const done = ItemDetail.parse(await waitForItem(web, id, (i) => i.status === 'success', 15_000));
 		expect(done.results).toMatchObject({ title: 'Pea Soup' });
 		expect(new Set(done.attempts.map((a) => a.worker)).size).toBe(1);

@@ -109,3 +109,33 @@ export const ListQuery = z.object({
 	batch: z.uuid().optional()
 });
 export type ListQuery = z.infer<typeof ListQuery>;
+
+/** SSE `connection`: sent first on every stream. */
+export const ConnectionEvent = z.object({
+	serverTime: z.iso.datetime(),
+	/** True when this stream resumed from Last-Event-ID: the missed changes follow as queue-updates. */
+	resumed: z.boolean(),
+	/** The requested items when not resuming: one item for ?itemId=, else the newest page of the user's items. */
+	items: z.array(Item),
+	total: z.number().int()
+});
+export type ConnectionEvent = z.infer<typeof ConnectionEvent>;
+
+/** SSE `queue-update` (contract fields first; `item` carries the whole item for the dashboard). */
+export const QueueUpdateEvent = z.object({
+	itemId: z.uuid(),
+	status: ItemStatus,
+	timestamp: z.iso.datetime(),
+	phases: z.array(Phase),
+	results: z.record(z.string(), z.unknown()).nullable(),
+	error: ItemError.nullable(),
+	item: Item
+});
+export type QueueUpdateEvent = z.infer<typeof QueueUpdateEvent>;
+
+/** SSE `queue-delete`: the item is gone. */
+export const QueueDeleteEvent = z.object({ itemId: z.uuid(), timestamp: z.iso.datetime() });
+export type QueueDeleteEvent = z.infer<typeof QueueDeleteEvent>;
+
+/** How many items the first `connection` snapshot carries without ?itemId= (the dashboard's first page). */
+export const SNAPSHOT_SIZE = 50;

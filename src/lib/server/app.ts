@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { config as loadConfig, type Config } from './config';
 import { openDatabase, type Database } from './db/client';
 import { migrate } from './db/migrate';
+import { LiveHub } from './live/hub';
 import { createLogger } from './log';
 import { safeFetch } from './net/safe-fetch';
 import { recipePipeline } from './pipeline/recipe';
@@ -16,6 +17,8 @@ export interface App {
 	database: Database;
 	registry: PipelineRegistry;
 	queue: QueueService;
+	/** Fans item changes out to this process's SSE streams. */
+	live: LiveHub;
 	worker: Worker | null;
 	/** False once shutdown started; /api/ready answers 503 from then on. */
 	readonly accepting: boolean;
@@ -51,6 +54,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
 	);
 
 	const queue = new QueueService(database, registry, { maxAttempts: config.QUEUE_RETRY_ATTEMPTS });
+	const live = new LiveHub(database, queue, log.child({ component: 'live' }));
 	const worker =
 		(options.startWorker ?? config.QUEUE_PROCESSING_ENABLED)
 			? new Worker({
@@ -76,6 +80,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
 		database,
 		registry,
 		queue,
+		live,
 		worker,
 		get accepting() {
 			return accepting;
@@ -84,6 +89,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
 			accepting = false;
 			closing ??= (async () => {
 				await worker?.stop();
+				await live.close();
 				await database.close();
 				log.info('database closed');
 			})();

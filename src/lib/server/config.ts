@@ -46,6 +46,9 @@ export const configSchema = z.object({
 	QUEUE_BACKOFF_MAX_MS: int(600_000, 0),
 	QUEUE_SHUTDOWN_GRACE_MS: int(10_000, 0),
 
+	/** How often an idle SSE stream sends `ping` (keeps proxies from closing it). */
+	LIVE_PING_MS: int(15_000, 50),
+
 	/** `first-only`: the first account signs up (and becomes admin); later accounts are made by the admin. */
 	SIGNUP: z.enum(['first-only', 'open']).default('first-only'),
 

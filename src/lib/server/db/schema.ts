@@ -214,3 +214,25 @@ export const recipes = pgTable(
 		index('recipes_user_created_idx').on(t.userId, t.createdAt.desc())
 	]
 );
+
+/**
+ * One row per visible change of an item (status, phase, progress, result) or its deletion,
+ * written by a trigger in the same transaction as the change (drizzle/0003_item_events_trigger.sql),
+ * whichever process made it. The ids are the SSE event ids that Last-Event-ID replays from.
+ */
+export const itemEvents = pgTable(
+	'item_events',
+	{
+		id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+		userId: uuid('user_id').notNull(),
+		// No foreign key: a deletion is itself an event that outlives the item.
+		itemId: uuid('item_id').notNull(),
+		kind: text('kind').notNull(),
+		createdAt: created()
+	},
+	(t) => [
+		index('item_events_user_idx').on(t.userId, t.id),
+		index('item_events_created_idx').on(t.createdAt),
+		check('item_events_kind_check', sql`${t.kind} in ('update','delete')`)
+	]
+);

@@ -84,7 +84,9 @@ export class QueueService {
 				this.now()
 			);
 			if (id) {
-				return { kind: 'created', item: await this.mustGet(input.userId, id) };
+				const item = await this.item(input.userId, id);
+				if (!item) throw new Error(`item ${id} vanished`);
+				return { kind: 'created', item };
 			}
 			const active = await findActiveByUrl(this.database, { userId: input.userId, normalizedUrl: input.normalizedUrl });
 			if (active) return { kind: 'duplicate', item: await this.toItem(active) };
@@ -97,6 +99,12 @@ export class QueueService {
 		const phases = await phasesOf(this.database, rows.map((r) => r.id));
 		const items = rows.map((r) => toItem(r, phases.get(r.id) ?? []));
 		return { items, total, hasMore: q.offset + items.length < total };
+	}
+
+	/** The item without its attempt rows (what lists and live updates show). */
+	async item(userId: string, itemId: string): Promise<Item | null> {
+		const row = await findItem(this.database, { userId, itemId });
+		return row ? this.toItem(row) : null;
 	}
 
 	async get(userId: string, itemId: string): Promise<ItemDetail | null> {
@@ -142,12 +150,6 @@ export class QueueService {
 		return toItem(row, phases.get(row.id) ?? []);
 	}
 
-	private async mustGet(userId: string, itemId: string): Promise<Item> {
-		const item = await this.get(userId, itemId);
-		if (!item) throw new Error(`item ${itemId} vanished`);
-		const { attempts: _attempts, ...rest } = item;
-		return rest;
-	}
 }
 
 const iso = (d: Date | null | undefined): string | null => (d ? new Date(d).toISOString() : null);

@@ -12,7 +12,12 @@ export const GET: RequestHandler = async ({ locals }) => {
 	} catch {
 		return errorResponse(503, 'database_unavailable', 'the database does not answer');
 	}
-	return json({ ok: true, database: app.database.kind, worker: app.worker ? { id: app.worker.id, active: app.worker.activeCount } : null });
+	return json({
+		ok: true,
+		database: app.database.kind,
+		worker: app.worker ? { id: app.worker.id, active: app.worker.activeCount } : null,
+		live: { connections: app.live.connectionCount }
+	});
 };
 
 export const fallback = methodNotAllowed(['GET']);

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { channels } from '../channels';
-import { at, elapsedMs, notifyChanged } from './util';
+import { at, elapsedMs } from './util';
 
 /**
  * Cancels a pending or running item of this user. Dropping the lease fences the worker out;
@@ -26,6 +26,6 @@ export async function cancelItem(database: Database, args: { userId: string; ite
 				duration_ms = ${elapsedMs(now)}
 			where a.item_id in (select id from c) and a.outcome = 'running'
 		)
-		select id, pg_notify(${channels.cancel}, id::text), ${notifyChanged(sql`id`, sql`user_id`)} from c`);
+		select id, pg_notify(${channels.cancel}, id::text) from c`);
 	return rows.length > 0;
 }

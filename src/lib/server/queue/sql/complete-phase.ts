@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
-import { at, elapsedMs, leaseHeld, notifyChanged } from './util';
+import { at, elapsedMs, leaseHeld } from './util';
 
 /**
  * Persists a phase's output and closes its attempt. When it was the last phase the item becomes
@@ -50,6 +50,6 @@ export async function completePhase(
 			lease_token = case when ${args.last} then null else i.lease_token end,
 			lease_expires_at = case when ${args.last} then null else i.lease_expires_at end
 		from ok where i.id = ok.id
-		returning i.id, ${notifyChanged(sql`i.id`, sql`i.user_id`)}`);
+		returning i.id`);
 	return rows.length > 0;
 }

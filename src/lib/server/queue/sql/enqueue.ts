@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { channels } from '../channels';
-import { at, notifyChanged, textArray } from './util';
+import { at, textArray } from './util';
 
 export interface NewItem {
 	userId: string;
@@ -36,6 +36,6 @@ export async function insertItem(database: Database, item: NewItem, now: Date): 
 			insert into item_phases (item_id, name, position)
 			select ins.id, p.name, p.position::int from ins, unnest(${textArray(item.phases)}) with ordinality as p(name, position)
 		)
-		select id, pg_notify(${channels.jobs}, id::text), ${notifyChanged(sql`id`, sql`user_id`)} from ins`);
+		select id, pg_notify(${channels.jobs}, id::text) from ins`);
 	return rows[0]?.id ?? null;
 }

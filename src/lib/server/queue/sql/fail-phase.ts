@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import type { ErrorKind } from '../../../contract/queue';
-import { at, elapsedMs, leaseHeld, notifyChanged } from './util';
+import { at, elapsedMs, leaseHeld } from './util';
 
 export type FailureOutcome =
 	/** Retryable and budget left: back to pending, runnable at `nextRunAt`. */
@@ -56,6 +56,6 @@ export async function failPhase(
 			finished_at = ${terminal ? now : null},
 			lease_owner = null, lease_token = null, lease_expires_at = null
 		from ok where i.id = ok.id
-		returning i.id, ${notifyChanged(sql`i.id`, sql`i.user_id`)}`);
+		returning i.id`);
 	return rows.length > 0;
 }

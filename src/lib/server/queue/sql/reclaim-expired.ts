@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { channels } from '../channels';
-import { at, elapsedMs, notifyChanged } from './util';
+import { at, elapsedMs } from './util';
 
 /**
  * Returns items whose worker stopped heart-beating (crashed, killed, partitioned) to the queue.
@@ -27,6 +27,6 @@ export async function reclaimExpired(database: Database, now: Date): Promise<str
 				duration_ms = ${elapsedMs(t)}
 			where a.item_id in (select id from exp) and a.outcome = 'running'
 		)
-		select id, pg_notify(${channels.jobs}, id::text), ${notifyChanged(sql`id`, sql`user_id`)} from exp`);
+		select id, pg_notify(${channels.jobs}, id::text) from exp`);
 	return rows.map((r) => r.id);
 }

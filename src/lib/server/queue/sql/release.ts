@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { channels } from '../channels';
-import { at, elapsedMs, notifyChanged, uuidArray } from './util';
+import { at, elapsedMs, uuidArray } from './util';
 
 /**
  * Gives leased items back at once (graceful shutdown): pending again, runnable now, the
@@ -27,6 +27,6 @@ export async function releaseItems(database: Database, args: { tokens: readonly 
 				duration_ms = ${elapsedMs(now)}
 			where a.item_id in (select id from rel) and a.outcome = 'running'
 		)
-		select id, pg_notify(${channels.jobs}, id::text), ${notifyChanged(sql`id`, sql`user_id`)} from rel`);
+		select id, pg_notify(${channels.jobs}, id::text) from rel`);
 	return rows.map((r) => r.id);
 }

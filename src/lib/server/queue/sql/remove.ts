@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { channels } from '../channels';
-import { notifyChanged } from './util';
+import {  } from './util';
 
 /** Deletes an item (phases and attempts cascade) and aborts it if it is running. */
 export async function removeItem(database: Database, args: { userId: string; itemId: string }): Promise<boolean> {
@@ -10,6 +10,6 @@ export async function removeItem(database: Database, args: { userId: string; ite
 			delete from queue_items where id = ${args.itemId} and user_id = ${args.userId}
 			returning id, user_id
 		)
-		select id, pg_notify(${channels.cancel}, id::text), ${notifyChanged(sql`id`, sql`user_id`)} from d`);
+		select id, pg_notify(${channels.cancel}, id::text) from d`);
 	return rows.length > 0;
 }

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
-import { at, leaseHeld, notifyChanged } from './util';
+import { at, leaseHeld } from './util';
 
 /** Records a running phase's progress; fenced on the lease, so a stale worker writes nothing. */
 export async function reportProgress(
@@ -15,6 +15,6 @@ export async function reportProgress(
 		)
 		update item_phases p set progress = ${args.progress}, message = ${args.message}
 		from ok where p.item_id = ok.id and p.name = ${args.phase} and p.status = 'in_progress'
-		returning ${notifyChanged(sql`ok.id`, sql`ok.user_id`)}`);
+		returning 1 as ok`);
 	return rows.length > 0;
 }

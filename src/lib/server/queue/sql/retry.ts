@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { channels } from '../channels';
-import { at, notifyChanged } from './util';
+import { at } from './util';
 
 /**
  * A person's retry of a failed, dead or canceled item: runnable now, with a fresh budget for
@@ -22,6 +22,6 @@ export async function retryItem(database: Database, args: { userId: string; item
 			set status = 'pending', attempts = 0, progress = 0, message = null, error = null, error_kind = null, error_code = null
 			where item_id in (select id from r) and status <> 'completed'
 		)
-		select id, pg_notify(${channels.jobs}, id::text), ${notifyChanged(sql`id`, sql`user_id`)} from r`);
+		select id, pg_notify(${channels.jobs}, id::text) from r`);
 	return rows.length > 0;
 }

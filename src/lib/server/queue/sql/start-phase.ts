@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
-import { at, leaseHeld, notifyChanged } from './util';
+import { at, leaseHeld } from './util';
 
 export interface StartedPhase {
 	attemptId: number;
@@ -34,7 +34,7 @@ export async function startPhase(
 			select ${args.itemId}, ${args.phase}, ph.attempts, ${args.worker}, ${at(args.now)}, 'running' from ph
 			returning id, number
 		)
-		select ins.id as "attemptId", ins.number, ${notifyChanged(sql`ok.id`, sql`ok.user_id`)} from ins, ok`);
+		select ins.id as "attemptId", ins.number from ins, ok`);
 	const row = rows[0];
 	return row ? { attemptId: Number(row.attemptId), number: row.number } : null;
 }

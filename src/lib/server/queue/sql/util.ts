@@ -1,5 +1,4 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { channels } from '../channels';
 
 /** A point in time as a SQL value. Times come from the engine's clock, never from now(). */
 export const at = (d: Date): SQL => sql`${d.toISOString()}::timestamptz`;
@@ -19,13 +18,6 @@ export const leaseHeld = (itemId: string, token: string): SQL =>
 /** Milliseconds from an attempt's start to `now`, for `item_attempts.duration_ms`. */
 export const elapsedMs = (now: SQL, startedAt: SQL = sql`a.started_at`): SQL =>
 	sql`greatest(0, (extract(epoch from (${now} - ${startedAt})) * 1000)::int)`;
-
-/**
- * NOTIFY of an item's change, evaluated inside the statement that made it: delivered only if
- * that statement commits, and without a round trip of its own.
- */
-export const notifyChanged = (id: SQL, userId: SQL): SQL =>
-	sql`pg_notify(${channels.itemChanged}, json_build_object('id', ${id}, 'userId', ${userId})::text)`;
 
 /** Postgres' unique_violation, raised when a partial unique index refuses a row. */
 export function isUniqueViolation(err: unknown, constraint?: string): boolean {

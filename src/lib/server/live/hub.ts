@@ -1,0 +1,130 @@
+import type { Logger } from 'pino';
+import type { QueueDeleteEvent, QueueUpdateEvent } from '../../contract/queue';
+import type { Database } from '../db/client';
+import { channels } from '../queue/channels';
+import type { QueueService } from '../queue/service';
+import { pruneEvents, type ItemChange } from './event-log';
+import { sseFrame } from './sse';
+
+export interface Subscriber {
+	userId: string;
+	/** Only this item (a `?itemId=` stream), or null for all of the user's items. */
+	itemId: string | null;
+	send(frame: string): void;
+}
+
+const RETENTION_MS = 48 * 60 * 60 * 1000; // at least 24 h are promised
+const PRUNE_EVERY_MS = 60 * 60 * 1000;
+
+/**
+ * This process's fan-out from the item event log to SSE streams. One LISTEN for the whole
+ * process; changes are coalesced per user (at most one delivery per `coalesceMs`, always with
+ * the item's state at delivery time, so a burst of progress becomes one update and the final
+ * state is never dropped); each item is read once per delivery, however many tabs are open.
+ */
+export class LiveHub {
+	private readonly subscribers = new Set<Subscriber>();
+	private readonly pending = new Map<string, Map<string, ItemChange>>();
+	private readonly timers = new Map<string, NodeJS.Timeout>();
+	private readonly lastDelivery = new Map<string, number>();
+	private listening: Promise<void> | null = null;
+	private unlisten: (() => Promise<void>) | null = null;
+	private pruneTimer: NodeJS.Timeout | null = null;
+
+	constructor(
+		private readonly database: Database,
+		private readonly queue: QueueService,
+		private readonly log: Logger,
+		private readonly coalesceMs = 100
+	) {}
+
+	get connectionCount(): number {
+		return this.subscribers.size;
+	}
+
+	/** Registers a stream; resolves once changes are being listened for. Call the result to leave. */
+	async subscribe(subscriber: Subscriber): Promise<() => void> {
+		await this.start();
+		this.subscribers.add(subscriber);
+		return () => this.subscribers.delete(subscriber);
+	}
+
+	/** The frame that tells a client about one change, with the item as it is now. */
+	async frameFor(userId: string, change: ItemChange): Promise<string> {
+		const item = change.kind === 'delete' ? null : await this.queue.item(userId, change.itemId);
+		return item ? updateFrame(item, change.eventId) : deleteFrame(change.itemId, change.eventId);
+	}
+
+	async close(): Promise<void> {
+		for (const timer of this.timers.values()) clearTimeout(timer);
+		this.timers.clear();
+		if (this.pruneTimer) clearInterval(this.pruneTimer);
+		await this.unlisten?.().catch(() => {});
+		this.subscribers.clear();
+	}
+
+	private start(): Promise<void> {
+		this.listening ??= (async () => {
+			this.unlisten = await this.database.listen(channels.itemEvents, (payload) => this.onEvent(payload));
+			const prune = () =>
+				pruneEvents(this.database, new Date(Date.now() - RETENTION_MS)).catch((err) => this.log.warn({ err }, 'event pruning failed'));
+			void prune();
+			this.pruneTimer = setInterval(prune, PRUNE_EVERY_MS);
+			this.pruneTimer.unref();
+		})();
+		return this.listening;
+	}
+
+	private onEvent(payload: string): void {
+		let event: { id: number; userId: string; itemId: string; kind: 'update' | 'delete' };
+		try {
+			event = JSON.parse(payload);
+		} catch {
+			return;
+		}
+		if (![...this.subscribers].some((s) => s.userId === event.userId)) return;
+		const forUser = this.pending.get(event.userId) ?? new Map<string, ItemChange>();
+		this.pending.set(event.userId, forUser);
+		const previous = forUser.get(event.itemId);
+		if (!previous || previous.eventId < event.id) forUser.set(event.itemId, { eventId: event.id, itemId: event.itemId, kind: event.kind });
+		if (this.timers.has(event.userId)) return;
+		const wait = Math.max(0, this.coalesceMs - (Date.now() - (this.lastDelivery.get(event.userId) ?? 0)));
+		this.timers.set(event.userId, setTimeout(() => void this.deliver(event.userId), wait));
+	}
+
+	/** Sends a user's pending changes, oldest event first, so a client's Last-Event-ID never skips one. */
+	private async deliver(userId: string): Promise<void> {
+		this.timers.delete(userId);
+		this.lastDelivery.set(userId, Date.now());
+		const changes = [...(this.pending.get(userId)?.values() ?? [])].sort((a, b) => a.eventId - b.eventId);
+		this.pending.delete(userId);
+		try {
+			for (const change of changes) {
+				const frame = await this.frameFor(userId, change);
+				for (const s of this.subscribers) {
+					if (s.userId === userId && (s.itemId === null || s.itemId === change.itemId)) s.send(frame);
+				}
+			}
+		} catch (err) {
+			this.log.error({ err }, 'live update delivery failed');
+		}
+	}
+}
+
+function updateFrame(item: QueueUpdateEvent['item'], eventId: number): string {
+	const data: QueueUpdateEvent = {
+		itemId: item.id,
+		status: item.status,
+		timestamp: new Date().toISOString(),
+		phases: item.phases,
+		results: item.results,
+		error: item.error,
+		item
+	};
+	return sseFrame('queue-update', data, eventId);
+}
+
+function deleteFrame(itemId: string, eventId: number): string {
+	const data: QueueDeleteEvent = { itemId, timestamp: new Date().toISOString() };
+	return sseFrame('queue-delete', data, eventId);
+}
