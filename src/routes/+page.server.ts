@@ -2,10 +2,15 @@ import { fail } from '@sveltejs/kit';
 import { EnqueueRequest } from '$lib/contract/queue';
 import { ApiError, currentUser } from '$lib/server/http/api';
 import { enqueueShare } from '$lib/server/share';
+import { filterByKey } from '$lib/status-filters';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ locals }) => {
-	return locals.app.queue.list({ userId: currentUser(locals).id, limit: 50, offset: 0 });
+const PAGE_SIZE = 30;
+
+export const load: PageServerLoad = async ({ locals, url }) => {
+	const filter = filterByKey(url.searchParams.get('show'));
+	const page = await locals.app.queue.list({ userId: currentUser(locals).id, statuses: filter.statuses, limit: PAGE_SIZE, offset: 0 });
+	return { ...page, filter: filter.key, pageSize: PAGE_SIZE };
 };
 
 export const actions: Actions = {

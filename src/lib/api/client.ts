@@ -1,0 +1,43 @@
+import type { ApiError } from '$lib/contract/errors';
+import type { Item, ItemDetail, ItemList, ItemStatus } from '$lib/contract/queue';
+
+/** The one place the pages talk to the JSON API (same origin, session cookie). */
+export class ApiRequestError extends Error {
+	constructor(
+		readonly status: number,
+		readonly code: string,
+		message: string
+	) {
+		super(message);
+	}
+}
+
+async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+	const res = await fetch(path, {
+		method,
+		headers: body === undefined ? {} : { 'content-type': 'application/json' },
+		body: body === undefined ? undefined : JSON.stringify(body)
+	});
+	if (res.status === 204) return undefined as T;
+	const data = await res.json().catch(() => null);
+	if (!res.ok) {
+		const error = (data as ApiError | null)?.error;
+		throw new ApiRequestError(res.status, error?.code ?? 'http_error', error?.message ?? `the server answered ${res.status}`);
+	}
+	return data as T;
+}
+
+export const api = {
+	list: (q: { status?: ItemStatus[]; limit?: number; offset?: number }) => {
+		const params = new URLSearchParams();
+		if (q.status?.length) params.set('status', q.status.join(','));
+		if (q.limit) params.set('limit', String(q.limit));
+		if (q.offset) params.set('offset', String(q.offset));
+		return request<ItemList>('GET', `/api/queue?${params}`);
+	},
+	get: (id: string) => request<ItemDetail>('GET', `/api/queue/${id}`),
+	enqueue: (share: { url?: string; text?: string; title?: string }) => request<Item & { duplicate?: boolean }>('POST', '/api/queue', share),
+	retry: (id: string) => request<Item>('POST', `/api/queue/${id}/retry`),
+	cancel: (id: string) => request<Item>('POST', `/api/queue/${id}/cancel`),
+	remove: (id: string) => request<void>('DELETE', `/api/queue/${id}`)
+};
