@@ -13,10 +13,24 @@ export async function signedInAs(page: Page, prefix = 'cook'): Promise<string> {
 	return username;
 }
 
-/** A recipe site on 127.0.0.1: `/<slug>` answers a page titled after the slug, with a small image. */
+/**
+ * A recipe site on 127.0.0.1: `/<slug>` answers a page titled after the slug, with a small image.
+ * `hold(slug)` makes that page wait until `release(slug)`; `fail(slug, n)` answers 404 n times first.
+ */
 export async function recipeSite() {
-	const server = http.createServer((req, res) => {
+	const held = new Map<string, { waiting: Array<() => void>; released: boolean }>();
+	const failures = new Map<string, number>();
+	const server = http.createServer(async (req, res) => {
 		const path = new URL(req.url ?? '/', 'http://x').pathname;
+		const slug = path.slice(1);
+		const remaining = failures.get(slug) ?? 0;
+		if (remaining > 0) {
+			failures.set(slug, remaining - 1);
+			res.writeHead(404, { 'content-type': 'text/html' }).end('<h1>Not found</h1>');
+			return;
+		}
+		const gate = held.get(slug);
+		if (gate && !gate.released) await new Promise<void>((resolve) => gate.waiting.push(resolve));
 		if (path.endsWith('.png')) {
 			res.writeHead(200, { 'content-type': 'image/png' });
 			res.end(Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64'));
@@ -28,5 +42,21 @@ export async function recipeSite() {
 	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-	return { origin, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+	return {
+		origin,
+		hold: (slug: string) => void held.set(slug, { waiting: [], released: false }),
+		release: (slug: string) => {
+			const gate = held.get(slug);
+			if (!gate) return;
+			gate.released = true;
+			gate.waiting.splice(0).forEach((go) => go());
+		},
+		fail: (slug: string, times: number) => void failures.set(slug, times),
+		close: () =>
+			new Promise<void>((resolve) => {
+				for (const slug of held.keys()) held.get(slug)!.waiting.splice(0).forEach((go) => go());
+				server.closeAllConnections();
+				server.close(() => resolve());
+			})
+	};
 }

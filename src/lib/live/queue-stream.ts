@@ -1,7 +1,7 @@
 import type { ConnectionEvent, Item, QueueDeleteEvent, QueueUpdateEvent } from '$lib/contract/queue';
 import { api } from '$lib/api/client';
 
-export type LiveState = 'connecting' | 'live' | 'reconnecting' | 'polling';
+export type LiveState = 'connecting' | 'live' | 'reconnecting' | 'polling' | 'offline';
 
 export interface QueueStreamHandlers {
 	onSnapshot(event: ConnectionEvent): void;
@@ -97,12 +97,19 @@ export function connectQueueStream(handlers: QueueStreamHandlers, opts: { itemId
 		pollTimer = null;
 	}
 
-	// A sleeping phone or a dropped network can leave the stream dead without an error.
+	// A sleeping phone or a dropped network can leave the stream dead without an error: when the
+	// browser says it is offline, let go of it, and resume from the last event once it is back.
 	const revive = () => {
-		if (document.visibilityState === 'visible' && (!source || source.readyState === EventSource.CLOSED)) open();
+		if (document.visibilityState === 'visible' && navigator.onLine && (!source || source.readyState === EventSource.CLOSED)) open();
+	};
+	const offline = () => {
+		source?.close();
+		stopPolling();
+		handlers.onState('offline');
 	};
 	const online = () => open();
 	document.addEventListener('visibilitychange', revive);
+	window.addEventListener('offline', offline);
 	window.addEventListener('online', online);
 
 	if (typeof EventSource === 'undefined') startPolling();
@@ -113,6 +120,7 @@ export function connectQueueStream(handlers: QueueStreamHandlers, opts: { itemId
 		source?.close();
 		stopPolling();
 		document.removeEventListener('visibilitychange', revive);
+		window.removeEventListener('offline', offline);
 		window.removeEventListener('online', online);
 	};
 }
