@@ -42,6 +42,6 @@ export default defineConfig({
 		stdout: 'ignore',
 		stderr: 'pipe',
 		// SIGNUP=open lets every spec make its own account, whatever order the specs run in.
-		env: { PORT: String(port), HOST: '127.0.0.1', ORIGIN: baseURL, FETCH_ALLOW_PRIVATE: 'true', QUEUE_POLL_MS: '500', SIGNUP: 'open' }
+		env: { PORT: String(port), HOST: '127.0.0.1', ORIGIN: baseURL, FETCH_ALLOW_PRIVATE: 'true', QUEUE_POLL_MS: '500', SIGNUP: 'open', SIGNUP_RATE_PER_HOUR: '1000' }
 	}
 });

@@ -42,6 +42,12 @@ export function connectQueueStream(handlers: QueueStreamHandlers, opts: { itemId
 	function open() {
 		if (closed) return;
 		source?.close();
+		if (!navigator.onLine) {
+			// Opened without a connection (a cached page): wait for the browser's `online`.
+			source = null;
+			handlers.onState('offline');
+			return;
+		}
 		handlers.onState(lastEventId ? 'reconnecting' : 'connecting');
 		const es = new EventSource(url());
 		source = es;

@@ -51,6 +51,8 @@ export const configSchema = z.object({
 
 	/** `first-only`: the first account signs up (and becomes admin); later accounts are made by the admin. */
 	SIGNUP: z.enum(['first-only', 'open']).default('first-only'),
+	/** Sign-ups one client address may make per hour (with SIGNUP=open). */
+	SIGNUP_RATE_PER_HOUR: int(10, 1),
 
 	FETCH_ALLOW_PRIVATE: flag(false),
 	FETCH_TIMEOUT_MS: int(20_000, 100),

@@ -10,8 +10,6 @@ import { checkCredentials, signUp, SignupClosed, UsernameTaken } from './users';
 const PER_USERNAME: RateLimit = { limit: 10, windowMs: 15 * 60_000 };
 // Spraying many accounts from one address: 30 tries per 15 minutes.
 const PER_ADDRESS: RateLimit = { limit: 30, windowMs: 15 * 60_000 };
-// Creating accounts on an open server: 10 per hour per address.
-const SIGNUPS_PER_ADDRESS: RateLimit = { limit: 10, windowMs: 60 * 60_000 };
 
 export interface ClientInfo {
 	address: string;
@@ -55,7 +53,8 @@ export async function logIn(app: App, credentials: { username: string; password:
 /** Creates an account (see SIGNUP) and signs it in. */
 export async function signUpAndIn(app: App, credentials: Credentials, client: ClientInfo): Promise<SignedIn> {
 	const { database } = app;
-	const attempts = await hit(database, `signup:addr:${client.address}`, SIGNUPS_PER_ADDRESS);
+	// Creating accounts on an open server: SIGNUP_RATE_PER_HOUR per address.
+	const attempts = await hit(database, `signup:addr:${client.address}`, { limit: app.config.SIGNUP_RATE_PER_HOUR, windowMs: 60 * 60_000 });
 	if (attempts.exceeded) throw tooMany(attempts.retryAfterMs, 'too many sign-ups from your address');
 	try {
 		const created = await signUp(database, credentials.username, credentials.password, app.config.SIGNUP);
