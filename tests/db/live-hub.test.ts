@@ -37,7 +37,7 @@ describe('live hub', () => {
 		await hub.subscribe({
 			userId: h.userId,
 			itemId: null,
-			send: (f) => {
+			send: (f: string) => {
 				const parsed = parse(f);
 				frames.push(parsed);
 				if (parsed.data.phases?.[0]?.progress === 100) sawFinal.resolve();

@@ -10,7 +10,8 @@ export interface Subscriber {
 	userId: string;
 	/** Only this item (a `?itemId=` stream), or null for all of the user's items. */
 	itemId: string | null;
-	send(frame: string): void;
+	/** A frame about the item change with this event id. */
+	send(frame: string, eventId: number): void;
 }
 
 const RETENTION_MS = 48 * 60 * 60 * 1000; // at least 24 h are promised
@@ -102,7 +103,7 @@ export class LiveHub {
 			for (const change of changes) {
 				const frame = await this.frameFor(userId, change);
 				for (const s of this.subscribers) {
-					if (s.userId === userId && (s.itemId === null || s.itemId === change.itemId)) s.send(frame);
+					if (s.userId === userId && (s.itemId === null || s.itemId === change.itemId)) s.send(frame, change.eventId);
 				}
 			}
 		} catch (err) {

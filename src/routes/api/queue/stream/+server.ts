@@ -26,6 +26,16 @@ export const GET = api(async ({ url, request, locals }) => {
 			let closed = false;
 			let ping: NodeJS.Timeout | undefined;
 			let leave: (() => void) | undefined;
+			// Live changes wait until the connection event (or the replay) is out, and any change that
+			// the snapshot already covers is dropped, so event ids on this stream only ever grow.
+			let highWater: number | null = null;
+			const early: Array<[string, number]> = [];
+			const live = (frame: string, eventId: number) => {
+				if (highWater === null) return void early.push([frame, eventId]);
+				if (eventId <= highWater) return;
+				highWater = eventId;
+				send(frame);
+			};
 			const send = (frame: string) => {
 				if (closed) return;
 				try {
@@ -49,7 +59,7 @@ export const GET = api(async ({ url, request, locals }) => {
 
 			send(sseRetry(3000));
 			// Listen before reading, so nothing that happens meanwhile is missed (a duplicate is harmless).
-			leave = await app.live.subscribe({ userId: user.id, itemId, send });
+			leave = await app.live.subscribe({ userId: user.id, itemId, send: live });
 			if (closed) return leave();
 			try {
 				const head = await latestEventId(app.database, user.id);
@@ -57,13 +67,16 @@ export const GET = api(async ({ url, request, locals }) => {
 				if (changes !== 'gone') {
 					send(sseFrame('connection', { serverTime: new Date().toISOString(), resumed: true, items: [], total: changes.length } satisfies ConnectionEvent));
 					for (const change of changes) send(await app.live.frameFor(user.id, change));
+					highWater = Math.max(lastEventId, ...changes.map((c) => c.eventId));
 				} else {
 					const snapshot = itemId
 						? { items: [(await app.queue.item(user.id, itemId))!].filter(Boolean), total: 1 }
 						: await app.queue.list({ userId: user.id, limit: SNAPSHOT_SIZE, offset: 0 });
 					const connection: ConnectionEvent = { serverTime: new Date().toISOString(), resumed: false, items: snapshot.items, total: snapshot.total };
 					send(sseFrame('connection', connection, head));
+					highWater = head;
 				}
+				for (const [frame, eventId] of early.splice(0)) live(frame, eventId);
 			} catch (err) {
 				locals.log.error({ err }, 'stream start failed');
 				stop();
