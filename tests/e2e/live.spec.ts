@@ -75,6 +75,24 @@ test('the connection drops and comes back: the stream resumes and shows the fina
 	await expectSamePage(page);
 });
 
+test('without EventSource the dashboard polls instead, and still shows the item finish', async ({ page }) => {
+	await page.addInitScript(() => {
+		// A browser or proxy where SSE is not available.
+		delete (window as unknown as { EventSource?: unknown }).EventSource;
+	});
+	await signedInAs(page);
+	site.hold('Polled-Pie');
+	await page.goto('/');
+	await expect(page.getByRole('status').filter({ hasText: 'Updating every few seconds' })).toBeVisible();
+	const { id } = await (await page.request.post('/api/queue', { data: { url: `${site.origin}/Polled-Pie` } })).json();
+	const card = page.locator(`#item-${id}`);
+	await expect(card).toBeVisible({ timeout: 10_000 });
+	await markPage(page);
+	site.release('Polled-Pie');
+	await expect(card.getByText('Saved')).toBeVisible({ timeout: 15_000 });
+	await expectSamePage(page);
+});
+
 test('the item page shows the phases, attempts and result, live', async ({ page }) => {
 	await signedInAs(page);
 	site.fail('Apple-Crumble', 1);
