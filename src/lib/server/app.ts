@@ -4,6 +4,9 @@ import { openDatabase, type Database } from './db/client';
 import { migrate } from './db/migrate';
 import { LiveHub } from './live/hub';
 import { createLogger } from './log';
+import { Notifier } from './push/notifier';
+import { PushSender } from './push/sender';
+import { loadVapidKeys, type VapidKeys } from './push/vapid';
 import { safeFetch } from './net/safe-fetch';
 import { recipePipeline } from './pipeline/recipe';
 import { PipelineRegistry } from './queue/pipeline';
@@ -19,6 +22,9 @@ export interface App {
 	queue: QueueService;
 	/** Fans item changes out to this process's SSE streams. */
 	live: LiveHub;
+	vapid: VapidKeys;
+	push: PushSender;
+	notifier: Notifier;
 	worker: Worker | null;
 	/** False once shutdown started; /api/ready answers 503 from then on. */
 	readonly accepting: boolean;
@@ -55,6 +61,9 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
 
 	const queue = new QueueService(database, registry, { maxAttempts: config.QUEUE_RETRY_ATTEMPTS });
 	const live = new LiveHub(database, queue, log.child({ component: 'live' }));
+	const vapid = await loadVapidKeys(database, config);
+	const push = new PushSender({ database, vapid, log: log.child({ component: 'push' }), allowPrivate: config.FETCH_ALLOW_PRIVATE });
+	const notifier = new Notifier({ database, queue, sender: push, log: log.child({ component: 'notify' }) }, config.PUSH_COALESCE_MS);
 	const worker =
 		(options.startWorker ?? config.QUEUE_PROCESSING_ENABLED)
 			? new Worker({
@@ -66,7 +75,8 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
 					leaseMs: config.QUEUE_LEASE_MS,
 					pollMs: config.QUEUE_POLL_MS,
 					graceMs: config.QUEUE_SHUTDOWN_GRACE_MS,
-					backoff: { baseMs: config.QUEUE_BACKOFF_BASE_MS, maxMs: config.QUEUE_BACKOFF_MAX_MS }
+					backoff: { baseMs: config.QUEUE_BACKOFF_BASE_MS, maxMs: config.QUEUE_BACKOFF_MAX_MS },
+					onFinished: (item) => notifier.itemFinished(item.userId, item.id)
 				})
 			: null;
 	await worker?.start();
@@ -81,6 +91,9 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
 		registry,
 		queue,
 		live,
+		vapid,
+		push,
+		notifier,
 		worker,
 		get accepting() {
 			return accepting;
@@ -90,6 +103,10 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
 			closing ??= (async () => {
 				await worker?.stop();
 				await live.close();
+				await notifier.close();
+				// Deliveries get a moment to finish; a dead push service must not hold up the exit.
+				await Promise.race([push.idle(), new Promise((r) => setTimeout(r, 2_000).unref())]);
+				push.close();
 				await database.close();
 				log.info('database closed');
 			})();

@@ -54,6 +54,15 @@ export const configSchema = z.object({
 	/** Sign-ups one client address may make per hour (with SIGNUP=open). */
 	SIGNUP_RATE_PER_HOUR: int(10, 1),
 
+	/** Web Push keys; generated once and stored in the database when unset. */
+	VAPID_PUBLIC_KEY: optionalText,
+	VAPID_PRIVATE_KEY: optionalText,
+	/** Contact the push services may use (mailto: or https:); some reject a made-up one, so set yours. */
+	VAPID_SUBJECT: z.string().trim().regex(/^(mailto:|https:)/, 'must start with mailto: or https:').default('mailto:cookmark@example.org'),
+
+	/** Items finishing within this long of each other make one notification per device (a summary). */
+	PUSH_COALESCE_MS: int(3_000, 0),
+
 	FETCH_ALLOW_PRIVATE: flag(false),
 	FETCH_TIMEOUT_MS: int(20_000, 100),
 	FETCH_MAX_BYTES: int(5 * 1024 * 1024, 1024)

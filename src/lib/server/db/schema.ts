@@ -25,6 +25,9 @@ export const users = pgTable(
 		/** argon2id (PHC string). Null only for the pre-accounts owner, which the first sign-up claims. */
 		passwordHash: text('password_hash'),
 		isAdmin: boolean('is_admin').notNull().default(false),
+		/** Push notification preferences: when a recipe is saved, when an import fails. */
+		notifySuccess: boolean('notify_success').notNull().default(true),
+		notifyFailure: boolean('notify_failure').notNull().default(true),
 		createdAt: created()
 	},
 	// "Alice" and "alice" are the same person.
@@ -235,4 +238,31 @@ export const itemEvents = pgTable(
 		index('item_events_created_idx').on(t.createdAt),
 		check('item_events_kind_check', sql`${t.kind} in ('update','delete')`)
 	]
+);
+
+/** Server-wide settings the app generates once and every process shares (VAPID keys, secrets). */
+export const appConfig = pgTable('app_config', {
+	key: text('key').primaryKey(),
+	value: jsonb('value').notNull(),
+	createdAt: created()
+});
+
+/** A browser or device that receives this user's push notifications. */
+export const pushSubscriptions = pgTable(
+	'push_subscriptions',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		userId: uuid('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		/** The push service URL; one device, one endpoint (re-subscribing updates the row). */
+		endpoint: text('endpoint').notNull().unique(),
+		p256dh: text('p256dh').notNull(),
+		auth: text('auth').notNull(),
+		/** "Chrome on Android", from the user agent, so people can tell their devices apart. */
+		device: text('device').notNull(),
+		createdAt: created(),
+		lastSuccessAt: tz('last_success_at')
+	},
+	(t) => [index('push_subscriptions_user_idx').on(t.userId)]
 );

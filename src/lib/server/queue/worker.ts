@@ -36,6 +36,8 @@ export interface WorkerOptions {
 	clock?: Clock;
 	random?: () => number;
 	id?: string;
+	/** Called once an item ends in success, error or dead (notifications hang off this). */
+	onFinished?: (item: { id: string; userId: string; status: 'success' | 'error' | 'dead' }) => void;
 }
 
 /** Why a run stopped early without a failure of its own; nothing is written for these. */
@@ -66,7 +68,7 @@ const PROGRESS_INTERVAL_MS = 250;
  */
 export class Worker extends EventEmitter<{ idle: [] }> {
 	readonly id: string;
-	private readonly o: Required<Omit<WorkerOptions, 'id'>>;
+	private readonly o: Required<Omit<WorkerOptions, 'id' | 'onFinished'>> & Pick<WorkerOptions, 'onFinished'>;
 	private readonly queue: PQueue;
 	private readonly runs = new Map<string, Run>();
 	private readonly unreleased = new Set<string>();
@@ -344,7 +346,10 @@ export class Worker extends EventEmitter<{ idle: [] }> {
 				run.leased = false;
 				return false;
 			}
-			if (last) run.leased = false;
+			if (last) {
+				run.leased = false;
+				this.finished(item, 'success');
+			}
 			outputs[def.name] = outcome.output;
 			log.info('phase completed');
 			return true;
@@ -375,6 +380,15 @@ export class Worker extends EventEmitter<{ idle: [] }> {
 			now: this.o.clock.now()
 		});
 		run.leased = false;
+		if (next.status !== 'pending') this.finished(item, next.status);
+	}
+
+	private finished(item: ClaimedItem, status: 'success' | 'error' | 'dead'): void {
+		try {
+			this.o.onFinished?.({ id: item.id, userId: item.userId, status });
+		} catch (err) {
+			this.log.error({ err }, 'onFinished failed');
+		}
 	}
 
 	/**

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+
+const base64url = (bytes: number) =>
+	z
+		.string()
+		.regex(/^[A-Za-z0-9_-]+={0,2}$/, 'must be base64url')
+		.refine((v) => Buffer.from(v, 'base64url').length === bytes, `must encode ${bytes} bytes`);
+
+/** What PushManager.subscribe() returns, as JSON (PushSubscription.toJSON()). */
+export const PushSubscriptionJson = z.object({
+	endpoint: z.url({ protocol: /^https$/, error: 'the endpoint must be an https URL' }).max(2048),
+	expirationTime: z.number().nullable().optional(),
+	keys: z.object({ p256dh: base64url(65), auth: base64url(16) })
+});
+
+/** POST /api/notifications/subscribe. */
+export const SubscribeRequest = z.object({ subscription: PushSubscriptionJson });
+/** DELETE /api/notifications/subscribe. */
+export const UnsubscribeRequest = z.object({ endpoint: z.string().min(1).max(2048) });
+
+export const NotificationPreferences = z.object({ success: z.boolean(), failure: z.boolean() });
+export type NotificationPreferences = z.infer<typeof NotificationPreferences>;
+
+export const PushDevice = z.object({
+	id: z.uuid(),
+	device: z.string(),
+	createdAt: z.iso.datetime(),
+	lastSuccessAt: z.iso.datetime().nullable()
+});
+export type PushDevice = z.infer<typeof PushDevice>;
