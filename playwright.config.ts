@@ -1,7 +1,19 @@
 import { defineConfig } from '@playwright/test';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { makeCertificate } from './tests/helpers/push-service';
 
 const port = Number(process.env.E2E_PORT ?? 4319);
 export const baseURL = `http://127.0.0.1:${port}`;
+
+// The push service the browser tests run (tests/e2e/push.spec.ts) serves this certificate, and the
+// app trusts it through NODE_EXTRA_CA_CERTS. Made once per run, before the server starts; the
+// worker processes that load this file again find it already there.
+export const pushCertDir = path.resolve('.test-output/push-cert');
+if (!existsSync(path.join(pushCertDir, 'cert.pem'))) {
+	mkdirSync(pushCertDir, { recursive: true });
+	makeCertificate(pushCertDir);
+}
 
 // Debian's Chromium, never a downloaded browser. The flags keep it off the network it cannot
 // reach here (background services, component updates) and allow running as root in CI.
@@ -42,6 +54,7 @@ export default defineConfig({
 		stdout: 'ignore',
 		stderr: 'pipe',
 		// SIGNUP=open lets every spec make its own account, whatever order the specs run in.
-		env: { PORT: String(port), HOST: '127.0.0.1', ORIGIN: baseURL, FETCH_ALLOW_PRIVATE: 'true', QUEUE_POLL_MS: '500', SIGNUP: 'open', SIGNUP_RATE_PER_HOUR: '1000' }
+		env: { PORT: String(port), HOST: '127.0.0.1', ORIGIN: baseURL, FETCH_ALLOW_PRIVATE: 'true', QUEUE_POLL_MS: '500', SIGNUP: 'open', SIGNUP_RATE_PER_HOUR: '1000',
+			NODE_EXTRA_CA_CERTS: path.join(pushCertDir, 'cert.pem'), PUSH_COALESCE_MS: '200' }
 	}
 });

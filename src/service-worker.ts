@@ -129,6 +129,65 @@ sw.addEventListener('message', (event) => {
 	if (event.data?.type === 'forget-pages') event.waitUntil(caches.delete(PAGES));
 });
 
+interface PushMessage {
+	title: string;
+	body: string;
+	url: string;
+	tag: string;
+	image?: string | null;
+	itemId?: string;
+	actions?: { action: string; title: string }[];
+}
+
+/** A push from the server (src/lib/server/push/notifier.ts): show it. */
+sw.addEventListener('push', (event) => {
+	let message: PushMessage;
+	try {
+		message = event.data?.json() as PushMessage;
+	} catch {
+		message = { title: 'Cookmark', body: event.data?.text() ?? '', url: '/', tag: 'cookmark' };
+	}
+	event.waitUntil(
+		sw.registration.showNotification(message.title, {
+			body: message.body,
+			tag: message.tag,
+			icon: '/icons/icon-192.png',
+			badge: '/icons/icon-192.png',
+			data: { url: message.url, itemId: message.itemId ?? null },
+			// `image` and `actions` are not in every browser's typings yet, but Chromium shows them.
+			...({ image: message.image ?? undefined, actions: message.actions ?? [] } as NotificationOptions)
+		})
+	);
+});
+
+/**
+ * A tap opens Cookmark at the item (focusing a window that is already open); the Retry button
+ * retries the item first and then opens its page.
+ */
+sw.addEventListener('notificationclick', (event) => {
+	event.notification.close();
+	const data = (event.notification.data ?? {}) as { url?: string; itemId?: string | null };
+	event.waitUntil(
+		(async () => {
+			let target = data.url ?? '/';
+			if (event.action === 'retry' && data.itemId) {
+				await fetch(`/api/queue/${data.itemId}/retry`, { method: 'POST', credentials: 'same-origin' }).catch(() => {});
+				target = `/items/${data.itemId}`;
+			}
+			const url = new URL(target, sw.location.origin).href;
+			const windows = await sw.clients.matchAll({ type: 'window', includeUncontrolled: true });
+			const open = windows.find((w) => new URL(w.url).origin === sw.location.origin);
+			if (open) {
+				// Focus may be refused (no user activation); navigating is what matters.
+				await open.focus().catch(() => {});
+				await open.navigate(url);
+			} else {
+				await sw.clients.openWindow(url);
+			}
+		})()
+	);
+});
+
 function htmlPage(title: string, message: string): Response {
 	const escape = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 	const body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

@@ -19,15 +19,9 @@ export interface PushRequest {
  * self-signed certificate that the app trusts through NODE_EXTRA_CA_CERTS. Each path can be told
  * how to answer its next requests; by default 201 Created.
  */
-export async function startPushService() {
-	const dir = mkdtempSync(path.join(os.tmpdir(), 'cookmark-push-'));
-	const key = path.join(dir, 'key.pem');
-	const cert = path.join(dir, 'cert.pem');
-	const made = spawnSync('openssl', [
-		'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-		'-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'
-	]);
-	if (made.status !== 0) throw new Error(`openssl failed: ${made.stderr}`);
+export async function startPushService(existing?: { key: string; cert: string }) {
+	const dir = existing ? null : mkdtempSync(path.join(os.tmpdir(), 'cookmark-push-'));
+	const { key, cert } = existing ?? makeCertificate(dir!);
 
 	const requests: PushRequest[] = [];
 	const scripts = new Map<string, Array<{ status: number; headers?: Record<string, string> } | 'hang'>>();
@@ -68,11 +62,23 @@ export async function startPushService() {
 			new Promise<void>((resolve) => {
 				server.closeAllConnections();
 				server.close(() => {
-					rmSync(dir, { recursive: true, force: true });
+					if (dir) rmSync(dir, { recursive: true, force: true });
 					resolve();
 				});
 			})
 	};
+}
+
+/** A self-signed certificate for 127.0.0.1, made with openssl into `dir`. */
+export function makeCertificate(dir: string): { key: string; cert: string } {
+	const key = path.join(dir, 'key.pem');
+	const cert = path.join(dir, 'cert.pem');
+	const made = spawnSync('openssl', [
+		'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
+		'-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'
+	]);
+	if (made.status !== 0) throw new Error(`openssl failed: ${made.stderr}`);
+	return { key, cert };
 }
 
 /** A browser's side of a subscription: a real P-256 key pair and auth secret, and decryption. */

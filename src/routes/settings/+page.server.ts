@@ -5,6 +5,8 @@ import { parseForm } from '$lib/server/auth/form';
 import { clearSessionCookie, setSessionCookie } from '$lib/server/auth/request';
 import { createSession, invalidateUserSessions } from '$lib/server/auth/sessions';
 import { changePassword, createAccount, listUsers, UsernameTaken } from '$lib/server/auth/users';
+import { getPreferences } from '$lib/server/push/preferences';
+import { subscriptionsOf, toPushDevice } from '$lib/server/push/subscriptions';
 import { currentUser } from '$lib/server/http/api';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -13,6 +15,10 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	const { database, config } = locals.app;
 	return {
 		account: user,
+		notifications: {
+			devices: (await subscriptionsOf(database, user.id)).map(toPushDevice),
+			preferences: await getPreferences(database, user.id)
+		},
 		tokens: await listApiTokens(database, user.id),
 		users: user.isAdmin ? await listUsers(database) : null,
 		signup: config.SIGNUP,

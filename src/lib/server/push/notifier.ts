@@ -1,9 +1,8 @@
-import { eq } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Item } from '../../contract/queue';
 import { hostOf } from '../../format';
 import type { Database } from '../db/client';
-import { users } from '../db/schema';
+import { getPreferences } from './preferences';
 import type { QueueService } from '../queue/service';
 import type { PushMessage, PushSender, SendOptions } from './sender';
 import { subscriptionsOf } from './subscriptions';
@@ -60,11 +59,7 @@ export class Notifier {
 		const ids = [...(this.pending.get(userId) ?? [])];
 		this.pending.delete(userId);
 		try {
-			const [prefs] = await this.deps.database.db
-				.select({ success: users.notifySuccess, failure: users.notifyFailure })
-				.from(users)
-				.where(eq(users.id, userId));
-			if (!prefs) return;
+			const prefs = await getPreferences(this.deps.database, userId);
 			const items = (await Promise.all(ids.map((id) => this.deps.queue.item(userId, id)))).filter((i): i is Item => i !== null);
 			const saved = prefs.success ? items.filter((i) => i.status === 'success') : [];
 			const failed = prefs.failure ? items.filter((i) => i.status === 'error' || i.status === 'dead') : [];

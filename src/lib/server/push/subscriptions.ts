@@ -1,6 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { pushSubscriptions } from '../db/schema';
+import type { PushDevice } from '../../contract/push';
 
 export type PushSubscriptionRow = typeof pushSubscriptions.$inferSelect;
 
@@ -50,4 +51,9 @@ export async function dropSubscription(database: Database, id: string): Promise<
 
 export async function markDelivered(database: Database, id: string, at: Date): Promise<void> {
 	await database.db.update(pushSubscriptions).set({ lastSuccessAt: at }).where(eq(pushSubscriptions.id, id));
+}
+
+/** A device as people see it (never its keys). */
+export function toPushDevice(row: PushSubscriptionRow): PushDevice {
+	return { id: row.id, device: row.device, createdAt: row.createdAt.toISOString(), lastSuccessAt: row.lastSuccessAt?.toISOString() ?? null };
 }

@@ -1,21 +1,16 @@
 import { json } from '@sveltejs/kit';
-import { eq } from 'drizzle-orm';
 import { NotificationPreferences } from '$lib/contract/push';
-import { users } from '$lib/server/db/schema';
+import { getPreferences, setPreferences } from '$lib/server/push/preferences';
 import { api, currentUser, methodNotAllowed, readJson } from '$lib/server/http/api';
 
 /** Which notifications this person wants: when a recipe is saved, when an import fails. */
 export const GET = api(async ({ locals }) => {
-	const [row] = await locals.app.database.db
-		.select({ success: users.notifySuccess, failure: users.notifyFailure })
-		.from(users)
-		.where(eq(users.id, currentUser(locals).id));
-	return json(row);
+	return json(await getPreferences(locals.app.database, currentUser(locals).id));
 });
 
 export const PUT = api(async ({ request, locals }) => {
 	const prefs = await readJson(request, NotificationPreferences);
-	await locals.app.database.db.update(users).set({ notifySuccess: prefs.success, notifyFailure: prefs.failure }).where(eq(users.id, currentUser(locals).id));
+	await setPreferences(locals.app.database, currentUser(locals).id, prefs);
 	return json(prefs);
 });
 
