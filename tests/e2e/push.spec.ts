@@ -17,6 +17,12 @@ test.afterAll(async () => {
 
 test.use({ permissions: ['notifications'] });
 
+// The bits of the service worker's global scope these tests evaluate there (this file has DOM types).
+type ShownNotification = { title: string; body: string; tag: string };
+type WorkerScope = { registration: { getNotifications(): Promise<ShownNotification[]> } };
+declare const PushEvent: { new (type: 'push', init: { data: string }): Event };
+declare const NotificationEvent: { new (type: 'notificationclick', init: { notification: ShownNotification; action?: string }): Event };
+
 test('enable notifications in Settings: the device subscribes with our key, and a test push reaches the push service', async ({ page, context }) => {
 	await signedInAs(page, 'notified');
 	// Headless Chromium has no push service of its own: PushManager hands out a subscription to ours,
@@ -79,11 +85,11 @@ test('the service worker shows a push, and its Retry button retries the item and
 		self.dispatchEvent(new PushEvent('push', { data: JSON.stringify(data) }));
 	}, message);
 	await expect
-		.poll(() => worker.evaluate(async () => (await (self as unknown as ServiceWorkerGlobalScope).registration.getNotifications()).map((n) => [n.title, n.body, n.tag])))
+		.poll(() => worker.evaluate(async () => (await (self as unknown as WorkerScope).registration.getNotifications()).map((n) => [n.title, n.body, n.tag])))
 		.toEqual([[message.title, message.body, message.tag]]);
 
 	await worker.evaluate(async () => {
-		const [notification] = await (self as unknown as ServiceWorkerGlobalScope).registration.getNotifications();
+		const [notification] = await (self as unknown as WorkerScope).registration.getNotifications();
 		self.dispatchEvent(new NotificationEvent('notificationclick', { notification: notification!, action: 'retry' }));
 	});
 	await expect(page).toHaveURL(new RegExp(`/items/${id}$`));
@@ -93,9 +99,9 @@ test('the service worker shows a push, and its Retry button retries the item and
 	await worker.evaluate((data) => {
 		self.dispatchEvent(new PushEvent('push', { data: JSON.stringify({ ...data, title: 'Recipe saved: Soda Bread', actions: [] }) }));
 	}, message);
-	await expect.poll(() => worker.evaluate(async () => (await (self as unknown as ServiceWorkerGlobalScope).registration.getNotifications()).length)).toBe(1);
+	await expect.poll(() => worker.evaluate(async () => (await (self as unknown as WorkerScope).registration.getNotifications()).length)).toBe(1);
 	await worker.evaluate(async () => {
-		const [notification] = await (self as unknown as ServiceWorkerGlobalScope).registration.getNotifications();
+		const [notification] = await (self as unknown as WorkerScope).registration.getNotifications();
 		self.dispatchEvent(new NotificationEvent('notificationclick', { notification: notification! }));
 	});
 	await expect(page).toHaveURL(new RegExp(`/\\?highlight=${id}$`));
