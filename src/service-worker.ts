@@ -3,6 +3,7 @@
 /// <reference lib="esnext" />
 /// <reference lib="webworker" />
 import { build, files, version } from '$service-worker';
+import type { PushMessage } from '$lib/contract/push';
 
 const sw = self as unknown as ServiceWorkerGlobalScope;
 
@@ -129,23 +130,13 @@ sw.addEventListener('message', (event) => {
 	if (event.data?.type === 'forget-pages') event.waitUntil(caches.delete(PAGES));
 });
 
-interface PushMessage {
-	title: string;
-	body: string;
-	url: string;
-	tag: string;
-	image?: string | null;
-	itemId?: string;
-	actions?: { action: string; title: string }[];
-}
-
 /** A push from the server (src/lib/server/push/notifier.ts): show it. */
 sw.addEventListener('push', (event) => {
 	let message: PushMessage;
 	try {
 		message = event.data?.json() as PushMessage;
 	} catch {
-		message = { title: 'Cookmark', body: event.data?.text() ?? '', url: '/', tag: 'cookmark' };
+		message = { kind: 'test', title: 'Cookmark', body: event.data?.text() ?? '', url: '/', tag: 'cookmark' };
 	}
 	event.waitUntil(
 		sw.registration.showNotification(message.title, {

@@ -28,3 +28,18 @@ export const PushDevice = z.object({
 	lastSuccessAt: z.iso.datetime().nullable()
 });
 export type PushDevice = z.infer<typeof PushDevice>;
+
+/** A push message's payload: what the server sends and the service worker shows. */
+export interface PushMessage {
+	kind: 'item' | 'summary' | 'test';
+	title: string;
+	body: string;
+	/** Where a tap goes. */
+	url: string;
+	/** Same tag, same notification: a newer one replaces it instead of stacking. */
+	tag: string;
+	image?: string | null;
+	itemId?: string;
+	/** Notification buttons; `retry` retries `itemId`. */
+	actions?: { action: 'retry' | 'open'; title: string }[];
+}

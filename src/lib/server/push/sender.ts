@@ -2,6 +2,7 @@ import https from 'node:https';
 import PQueue from 'p-queue';
 import type { Logger } from 'pino';
 import webpush from 'web-push';
+import type { PushMessage } from '../../contract/push';
 import type { Database } from '../db/client';
 import { guardedLookup } from '../net/safe-fetch';
 import { backoffDelay } from '../queue/backoff';
@@ -9,20 +10,7 @@ import { parseRetryAfter } from '../queue/errors';
 import { dropSubscription, markDelivered, type PushSubscriptionRow } from './subscriptions';
 import type { VapidKeys } from './vapid';
 
-/** What the service worker's `push` handler shows (src/service-worker.ts). */
-export interface PushMessage {
-	kind: 'item' | 'summary' | 'test';
-	title: string;
-	body: string;
-	/** Where a tap goes. */
-	url: string;
-	/** Same tag, same notification: a newer one replaces it instead of stacking. */
-	tag: string;
-	image?: string | null;
-	itemId?: string;
-	/** Notification buttons; `retry` retries `itemId`. */
-	actions?: { action: 'retry' | 'open'; title: string }[];
-}
+export type { PushMessage };
 
 export interface SendOptions {
 	/** Seconds the push service keeps it for an offline device. */
