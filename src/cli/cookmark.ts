@@ -3,18 +3,18 @@
  * The `cookmark` command: `worker` runs a worker without the web server (several may share one
  * PostgreSQL database); `migrate` applies migrations and exits.
  */
-import { createApp } from '../lib/server/app';
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 import { config as loadConfig, ConfigError } from '../lib/server/config';
-import { openDatabase } from '../lib/server/db/client';
-import { migrate } from '../lib/server/db/migrate';
-import { createLogger } from '../lib/server/log';
 import { startupFailureMessage } from '../lib/server/startup-error';
 
 const usage = `usage: cookmark <command>
 
 commands:
-  worker    run a queue worker without the web server (needs DATABASE_URL)
-  migrate   apply database migrations and exit`;
+  worker                         run a queue worker without the web server (needs DATABASE_URL)
+  migrate                        apply database migrations and exit
+  extract URL                    fetch a page (safely) and print its recipe as JSON
+  extract --html FILE --url URL  the same for a saved page`;
 
 async function runWorker(): Promise<void> {
 	const config = loadConfig();
@@ -23,6 +23,7 @@ async function runWorker(): Promise<void> {
 			'a separate worker needs DATABASE_URL: the embedded database (PGlite) lives inside the web process, which runs its own worker'
 		);
 	}
+	const { createApp } = await import('../lib/server/app');
 	const app = await createApp({ config, startWorker: true });
 	const stop = (signal: string) => {
 		app.log.info({ signal }, 'shutting down');
@@ -39,6 +40,9 @@ async function runWorker(): Promise<void> {
 }
 
 async function runMigrate(): Promise<void> {
+	const { openDatabase } = await import('../lib/server/db/client');
+	const { migrate } = await import('../lib/server/db/migrate');
+	const { createLogger } = await import('../lib/server/log');
 	const config = loadConfig();
 	const log = createLogger(config.LOG_LEVEL);
 	const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
@@ -50,7 +54,33 @@ async function runMigrate(): Promise<void> {
 	}
 }
 
-const commands: Record<string, () => Promise<void>> = { worker: runWorker, migrate: runMigrate };
+/** Prints one JSON object: {url, title, ingredients, instructions, yields, total_time, image, author, description}. */
+async function runExtract(): Promise<void> {
+	const { values, positionals } = parseArgs({
+		args: process.argv.slice(3),
+		options: { html: { type: 'string' }, url: { type: 'string' } },
+		allowPositionals: true
+	});
+	const { readPage, extractionSummary } = await import('../lib/server/pipeline/recipe/extract/read-page');
+	let html: string;
+	let url: string;
+	if (values.html) {
+		if (!values.url) throw new ConfigError('extract --html FILE needs --url URL (the page\'s address, for relative links)');
+		html = readFileSync(values.html, 'utf8');
+		url = values.url;
+	} else {
+		const target = positionals[0];
+		if (!target) throw new ConfigError(usage);
+		const { safeFetch } = await import('../lib/server/net/safe-fetch');
+		const config = loadConfig();
+		const page = await safeFetch(target, { timeoutMs: config.FETCH_TIMEOUT_MS, maxBytes: config.FETCH_MAX_BYTES, allowPrivate: config.FETCH_ALLOW_PRIVATE });
+		html = page.body;
+		url = page.url;
+	}
+	process.stdout.write(`${JSON.stringify(extractionSummary(readPage(html, url)))}\n`);
+}
+
+const commands: Record<string, () => Promise<void>> = { worker: runWorker, migrate: runMigrate, extract: runExtract };
 
 const name = process.argv[2];
 const command = name ? commands[name] : undefined;

@@ -1,4 +1,5 @@
 import * as cheerio from 'cheerio';
+import { cleanText, readStructuredRecipe, type ExtractedRecipe } from './structured';
 
 /** What the extraction phase keeps of a page; the parsing phase reads only this. */
 export interface ExtractedContent {
@@ -8,6 +9,8 @@ export interface ExtractedContent {
 	description: string | null;
 	image: string | null;
 	siteName: string | null;
+	/** The page's own structured recipe (JSON-LD or microdata), when it has one. */
+	recipe: ExtractedRecipe | null;
 }
 
 function absolute(href: string | undefined, base: string): string | null {
@@ -20,12 +23,9 @@ function absolute(href: string | undefined, base: string): string | null {
 	}
 }
 
-const clean = (s: string | undefined): string | null => {
-	const text = s?.replace(/\s+/g, ' ').trim();
-	return text ? text : null;
-};
+const clean = (s: string | undefined): string | null => (s ? cleanText(s) || null : null);
 
-/** Reads a page's own description of itself: OpenGraph and Twitter meta, then <title>. */
+/** Reads a page: its structured recipe, and its own description of itself (OpenGraph, Twitter meta, <title>). */
 export function readPage(html: string, url: string): ExtractedContent {
 	const $ = cheerio.load(html);
 	const meta = (...names: string[]) => {
@@ -42,6 +42,24 @@ export function readPage(html: string, url: string): ExtractedContent {
 		title: meta('og:title', 'twitter:title') ?? clean($('title').first().text()) ?? clean($('h1').first().text()),
 		description: meta('og:description', 'twitter:description', 'description'),
 		image: absolute(meta('og:image', 'og:image:url', 'twitter:image') ?? undefined, url),
-		siteName: meta('og:site_name', 'application-name')
+		siteName: meta('og:site_name', 'application-name'),
+		recipe: readStructuredRecipe($, url)
+	};
+}
+
+/** The contract output of `npm run extract` (shared/design.md): the recipe, with the page's own meta as fallback. */
+export function extractionSummary(content: ExtractedContent) {
+	const r = content.recipe;
+	return {
+		url: content.canonicalUrl,
+		title: r?.title ?? content.title,
+		ingredients: r?.ingredients ?? [],
+		instructions: r?.instructions ?? [],
+		yields: r?.yields ?? null,
+		total_time: r?.totalTime ?? null,
+		// The picture the site chose to represent the page first; the recipe's own as fallback.
+		image: content.image ?? r?.image ?? null,
+		author: r?.author ?? null,
+		description: r?.description ?? content.description
 	};
 }

@@ -8,15 +8,25 @@ export interface ParsedRecipe {
 	image: string | null;
 	sourceUrl: string;
 	siteName: string | null;
+	/** The page's own lines for now; the parsing issue turns them into amounts, units and foods. */
+	ingredients: string[];
+	instructions: string[];
+	yields: string | null;
+	totalMinutes: number | null;
 }
 
 export function parseRecipe(content: ExtractedContent): ParsedRecipe {
+	const r = content.recipe;
 	return {
-		title: content.title ?? new URL(content.canonicalUrl).hostname,
-		description: content.description,
-		image: content.image,
+		title: r?.title ?? content.title ?? new URL(content.canonicalUrl).hostname,
+		description: r?.description ?? content.description,
+		image: content.image ?? r?.image ?? null,
 		sourceUrl: content.canonicalUrl,
-		siteName: content.siteName
+		siteName: content.siteName,
+		ingredients: r?.ingredients ?? [],
+		instructions: r?.instructions ?? [],
+		yields: r?.yields ?? null,
+		totalMinutes: r?.totalTime ?? null
 	};
 }
 

@@ -1,0 +1,231 @@
+import * as cheerio from 'cheerio';
+import type { CheerioAPI } from 'cheerio';
+
+/** A recipe as a page describes it: its own lines, not yet parsed into amounts and units. */
+export interface ExtractedRecipe {
+	title: string | null;
+	ingredients: string[];
+	instructions: string[];
+	yields: string | null;
+	/** Minutes. */
+	totalTime: number | null;
+	image: string | null;
+	author: string | null;
+	description: string | null;
+	/** Where it came from, most trusted first. */
+	source: 'json-ld' | 'microdata';
+}
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type Node = { [key: string]: Json };
+
+const isNode = (v: Json | undefined): v is Node => typeof v === 'object' && v !== null && !Array.isArray(v);
+const list = (v: Json | undefined): Json[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);
+
+/** Text of a value that may hold HTML and entities ("Mac &#039;n cheese", "<p>Stir.</p>"). */
+export function cleanText(value: string): string {
+	const text = value.includes('<') || value.includes('&') ? cheerio.load(`<div>${value}</div>`, null, false)('div').text() : value;
+	return text.replace(/\s+/g, ' ').trim();
+}
+
+const text = (v: Json | undefined): string | null => {
+	if (typeof v === 'string') return cleanText(v) || null;
+	if (typeof v === 'number') return String(v);
+	if (isNode(v)) return text(v.name ?? v.text ?? v['@value']);
+	if (Array.isArray(v)) return text(v[0]);
+	return null;
+};
+
+function hasType(node: Node, type: string): boolean {
+	return list(node['@type']).some((t) => typeof t === 'string' && (t === type || t.endsWith(`/${type}`) || t.endsWith(`:${type}`)));
+}
+
+/** Parses a JSON-LD block leniently: many sites put raw newlines or tabs inside strings. */
+function parseJsonLd(raw: string): Json | undefined {
+	const body = raw.trim().replace(/^<!--|-->$/g, '').replace(/^\/\/\s*<!\[CDATA\[|\/\/\s*\]\]>$/g, '');
+	for (const candidate of [body, body.replace(/[\u0000-\u001f]+/g, ' ')]) {
+		try {
+			return JSON.parse(candidate) as Json;
+		} catch {
+			// try the next form
+		}
+	}
+	return undefined;
+}
+
+/** Every node typed Recipe, however deep (arrays, @graph, mainEntity, nested WebPage…). */
+function recipeNodes(value: Json | undefined, found: Node[] = [], depth = 0): Node[] {
+	if (depth > 8 || value === undefined || value === null) return found;
+	if (Array.isArray(value)) {
+		for (const v of value) recipeNodes(v, found, depth + 1);
+	} else if (isNode(value)) {
+		if (hasType(value, 'Recipe')) found.push(value);
+		for (const [key, v] of Object.entries(value)) if (key !== '@context') recipeNodes(v, found, depth + 1);
+	}
+	return found;
+}
+
+/** ISO-8601 durations (PT1H30M, P0DT45M), bare minutes, or "1 hour 20 mins" → minutes. */
+export function durationMinutes(value: Json | undefined): number | null {
+	if (typeof value === 'number') return value > 0 ? Math.round(value) : null;
+	if (typeof value !== 'string') return null;
+	const v = value.trim();
+	const iso = /^P(?:(\d+(?:[.,]\d+)?)Y)?(?:(\d+(?:[.,]\d+)?)M)?(?:(\d+(?:[.,]\d+)?)W)?(?:(\d+(?:[.,]\d+)?)D)?(?:T(?:(\d+(?:[.,]\d+)?)H)?(?:(\d+(?:[.,]\d+)?)M)?(?:(\d+(?:[.,]\d+)?)S)?)?$/i.exec(v);
+	if (iso && v.length > 1) {
+		const n = (i: number) => Number((iso[i] ?? '0').replace(',', '.'));
+		const minutes = n(4) * 1440 + n(3) * 10080 + n(5) * 60 + n(6) + n(7) / 60;
+		return minutes > 0 ? Math.round(minutes) : null;
+	}
+	if (/^\d+$/.test(v)) return Number(v) || null;
+	const hours = /(\d+(?:\.\d+)?)\s*(?:h|hr|hrs|hour|hours|stunde|stunden|uur)\b/i.exec(v);
+	const mins = /(\d+)\s*(?:m|min|mins|minute|minutes|minuten)\b/i.exec(v);
+	const total = (hours ? Number(hours[1]) * 60 : 0) + (mins ? Number(mins[1]) : 0);
+	return total > 0 ? Math.round(total) : null;
+}
+
+function absolute(href: string | null, base: string): string | null {
+	if (!href) return null;
+	try {
+		const url = new URL(href.trim(), base);
+		return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : null;
+	} catch {
+		return null;
+	}
+}
+
+const SIZED = /-(\d{2,4})x(\d{2,4})(?=\.\w+(?:$|\?))/;
+
+/**
+ * The recipe's picture. Pages often list several renditions, the smallest first; the full-size
+ * original is wanted: one without a "-WxH" size suffix (WordPress' renditions), else the largest.
+ */
+function imageOf(value: Json | undefined, base: string): string | null {
+	const candidates: { url: string; area: number }[] = [];
+	for (const v of list(value)) {
+		const raw = typeof v === 'string' ? v : isNode(v) ? (v.url ?? v.contentUrl ?? v['@id']) : null;
+		const url = typeof raw === 'string' ? absolute(raw, base) : null;
+		if (!url) continue;
+		const sized = SIZED.exec(url);
+		const declared = isNode(v) && typeof v.width === 'number' && typeof v.height === 'number' ? v.width * v.height : null;
+		candidates.push({ url, area: declared ?? (sized ? Number(sized[1]) * Number(sized[2]) : Number.MAX_SAFE_INTEGER) });
+	}
+	if (!candidates.length) return null;
+	return candidates.reduce((best, c) => (c.area > best.area ? c : best)).url;
+}
+
+/** Splits a block of instructions given as one string (HTML paragraphs, list items or lines). */
+function splitInstructionText(value: string): string[] {
+	if (/<(?:li|p|br)\b/i.test(value)) {
+		const $ = cheerio.load(`<div>${value.replace(/<br\s*\/?>/gi, '\n')}</div>`, null, false);
+		const items = $('li, p').toArray().map((el) => $(el).text());
+		const parts = items.length ? items : $('div').text().split(/\n+/);
+		return parts.map((s) => s.replace(/\s+/g, ' ').trim()).filter(Boolean);
+	}
+	return value
+		.split(/\n+|\r+/)
+		.map(cleanText)
+		.filter(Boolean);
+}
+
+/** recipeInstructions in all its shapes: text, lists, HowToStep, HowToSection, ItemList. */
+function instructionsOf(value: Json | undefined): string[] {
+	const out: string[] = [];
+	const walk = (v: Json | undefined, depth: number) => {
+		if (depth > 6 || v === undefined || v === null) return;
+		if (typeof v === 'string') out.push(...splitInstructionText(v));
+		else if (Array.isArray(v)) v.forEach((x) => walk(x, depth + 1));
+		else if (isNode(v)) {
+			if (v.itemListElement !== undefined) walk(v.itemListElement, depth + 1); // HowToSection, ItemList
+			else if (typeof v.text === 'string') out.push(...splitInstructionText(v.text));
+			else if (typeof v.name === 'string') out.push(cleanText(v.name));
+			else if (v.item !== undefined) walk(v.item, depth + 1);
+		}
+	};
+	walk(value, 0);
+	return out.filter(Boolean);
+}
+
+function yieldsOf(value: Json | undefined): string | null {
+	const values = list(value);
+	const withNumber = values.find((v) => (typeof v === 'string' && /\d/.test(v)) || typeof v === 'number');
+	const chosen = withNumber ?? values[0];
+	if (typeof chosen === 'number') return `${chosen} servings`;
+	if (typeof chosen !== 'string') return null;
+	const t = cleanText(chosen);
+	return /^\d+(?:[.,]\d+)?$/.test(t) ? `${t} servings` : t || null;
+}
+
+function authorOf(value: Json | undefined): string | null {
+	for (const v of list(value)) {
+		const name = text(v);
+		if (name) return name;
+	}
+	return null;
+}
+
+function fromJsonLd(node: Node, base: string): ExtractedRecipe {
+	const total = durationMinutes(node.totalTime);
+	const parts = [node.prepTime, node.cookTime, node.performTime].map(durationMinutes).filter((n): n is number => n !== null);
+	return {
+		title: text(node.name) ?? text(node.headline),
+		ingredients: list(node.recipeIngredient ?? node.ingredients)
+			.flatMap((v) => (typeof v === 'string' ? [cleanText(v)] : text(v) ? [text(v)!] : []))
+			.filter(Boolean),
+		instructions: instructionsOf(node.recipeInstructions),
+		yields: yieldsOf(node.recipeYield ?? node.yield),
+		totalTime: total ?? (parts.length ? parts.reduce((a, b) => a + b, 0) : null),
+		image: imageOf(node.image ?? node.thumbnailUrl, base),
+		author: authorOf(node.author ?? node.creator),
+		description: text(node.description),
+		source: 'json-ld'
+	};
+}
+
+/** schema.org Recipe in microdata (itemscope/itemprop), for pages without JSON-LD. */
+function fromMicrodata($: CheerioAPI, base: string): ExtractedRecipe | null {
+	const root = $('[itemtype*="schema.org/Recipe" i]').first();
+	if (!root.length) return null;
+	// A property of this recipe, not of a nested item (an author Person, a review…).
+	const props = (name: string) =>
+		root.find(`[itemprop~="${name}"]`).filter((_, el) => $(el).parents('[itemscope]').first().is(root));
+	const value = (el: ReturnType<typeof props>) => {
+		const node = el.first();
+		return (node.attr('content') ?? node.attr('datetime') ?? node.text()).replace(/\s+/g, ' ').trim() || null;
+	};
+	const instructionEls = props('recipeInstructions');
+	const instructions = instructionEls.toArray().flatMap((el) => {
+		const items = $(el).find('li, p');
+		const parts = items.length ? items.toArray().map((x) => $(x).text()) : [$(el).text()];
+		return parts.map((s) => s.replace(/\s+/g, ' ').trim()).filter(Boolean);
+	});
+	const image = props('image').first();
+	const author = props('author').first();
+	return {
+		title: value(props('name')),
+		ingredients: [...props('recipeIngredient').toArray(), ...props('ingredients').toArray()]
+			.map((el) => ($(el).attr('content') ?? $(el).text()).replace(/\s+/g, ' ').trim())
+			.filter(Boolean),
+		instructions,
+		yields: yieldsOf(value(props('recipeYield'))),
+		totalTime: durationMinutes(value(props('totalTime')) ?? undefined),
+		image: absolute(image.attr('src') ?? image.attr('content') ?? image.attr('href') ?? null, base),
+		author: author.length ? (author.find('[itemprop~="name"]').first().text().trim() || author.text().trim() || null) : null,
+		description: value(props('description')),
+		source: 'microdata'
+	};
+}
+
+const completeness = (r: ExtractedRecipe) => (r.ingredients.length ? 2 : 0) + (r.instructions.length ? 2 : 0) + (r.title ? 1 : 0);
+
+/** The page's structured recipe, the most complete of its JSON-LD and microdata; null when it has none. */
+export function readStructuredRecipe($: CheerioAPI, base: string): ExtractedRecipe | null {
+	const candidates: ExtractedRecipe[] = [];
+	$('script[type="application/ld+json" i]').each((_, el) => {
+		for (const node of recipeNodes(parseJsonLd($(el).text()))) candidates.push(fromJsonLd(node, base));
+	});
+	const micro = fromMicrodata($, base);
+	if (micro) candidates.push(micro);
+	if (!candidates.length) return null;
+	// Stable: JSON-LD wins ties, since it is listed first.
+	return candidates.reduce((best, c) => (completeness(c) > completeness(best) ? c : best));
+}

@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import { extractionSummary, readPage } from '../../src/lib/server/pipeline/recipe/extract/read-page';
+import { durationMinutes } from '../../src/lib/server/pipeline/recipe/extract/structured';
+
+const base = 'https://example.com/recipes/pie';
+const page = (head: string, body = '') => `<!doctype html><html><head>${head}</head><body>${body}</body></html>`;
+const ld = (data: unknown) => `<script type="application/ld+json">${JSON.stringify(data)}</script>`;
+const extract = (html: string) => extractionSummary(readPage(html, base));
+
+describe('JSON-LD recipes', () => {
+	it('reads a plain Recipe, cleaning entities and HTML inside strings', () => {
+		const out = extract(
+			page(
+				ld({
+					'@context': 'https://schema.org',
+					'@type': 'Recipe',
+					name: 'Mac &#039;n cheese',
+					recipeIngredient: ['400 g <b>pumpkin</b>', ' 1 clove  garlic '],
+					recipeInstructions: '<p>Boil water.</p><p>Cook&nbsp;pasta.</p>',
+					recipeYield: ['4', '4 servings'],
+					totalTime: 'PT1H15M',
+					image: '/img/pie.jpg',
+					author: { '@type': 'Person', name: 'Ann' },
+					description: 'Cheesy &amp; good'
+				})
+			)
+		);
+		expect(out).toEqual({
+			url: base,
+			title: "Mac 'n cheese",
+			ingredients: ['400 g pumpkin', '1 clove garlic'],
+			instructions: ['Boil water.', 'Cook pasta.'],
+			yields: '4 servings',
+			total_time: 75,
+			image: 'https://example.com/img/pie.jpg',
+			author: 'Ann',
+			description: 'Cheesy & good'
+		});
+	});
+
+	it('finds the Recipe in an @graph, with @type lists, flattening HowToSections', () => {
+		const out = extract(
+			page(
+				ld({
+					'@context': 'https://schema.org',
+					'@graph': [
+						{ '@type': 'WebPage', name: 'Site page' },
+						{
+							'@type': ['Recipe', 'NewsArticle'],
+							name: 'Layer cake',
+							recipeIngredient: ['flour'],
+							recipeInstructions: [
+								{ '@type': 'HowToSection', name: 'Cake', itemListElement: [{ '@type': 'HowToStep', text: 'Mix.' }, { '@type': 'HowToStep', text: 'Bake.' }] },
+								{ '@type': 'HowToSection', name: 'Icing', itemListElement: [{ '@type': 'HowToStep', name: 'Whip.' }] }
+							],
+							prepTime: 'PT20M',
+							cookTime: 'PT40M',
+							image: [{ '@type': 'ImageObject', url: 'https://cdn.example.com/cake.jpg' }]
+						}
+					]
+				})
+			)
+		);
+		expect(out).toMatchObject({ title: 'Layer cake', instructions: ['Mix.', 'Bake.', 'Whip.'], total_time: 60, image: 'https://cdn.example.com/cake.jpg' });
+	});
+
+	it('prefers the page\'s share image, else the largest rendition in the recipe', () => {
+		const images = ['https://example.com/p-225x225.jpg', 'https://example.com/p-1200x800.jpg', 'https://example.com/p.jpg'];
+		expect(extract(page(ld({ '@type': 'Recipe', name: 'x', image: images }))).image).toBe('https://example.com/p.jpg');
+		expect(extract(page(ld({ '@type': 'Recipe', name: 'x', image: images.slice(0, 2) }))).image).toBe('https://example.com/p-1200x800.jpg');
+		const withOg = page(`<meta property="og:image" content="https://example.com/share.jpg">${ld({ '@type': 'Recipe', name: 'x', image: images })}`);
+		expect(extract(withOg).image).toBe('https://example.com/share.jpg');
+	});
+
+	it('survives broken JSON (raw newlines in strings) and ignores blocks it cannot read', () => {
+		const broken = `<script type="application/ld+json">{"@type":"Recipe","name":"Soup","recipeInstructions":"Chop.
+Simmer."}</script><script type="application/ld+json">{ not json</script>`;
+		expect(extract(page(broken))).toMatchObject({ title: 'Soup', instructions: ['Chop. Simmer.'] });
+	});
+});
+
+describe('microdata and fallbacks', () => {
+	it('reads schema.org Recipe microdata, not the nested author\'s properties', () => {
+		const out = extract(
+			page(
+				'<title>Site</title>',
+				`<div itemscope itemtype="https://schema.org/Recipe">
+					<h1 itemprop="name">Scones</h1>
+					<span itemprop="author" itemscope itemtype="https://schema.org/Person"><span itemprop="name">Bea</span></span>
+					<meta itemprop="totalTime" content="PT25M"><span itemprop="recipeYield">8</span>
+					<img itemprop="image" src="/scones.jpg">
+					<ul><li itemprop="recipeIngredient">250 g flour</li><li itemprop="recipeIngredient">50 g butter</li></ul>
+					<ol itemprop="recipeInstructions"><li>Rub in.</li><li>Bake.</li></ol>
+				</div>`
+			)
+		);
+		expect(out).toMatchObject({
+			title: 'Scones',
+			author: 'Bea',
+			ingredients: ['250 g flour', '50 g butter'],
+			instructions: ['Rub in.', 'Bake.'],
+			yields: '8 servings',
+			total_time: 25,
+			image: 'https://example.com/scones.jpg'
+		});
+	});
+
+	it('a page without structured data still gives its OpenGraph title, picture and description', () => {
+		const out = extract(page('<meta property="og:title" content="Just a page"><meta property="og:image" content="/a.png"><meta name="description" content="About it">'));
+		expect(out).toEqual({
+			url: base,
+			title: 'Just a page',
+			ingredients: [],
+			instructions: [],
+			yields: null,
+			total_time: null,
+			image: 'https://example.com/a.png',
+			author: null,
+			description: 'About it'
+		});
+	});
+});
+
+describe('durations', () => {
+	it.each([
+		['PT1H30M', 90],
+		['P0DT45M', 45],
+		['PT90M', 90],
+		['P1DT2H', 1560],
+		['PT0.5H', 30],
+		['30', 30],
+		['1 hour 20 mins', 80],
+		['PT0S', null],
+		['soon', null],
+		[15, 15]
+	])('%s → %s minutes', (input, minutes) => {
+		expect(durationMinutes(input)).toBe(minutes);
+	});
+});
