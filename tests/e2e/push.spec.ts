@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type Worker } from '@playwright/test';
 import path from 'node:path';
 import { browserSubscription, startPushService } from '../helpers/push-service';
 import { pushCertDir } from '../../playwright.config';
@@ -22,6 +22,30 @@ type ShownNotification = { title: string; body: string; tag: string };
 type WorkerScope = { registration: { getNotifications(): Promise<ShownNotification[]> } };
 declare const PushEvent: { new (type: 'push', init: { data: string }): Event };
 declare const NotificationEvent: { new (type: 'notificationclick', init: { notification: ShownNotification; action?: string }): Event };
+
+/**
+ * Fires a push (with this payload) or a click (on the first notification, with this action) in
+ * the service worker, and waits for what the handler waits on, so failures reach the test.
+ */
+function fire(worker: Worker, kind: 'push' | 'click', arg?: unknown): Promise<void> {
+	return worker.evaluate(
+		async ({ kind, arg }) => {
+			const registration = (self as unknown as WorkerScope).registration;
+			const event =
+				kind === 'push'
+					? new PushEvent('push', { data: JSON.stringify(arg) })
+					: new NotificationEvent('notificationclick', { notification: (await registration.getNotifications())[0]!, action: arg as string | undefined });
+			const waits: Promise<unknown>[] = [];
+			Object.defineProperty(event, 'waitUntil', { value: (p: Promise<unknown>) => waits.push(p) });
+			self.dispatchEvent(event);
+			await Promise.all(waits);
+		},
+		{ kind, arg }
+	);
+}
+
+const shown = (worker: Worker) =>
+	worker.evaluate(async () => (await (self as unknown as WorkerScope).registration.getNotifications()).map((n) => [n.title, n.body, n.tag]));
 
 test('enable notifications in Settings: the device subscribes with our key, and a test push reaches the push service', async ({ page, context }) => {
 	await signedInAs(page, 'notified');
@@ -81,29 +105,17 @@ test('the service worker shows a push, and its Retry button retries the item and
 		itemId: id,
 		actions: [{ action: 'retry', title: 'Retry' }]
 	};
-	await worker.evaluate((data) => {
-		self.dispatchEvent(new PushEvent('push', { data: JSON.stringify(data) }));
-	}, message);
-	await expect
-		.poll(() => worker.evaluate(async () => (await (self as unknown as WorkerScope).registration.getNotifications()).map((n) => [n.title, n.body, n.tag])))
-		.toEqual([[message.title, message.body, message.tag]]);
+	await fire(worker, 'push', message);
+	expect(await shown(worker)).toEqual([[message.title, message.body, message.tag]]);
 
-	await worker.evaluate(async () => {
-		const [notification] = await (self as unknown as WorkerScope).registration.getNotifications();
-		self.dispatchEvent(new NotificationEvent('notificationclick', { notification: notification!, action: 'retry' }));
-	});
+	await fire(worker, 'click', 'retry');
 	await expect(page).toHaveURL(new RegExp(`/items/${id}$`));
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Soda Bread');
 
 	// A plain tap (no button) opens the dashboard at the item.
-	await worker.evaluate((data) => {
-		self.dispatchEvent(new PushEvent('push', { data: JSON.stringify({ ...data, title: 'Recipe saved: Soda Bread', actions: [] }) }));
-	}, message);
-	await expect.poll(() => worker.evaluate(async () => (await (self as unknown as WorkerScope).registration.getNotifications()).length)).toBe(1);
-	await worker.evaluate(async () => {
-		const [notification] = await (self as unknown as WorkerScope).registration.getNotifications();
-		self.dispatchEvent(new NotificationEvent('notificationclick', { notification: notification! }));
-	});
+	await fire(worker, 'push', { ...message, title: 'Recipe saved: Soda Bread', actions: [] });
+	expect(await shown(worker)).toHaveLength(1);
+	await fire(worker, 'click');
 	await expect(page).toHaveURL(new RegExp(`/\\?highlight=${id}$`));
 	await expect(page.locator(`#item-${id}`)).toHaveClass(/highlighted/);
 });
