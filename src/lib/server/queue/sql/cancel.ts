@@ -16,7 +16,7 @@ export async function cancelItem(database: Database, args: { userId: string; ite
 			set status = 'canceled', finished_at = ${now}, updated_at = ${now},
 				lease_owner = null, lease_token = null, lease_expires_at = null
 			where id = ${args.itemId} and user_id = ${args.userId} and status in ('pending', 'in_progress')
-			returning id, user_id
+			returning id
 		), ph as (
 			update item_phases set status = 'pending', message = null
 			where item_id in (select id from c) and status = 'in_progress'

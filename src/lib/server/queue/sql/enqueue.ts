@@ -31,7 +31,7 @@ export async function insertItem(database: Database, item: NewItem, now: Date): 
 				${JSON.stringify(item.input)}::jsonb, ${item.maxAttempts}, ${item.correlationId},
 				${item.idempotencyKey}, ${item.batchId ?? null}, ${item.replayOf ?? null}, ${at(now)}, ${at(now)}, ${at(now)})
 			on conflict do nothing
-			returning id, user_id
+			returning id
 		), phases as (
 			insert into item_phases (item_id, name, position)
 			select ins.id, p.name, p.position::int from ins, unnest(${textArray(item.phases)}) with ordinality as p(name, position)

@@ -16,7 +16,7 @@ export async function reclaimExpired(database: Database, now: Date): Promise<str
 			set status = 'pending', next_run_at = ${t}, updated_at = ${t},
 				lease_owner = null, lease_token = null, lease_expires_at = null
 			where status = 'in_progress' and lease_expires_at < ${t}
-			returning id, user_id
+			returning id
 		), ph as (
 			update item_phases set status = 'pending', message = null
 			where item_id in (select id from exp) and status = 'in_progress'

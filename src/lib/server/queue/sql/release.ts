@@ -17,7 +17,7 @@ export async function releaseItems(database: Database, args: { tokens: readonly 
 			set status = 'pending', next_run_at = ${now}, updated_at = ${now}, current_phase = null,
 				lease_owner = null, lease_token = null, lease_expires_at = null
 			where lease_token = any(${uuidArray(args.tokens)}) and status = 'in_progress'
-			returning id, user_id
+			returning id
 		), ph as (
 			update item_phases set status = 'pending', progress = 0, message = null, attempts = greatest(attempts - 1, 0)
 			where item_id in (select id from rel) and status = 'in_progress'

@@ -8,7 +8,7 @@ export async function removeItem(database: Database, args: { userId: string; ite
 	const rows = await database.rows<{ id: string }>(sql`
 		with d as (
 			delete from queue_items where id = ${args.itemId} and user_id = ${args.userId}
-			returning id, user_id
+			returning id
 		)
 		select id, pg_notify(${channels.cancel}, id::text) from d`);
 	return rows.length > 0;

@@ -11,7 +11,7 @@ export async function reportProgress(
 		with ok as (
 			update queue_items set updated_at = ${at(args.now)}
 			where ${leaseHeld(args.itemId, args.token)}
-			returning id, user_id
+			returning id
 		)
 		update item_phases p set progress = ${args.progress}, message = ${args.message}
 		from ok where p.item_id = ok.id and p.name = ${args.phase} and p.status = 'in_progress'

@@ -16,7 +16,7 @@ export async function retryItem(database: Database, args: { userId: string; item
 			set status = 'pending', next_run_at = ${now}, updated_at = ${now}, finished_at = null,
 				error = null, error_kind = null, error_code = null
 			where id = ${args.itemId} and user_id = ${args.userId} and status in ('error', 'dead', 'canceled')
-			returning id, user_id
+			returning id
 		), ph as (
 			update item_phases
 			set status = 'pending', attempts = 0, progress = 0, message = null, error = null, error_kind = null, error_code = null

@@ -17,7 +17,7 @@ export async function startPhase(
 ): Promise<StartedPhase | null> {
 	const rows = await database.rows<{ attemptId: string | number; number: number }>(sql`
 		with ok as (
-			select id, user_id from queue_items
+			select id from queue_items
 			where ${leaseHeld(args.itemId, args.token)}
 			for update
 		), ph as (
