@@ -7,9 +7,15 @@ export interface ExtractedContent {
 	canonicalUrl: string;
 	title: string | null;
 	description: string | null;
+	/** The picture the page chose to represent itself (og:image), else the recipe's. */
 	image: string | null;
+	/** Every picture the page offers for itself, best first. */
+	images: string[];
+	author: string | null;
 	siteName: string | null;
-	/** The page's own structured recipe (JSON-LD or microdata), when it has one. */
+	/** The page's own words, for pages without a structured recipe (a post's caption, the main text). */
+	text: string | null;
+	/** The recipe the page holds: structured data when it has some, else what its text yields. */
 	recipe: ExtractedRecipe | null;
 }
 
@@ -36,14 +42,20 @@ export function readPage(html: string, url: string): ExtractedContent {
 		return null;
 	};
 	const canonical = absolute($('link[rel="canonical"]').attr('href'), url) ?? absolute(meta('og:url') ?? undefined, url) ?? url;
+	const recipe = readStructuredRecipe($, url);
+	const ogImage = absolute(meta('og:image', 'og:image:url', 'og:image:secure_url', 'twitter:image', 'twitter:image:src') ?? undefined, url);
+	const images = [...new Set([ogImage, recipe?.image].filter((i): i is string => !!i))];
 	return {
 		url,
 		canonicalUrl: canonical,
 		title: meta('og:title', 'twitter:title') ?? clean($('title').first().text()) ?? clean($('h1').first().text()),
 		description: meta('og:description', 'twitter:description', 'description'),
-		image: absolute(meta('og:image', 'og:image:url', 'twitter:image') ?? undefined, url),
+		image: images[0] ?? null,
+		images,
+		author: recipe?.author ?? meta('author'),
 		siteName: meta('og:site_name', 'application-name'),
-		recipe: readStructuredRecipe($, url)
+		text: null,
+		recipe
 	};
 }
 
@@ -58,8 +70,8 @@ export function extractionSummary(content: ExtractedContent) {
 		yields: r?.yields ?? null,
 		total_time: r?.totalTime ?? null,
 		// The picture the site chose to represent the page first; the recipe's own as fallback.
-		image: content.image ?? r?.image ?? null,
-		author: r?.author ?? null,
+		image: content.image,
+		author: content.author,
 		description: r?.description ?? content.description
 	};
 }
