@@ -1,5 +1,6 @@
 import * as cheerio from 'cheerio';
 import { cleanText, readStructuredRecipe, type ExtractedRecipe } from './structured';
+import { readHtmlRecipe, type HtmlRecipe } from './html-recipe';
 
 /** What the extraction phase keeps of a page; the parsing phase reads only this. */
 export interface ExtractedContent {
@@ -31,6 +32,27 @@ function absolute(href: string | undefined, base: string): string | null {
 
 const clean = (s: string | undefined): string | null => (s ? cleanText(s) || null : null);
 
+const hasAmount = (line: string) => /\d|[¼-¾⅐-⅞]/.test(line);
+
+/**
+ * Structured data wins, except where it is missing or poorer than what the page shows: no
+ * lines, everything in one line, or ingredient names without the amounts the page lists.
+ */
+function withPageLists(structured: ExtractedRecipe | null, page: HtmlRecipe): ExtractedRecipe | null {
+	const better = (data: string[], shown: string[], amounts: boolean) =>
+		shown.length >= 2 &&
+		(data.length <= 1 || (amounts && !data.some(hasAmount) && shown.filter(hasAmount).length >= shown.length / 2));
+	if (!structured) {
+		if (page.ingredients.length < 2) return null;
+		return { title: page.title, ingredients: page.ingredients, instructions: page.instructions, yields: null, totalTime: null, image: null, author: null, description: null, source: 'markup' };
+	}
+	return {
+		...structured,
+		ingredients: better(structured.ingredients, page.ingredients, true) ? page.ingredients : structured.ingredients,
+		instructions: better(structured.instructions, page.instructions, false) ? page.instructions : structured.instructions
+	};
+}
+
 /** Reads a page: its structured recipe, and its own description of itself (OpenGraph, Twitter meta, <title>). */
 export function readPage(html: string, url: string): ExtractedContent {
 	const $ = cheerio.load(html);
@@ -42,7 +64,7 @@ export function readPage(html: string, url: string): ExtractedContent {
 		return null;
 	};
 	const canonical = absolute($('link[rel="canonical"]').attr('href'), url) ?? absolute(meta('og:url') ?? undefined, url) ?? url;
-	const recipe = readStructuredRecipe($, url);
+	const recipe = withPageLists(readStructuredRecipe($, url), readHtmlRecipe($));
 	const ogImage = absolute(meta('og:image', 'og:image:url', 'og:image:secure_url', 'twitter:image', 'twitter:image:src') ?? undefined, url);
 	const images = [...new Set([ogImage, recipe?.image].filter((i): i is string => !!i))];
 	return {

@@ -1,5 +1,7 @@
-import * as cheerio from 'cheerio';
 import type { CheerioAPI } from 'cheerio';
+import { cleanText, ingredientLines, splitLines } from './lines';
+
+export { cleanText };
 
 /** A recipe as a page describes it: its own lines, not yet parsed into amounts and units. */
 export interface ExtractedRecipe {
@@ -13,7 +15,7 @@ export interface ExtractedRecipe {
 	author: string | null;
 	description: string | null;
 	/** Where it came from, most trusted first. */
-	source: 'json-ld' | 'microdata';
+	source: 'json-ld' | 'microdata' | 'markup';
 }
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -21,12 +23,6 @@ type Node = { [key: string]: Json };
 
 const isNode = (v: Json | undefined): v is Node => typeof v === 'object' && v !== null && !Array.isArray(v);
 const list = (v: Json | undefined): Json[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);
-
-/** Text of a value that may hold HTML and entities ("Mac &#039;n cheese", "<p>Stir.</p>"). */
-export function cleanText(value: string): string {
-	const text = value.includes('<') || value.includes('&') ? cheerio.load(`<div>${value}</div>`, null, false)('div').text() : value;
-	return text.replace(/\s+/g, ' ').trim();
-}
 
 const text = (v: Json | undefined): string | null => {
 	if (typeof v === 'string') return cleanText(v) || null;
@@ -40,14 +36,22 @@ function hasType(node: Node, type: string): boolean {
 	return list(node['@type']).some((t) => typeof t === 'string' && (t === type || t.endsWith(`/${type}`) || t.endsWith(`:${type}`)));
 }
 
-/** Parses a JSON-LD block leniently: many sites put raw newlines or tabs inside strings. */
+/**
+ * Parses a JSON-LD block leniently, as browsers' consumers do: sites put raw newlines in strings,
+ * escape quotes JavaScript-style (\'), leave trailing commas or end the block with a semicolon.
+ */
 function parseJsonLd(raw: string): Json | undefined {
-	const body = raw.trim().replace(/^<!--|-->$/g, '').replace(/^\/\/\s*<!\[CDATA\[|\/\/\s*\]\]>$/g, '');
-	for (const candidate of [body, body.replace(/[\u0000-\u001f]+/g, ' ')]) {
+	const body = raw.trim().replace(/^<!--|-->$/g, '').replace(/^\/\/\s*<!\[CDATA\[|\/\/\s*\]\]>$/g, '').trim().replace(/;$/, '');
+	const repairs = [
+		(s: string) => s,
+		(s: string) => s.replace(/[\u0000-\u001f]+/g, ' '),
+		(s: string) => s.replace(/[\u0000-\u001f]+/g, ' ').replace(/\\(?!["\\/bfnrtu])/g, '').replace(/,(\s*[\]}])/g, '$1')
+	];
+	for (const repair of repairs) {
 		try {
-			return JSON.parse(candidate) as Json;
+			return JSON.parse(repair(body)) as Json;
 		} catch {
-			// try the next form
+			// try the next repair
 		}
 	}
 	return undefined;
@@ -70,7 +74,7 @@ export function durationMinutes(value: Json | undefined): number | null {
 	if (typeof value === 'number') return value > 0 ? Math.round(value) : null;
 	if (typeof value !== 'string') return null;
 	const v = value.trim();
-	const iso = /^P(?:(\d+(?:[.,]\d+)?)Y)?(?:(\d+(?:[.,]\d+)?)M)?(?:(\d+(?:[.,]\d+)?)W)?(?:(\d+(?:[.,]\d+)?)D)?(?:T(?:(\d+(?:[.,]\d+)?)H)?(?:(\d+(?:[.,]\d+)?)M)?(?:(\d+(?:[.,]\d+)?)S)?)?$/i.exec(v);
+	const iso = /^P(?:(\d+(?:[.,]\d+)?)Y)?(?:(\d+(?:[.,]\d+)?)M)?(?:(\d+(?:[.,]\d+)?)W)?(?:(\d+(?:[.,]\d+)?)D)?(?:T(?:(\d*(?:[.,]\d+)?)H)?(?:(\d+(?:[.,]\d+)?)M)?(?:(\d+(?:[.,]\d+)?)S)?)?$/i.exec(v);
 	if (iso && v.length > 1) {
 		const n = (i: number) => Number((iso[i] ?? '0').replace(',', '.'));
 		const minutes = n(4) * 1440 + n(3) * 10080 + n(5) * 60 + n(6) + n(7) / 60;
@@ -113,30 +117,16 @@ function imageOf(value: Json | undefined, base: string): string | null {
 	return candidates.reduce((best, c) => (c.area > best.area ? c : best)).url;
 }
 
-/** Splits a block of instructions given as one string (HTML paragraphs, list items or lines). */
-function splitInstructionText(value: string): string[] {
-	if (/<(?:li|p|br)\b/i.test(value)) {
-		const $ = cheerio.load(`<div>${value.replace(/<br\s*\/?>/gi, '\n')}</div>`, null, false);
-		const items = $('li, p').toArray().map((el) => $(el).text());
-		const parts = items.length ? items : $('div').text().split(/\n+/);
-		return parts.map((s) => s.replace(/\s+/g, ' ').trim()).filter(Boolean);
-	}
-	return value
-		.split(/\n+|\r+/)
-		.map(cleanText)
-		.filter(Boolean);
-}
-
 /** recipeInstructions in all its shapes: text, lists, HowToStep, HowToSection, ItemList. */
 function instructionsOf(value: Json | undefined): string[] {
 	const out: string[] = [];
 	const walk = (v: Json | undefined, depth: number) => {
 		if (depth > 6 || v === undefined || v === null) return;
-		if (typeof v === 'string') out.push(...splitInstructionText(v));
+		if (typeof v === 'string') out.push(...splitLines(v));
 		else if (Array.isArray(v)) v.forEach((x) => walk(x, depth + 1));
 		else if (isNode(v)) {
 			if (v.itemListElement !== undefined) walk(v.itemListElement, depth + 1); // HowToSection, ItemList
-			else if (typeof v.text === 'string') out.push(...splitInstructionText(v.text));
+			else if (typeof v.text === 'string') out.push(...splitLines(v.text));
 			else if (typeof v.name === 'string') out.push(cleanText(v.name));
 			else if (v.item !== undefined) walk(v.item, depth + 1);
 		}
@@ -168,9 +158,9 @@ function fromJsonLd(node: Node, base: string): ExtractedRecipe {
 	const parts = [node.prepTime, node.cookTime, node.performTime].map(durationMinutes).filter((n): n is number => n !== null);
 	return {
 		title: text(node.name) ?? text(node.headline),
-		ingredients: list(node.recipeIngredient ?? node.ingredients)
-			.flatMap((v) => (typeof v === 'string' ? [cleanText(v)] : text(v) ? [text(v)!] : []))
-			.filter(Boolean),
+		ingredients: ingredientLines(
+			list(node.recipeIngredient ?? node.ingredients).flatMap((v) => (typeof v === 'string' ? [v] : text(v) ? [text(v)!] : []))
+		),
 		instructions: instructionsOf(node.recipeInstructions),
 		yields: yieldsOf(node.recipeYield ?? node.yield),
 		totalTime: total ?? (parts.length ? parts.reduce((a, b) => a + b, 0) : null),
@@ -202,9 +192,9 @@ function fromMicrodata($: CheerioAPI, base: string): ExtractedRecipe | null {
 	const author = props('author').first();
 	return {
 		title: value(props('name')),
-		ingredients: [...props('recipeIngredient').toArray(), ...props('ingredients').toArray()]
-			.map((el) => ($(el).attr('content') ?? $(el).text()).replace(/\s+/g, ' ').trim())
-			.filter(Boolean),
+		ingredients: ingredientLines(
+			[...props('recipeIngredient').toArray(), ...props('ingredients').toArray()].map((el) => ($(el).attr('content') ?? $(el).text()).replace(/\s+/g, ' '))
+		),
 		instructions,
 		yields: yieldsOf(value(props('recipeYield'))),
 		totalTime: durationMinutes(value(props('totalTime')) ?? undefined),

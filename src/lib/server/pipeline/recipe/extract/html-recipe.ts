@@ -1,0 +1,158 @@
+import type { Cheerio, CheerioAPI } from 'cheerio';
+import type { AnyNode, Element } from 'domhandler';
+import { tidyIngredient } from './lines';
+
+/**
+ * The recipe as a page's markup shows it, for pages whose structured data is missing or poor:
+ * the lists under an "Ingredients" heading or inside an element named for ingredients, and
+ * likewise for the method. Word lists cover the languages recipe sites are most often in.
+ */
+export interface HtmlRecipe {
+	title: string | null;
+	ingredients: string[];
+	instructions: string[];
+}
+
+const INGREDIENT_HEADING =
+	/^(?:the\s+)?(?:ingredients?|ingredientes|ingrédients|ingredienti|ingrediënten|zutaten|składniki|hozzávalók|suroviny|ingredienser|ainekset|malzemeler|sastojci|υλικά|ингредиенты|材料|用料|食材|what you(?:'|’)?ll need|you(?:'|’)?ll need|what you need|you will need)\b/i;
+const METHOD_HEADING =
+	/^(?:instructions?|directions?|method|preparation|steps|how to make(?: it)?|procedure|zubereitung|anleitung|préparation|étapes|preparación|elaboración|instrucciones|preparazione|procedimento|modo de preparo|bereiding(?:swijze)?|przygotowanie|sposób przygotowania|elkészítés|postup|tillagning|gör så här|valmistus|yapılışı|hazırlanışı|做法|步骤|作り方)\b/i;
+
+const INGREDIENT_CLASS = /ingredient|zutat|ingrediente/i;
+const METHOD_CLASS = /instruction|direction|method|preparation|step|zubereitung|preparacion/i;
+/** Page furniture that holds lists which are not the recipe. */
+const FURNITURE = 'nav, header, footer, aside, form, [role="navigation"], [class*="comment" i], [class*="menu" i], [class*="related" i], [class*="sidebar" i]';
+const HEADING_TAGS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
+
+const squash = (s: string) => s.replace(/\s+/g, ' ').trim();
+
+/** An element's text with <br> and block boundaries kept as line breaks. */
+function linesOf($: CheerioAPI, el: Cheerio<AnyNode>): string[] {
+	const clone = el.clone();
+	clone.find('script, style, noscript, button, input, svg').remove();
+	clone.find('br').replaceWith('\n');
+	clone.find('p, div, li').each((_, x) => {
+		$(x).prepend('\n').append('\n');
+	});
+	return clone
+		.text()
+		.split('\n')
+		.map(squash)
+		.filter(Boolean);
+}
+
+const ownText = ($: CheerioAPI, el: Element) => squash($(el).text()).replace(/[:：.]+$/, '');
+
+function classOf(el: Element): string {
+	return `${el.attribs.class ?? ''} ${el.attribs.id ?? ''}`;
+}
+
+/** Leaf list items (else paragraphs) under `root` that are not page furniture, as text lines. */
+function listItems($: CheerioAPI, root: Cheerio<Element>): string[] {
+	const leaves = (selector: string) =>
+		root
+			.find(selector)
+			.filter((_, el) => $(el).find(selector).length === 0 && $(el).closest(FURNITURE).length === 0)
+			.toArray()
+			.map((el) => linesOf($, $(el)).join(' '))
+			.filter(Boolean);
+	const items = leaves('li');
+	return items.length ? items : leaves('p');
+}
+
+/** The largest list inside elements whose class or id names the section (e.g. "recipe-ingredients"). */
+function byClass($: CheerioAPI, named: RegExp, unlike: RegExp): string[] {
+	let best: string[] = [];
+	$('[class], [id]').each((_, el) => {
+		const name = classOf(el as Element);
+		if (!named.test(name) || unlike.test(name) || $(el).closest(FURNITURE).length) return;
+		const items = listItems($, $(el as Element));
+		if (items.length > best.length) best = items;
+	});
+	return best;
+}
+
+/** Is this element a heading-like label ("Ingredients", "<strong>Method:</strong>")? */
+function headingMatch($: CheerioAPI, el: Element, pattern: RegExp): boolean {
+	const tag = el.tagName.toLowerCase();
+	if (!HEADING_TAGS.has(tag) && !['strong', 'b', 'p', 'dt', 'span', 'div', 'th', 'summary'].includes(tag)) return false;
+	const text = ownText($, el);
+	return text.length > 0 && text.length <= 40 && pattern.test(text) && (HEADING_TAGS.has(tag) || $(el).children().length <= 1);
+}
+
+/** The lines that follow a heading, up to the next heading of another section. */
+function afterHeading($: CheerioAPI, heading: Element, stop: RegExp): string[] {
+	// Climb while the heading is alone in its wrapper (<div><h3>Ingredients</h3></div><ul>…).
+	let start: Cheerio<Element> = $(heading);
+	while (!start.next().length && start.parent().length && !start.parent().is('body')) start = start.parent();
+	const lines: string[] = [];
+	for (let el = start.next(); el.length; el = el.next()) {
+		const node = el.get(0)!;
+		const tag = node.tagName.toLowerCase();
+		if (headingMatch($, node, stop) || el.find('h1, h2, h3, h4, h5, h6').toArray().some((h) => headingMatch($, h, stop))) break;
+		if (HEADING_TAGS.has(tag) && lines.length) break;
+		if (el.is('ul, ol')) lines.push(...listItems($, el));
+		else if (el.find('li').length) lines.push(...listItems($, el));
+		else if (!HEADING_TAGS.has(tag)) lines.push(...linesOf($, el));
+		if (lines.length > 80) break;
+	}
+	return lines;
+}
+
+function byHeading($: CheerioAPI, heading: RegExp, stop: RegExp): string[] {
+	for (const el of $('h1, h2, h3, h4, h5, h6, strong, b, p, dt, span, div, th, summary').toArray()) {
+		if ($(el).closest(FURNITURE).length || !headingMatch($, el, heading)) continue;
+		const lines = afterHeading($, el, stop);
+		if (lines.length) return lines;
+	}
+	return [];
+}
+
+/** A line that starts with an amount ("2 cups", "½ tl", "1-2", "200g"). */
+const AMOUNT_LED = /^(?:about |approx\.? |ca\.? )?(?:\d|[¼-¾⅐-⅞])/i;
+
+/**
+ * Lists whose items mostly start with an amount, for pages that neither name nor head their
+ * ingredient list. A list repeated verbatim (mobile and desktop copies of a card) counts once.
+ */
+function amountLedLists($: CheerioAPI): string[] {
+	const lines: string[] = [];
+	const seen = new Set<string>();
+	$('ul, ol').each((_, list) => {
+		if ($(list).find('ul, ol').length || $(list).closest(FURNITURE).length) return;
+		const items = listItems($, $(list));
+		const key = items.join('\n');
+		if (items.length < 2 || seen.has(key) || items.filter((i) => AMOUNT_LED.test(i)).length < items.length * 0.6) return;
+		seen.add(key);
+		lines.push(...items);
+	});
+	return lines;
+}
+
+/** The page's visible recipe title: its single main heading. */
+function titleOf($: CheerioAPI): string | null {
+	const h1 = $('h1').filter((_, el) => $(el).closest(FURNITURE).length === 0);
+	const text = squash(h1.first().text());
+	return text && text.length <= 200 ? text : null;
+}
+
+export function readHtmlRecipe($: CheerioAPI): HtmlRecipe {
+	const first = (...finders: (() => string[])[]) => {
+		for (const find of finders) {
+			const lines = find();
+			if (lines.length) return lines;
+		}
+		return [];
+	};
+	return {
+		title: titleOf($),
+		ingredients: first(
+			() => byClass($, INGREDIENT_CLASS, METHOD_CLASS),
+			() => byHeading($, INGREDIENT_HEADING, METHOD_HEADING),
+			() => amountLedLists($)
+		)
+			.map(tidyIngredient)
+			.filter(Boolean),
+		instructions: first(() => byClass($, METHOD_CLASS, INGREDIENT_CLASS), () => byHeading($, METHOD_HEADING, INGREDIENT_HEADING))
+	};
+}
