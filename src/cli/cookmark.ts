@@ -73,7 +73,12 @@ async function runExtract(): Promise<void> {
 		if (!target) throw new ConfigError(usage);
 		const { safeFetch } = await import('../lib/server/net/safe-fetch');
 		const config = loadConfig();
-		const page = await safeFetch(target, { timeoutMs: config.FETCH_TIMEOUT_MS, maxBytes: config.FETCH_MAX_BYTES, allowPrivate: config.FETCH_ALLOW_PRIVATE });
+		const page = await safeFetch(target, {
+			timeoutMs: config.FETCH_TIMEOUT_MS,
+			connectTimeoutMs: config.FETCH_CONNECT_TIMEOUT_MS,
+			maxBytes: config.FETCH_MAX_BYTES,
+			allowPrivate: config.FETCH_ALLOW_PRIVATE
+		});
 		html = page.body;
 		url = page.url;
 	}

@@ -10,7 +10,10 @@ describe('configuration', () => {
 			QUEUE_CONCURRENCY: 2,
 			QUEUE_RETRY_ATTEMPTS: 3,
 			QUEUE_PROCESSING_ENABLED: true,
-			FETCH_ALLOW_PRIVATE: false
+			FETCH_ALLOW_PRIVATE: false,
+			FETCH_CONNECT_TIMEOUT_MS: 10_000,
+			FETCH_HOST_CONCURRENCY: 2,
+			FETCH_HOST_RATE_PER_MINUTE: 60
 		});
 	});
 
@@ -20,6 +23,17 @@ describe('configuration', () => {
 		expect(c.FETCH_ALLOW_PRIVATE).toBe(true);
 		expect(c.QUEUE_CONCURRENCY).toBe(8);
 		expect(c.DATABASE_URL).toBeUndefined();
+	});
+
+	it('bounds the fetch politeness settings', () => {
+		expect(parseConfig({ FETCH_HOST_CONCURRENCY: '4', FETCH_HOST_RATE_PER_MINUTE: '12', FETCH_CONNECT_TIMEOUT_MS: '2500' })).toMatchObject({
+			FETCH_HOST_CONCURRENCY: 4,
+			FETCH_HOST_RATE_PER_MINUTE: 12,
+			FETCH_CONNECT_TIMEOUT_MS: 2_500
+		});
+		expect(() => parseConfig({ FETCH_HOST_CONCURRENCY: '0' })).toThrow(/FETCH_HOST_CONCURRENCY/);
+		expect(() => parseConfig({ FETCH_HOST_RATE_PER_MINUTE: '0' })).toThrow(/FETCH_HOST_RATE_PER_MINUTE/);
+		expect(() => parseConfig({ FETCH_CONNECT_TIMEOUT_MS: 'soon' })).toThrow(/FETCH_CONNECT_TIMEOUT_MS/);
 	});
 
 	it('names every bad variable', () => {

@@ -7,6 +7,7 @@ import { createLogger } from './log';
 import { Notifier } from './push/notifier';
 import { PushSender } from './push/sender';
 import { loadVapidKeys, type VapidKeys } from './push/vapid';
+import { HostLimiter } from './net/host-limiter';
 import { safeFetch } from './net/safe-fetch';
 import { recipePipeline } from './pipeline/recipe';
 import { PipelineRegistry } from './queue/pipeline';
@@ -45,17 +46,28 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
 	const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
 	await migrate(database, config.DATABASE_URL);
 
+	// Keyed by the shared link's host. Redirect hops to another host ride on that slot: waiting
+	// for a second host's slot while holding the first could deadlock (a → b → a), and the hop
+	// count is small and bounded.
+	const hosts = new HostLimiter({
+		concurrency: config.FETCH_HOST_CONCURRENCY,
+		intervalCap: config.FETCH_HOST_RATE_PER_MINUTE,
+		intervalMs: 60_000
+	});
 	const registry = new PipelineRegistry();
 	registry.register(
 		recipePipeline({
 			database,
 			fetchPage: (url, signal) =>
-				safeFetch(url, {
-					signal,
-					timeoutMs: config.FETCH_TIMEOUT_MS,
-					maxBytes: config.FETCH_MAX_BYTES,
-					allowPrivate: config.FETCH_ALLOW_PRIVATE
-				})
+				hosts.run(url, signal, () =>
+					safeFetch(url, {
+						signal,
+						timeoutMs: config.FETCH_TIMEOUT_MS,
+						connectTimeoutMs: config.FETCH_CONNECT_TIMEOUT_MS,
+						maxBytes: config.FETCH_MAX_BYTES,
+						allowPrivate: config.FETCH_ALLOW_PRIVATE
+					})
+				)
 		})
 	);
 

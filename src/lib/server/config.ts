@@ -65,7 +65,12 @@ export const configSchema = z.object({
 
 	FETCH_ALLOW_PRIVATE: flag(false),
 	FETCH_TIMEOUT_MS: int(20_000, 100),
-	FETCH_MAX_BYTES: int(5 * 1024 * 1024, 1024)
+	/** Opening one connection, DNS lookup included; within FETCH_TIMEOUT_MS. */
+	FETCH_CONNECT_TIMEOUT_MS: int(10_000, 100),
+	FETCH_MAX_BYTES: int(5 * 1024 * 1024, 1024),
+	/** Politeness per site (host name): requests at once, and requests started in any minute. */
+	FETCH_HOST_CONCURRENCY: int(2, 1, 64),
+	FETCH_HOST_RATE_PER_MINUTE: int(60, 1, 6_000)
 });
 
 export type Config = z.infer<typeof configSchema>;

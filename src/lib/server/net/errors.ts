@@ -29,9 +29,15 @@ export function safeHost(url: string): string {
 	}
 }
 
+/** `address` is the DNS answer that was refused; without it, `host` itself is private (an IP literal, localhost). */
 export class BlockedAddressError extends PermanentError {
-	constructor(host: string, address: string) {
-		super('blocked_address', `refusing to fetch ${host}: it resolves to a private or reserved address (${address})`);
+	constructor(host: string, address?: string) {
+		super(
+			'blocked_address',
+			address
+				? `refusing to fetch ${host}: it resolves to a private or reserved address (${address})`
+				: `refusing to fetch ${host}: it is a private or reserved address`
+		);
 		this.name = 'BlockedAddressError';
 	}
 }

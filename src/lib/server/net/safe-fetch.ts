@@ -1,21 +1,32 @@
-import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
 import { isIP } from 'node:net';
 import { Agent, fetch, type Dispatcher } from 'undici';
 import { formatDuration } from '../../format';
-import { isPublicAddress } from './address';
+import { decodeHtml } from './charset';
 import { BlockedAddressError, HttpStatusError, networkError, safeHost } from './errors';
+import { guardedLookupWith, systemPolicy, type AddressPolicy } from './guarded-lookup';
 import { JobError, PermanentError, RetryableError } from '../queue/errors';
+
+export { guardedLookup } from './guarded-lookup';
 
 export interface SafeFetchOptions {
 	signal?: AbortSignal;
 	/** Body bytes read at most; more is refused rather than silently cut. */
 	maxBytes: number;
+	/** The whole fetch: connecting, every redirect hop, and reading the body. */
 	timeoutMs: number;
+	/** Opening one connection, DNS lookup included (default 10 s). */
+	connectTimeoutMs?: number;
 	/** Only for tests against fixture sites on 127.0.0.1 (FETCH_ALLOW_PRIVATE). */
 	allowPrivate: boolean;
 	/** Accepted media types (lower case, without parameters). */
 	accept?: readonly string[];
 	maxRedirects?: number;
+	/**
+	 * Test-only seam: stands in for the system resolver and the public-address rule, so a test can
+	 * stage DNS answers (rebinding, a fixture on 127.0.0.1 playing a public site). No configuration
+	 * reaches it; the app never sets it.
+	 */
+	policy?: AddressPolicy;
 }
 
 export interface FetchedPage {
@@ -31,34 +42,26 @@ const USER_AGENT =
 
 const HTML_TYPES = ['text/html', 'application/xhtml+xml'];
 
-type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
+const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 
-/**
- * A DNS lookup that refuses non-public answers. It runs inside the connection, so the socket
- * goes to exactly the address that was checked: no gap for DNS rebinding.
- */
-export function guardedLookup(hostname: string, options: LookupOptions, callback: LookupCallback): void {
-	dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
-		if (err) return callback(err, []);
-		const list = addresses as LookupAddress[];
-		const blocked = list.find((a) => !isPublicAddress(a.address));
-		if (blocked) return callback(new BlockedAddressError(hostname, blocked.address) as unknown as NodeJS.ErrnoException, []);
-		if (options.all) return callback(null, list);
-		const first = list[0];
-		if (!first) return callback(Object.assign(new Error(`no address for ${hostname}`), { code: 'ENOTFOUND' }), []);
-		callback(null, first.address, first.family);
-	});
+// One keep-alive pool per setting the app uses; the settings come from configuration, so few.
+const agents = new Map<string, Dispatcher>();
+
+/** The dispatcher for these options and how to let go of it (test policies get their own, closed after use). */
+function dispatcherFor(options: SafeFetchOptions): { dispatcher: Dispatcher; release(): void } {
+	const timeout = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+	const lookup = options.allowPrivate ? undefined : guardedLookupWith(options.policy ?? systemPolicy);
+	if (options.policy && lookup) {
+		const agent = new Agent({ connect: { timeout, lookup } });
+		return { dispatcher: agent, release: () => void agent.destroy() };
+	}
+	const key = `${options.allowPrivate}:${timeout}`;
+	let agent = agents.get(key);
+	if (!agent) agents.set(key, (agent = new Agent({ connect: { timeout, ...(lookup ? { lookup } : {}) } })));
+	return { dispatcher: agent, release: () => {} };
 }
 
-let guardedAgent: Dispatcher | undefined;
-let openAgent: Dispatcher | undefined;
-
-function agentFor(allowPrivate: boolean): Dispatcher {
-	if (allowPrivate) return (openAgent ??= new Agent({ connect: { timeout: 10_000 } }));
-	return (guardedAgent ??= new Agent({ connect: { timeout: 10_000, lookup: guardedLookup as never } }));
-}
-
-function checkUrl(raw: string, allowPrivate: boolean): URL {
+function checkUrl(raw: string, options: SafeFetchOptions): URL {
 	let url: URL;
 	try {
 		url = new URL(raw);
@@ -69,43 +72,61 @@ function checkUrl(raw: string, allowPrivate: boolean): URL {
 		throw new PermanentError('invalid_url', `only http and https links can be fetched, not ${url.protocol}`);
 	}
 	if (url.username || url.password) throw new PermanentError('invalid_url', 'links with credentials are not fetched');
-	// IP literals never reach the lookup, so they are checked here.
+	if (options.allowPrivate) return url;
+	// IP literals never reach the lookup, so they are checked here. The URL parser has already
+	// turned every IPv4 spelling (2130706433, 0x7f.1, 0177.0.0.1, 127.1) into dotted decimal.
 	const host = url.hostname.replace(/^\[|\]$/g, '');
-	if (!allowPrivate && isIP(host) && !isPublicAddress(host)) throw new BlockedAddressError(host, host);
-	if (!allowPrivate && (host === 'localhost' || host.endsWith('.localhost'))) throw new BlockedAddressError(host, 'loopback');
+	const isPublic = (options.policy ?? systemPolicy).isPublic;
+	if (isIP(host) && !isPublic(host)) throw new BlockedAddressError(host);
+	const name = host.replace(/\.$/, '');
+	if (name === 'localhost' || name.endsWith('.localhost')) throw new BlockedAddressError(host);
 	return url;
 }
 
 /**
  * GETs an untrusted URL for the server: http(s) only, public addresses only (each redirect hop
- * checked again), bounded in time and size, HTML by default.
+ * checked again), bounded in time and size, HTML by default, decoded in the page's own charset.
  */
 export async function safeFetch(raw: string, options: SafeFetchOptions): Promise<FetchedPage> {
 	const timeout = AbortSignal.timeout(options.timeoutMs);
 	const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+	const { dispatcher, release } = dispatcherFor(options);
+	const progress = { answered: false };
 	try {
-		return await fetchFollowing(raw, options, signal);
+		return await fetchFollowing(raw, options, dispatcher, signal, progress);
 	} catch (err) {
 		if (err instanceof JobError || err instanceof HttpStatusError) throw err;
 		// The caller's own abort (timeout, cancel) is the caller's to explain.
 		if (options.signal?.aborted) throw options.signal.reason;
 		if (timeout.aborted) {
-			throw new RetryableError('timeout', `${safeHost(raw)} did not answer within ${formatDuration(options.timeoutMs)}`);
+			const limit = formatDuration(options.timeoutMs);
+			throw new RetryableError(
+				'timeout',
+				progress.answered ? `${safeHost(raw)} sent the page too slowly (not done within ${limit})` : `${safeHost(raw)} did not answer within ${limit}`
+			);
 		}
 		throw networkError(err, raw);
+	} finally {
+		release();
 	}
 }
 
-async function fetchFollowing(raw: string, options: SafeFetchOptions, signal: AbortSignal): Promise<FetchedPage> {
+async function fetchFollowing(
+	raw: string,
+	options: SafeFetchOptions,
+	dispatcher: Dispatcher,
+	signal: AbortSignal,
+	progress: { answered: boolean }
+): Promise<FetchedPage> {
 	const accept = options.accept ?? HTML_TYPES;
 	const maxRedirects = options.maxRedirects ?? 5;
-	let url = checkUrl(raw, options.allowPrivate);
+	let url = checkUrl(raw, options);
 
 	for (let hop = 0; ; hop++) {
 		const res = await fetch(url, {
 			redirect: 'manual',
 			signal,
-			dispatcher: agentFor(options.allowPrivate),
+			dispatcher,
 			headers: {
 				'user-agent': USER_AGENT,
 				accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.5',
@@ -115,7 +136,7 @@ async function fetchFollowing(raw: string, options: SafeFetchOptions, signal: Ab
 		if (res.status >= 300 && res.status < 400 && res.headers.has('location')) {
 			await res.body?.cancel();
 			if (hop >= maxRedirects) throw new PermanentError('too_many_redirects', `more than ${maxRedirects} redirects from ${safeHost(raw)}`);
-			url = checkUrl(new URL(res.headers.get('location')!, url).href, options.allowPrivate);
+			url = checkUrl(new URL(res.headers.get('location')!, url).href, options);
 			continue;
 		}
 		if (!res.ok) {
@@ -133,8 +154,9 @@ async function fetchFollowing(raw: string, options: SafeFetchOptions, signal: Ab
 			await res.body?.cancel();
 			throw new PermanentError('too_large', `the page is larger than ${Math.round(options.maxBytes / 1024)} KiB`);
 		}
+		progress.answered = true;
 		const bytes = await readLimited(res.body, options.maxBytes);
-		return { url: url.href, status: res.status, contentType, body: decode(bytes, contentType) };
+		return { url: url.href, status: res.status, contentType, body: decodeHtml(bytes, contentType) };
 	}
 }
 
@@ -154,13 +176,4 @@ async function readLimited(
 		chunks.push(chunk);
 	}
 	return Buffer.concat(chunks);
-}
-
-function decode(bytes: Uint8Array, contentType: string): string {
-	const charset = /charset="?([\w-]+)/i.exec(contentType)?.[1];
-	try {
-		return new TextDecoder(charset ?? 'utf-8').decode(bytes);
-	} catch {
-		return new TextDecoder('utf-8').decode(bytes);
-	}
 }
