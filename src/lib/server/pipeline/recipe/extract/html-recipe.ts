@@ -21,7 +21,7 @@ const METHOD_HEADING =
 const INGREDIENT_CLASS = /ingredient|zutat|ingrediente/i;
 const METHOD_CLASS = /instruction|direction|method|preparation|step|zubereitung|preparacion/i;
 /** Page furniture that holds lists which are not the recipe. */
-const FURNITURE = 'nav, header, footer, aside, form, [role="navigation"], [class*="comment" i], [class*="menu" i], [class*="related" i], [class*="sidebar" i]';
+const FURNITURE = 'nav, header, footer, aside, form, [role="navigation"], [class*="comment" i], [class*="menu" i], [class*="related" i], [class*="sidebar" i], [class*="share" i], [class*="social" i]';
 const HEADING_TAGS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
 
 const squash = (s: string) => s.replace(/\s+/g, ' ').trim();
@@ -66,6 +66,8 @@ function byClass($: CheerioAPI, named: RegExp, unlike: RegExp): string[] {
 	$('[class], [id]').each((_, el) => {
 		const name = classOf(el as Element);
 		if (!named.test(name) || unlike.test(name) || $(el).closest(FURNITURE).length) return;
+		// A wrapper around both sections ("recipe-method-and-ingredients") is not the section.
+		if ($(el).find('[class], [id]').toArray().some((inner) => unlike.test(classOf(inner as Element)))) return;
 		const items = listItems($, $(el as Element));
 		if (items.length > best.length) best = items;
 	});

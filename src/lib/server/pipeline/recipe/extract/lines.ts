@@ -2,12 +2,18 @@ import * as cheerio from 'cheerio';
 
 /** Text of a value that may hold HTML and entities ("Mac &#039;n cheese", "<p>Stir.</p>"). */
 export function cleanText(value: string): string {
-	const text = value.includes('<') || value.includes('&') ? cheerio.load(`<div>${value}</div>`, null, false)('div').text() : value;
+	let text = value;
+	// Twice: some sites escape their HTML before putting it in JSON ("&lt;p&gt;Stir.&lt;/p&gt;").
+	for (let pass = 0; pass < 2 && (text.includes('<') || text.includes('&')); pass++) {
+		text = cheerio.load(`<div>${text}</div>`, null, false)('div').text();
+	}
 	return text.replace(/\s+/g, ' ').trim();
 }
 
 /** One string that holds several lines: HTML paragraphs, list items, <br> or line breaks. */
-export function splitLines(value: string): string[] {
+export function splitLines(raw: string): string[] {
+	// HTML escaped into the text ("&lt;p&gt;") is still the site's markup.
+	const value = /&lt;\/?(?:p|li|br)\b/i.test(raw) ? cheerio.load(`<div>${raw}</div>`, null, false)('div').text() : raw;
 	if (/<(?:li|p|br)\b/i.test(value)) {
 		const $ = cheerio.load(`<div>${value.replace(/<br\s*\/?>/gi, '\n')}</div>`, null, false);
 		const items = $('li, p').toArray().map((el) => $(el).text());

@@ -15,7 +15,7 @@ export interface ExtractedRecipe {
 	author: string | null;
 	description: string | null;
 	/** Where it came from, most trusted first. */
-	source: 'json-ld' | 'microdata' | 'markup';
+	source: 'json-ld' | 'microdata' | 'markup' | 'caption';
 }
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -81,9 +81,9 @@ export function durationMinutes(value: Json | undefined): number | null {
 		return minutes > 0 ? Math.round(minutes) : null;
 	}
 	if (/^\d+$/.test(v)) return Number(v) || null;
-	const hours = /(\d+(?:\.\d+)?)\s*(?:h|hr|hrs|hour|hours|stunde|stunden|uur)\b/i.exec(v);
-	const mins = /(\d+)\s*(?:m|min|mins|minute|minutes|minuten)\b/i.exec(v);
-	const total = (hours ? Number(hours[1]) * 60 : 0) + (mins ? Number(mins[1]) : 0);
+	const hours = /(\d+(?:[.,]\d+)?)\s*(?:h|hr|hrs|hour|hours|std|stunde|stunden|uur|heures?|horas?|ore|óra)\b/i.exec(v);
+	const mins = /(\d+)\s*(?:m|min|mins|minute|minutes|minuten|minutos|minuti|perc)\b/i.exec(v);
+	const total = (hours ? Number(hours[1]!.replace(',', '.')) * 60 : 0) + (mins ? Number(mins[1]) : 0);
 	return total > 0 ? Math.round(total) : null;
 }
 
@@ -142,7 +142,9 @@ function yieldsOf(value: Json | undefined): string | null {
 	if (typeof chosen === 'number') return `${chosen} servings`;
 	if (typeof chosen !== 'string') return null;
 	const t = cleanText(chosen);
-	return /^\d+(?:[.,]\d+)?$/.test(t) ? `${t} servings` : t || null;
+	if (/^\d+(?:[.,]\d+)?$/.test(t)) return `${t} servings`;
+	// "Serves 4-6", "8 to 10": the upper end, as the page's own serving count.
+	return t.replace(/^(\D*?)\d+\s*(?:-|–|to|bis|à)\s*(\d+)/i, '$1$2') || null;
 }
 
 function authorOf(value: Json | undefined): string | null {

@@ -1,0 +1,62 @@
+import type { CheerioAPI } from 'cheerio';
+import { durationMinutes } from './structured';
+
+/**
+ * Servings and times as a page prints them ("Serves 4", "Prep: 10 mins", "Total time 1 hr 5 min"),
+ * for pages whose structured data does not carry them. Only labelled values count: a bare
+ * number in running text is not a serving size.
+ */
+export interface PageFacts {
+	yields: string | null;
+	totalMinutes: number | null;
+}
+
+const YIELD_LABEL =
+	/\b(?:serves|servings?|yields?|makes|portions?|portionen|personen|personnes|porciones|porções|porzioni|porcií|porcji|adag|personas|pessoas|persone|pers\.?)\b\s*:?\s*(?:about\s+)?(\d+(?:\s*(?:-|–|to|à|bis|a)\s*\d+)?)(\s+[^\d\s.,;:|]+)?/i;
+const YIELD_AFTER = /\b(\d+(?:\s*(?:-|–|to)\s*\d+)?)\s+(servings?|portions?|people|personnes|personen|portionen|porciones|personas|porzioni|pessoas|porcií|adag)\b/i;
+
+const DURATION = String.raw`((?:\d+(?:[.,]\d+)?\s*(?:h|hrs?|hours?|std\.?|stunden?|heures?|horas?|ore|uur|óra|m|mins?|minutes?|minuten|minutos|minuti|perc)\b\.?\s*(?:and\s+)?)+)`;
+const TOTAL = new RegExp(String.raw`\b(?:total(?:\s+time)?|ready\s+in|gesamtzeit|temps\s+total|tiempo\s+total|tempo\s+total|tempo\s+totale|totale\s+tijd|total\s+tid|celkový\s+čas|összesen)\b\s*:?\s*` + DURATION, 'i');
+const PREP = new RegExp(String.raw`\b(?:prep(?:aration)?(?:\s+time)?|zubereitung(?:szeit)?|vorbereitung|temps\s+de\s+préparation|préparation|preparación|bereidingstijd|voorbereiding)\b\s*:?\s*` + DURATION, 'i');
+const COOK = new RegExp(String.raw`\b(?:cook(?:ing)?(?:\s+time)?|bak(?:e|ing)(?:\s+time)?|kochzeit|backzeit|garzeit|temps\s+de\s+cuisson|cuisson|cocción|kooktijd|baktijd)\b\s*:?\s*` + DURATION, 'i');
+
+/** Upper end of a range: a recipe that "serves 4–6" is scaled for six. */
+export function yieldText(count: string, unit?: string): string {
+	const numbers = count.match(/\d+/g) ?? [];
+	const n = numbers[numbers.length - 1];
+	const word = unit?.trim().toLowerCase();
+	const servingWords = /^(?:servings?|people|persons?|personnes|personen|portions?|portionen|porciones|personas|porzioni|pessoas|adag)$/;
+	return `${n} ${word && !servingWords.test(word) && /^\p{L}+$/u.test(word) ? word : 'servings'}`;
+}
+
+const TIME_WORD = /^(?:h|hrs?|hours?|m|mins?|minutes?|minuten|minutos|minuti|perc|std|stunden?|uur|de|of|and)$/i;
+
+function yieldsIn(text: string): string | null {
+	// "4 personen" is unambiguous; "Serves: 4" next, as long as the 4 is not "15 min" further on.
+	const after = YIELD_AFTER.exec(text);
+	if (after) return yieldText(after[1]!);
+	const labelled = YIELD_LABEL.exec(text);
+	if (!labelled) return null;
+	const unit = labelled[2]?.trim();
+	if (unit && TIME_WORD.test(unit)) return null;
+	return yieldText(labelled[1]!, unit);
+}
+
+function minutesIn(text: string): number | null {
+	const total = TOTAL.exec(text);
+	if (total) return durationMinutes(total[1]!);
+	const parts = [PREP.exec(text), COOK.exec(text)].map((m) => (m ? durationMinutes(m[1]!) : null));
+	const known = parts.filter((n): n is number => n !== null);
+	return known.length ? known.reduce((a, b) => a + b, 0) : null;
+}
+
+export function readPageFacts($: CheerioAPI): PageFacts {
+	const body = $('body').clone();
+	body.find('script, style, noscript, nav, footer, [class*="comment" i]').remove();
+	// Element boundaries become separators, so "Serves" and "4" in neighbouring cells still meet.
+	body.find('*').each((_, el) => {
+		$(el).append(' ');
+	});
+	const text = body.text().replace(/\s+/g, ' ');
+	return { yields: yieldsIn(text), totalMinutes: minutesIn(text) };
+}
