@@ -131,11 +131,30 @@ function amountLedLists($: CheerioAPI): string[] {
 	return lines;
 }
 
-/** The page's visible recipe title: its single main heading. */
-function titleOf($: CheerioAPI): string | null {
-	const h1 = $('h1').filter((_, el) => $(el).closest(FURNITURE).length === 0);
-	const text = squash(h1.first().text());
-	return text && text.length <= 200 ? text : null;
+const SEPARATOR = /\s+[|│·•–—-]\s+|\s*[|│]\s*/;
+
+/**
+ * The page's own name for the dish: the heading that its <title> also names (pages have
+ * several h1s, logos among them), else the <title>'s first part, which is where sites put
+ * the page's name before their own ("Pie - Site | Recipes").
+ */
+export function pageTitle($: CheerioAPI): string | null {
+	const titles = [$('meta[property="og:title"]').attr('content'), $('title').first().text()]
+		.map((t) => squash(t ?? ''))
+		.filter(Boolean);
+	const headings = $('h1, h2')
+		.filter((_, el) => $(el).closest(FURNITURE).length === 0)
+		.toArray()
+		.map((el) => squash($(el).text()))
+		.filter((h) => h.length >= 3 && h.length <= 200);
+	const lower = titles.map((t) => t.toLowerCase());
+	// The longest such heading: a short one ("Recipes") may be the site's section, not the dish.
+	const named = headings
+		.filter((h) => lower.some((t) => t.includes(h.toLowerCase())))
+		.reduce<string | null>((best, h) => (!best || h.length > best.length ? h : best), null);
+	if (named) return named;
+	const first = titles[0]?.split(SEPARATOR)[0]?.trim();
+	return first || headings[0] || null;
 }
 
 export function readHtmlRecipe($: CheerioAPI): HtmlRecipe {
@@ -147,7 +166,7 @@ export function readHtmlRecipe($: CheerioAPI): HtmlRecipe {
 		return [];
 	};
 	return {
-		title: titleOf($),
+		title: pageTitle($),
 		ingredients: first(
 			() => byClass($, INGREDIENT_CLASS, METHOD_CLASS),
 			() => byHeading($, INGREDIENT_HEADING, METHOD_HEADING),

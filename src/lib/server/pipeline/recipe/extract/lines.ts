@@ -37,17 +37,15 @@ function closing(s: string, open: number): number {
 }
 
 /**
- * Recipe-card plugins wrap an author's note in brackets of their own: "((softened))" and
- * "(, chopped)" are artefacts of that, not the author's text, so the plugin's pair is removed.
+ * Recipe-card plugins wrap an author's note in brackets of their own, so a note the author
+ * bracketed already comes out doubled ("((softened))"); the plugin's pair is removed.
  */
 function unwrapPluginBrackets(line: string): string {
 	let out = line;
-	for (let open = out.search(/\((?:\(|\s*,)/); open !== -1; ) {
+	for (let open = out.indexOf('(('); open !== -1; ) {
 		const close = closing(out, open);
-		const doubled = out[open + 1] === '(' && close > 0 && closing(out, open + 1) === close - 1;
-		if (close > 0 && (doubled || out[open + 1] !== '(')) out = out.slice(0, open) + out.slice(open + 1, close) + out.slice(close + 1);
-		const next = out.slice(open + 1).search(/\((?:\(|\s*,)/);
-		open = next === -1 ? -1 : open + 1 + next;
+		if (close > 0 && closing(out, open + 1) === close - 1) out = out.slice(0, open) + out.slice(open + 1, close) + out.slice(close + 1);
+		open = out.indexOf('((', open + 1);
 	}
 	return out;
 }
@@ -56,7 +54,6 @@ function unwrapPluginBrackets(line: string): string {
 export function tidyIngredient(line: string): string {
 	return unwrapPluginBrackets(line.replace(BULLET, ''))
 		.replace(/\s+,/g, ',')
-		.replace(/\s+\)/g, ')')
 		.trim();
 }
 
