@@ -51,7 +51,16 @@ describe('JSON-LD recipes', () => {
 							recipeIngredient: ['flour'],
 							recipeInstructions: [
 								{ '@type': 'HowToSection', name: 'Cake', itemListElement: [{ '@type': 'HowToStep', text: 'Mix.' }, { '@type': 'HowToStep', text: 'Bake.' }] },
-								{ '@type': 'HowToSection', name: 'Icing', itemListElement: [{ '@type': 'HowToStep', name: 'Whip.' }] }
+								{
+									'@type': 'HowToSection',
+									name: 'Icing',
+									itemListElement: [
+										{ '@type': 'HowToStep', name: 'Whip.' },
+										{ '@type': 'HowToStep', name: 'Glaze', text: 'Pour over the cake.' },
+										{ '@type': 'HowToStep', name: 'Step 3', text: 'Chill.' },
+										{ '@type': 'HowToStep', name: 'Leave it', text: 'Leave it to set.' }
+									]
+								}
 							],
 							prepTime: 'PT20M',
 							cookTime: 'PT40M',
@@ -61,7 +70,7 @@ describe('JSON-LD recipes', () => {
 				})
 			)
 		);
-		expect(out).toMatchObject({ title: 'Layer cake', instructions: ['Mix.', 'Bake.', 'Whip.'], total_time: 60, image: 'https://cdn.example.com/cake.jpg' });
+		expect(out).toMatchObject({ title: 'Layer cake', instructions: ['Cake', 'Mix.', 'Bake.', 'Icing', 'Whip.', 'Glaze', 'Pour over the cake.', 'Chill.', 'Leave it to set.'], total_time: 60, image: 'https://cdn.example.com/cake.jpg' });
 	});
 
 	it('prefers the page\'s share image, else the largest rendition in the recipe', () => {
@@ -70,6 +79,26 @@ describe('JSON-LD recipes', () => {
 		expect(extract(page(ld({ '@type': 'Recipe', name: 'x', image: images.slice(0, 2) }))).image).toBe('https://example.com/p-1200x800.jpg');
 		const withOg = page(`<meta property="og:image" content="https://example.com/share.jpg">${ld({ '@type': 'Recipe', name: 'x', image: images })}`);
 		expect(extract(withOg).image).toBe('https://example.com/share.jpg');
+		// A link-preview crop or a logo gives way to the recipe's own picture.
+		const card = page(`<meta property="og:image" content="https://cdn.example.com/w_1200,h_630/p.jpg">${ld({ '@type': 'Recipe', name: 'x', image: images })}`);
+		expect(extract(card).image).toBe('https://example.com/p.jpg');
+	});
+
+	it('repairs the JSON mistakes sites make: JavaScript escapes, trailing commas, a closing semicolon', () => {
+		const sloppy = `<script type="application/ld+json">{"@type":"Recipe","name":"Don\\'t stop","recipeIngredient":["1 egg",],"totalTime":"PTH5M"};</script>`;
+		expect(extract(page(sloppy))).toMatchObject({ title: "Don't stop", ingredients: ['1 egg'], total_time: 5 });
+	});
+
+	it('splits ingredients given as one HTML string, and tidies card-plugin artefacts', () => {
+		const blob = ld({ '@type': 'Recipe', name: 'x', recipeIngredient: ['<p>1 cup flour<br/>▢ 2 eggs ((beaten))<br>1 tsp salt , fine</p>'] });
+		expect(extract(page(blob)).ingredients).toEqual(['1 cup flour', '2 eggs (beaten)', '1 tsp salt, fine']);
+		const escaped = ld({ '@type': 'Recipe', name: 'x', recipeInstructions: ['&lt;p&gt;Stir.&lt;/p&gt;&lt;p&gt;Serve.&lt;/p&gt;'] });
+		expect(extract(page(escaped)).instructions).toEqual(['Stir.', 'Serve.']);
+	});
+
+	it('reports a serving range by its upper end', () => {
+		expect(extract(page(ld({ '@type': 'Recipe', name: 'x', recipeYield: 'Serves 4-6' }))).yields).toBe('Serves 6');
+		expect(extract(page(ld({ '@type': 'Recipe', name: 'x', recipeYield: ['12', '12 cookies'] }))).yields).toBe('12 servings');
 	});
 
 	it('survives broken JSON (raw newlines in strings) and ignores blocks it cannot read', () => {

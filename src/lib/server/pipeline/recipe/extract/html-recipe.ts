@@ -147,11 +147,14 @@ export function pageTitle($: CheerioAPI): string | null {
 		.toArray()
 		.map((el) => squash($(el).text()))
 		.filter((h) => h.length >= 3 && h.length <= 200);
+	// A heading in the title's first part is the dish; one further on is the site ("Pie | Best Bakes").
+	// Among equals the longest, since a short one ("Recipes") may be a section's name.
 	const lower = titles.map((t) => t.toLowerCase());
-	// The longest such heading: a short one ("Recipes") may be the site's section, not the dish.
+	const leads = titles.map((t) => t.split(SEPARATOR)[0]!.toLowerCase());
+	const rank = (h: string) => (leads.some((t) => t.includes(h.toLowerCase())) ? 2 : lower.some((t) => t.includes(h.toLowerCase())) ? 1 : 0);
 	const named = headings
-		.filter((h) => lower.some((t) => t.includes(h.toLowerCase())))
-		.reduce<string | null>((best, h) => (!best || h.length > best.length ? h : best), null);
+		.filter((h) => rank(h) > 0)
+		.reduce<string | null>((best, h) => (!best || rank(h) > rank(best) || (rank(h) === rank(best) && h.length > best.length) ? h : best), null);
 	if (named) return named;
 	const first = titles[0]?.split(SEPARATOR)[0]?.trim();
 	return first || headings[0] || null;

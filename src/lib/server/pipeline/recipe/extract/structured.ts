@@ -117,6 +117,18 @@ function imageOf(value: Json | undefined, base: string): string | null {
 	return candidates.reduce((best, c) => (c.area > best.area ? c : best)).url;
 }
 
+/**
+ * A step's own title ("Make the dough"), when it is one: many sites fill `name` with the
+ * step's text cut short, or with "Step 3", which add nothing.
+ */
+function stepTitle(name: string, text: string): string | null {
+	const title = cleanText(name);
+	const fold = (s: string) => s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
+	const [t, body] = [fold(title), fold(cleanText(text))];
+	if (!t || body.startsWith(t) || t.startsWith(body) || /^(?:step|étape|etape|schritt|paso|passo|stap|krok|lépés)?\s*\d+\.?$/i.test(title)) return null;
+	return title;
+}
+
 /** recipeInstructions in all its shapes: text, lists, HowToStep, HowToSection, ItemList. */
 function instructionsOf(value: Json | undefined): string[] {
 	const out: string[] = [];
@@ -125,8 +137,15 @@ function instructionsOf(value: Json | undefined): string[] {
 		if (typeof v === 'string') out.push(...splitLines(v));
 		else if (Array.isArray(v)) v.forEach((x) => walk(x, depth + 1));
 		else if (isNode(v)) {
-			if (v.itemListElement !== undefined) walk(v.itemListElement, depth + 1); // HowToSection, ItemList
-			else if (typeof v.text === 'string') out.push(...splitLines(v.text));
+			if (v.itemListElement !== undefined) {
+				// A HowToSection's name heads its steps ("For the glaze").
+				if (typeof v.name === 'string' && hasType(v, 'HowToSection')) out.push(cleanText(v.name));
+				walk(v.itemListElement, depth + 1);
+			} else if (typeof v.text === 'string') {
+				const title = typeof v.name === 'string' ? stepTitle(v.name, v.text) : null;
+				if (title) out.push(title);
+				out.push(...splitLines(v.text));
+			}
 			else if (typeof v.name === 'string') out.push(cleanText(v.name));
 			else if (v.item !== undefined) walk(v.item, depth + 1);
 		}

@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { extractionSummary, readPage } from '../../src/lib/server/pipeline/recipe/extract/read-page';
+
+const base = 'https://food.example.com/recipes/pie';
+const extract = (body: string, head = '') => extractionSummary(readPage(`<html><head>${head}</head><body>${body}</body></html>`, base));
+const ld = (data: unknown) => `<script type="application/ld+json">${JSON.stringify(data)}</script>`;
+
+describe('recipes read from the markup, for pages without structured data', () => {
+	it('takes the lists inside elements named for ingredients and method', () => {
+		const out = extract(`
+			<nav><ul><li>Home</li><li>Recipes</li></ul></nav>
+			<h1>Apple pie</h1>
+			<div class="recipe-ingredients"><ul><li>3 apples</li><li>1 cup <b>sugar</b></li></ul><ul><li>1 pie crust</li></ul></div>
+			<div class="recipe-instructions"><ol><li>Slice the apples.</li><li>Bake for 40 minutes.</li></ol></div>
+			<div class="share-buttons"><ul><li>Facebook</li><li>Pinterest</li></ul></div>`);
+		expect(out).toMatchObject({
+			title: 'Apple pie',
+			ingredients: ['3 apples', '1 cup sugar', '1 pie crust'],
+			instructions: ['Slice the apples.', 'Bake for 40 minutes.']
+		});
+	});
+
+	it('takes the lists under headings in several languages, up to the next section', () => {
+		const out = extract(`
+			<h1>Apfelkuchen</h1>
+			<div><h3>Zutaten:</h3></div>
+			<ul><li>3 Äpfel</li><li>200 g Mehl</li></ul>
+			<p><strong>Für den Guss</strong></p>
+			<ul><li>1 Ei</li></ul>
+			<h3>Zubereitung</h3>
+			<p>Äpfel schneiden.</p><p>Backen.</p>
+			<h3>Kommentare</h3><p>Lecker!</p>`);
+		expect(out.ingredients).toEqual(['3 Äpfel', '200 g Mehl', 'Für den Guss', '1 Ei']);
+		expect(out.instructions).toEqual(['Äpfel schneiden.', 'Backen.']);
+	});
+
+	it('falls back to lists whose items start with amounts, counting a repeated card once', () => {
+		const list = '<ul><li>2 cups flour</li><li>½ tsp salt</li><li>1 egg</li></ul>';
+		const out = extract(`<h1>Bread</h1><ul><li>About us</li><li>Contact</li></ul>${list}${list}`);
+		expect(out.ingredients).toEqual(['2 cups flour', '½ tsp salt', '1 egg']);
+	});
+
+	it('does not take a wrapper around both sections as the method', () => {
+		const out = extract(`
+			<div class="recipe-method-wrap">
+				<div class="ingredients"><ul><li>1 egg</li><li>2 cups milk</li></ul></div>
+				<div class="steps"><ol><li>Whisk.</li><li>Fry.</li></ol></div>
+			</div>`);
+		expect(out.ingredients).toEqual(['1 egg', '2 cups milk']);
+		expect(out.instructions).toEqual(['Whisk.', 'Fry.']);
+	});
+
+	it('is not a recipe without an ingredient list', () => {
+		const out = extract('<h1>About us</h1><p>We love food.</p>', '<meta property="og:title" content="About us | Site">');
+		expect(out).toMatchObject({ title: 'About us', ingredients: [], instructions: [] });
+	});
+});
+
+describe("structured data and the page's own lists together", () => {
+	it('keeps structured lines unless the page shows the amounts they lack, or they are one blob', () => {
+		const names = ld({ '@type': 'Recipe', name: 'Soup', recipeIngredient: ['Onion', 'Stock'], recipeInstructions: ['Cook.'] });
+		const page = '<ul class="ingredients"><li>1 onion</li><li>1 l stock</li></ul><ol class="method"><li>Chop.</li><li>Cook.</li></ol>';
+		expect(extract(`${names}${page}`)).toMatchObject({ ingredients: ['1 onion', '1 l stock'], instructions: ['Chop.', 'Cook.'] });
+		const good = ld({ '@type': 'Recipe', name: 'Soup', recipeIngredient: ['2 onions', '1 l stock'], recipeInstructions: ['Chop.', 'Cook.'] });
+		expect(extract(`${good}${page}`)).toMatchObject({ ingredients: ['2 onions', '1 l stock'], instructions: ['Chop.', 'Cook.'] });
+	});
+});
+
+describe('servings, times and title from the page text', () => {
+	it.each([
+		['<p>Serves: 4</p>', '4 servings'],
+		['<span>Makes</span><span>12 cookies</span>', '12 cookies'],
+		['<p>Hoofdgerecht 4 personen 15 min</p>', '4 servings'],
+		['<p>Serves 4–6 people</p>', '6 servings'],
+		['<p>Yield 15 min</p>', null]
+	])('%s → %s', (html, yields) => {
+		expect(extract(`<h1>Pie</h1><ul class="ingredients"><li>1 egg</li><li>2 apples</li></ul>${html}`).yields).toBe(yields);
+	});
+
+	it.each([
+		['<dl><dt>Total time</dt><dd>1 hr 5 mins</dd></dl>', 65],
+		['<p>Prep: 10 min</p><p>Cook time: 20 minutes</p>', 30],
+		['<p>Temps total : 45 minutes</p>', 45],
+		['<p>Bake it well.</p>', null]
+	])('%s → %s minutes', (html, minutes) => {
+		expect(extract(`<h1>Pie</h1><ul class="ingredients"><li>1 egg</li><li>2 apples</li></ul>${html}`).total_time).toBe(minutes);
+	});
+
+	it('fills what structured data leaves out, and never overrides what it gives', () => {
+		const partial = ld({ '@type': 'Recipe', name: 'Pie', recipeIngredient: ['1 egg'], recipeYield: '8' });
+		expect(extract(`${partial}<p>Serves 2</p><p>Total time: 30 min</p>`)).toMatchObject({ yields: '8 servings', total_time: 30 });
+	});
+
+	it("names the page by the heading its <title> also names, else the title's first part", () => {
+		const head = '<title>Apple Pie Recipe | Best Bakes</title>';
+		expect(extract('<h2>Recipes</h2><h1>Best Bakes</h1><h1>Apple Pie</h1>', head).title).toBe('Apple Pie');
+		expect(extract('<h1>Our newsletter</h1>', '<title>Apple Pie - Best Bakes</title>').title).toBe('Apple Pie');
+	});
+});
