@@ -66,7 +66,9 @@ async function runExtract(): Promise<void> {
 	let url: string;
 	if (values.html) {
 		if (!values.url) throw new ConfigError('extract --html FILE needs --url URL (the page\'s address, for relative links)');
-		html = readFileSync(values.html, 'utf8');
+		// A saved page is bytes: its <meta charset> says how to read them, as a browser would.
+		const { decodeHtml } = await import('../lib/server/net/charset');
+		html = decodeHtml(readFileSync(values.html), '');
 		url = values.url;
 	} else {
 		const target = positionals[0];
