@@ -16,7 +16,13 @@ export function extractionPhase(deps: ExtractionDeps): PhaseDefinition {
 			progress(10, 'fetching the page');
 			const page = await deps.fetchPage(item.url, signal);
 			progress(70, 'reading the page');
-			return readPage(page.body, page.url);
+			const content = readPage(page.body, page.url);
+			if (!content.followUrl) return content;
+			// A pin only points at the recipe: read the page it points at. One hop, so pages cannot send us around.
+			progress(75, 'fetching the pin\'s source');
+			const source = await deps.fetchPage(content.followUrl, signal);
+			progress(90, 'reading the page');
+			return readPage(source.body, source.url);
 		}
 	};
 }

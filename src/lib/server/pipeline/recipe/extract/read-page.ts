@@ -1,6 +1,8 @@
 import * as cheerio from 'cheerio';
 import { cleanText, readStructuredRecipe, type ExtractedRecipe } from './structured';
 import { readHtmlRecipe, type HtmlRecipe } from './html-recipe';
+import { readSocialPost, type SocialPost } from './social';
+import { cleanTitle, readCaption } from './caption';
 
 /** What the extraction phase keeps of a page; the parsing phase reads only this. */
 export interface ExtractedContent {
@@ -18,6 +20,8 @@ export interface ExtractedContent {
 	text: string | null;
 	/** The recipe the page holds: structured data when it has some, else what its text yields. */
 	recipe: ExtractedRecipe | null;
+	/** The page this one only points at, where the recipe is (a Pinterest pin's source): read that instead. */
+	followUrl: string | null;
 }
 
 function absolute(href: string | undefined, base: string): string | null {
@@ -67,7 +71,7 @@ export function readPage(html: string, url: string): ExtractedContent {
 	const recipe = withPageLists(readStructuredRecipe($, url), readHtmlRecipe($));
 	const ogImage = absolute(meta('og:image', 'og:image:url', 'og:image:secure_url', 'twitter:image', 'twitter:image:src') ?? undefined, url);
 	const images = [...new Set([ogImage, recipe?.image].filter((i): i is string => !!i))];
-	return {
+	const content: ExtractedContent = {
 		url,
 		canonicalUrl: canonical,
 		title: meta('og:title', 'twitter:title') ?? clean($('title').first().text()) ?? clean($('h1').first().text()),
@@ -77,8 +81,24 @@ export function readPage(html: string, url: string): ExtractedContent {
 		author: recipe?.author ?? meta('author'),
 		siteName: meta('og:site_name', 'application-name'),
 		text: null,
-		recipe
+		recipe,
+		followUrl: null
 	};
+	// A social post has no structured data; its caption is its text, and may hold the recipe.
+	const post = recipe?.source === 'json-ld' || recipe?.source === 'microdata' ? null : readSocialPost($, url);
+	return post ? withSocialPost(content, post) : content;
+}
+
+/** What a social post adds to its page: the caption, its author, the post's picture and the caption's recipe. */
+function withSocialPost(content: ExtractedContent, post: SocialPost): ExtractedContent {
+	const read = post.caption ? readCaption(post.caption) : null;
+	// A title the platform keeps apart (a video's) is the author's own choice; else the caption's.
+	const title = (post.title && cleanTitle(post.title)) || read?.title || null;
+	const images = [...new Set([...content.images, post.image].filter((i): i is string => !!i))];
+	const recipe: ExtractedRecipe | null = read
+		? { ...read, title, yields: null, totalTime: null, image: images[0] ?? null, author: post.author, source: 'caption' }
+		: content.recipe;
+	return { ...content, title, description: read?.description ?? null, image: images[0] ?? null, images, author: post.author ?? content.author, text: post.caption, recipe, followUrl: post.followUrl };
 }
 
 /** The contract output of `npm run extract` (shared/design.md): the recipe, with the page's own meta as fallback. */

@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import { readCaption } from '../../src/lib/server/pipeline/recipe/extract/caption';
+
+const caption = (...lines: string[]) => lines.join('\n');
+
+describe('captions with headings', () => {
+	it('reads "Ingredients:" / "Method:" with dash bullets and numbered steps, dropping hashtags', () => {
+		const r = readCaption(
+			caption(
+				'Lemon Pasta 🍋',
+				'',
+				'Ingredients:',
+				'- 200 g spaghetti',
+				'- 1.5 cups milk',
+				'- 1 - 2 lemons',
+				'',
+				'Method:',
+				'1. Boil the pasta.',
+				'2) Stir in the lemon.',
+				'',
+				'#pasta #dinner'
+			)
+		);
+		expect(r).toEqual({
+			title: 'Lemon Pasta',
+			ingredients: ['200 g spaghetti', '1.5 cups milk', '1 - 2 lemons'],
+			instructions: ['Boil the pasta.', 'Stir in the lemon.'],
+			description: null
+		});
+	});
+
+	it('strips emoji bullets and keycap numbers, and reads "You\'ll need" / "Instructions"', () => {
+		const r = readCaption(
+			caption('Berry Fizz 🍓🥂', '', "You'll need", '▪️ 1 cup raspberries', '▪️ ice', '', 'Instructions', '1️⃣ Muddle the berries.', '🔟 Serve cold.')
+		);
+		expect(r?.ingredients).toEqual(['1 cup raspberries', 'ice']);
+		expect(r?.instructions).toEqual(['Muddle the berries.', 'Serve cold.']);
+	});
+
+	it('reads "What you need" / "How to make it" with "Step N:", spacer dots, a shouted title and a sign-off', () => {
+		const r = readCaption(
+			caption(
+				"GRANDMA'S ROAST CHICKEN",
+				'.',
+				'.',
+				'🛒 What you need:',
+				'• 1 whole chicken',
+				'• salt and black pepper',
+				'',
+				'👩‍🍳 How to make it:',
+				'Step 1: Heat the oven to 220°C.',
+				'Step 2: Roast for 90 minutes.',
+				'',
+				'Save this for later! 💾',
+				'Enjoy! 😋'
+			)
+		);
+		expect(r?.title).toBe("Grandma's Roast Chicken");
+		expect(r?.ingredients).toEqual(['1 whole chicken', 'salt and black pepper']);
+		expect(r?.instructions).toEqual(['Heat the oven to 220°C.', 'Roast for 90 minutes.']);
+	});
+
+	it('takes the title after a chatty intro, keeping the intro as the description', () => {
+		const r = readCaption(
+			caption(
+				'This dressing is my go-to when I want something special! Full recipe below 👇',
+				'Honestly the best thing I made all week.',
+				'',
+				'Ranch Dressing',
+				'',
+				'INGREDIENTS',
+				'3 tbsp buttermilk',
+				'2 tbsp mayonnaise',
+				'',
+				'DIRECTIONS',
+				'1) Whisk everything together.',
+				'',
+				'Follow @someone for more recipes like this.'
+			)
+		);
+		expect(r?.title).toBe('Ranch Dressing');
+		expect(r?.description).toBe('Honestly the best thing I made all week.');
+		expect(r?.ingredients).toEqual(['3 tbsp buttermilk', '2 tbsp mayonnaise']);
+		expect(r?.instructions).toEqual(['Whisk everything together.']);
+	});
+
+	it('knows headings in other languages and drops group names inside the lists', () => {
+		const r = readCaption(
+			caption('Pfannkuchen', '', 'Zutaten:', 'Für den Teig:', '- 250 g Mehl', '- 2 Eier', '', 'Zubereitung:', 'Schritt 1: Alles verrühren.', 'Schritt 2: Ausbacken.')
+		);
+		expect(r?.ingredients).toEqual(['250 g Mehl', '2 Eier']);
+		expect(r?.instructions).toEqual(['Alles verrühren.', 'Ausbacken.']);
+	});
+
+	it('ends the steps at a "Notes" heading and keeps one step number only ("6. 6- Add" keeps "6- Add")', () => {
+		const r = readCaption(caption('Soup', 'Ingredients', '1 onion', 'Steps', '5. 5- Add the onion.', 'Notes:', 'Keeps 3 days.'));
+		expect(r?.instructions).toEqual(['5- Add the onion.']);
+	});
+
+	it('splits an inline ingredient list where each new amount starts', () => {
+		const r = readCaption(caption('Pancakes', 'Ingredients: 2 eggs, 1 cup flour, salt, 1 cup milk', 'Method: Whisk and fry.'));
+		expect(r?.ingredients).toEqual(['2 eggs', '1 cup flour, salt', '1 cup milk']);
+		expect(r?.instructions).toEqual(['Whisk and fry.']);
+	});
+});
+
+describe('captions without headings', () => {
+	it('reads a bulleted list of amounts and numbered steps, the first line being the title even if it starts with a number', () => {
+		const r = readCaption(caption('10-minute Broccoli 🥦', '', '- 1 head broccoli', '- 2 tbsp butter', '', '1. Steam the broccoli.', '2. Toss with butter.'));
+		expect(r).toEqual({
+			title: '10-minute Broccoli',
+			ingredients: ['1 head broccoli', '2 tbsp butter'],
+			instructions: ['Steam the broccoli.', 'Toss with butter.'],
+			description: null
+		});
+	});
+
+	it('finds no recipe in an ordinary post', () => {
+		expect(readCaption(caption('Sunday vibes ☀️', 'Made pasta with the kids today, so much fun!', '#family #pasta'))).toBeNull();
+		expect(readCaption(caption('My favourite places:', '- Rome', '- Lisbon', '- Oslo'))).toBeNull();
+	});
+
+	it('prefers the name of a dish over a remark next to it', () => {
+		const r = readCaption(caption('Creamy Tuscan Chicken', 'You will love this one', '', 'Ingredients', '2 chicken breasts'));
+		expect(r?.title).toBe('Creamy Tuscan Chicken');
+	});
+});
