@@ -62,29 +62,28 @@ async function runExtract(): Promise<void> {
 		allowPositionals: true
 	});
 	const { readPage, extractionSummary } = await import('../lib/server/pipeline/recipe/extract/read-page');
-	let html: string;
-	let url: string;
 	if (values.html) {
 		if (!values.url) throw new ConfigError('extract --html FILE needs --url URL (the page\'s address, for relative links)');
 		// A saved page is bytes: its <meta charset> says how to read them, as a browser would.
 		const { decodeHtml } = await import('../lib/server/net/charset');
-		html = decodeHtml(readFileSync(values.html), '');
-		url = values.url;
-	} else {
-		const target = positionals[0];
-		if (!target) throw new ConfigError(usage);
-		const { safeFetch } = await import('../lib/server/net/safe-fetch');
-		const config = loadConfig();
-		const page = await safeFetch(target, {
+		process.stdout.write(`${JSON.stringify(extractionSummary(readPage(decodeHtml(readFileSync(values.html), ''), values.url)))}\n`);
+		return;
+	}
+	const target = positionals[0];
+	if (!target) throw new ConfigError(usage);
+	const { safeFetch } = await import('../lib/server/net/safe-fetch');
+	const { extractLink } = await import('../lib/server/pipeline/recipe/extract/index');
+	const config = loadConfig();
+	const fetchPage = (url: string, signal: AbortSignal) =>
+		safeFetch(url, {
+			signal,
 			timeoutMs: config.FETCH_TIMEOUT_MS,
 			connectTimeoutMs: config.FETCH_CONNECT_TIMEOUT_MS,
 			maxBytes: config.FETCH_MAX_BYTES,
 			allowPrivate: config.FETCH_ALLOW_PRIVATE
 		});
-		html = page.body;
-		url = page.url;
-	}
-	process.stdout.write(`${JSON.stringify(extractionSummary(readPage(html, url)))}\n`);
+	const content = await extractLink(target, fetchPage, new AbortController().signal);
+	process.stdout.write(`${JSON.stringify(extractionSummary(content))}\n`);
 }
 
 const commands: Record<string, () => Promise<void>> = { worker: runWorker, migrate: runMigrate, extract: runExtract };

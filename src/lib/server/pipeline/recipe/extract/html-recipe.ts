@@ -1,5 +1,6 @@
 import type { Cheerio, CheerioAPI } from 'cheerio';
 import type { AnyNode, Element } from 'domhandler';
+import { INGREDIENT_WORDS, METHOD_WORDS } from './headings';
 import { tidyIngredient } from './lines';
 
 /**
@@ -13,10 +14,8 @@ export interface HtmlRecipe {
 	instructions: string[];
 }
 
-const INGREDIENT_HEADING =
-	/^(?:the\s+)?(?:ingredients?|ingredientes|ingrédients|ingredienti|ingrediënten|zutaten|składniki|hozzávalók|suroviny|ingredienser|ainekset|malzemeler|sastojci|υλικά|ингредиенты|材料|用料|食材|what you(?:'|’)?ll need|you(?:'|’)?ll need|what you need|you will need)\b/i;
-const METHOD_HEADING =
-	/^(?:instructions?|directions?|method|preparation|steps|how to make(?: it)?|procedure|zubereitung|anleitung|préparation|étapes|preparación|elaboración|instrucciones|preparazione|procedimento|modo de preparo|bereiding(?:swijze)?|przygotowanie|sposób przygotowania|elkészítés|postup|tillagning|gör så här|valmistus|yapılışı|hazırlanışı|做法|步骤|作り方)\b/i;
+const INGREDIENT_HEADING = new RegExp(`^(?:the\\s+)?(?:${INGREDIENT_WORDS})\\b`, 'i');
+const METHOD_HEADING = new RegExp(`^(?:${METHOD_WORDS})\\b`, 'i');
 
 const INGREDIENT_CLASS = /ingredient|zutat|ingrediente/i;
 const METHOD_CLASS = /instruction|direction|method|preparation|step|zubereitung|preparacion/i;

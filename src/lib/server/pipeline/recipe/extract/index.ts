@@ -8,21 +8,25 @@ export interface ExtractionDeps {
 	fetchPage(url: string, signal: AbortSignal): Promise<FetchedPage>;
 }
 
-/** Fetches the shared page (through the safe fetcher) and keeps what later phases need. */
+type Progress = (percent: number, message: string) => void;
+
+/** Fetches a shared link (through the safe fetcher) and reads what later phases need. */
+export async function extractLink(url: string, fetchPage: ExtractionDeps['fetchPage'], signal: AbortSignal, progress: Progress = () => {}) {
+	progress(10, 'fetching the page');
+	const page = await fetchPage(url, signal);
+	progress(70, 'reading the page');
+	const content = readPage(page.body, page.url);
+	if (!content.followUrl) return content;
+	// A pin only points at the recipe: read the page it points at. One hop, so pages cannot send us around.
+	progress(75, "fetching the pin's source");
+	const source = await fetchPage(content.followUrl, signal);
+	progress(90, 'reading the page');
+	return readPage(source.body, source.url);
+}
+
 export function extractionPhase(deps: ExtractionDeps): PhaseDefinition {
 	return {
 		name: 'extraction',
-		async run({ item, signal, progress }) {
-			progress(10, 'fetching the page');
-			const page = await deps.fetchPage(item.url, signal);
-			progress(70, 'reading the page');
-			const content = readPage(page.body, page.url);
-			if (!content.followUrl) return content;
-			// A pin only points at the recipe: read the page it points at. One hop, so pages cannot send us around.
-			progress(75, 'fetching the pin\'s source');
-			const source = await deps.fetchPage(content.followUrl, signal);
-			progress(90, 'reading the page');
-			return readPage(source.body, source.url);
-		}
+		run: ({ item, signal, progress }) => extractLink(item.url, deps.fetchPage, signal, progress)
 	};
 }

@@ -1,6 +1,7 @@
 import * as cheerio from 'cheerio';
 import { cleanText, readStructuredRecipe, type ExtractedRecipe } from './structured';
-import { readHtmlRecipe, type HtmlRecipe } from './html-recipe';
+import { pageTitle, readHtmlRecipe, type HtmlRecipe } from './html-recipe';
+import { readPageFacts, type PageFacts } from './page-facts';
 import { readSocialPost, type SocialPost } from './social';
 import { cleanTitle, readCaption } from './caption';
 
@@ -42,20 +43,35 @@ const hasAmount = (line: string) => /\d|[¼-¾⅐-⅞]/.test(line);
  * Structured data wins, except where it is missing or poorer than what the page shows: no
  * lines, everything in one line, or ingredient names without the amounts the page lists.
  */
-function withPageLists(structured: ExtractedRecipe | null, page: HtmlRecipe): ExtractedRecipe | null {
+function withPageLists(structured: ExtractedRecipe | null, page: HtmlRecipe, facts: PageFacts): ExtractedRecipe | null {
 	const better = (data: string[], shown: string[], amounts: boolean) =>
 		shown.length >= 2 &&
 		(data.length <= 1 || (amounts && !data.some(hasAmount) && shown.filter(hasAmount).length >= shown.length / 2));
 	if (!structured) {
 		if (page.ingredients.length < 2) return null;
-		return { title: page.title, ingredients: page.ingredients, instructions: page.instructions, yields: null, totalTime: null, image: null, author: null, description: null, source: 'markup' };
+		return {
+			title: page.title,
+			ingredients: page.ingredients,
+			instructions: page.instructions,
+			yields: facts.yields,
+			totalTime: facts.totalMinutes,
+			image: null,
+			author: null,
+			description: null,
+			source: 'markup'
+		};
 	}
 	return {
 		...structured,
+		yields: structured.yields ?? facts.yields,
+		totalTime: structured.totalTime ?? facts.totalMinutes,
 		ingredients: better(structured.ingredients, page.ingredients, true) ? page.ingredients : structured.ingredients,
 		instructions: better(structured.instructions, page.instructions, false) ? page.instructions : structured.instructions
 	};
 }
+
+/** A 1200×630 link-preview crop, or a site logo, rather than a picture of the dish. */
+const SHARE_CARD = /1200[-x_]630|w_?1200[-_,]h_?6[23]\d|h_630,w_1200|w1200h6[23]\d|logo/i;
 
 /** Reads a page: its structured recipe, and its own description of itself (OpenGraph, Twitter meta, <title>). */
 export function readPage(html: string, url: string): ExtractedContent {
@@ -68,13 +84,15 @@ export function readPage(html: string, url: string): ExtractedContent {
 		return null;
 	};
 	const canonical = absolute($('link[rel="canonical"]').attr('href'), url) ?? absolute(meta('og:url') ?? undefined, url) ?? url;
-	const recipe = withPageLists(readStructuredRecipe($, url), readHtmlRecipe($));
+	const recipe = withPageLists(readStructuredRecipe($, url), readHtmlRecipe($), readPageFacts($));
 	const ogImage = absolute(meta('og:image', 'og:image:url', 'og:image:secure_url', 'twitter:image', 'twitter:image:src') ?? undefined, url);
-	const images = [...new Set([ogImage, recipe?.image].filter((i): i is string => !!i))];
+	// The picture the site chose for the page comes first, unless it is a link-preview crop or its logo.
+	const preferRecipe = ogImage && recipe?.image && SHARE_CARD.test(ogImage);
+	const images = [...new Set((preferRecipe ? [recipe.image, ogImage] : [ogImage, recipe?.image]).filter((i): i is string => !!i))];
 	const content: ExtractedContent = {
 		url,
 		canonicalUrl: canonical,
-		title: meta('og:title', 'twitter:title') ?? clean($('title').first().text()) ?? clean($('h1').first().text()),
+		title: pageTitle($),
 		description: meta('og:description', 'twitter:description', 'description'),
 		image: images[0] ?? null,
 		images,
