@@ -10,7 +10,7 @@ describe('recipes read from the markup, for pages without structured data', () =
 		const out = extract(`
 			<nav><ul><li>Home</li><li>Recipes</li></ul></nav>
 			<h1>Apple pie</h1>
-			<div class="recipe-ingredients"><ul><li>3 apples</li><li>1 cup <b>sugar</b></li></ul><ul><li>1 pie crust</li></ul></div>
+			<div class="recipe-ingredients"><ul><li>US</li><li>Metric</li></ul><ul><li>3 apples</li><li>1 cup <b>sugar</b></li></ul><ul><li>1 pie crust</li></ul></div>
 			<div class="recipe-instructions"><ol><li>Slice the apples.</li><li>Bake for 40 minutes.</li></ol></div>
 			<div class="share-buttons"><ul><li>Facebook</li><li>Pinterest</li></ul></div>`);
 		expect(out).toMatchObject({

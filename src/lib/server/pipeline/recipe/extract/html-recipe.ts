@@ -130,6 +130,9 @@ function amountLedLists($: CheerioAPI): string[] {
 	return lines;
 }
 
+/** The buttons of a card's unit switcher, which sit in the ingredient list's markup. */
+const UNIT_SWITCH = /^(?:us|us customary|metric|imperial|cups|grams|1x|2x|3x)$/i;
+
 const SEPARATOR = /\s+[|│·•–—-]\s+|\s*[|│]\s*/;
 
 /**
@@ -175,7 +178,7 @@ export function readHtmlRecipe($: CheerioAPI): HtmlRecipe {
 			() => amountLedLists($)
 		)
 			.map(tidyIngredient)
-			.filter(Boolean),
+			.filter((line) => line && !UNIT_SWITCH.test(line)),
 		instructions: first(() => byClass($, METHOD_CLASS, INGREDIENT_CLASS), () => byHeading($, METHOD_HEADING, INGREDIENT_HEADING))
 	};
 }
