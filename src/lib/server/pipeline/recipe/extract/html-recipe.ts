@@ -20,7 +20,7 @@ const METHOD_HEADING = new RegExp(`^(?:${METHOD_WORDS})\\b`, 'i');
 const INGREDIENT_CLASS = /ingredient|zutat|ingrediente/i;
 const METHOD_CLASS = /instruction|direction|method|preparation|step|zubereitung|preparacion/i;
 /** Page furniture that holds lists which are not the recipe. */
-const FURNITURE = 'nav, header, footer, aside, form, [role="navigation"], [class*="comment" i], [class*="menu" i], [class*="related" i], [class*="sidebar" i], [class*="share" i], [class*="social" i]';
+const FURNITURE = 'nav, header, footer, [role="navigation"], [class*="comment" i], [class*="related" i], [class*="share" i], [class*="social" i]';
 const HEADING_TAGS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
 
 const squash = (s: string) => s.replace(/\s+/g, ' ').trim();
