@@ -1,4 +1,5 @@
 import * as cheerio from 'cheerio';
+import { absoluteUrl } from './values';
 import { cleanText, readStructuredRecipe, type ExtractedRecipe } from './structured';
 import { pageTitle, readHtmlRecipe, type HtmlRecipe } from './html-recipe';
 import { readPageFacts, type PageFacts } from './page-facts';
@@ -23,16 +24,6 @@ export interface ExtractedContent {
 	recipe: ExtractedRecipe | null;
 	/** The page this one only points at, where the recipe is (a Pinterest pin's source): read that instead. */
 	followUrl: string | null;
-}
-
-function absolute(href: string | undefined, base: string): string | null {
-	if (!href?.trim()) return null;
-	try {
-		const url = new URL(href.trim(), base);
-		return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : null;
-	} catch {
-		return null;
-	}
 }
 
 const clean = (s: string | undefined): string | null => (s ? cleanText(s) || null : null);
@@ -83,9 +74,9 @@ export function readPage(html: string, url: string): ExtractedContent {
 		}
 		return null;
 	};
-	const canonical = absolute($('link[rel="canonical"]').attr('href'), url) ?? absolute(meta('og:url') ?? undefined, url) ?? url;
+	const canonical = absoluteUrl($('link[rel="canonical"]').attr('href'), url) ?? absoluteUrl(meta('og:url') ?? undefined, url) ?? url;
 	const recipe = withPageLists(readStructuredRecipe($, url), readHtmlRecipe($), readPageFacts($));
-	const ogImage = absolute(meta('og:image', 'og:image:url', 'og:image:secure_url', 'twitter:image', 'twitter:image:src') ?? undefined, url);
+	const ogImage = absoluteUrl(meta('og:image', 'og:image:url', 'og:image:secure_url', 'twitter:image', 'twitter:image:src') ?? undefined, url);
 	// The picture the site chose for the page comes first, unless it is a link-preview crop or its logo.
 	const preferRecipe = ogImage && recipe?.image && SHARE_CARD.test(ogImage);
 	const images = [...new Set((preferRecipe ? [recipe.image, ogImage] : [ogImage, recipe?.image]).filter((i): i is string => !!i))];

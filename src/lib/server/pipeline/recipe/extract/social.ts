@@ -1,4 +1,5 @@
 import type { CheerioAPI } from 'cheerio';
+import { absoluteUrl, isJsonObject, type Json, type JsonObject } from './values';
 
 /**
  * Social platforms' post pages, as they are served to a logged-out fetch. They carry no
@@ -20,26 +21,13 @@ export interface SocialPost {
 	followUrl: string | null;
 }
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-type Obj = { [key: string]: Json };
 
-const isObj = (v: Json | undefined): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 /** The value at a path of keys (or list indexes), when every step exists. */
 function at(v: Json | undefined, ...path: string[]): Json | undefined {
-	for (const key of path) v = Array.isArray(v) ? v[Number(key)] : isObj(v) ? v[key] : undefined;
+	for (const key of path) v = Array.isArray(v) ? v[Number(key)] : isJsonObject(v) ? v[key] : undefined;
 	return v;
 }
 const str = (v: Json | undefined): string | null => (typeof v === 'string' && v.trim() ? v.trim() : null);
-
-function httpUrl(href: string | null | undefined, base: string): string | null {
-	if (!href?.trim()) return null;
-	try {
-		const url = new URL(href.trim(), base);
-		return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : null;
-	} catch {
-		return null;
-	}
-}
 
 const HOSTS: [RegExp, Platform][] = [
 	[/(?:^|\.)(?:instagram\.com|instagr\.am)$/, 'instagram'],
@@ -127,16 +115,16 @@ function readInstagram($: CheerioAPI, url: string): SocialPost {
 		unwrapInstagram(metaContent($, 'description')) ??
 		unwrapInstagram(metaContent($, 'og:title'));
 	const embedImage = $('img.EmbeddedMediaImage').first().attr('src');
-	return { platform: 'instagram', caption: found?.caption ?? null, title: null, author: found?.author ?? null, image: httpUrl(embedImage, url), followUrl: null };
+	return { platform: 'instagram', caption: found?.caption ?? null, title: null, author: found?.author ?? null, image: absoluteUrl(embedImage, url), followUrl: null };
 }
 
 /** The video's item in TikTok's page state: today's rehydration JSON, or the older SIGI_STATE. */
-function tiktokItem($: CheerioAPI): Obj | undefined {
+function tiktokItem($: CheerioAPI): JsonObject | undefined {
 	const universal = at(scriptJson($, '__UNIVERSAL_DATA_FOR_REHYDRATION__'), '__DEFAULT_SCOPE__', 'webapp.video-detail', 'itemInfo', 'itemStruct');
-	if (isObj(universal)) return universal;
+	if (isJsonObject(universal)) return universal;
 	const modules = at(scriptJson($, 'SIGI_STATE'), 'ItemModule');
-	const first = isObj(modules) ? Object.values(modules)[0] : undefined;
-	return isObj(first) ? first : undefined;
+	const first = isJsonObject(modules) ? Object.values(modules)[0] : undefined;
+	return isJsonObject(first) ? first : undefined;
 }
 
 function readTiktok($: CheerioAPI, url: string): SocialPost {
@@ -148,7 +136,7 @@ function readTiktok($: CheerioAPI, url: string): SocialPost {
 		title: null,
 		// The rehydration JSON nests the author; SIGI_STATE gives the handle and the nickname side by side.
 		author: str(at(author, 'nickname')) ?? str(at(author, 'uniqueId')) ?? str(item?.nickname) ?? str(author),
-		image: httpUrl(
+		image: absoluteUrl(
 			str(at(item, 'video', 'originCover')) ??
 				str(at(item, 'video', 'cover')) ??
 				str(at(item, 'imagePost', 'cover', 'imageURL', 'urlList', '0')),
@@ -160,10 +148,10 @@ function readTiktok($: CheerioAPI, url: string): SocialPost {
 
 /** The largest of a list of `{url, width, height}` renditions. */
 function largest(list: Json | undefined, base: string): string | null {
-	const candidates = (Array.isArray(list) ? list : []).filter(isObj);
-	const area = (t: Obj) => (typeof t.width === 'number' && typeof t.height === 'number' ? t.width * t.height : 0);
-	const best = candidates.reduce<Obj | null>((b, t) => (!b || area(t) > area(b) ? t : b), null);
-	return best ? httpUrl(str(best.url), base) : null;
+	const candidates = (Array.isArray(list) ? list : []).filter(isJsonObject);
+	const area = (t: JsonObject) => (typeof t.width === 'number' && typeof t.height === 'number' ? t.width * t.height : 0);
+	const best = candidates.reduce<JsonObject | null>((b, t) => (!b || area(t) > area(b) ? t : b), null);
+	return best ? absoluteUrl(str(best.url), base) : null;
 }
 
 function readYoutube($: CheerioAPI, url: string): SocialPost {
@@ -185,7 +173,7 @@ const isPinterest = (href: string) => HOSTS.some(([pattern, p]) => p === 'pinter
 /** A pin's outbound link in Pinterest's page state: the pin object (by its id) carries `link`. */
 function pinLinkInState(value: Json | undefined, pinId: string | null, depth = 0): string | null {
 	if (depth > 12 || value === null || typeof value !== 'object') return null;
-	if (isObj(value) && typeof value.link === 'string' && (!pinId || value.id === pinId || value.entityId === pinId)) return value.link;
+	if (isJsonObject(value) && typeof value.link === 'string' && (!pinId || value.id === pinId || value.entityId === pinId)) return value.link;
 	for (const v of Array.isArray(value) ? value : Object.values(value)) {
 		const found = pinLinkInState(v, pinId, depth + 1);
 		if (found) return found;
@@ -202,7 +190,7 @@ function readPinterest($: CheerioAPI, url: string): SocialPost {
 			.toArray()
 			.map((el) => pinLinkInState(parseJson($(el).text()), pinId))
 	];
-	const source = candidates.map((c) => httpUrl(c, url)).find((c): c is string => !!c && !isPinterest(c));
+	const source = candidates.map((c) => absoluteUrl(c, url)).find((c): c is string => !!c && !isPinterest(c));
 	return {
 		platform: 'pinterest',
 		caption: metaContent($, 'og:description') ?? metaContent($, 'description'),

@@ -1,5 +1,6 @@
 import type { CheerioAPI } from 'cheerio';
 import { cleanText, ingredientLines, splitLines } from './lines';
+import { absoluteUrl, isJsonObject, type Json, type JsonObject } from './values';
 
 export { cleanText };
 
@@ -18,21 +19,18 @@ export interface ExtractedRecipe {
 	source: 'json-ld' | 'microdata' | 'markup' | 'caption';
 }
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-type Node = { [key: string]: Json };
 
-const isNode = (v: Json | undefined): v is Node => typeof v === 'object' && v !== null && !Array.isArray(v);
 const list = (v: Json | undefined): Json[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);
 
 const text = (v: Json | undefined): string | null => {
 	if (typeof v === 'string') return cleanText(v) || null;
 	if (typeof v === 'number') return String(v);
-	if (isNode(v)) return text(v.name ?? v.text ?? v['@value']);
+	if (isJsonObject(v)) return text(v.name ?? v.text ?? v['@value']);
 	if (Array.isArray(v)) return text(v[0]);
 	return null;
 };
 
-function hasType(node: Node, type: string): boolean {
+function hasType(node: JsonObject, type: string): boolean {
 	return list(node['@type']).some((t) => typeof t === 'string' && (t === type || t.endsWith(`/${type}`) || t.endsWith(`:${type}`)));
 }
 
@@ -58,11 +56,11 @@ function parseJsonLd(raw: string): Json | undefined {
 }
 
 /** Every node typed Recipe, however deep (arrays, @graph, mainEntity, nested WebPage…). */
-function recipeNodes(value: Json | undefined, found: Node[] = [], depth = 0): Node[] {
+function recipeNodes(value: Json | undefined, found: JsonObject[] = [], depth = 0): JsonObject[] {
 	if (depth > 8 || value === undefined || value === null) return found;
 	if (Array.isArray(value)) {
 		for (const v of value) recipeNodes(v, found, depth + 1);
-	} else if (isNode(value)) {
+	} else if (isJsonObject(value)) {
 		if (hasType(value, 'Recipe')) found.push(value);
 		for (const [key, v] of Object.entries(value)) if (key !== '@context') recipeNodes(v, found, depth + 1);
 	}
@@ -87,16 +85,6 @@ export function durationMinutes(value: Json | undefined): number | null {
 	return total > 0 ? Math.round(total) : null;
 }
 
-function absolute(href: string | null, base: string): string | null {
-	if (!href) return null;
-	try {
-		const url = new URL(href.trim(), base);
-		return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : null;
-	} catch {
-		return null;
-	}
-}
-
 const SIZED = /-(\d{2,4})x(\d{2,4})(?=\.\w+(?:$|\?))/;
 
 /**
@@ -106,11 +94,11 @@ const SIZED = /-(\d{2,4})x(\d{2,4})(?=\.\w+(?:$|\?))/;
 function imageOf(value: Json | undefined, base: string): string | null {
 	const candidates: { url: string; area: number }[] = [];
 	for (const v of list(value)) {
-		const raw = typeof v === 'string' ? v : isNode(v) ? (v.url ?? v.contentUrl ?? v['@id']) : null;
-		const url = typeof raw === 'string' ? absolute(raw, base) : null;
+		const raw = typeof v === 'string' ? v : isJsonObject(v) ? (v.url ?? v.contentUrl ?? v['@id']) : null;
+		const url = typeof raw === 'string' ? absoluteUrl(raw, base) : null;
 		if (!url) continue;
 		const sized = SIZED.exec(url);
-		const declared = isNode(v) && typeof v.width === 'number' && typeof v.height === 'number' ? v.width * v.height : null;
+		const declared = isJsonObject(v) && typeof v.width === 'number' && typeof v.height === 'number' ? v.width * v.height : null;
 		candidates.push({ url, area: declared ?? (sized ? Number(sized[1]) * Number(sized[2]) : Number.MAX_SAFE_INTEGER) });
 	}
 	if (!candidates.length) return null;
@@ -136,7 +124,7 @@ function instructionsOf(value: Json | undefined): string[] {
 		if (depth > 6 || v === undefined || v === null) return;
 		if (typeof v === 'string') out.push(...splitLines(v));
 		else if (Array.isArray(v)) v.forEach((x) => walk(x, depth + 1));
-		else if (isNode(v)) {
+		else if (isJsonObject(v)) {
 			if (v.itemListElement !== undefined) {
 				// A HowToSection's name heads its steps ("For the glaze").
 				if (typeof v.name === 'string' && hasType(v, 'HowToSection')) out.push(cleanText(v.name));
@@ -174,7 +162,7 @@ function authorOf(value: Json | undefined): string | null {
 	return null;
 }
 
-function fromJsonLd(node: Node, base: string): ExtractedRecipe {
+function fromJsonLd(node: JsonObject, base: string): ExtractedRecipe {
 	const total = durationMinutes(node.totalTime);
 	const parts = [node.prepTime, node.cookTime, node.performTime].map(durationMinutes).filter((n): n is number => n !== null);
 	return {
@@ -219,7 +207,7 @@ function fromMicrodata($: CheerioAPI, base: string): ExtractedRecipe | null {
 		instructions,
 		yields: yieldsOf(value(props('recipeYield'))),
 		totalTime: durationMinutes(value(props('totalTime')) ?? undefined),
-		image: absolute(image.attr('src') ?? image.attr('content') ?? image.attr('href') ?? null, base),
+		image: absoluteUrl(image.attr('src') ?? image.attr('content') ?? image.attr('href') ?? null, base),
 		author: author.length ? (author.find('[itemprop~="name"]').first().text().trim() || author.text().trim() || null) : null,
 		description: value(props('description')),
 		source: 'microdata'

@@ -1,0 +1,16 @@
+/** Parsed JSON, as embedded in pages (JSON-LD, platforms' page data). */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type JsonObject = { [key: string]: Json };
+
+export const isJsonObject = (v: Json | undefined): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A link as the page wrote it, made absolute; only http(s), since later phases fetch it. */
+export function absoluteUrl(href: string | null | undefined, base: string): string | null {
+	if (!href?.trim()) return null;
+	try {
+		const url = new URL(href.trim(), base);
+		return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : null;
+	} catch {
+		return null;
+	}
+}
