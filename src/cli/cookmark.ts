@@ -71,17 +71,11 @@ async function runExtract(): Promise<void> {
 	}
 	const target = positionals[0];
 	if (!target) throw new ConfigError(usage);
-	const { safeFetch } = await import('../lib/server/net/safe-fetch');
+	const { configuredLimits, safeFetch } = await import('../lib/server/net/safe-fetch');
 	const { extractLink } = await import('../lib/server/pipeline/recipe/extract/index');
 	const config = loadConfig();
 	const fetchPage = (url: string, signal: AbortSignal) =>
-		safeFetch(url, {
-			signal,
-			timeoutMs: config.FETCH_TIMEOUT_MS,
-			connectTimeoutMs: config.FETCH_CONNECT_TIMEOUT_MS,
-			maxBytes: config.FETCH_MAX_BYTES,
-			allowPrivate: config.FETCH_ALLOW_PRIVATE
-		});
+		safeFetch(url, { signal, ...configuredLimits(config) });
 	const content = await extractLink(target, fetchPage, new AbortController().signal);
 	process.stdout.write(`${JSON.stringify(extractionSummary(content))}\n`);
 }

@@ -8,7 +8,7 @@ import { Notifier } from './push/notifier';
 import { PushSender } from './push/sender';
 import { loadVapidKeys, type VapidKeys } from './push/vapid';
 import { HostLimiter } from './net/host-limiter';
-import { safeFetch } from './net/safe-fetch';
+import { configuredLimits, safeFetch } from './net/safe-fetch';
 import { recipePipeline } from './pipeline/recipe';
 import { PipelineRegistry } from './queue/pipeline';
 import { QueueService } from './queue/service';
@@ -60,13 +60,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
 			database,
 			fetchPage: (url, signal) =>
 				hosts.run(url, signal, () =>
-					safeFetch(url, {
-						signal,
-						timeoutMs: config.FETCH_TIMEOUT_MS,
-						connectTimeoutMs: config.FETCH_CONNECT_TIMEOUT_MS,
-						maxBytes: config.FETCH_MAX_BYTES,
-						allowPrivate: config.FETCH_ALLOW_PRIVATE
-					})
+					safeFetch(url, { signal, ...configuredLimits(config) })
 				)
 		})
 	);

@@ -5,6 +5,7 @@ import { decodeHtml } from './charset';
 import { BlockedAddressError, HttpStatusError, networkError, safeHost } from './errors';
 import { guardedLookupWith, systemPolicy, type AddressPolicy } from './guarded-lookup';
 import { JobError, PermanentError, RetryableError } from '../queue/errors';
+import type { Config } from '../config';
 
 export { guardedLookup } from './guarded-lookup';
 
@@ -27,6 +28,16 @@ export interface SafeFetchOptions {
 	 * reaches it; the app never sets it.
 	 */
 	policy?: AddressPolicy;
+}
+
+/** The fetch limits a deployment configures, as options for safeFetch. */
+export function configuredLimits(config: Config): Pick<SafeFetchOptions, 'timeoutMs' | 'connectTimeoutMs' | 'maxBytes' | 'allowPrivate'> {
+	return {
+		timeoutMs: config.FETCH_TIMEOUT_MS,
+		connectTimeoutMs: config.FETCH_CONNECT_TIMEOUT_MS,
+		maxBytes: config.FETCH_MAX_BYTES,
+		allowPrivate: config.FETCH_ALLOW_PRIVATE
+	};
 }
 
 export interface FetchedPage {
