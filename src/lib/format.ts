@@ -19,7 +19,10 @@ const units: [Intl.RelativeTimeFormatUnit, number][] = [
 
 /** "3 minutes ago", "in 20 seconds". */
 export function relativeTime(iso: string, now: number = Date.now()): string {
-	const seconds = Math.round((new Date(iso).getTime() - now) / 1000);
+	const exact = Math.round((new Date(iso).getTime() - now) / 1000);
+	// Within a few seconds is "now": the server's and the browser's clocks never agree exactly,
+	// and "in 1 second" for something that just happened reads as a bug.
+	const seconds = Math.abs(exact) < 5 ? 0 : exact;
 	const rtf = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
 	for (const [unit, size] of units) {
 		if (Math.abs(seconds) >= size || unit === 'second') return rtf.format(Math.round(seconds / size), unit);
