@@ -50,6 +50,35 @@ describe('recipes read from the markup, for pages without structured data', () =
 		expect(out.instructions).toEqual(['Whisk.', 'Fry.']);
 	});
 
+	it('reads microdata properties outside any Recipe scope, and named paragraphs split at <br>', () => {
+		const out = extract(`
+			<h1>Carbonara</h1>
+			<ul><li itemprop="recipeIngredient">200 g pasta</li><li itemprop="recipeIngredient">2 eggs</li></ul>
+			<div itemprop="recipeInstructions"><p><img src="x.jpg"></p><p>1- Beat the eggs.</p><p>2- Boil the pasta.<br>3- Mix.</p></div>`);
+		expect(out.ingredients).toEqual(['200 g pasta', '2 eggs']);
+		expect(out.instructions).toEqual(['1- Beat the eggs.', '2- Boil the pasta.', '3- Mix.']);
+		const named = extract(`<ul class="ingredients"><li>1 egg</li><li>1 cup milk</li></ul><p class="instructions">Whisk.</p><p>An aside.</p><p class="instructions">Fry.</p>`);
+		expect(named.instructions).toEqual(['Whisk.', 'Fry.']);
+	});
+
+	it('reads a table row as one ingredient, its amount, unit and food in cells of their own', () => {
+		const out = extract(`
+			<h2>Ingredients</h2>
+			<table><thead><tr><th>Amount</th><th>Measure</th><th>Ingredient</th></tr></thead>
+			<tbody><tr><td>1 ½</td><td>cups</td><td><a href="/flour">flour</a></td></tr><tr><td>1</td><td>teaspoon</td><td>baking soda</td></tr></tbody></table>
+			<h2>Directions</h2><p>Mix.</p>`);
+		expect(out.ingredients).toEqual(['1 ½ cups flour', '1 teaspoon baking soda']);
+	});
+
+	it('takes the numbered list of sentences as the method when nothing names or heads it', () => {
+		const out = extract(`
+			<h2>Ingredients</h2><ul><li>1 bag marshmallows</li><li>6 cups powdered sugar</li></ul>
+			<p>Let's get started!</p>
+			<ol><li>Pour the marshmallows into a bowl.</li><li>Microwave for 30 seconds, then stir.</li></ol>
+			<ul><li><a href="/a">Fondant cake</a></li><li><a href="/b">More recipes</a></li></ul>`);
+		expect(out.instructions).toEqual(['Pour the marshmallows into a bowl.', 'Microwave for 30 seconds, then stir.']);
+	});
+
 	it('is not a recipe without an ingredient list', () => {
 		const out = extract('<h1>About us</h1><p>We love food.</p>', '<meta property="og:title" content="About us | Site">');
 		expect(out).toMatchObject({ title: 'About us', ingredients: [], instructions: [] });

@@ -40,10 +40,25 @@ function linesOf($: CheerioAPI, el: Cheerio<AnyNode>): string[] {
 		.filter(Boolean);
 }
 
+/** A list item is one line however it is marked up inside; a paragraph may hold several (<br>). */
+const lineOf = ($: CheerioAPI, el: Element) => linesOf($, $(el)).join(' ');
+
+const rowOf = ($: CheerioAPI, el: Element) =>
+	el.tagName === 'tr'
+		? squash(
+				$(el)
+					.children('td')
+					.toArray()
+					.map((td) => lineOf($, td))
+					.join(' ')
+			)
+		: lineOf($, el);
+
 const ownText = ($: CheerioAPI, el: Element) => squash($(el).text()).replace(/[:：.]+$/, '');
 
+/** What an element is named: class, id, and microdata property (recipeInstructions outside any Recipe scope). */
 function classOf(el: Element): string {
-	return `${el.attribs.class ?? ''} ${el.attribs.id ?? ''}`;
+	return `${el.attribs.class ?? ''} ${el.attribs.id ?? ''} ${el.attribs.itemprop ?? ''}`;
 }
 
 /** Leaf list items (else paragraphs) under `root` that are not page furniture, as text lines. */
@@ -52,22 +67,33 @@ function listItems($: CheerioAPI, root: Cheerio<Element>): string[] {
 		root
 			.find(selector)
 			.filter((_, el) => $(el).find(selector).length === 0 && $(el).closest(FURNITURE).length === 0)
-			.toArray()
-			.map((el) => linesOf($, $(el)).join(' '))
-			.filter(Boolean);
-	const items = leaves('li');
-	return items.length ? items : leaves('p');
+			.toArray();
+	// A table row is one line too: amount, unit and food in cells of their own.
+	const items = [...leaves('li'), ...leaves('tr').filter((tr) => $(tr).children('td').length > 0)].map((el) => rowOf($, el)).filter(Boolean);
+	return items.length ? items : leaves('p').flatMap((el) => linesOf($, $(el)));
+}
+
+function siblingsNamed($: CheerioAPI, el: Element): string[] {
+	const name = el.attribs.class ?? el.attribs.itemprop;
+	return $(el)
+		.parent()
+		.children()
+		.filter((_, x) => (x as Element).tagName === el.tagName && ((x as Element).attribs.class ?? (x as Element).attribs.itemprop) === name)
+		.toArray()
+		.flatMap((x) => (el.tagName === 'li' ? [lineOf($, x)] : linesOf($, $(x))))
+		.filter(Boolean);
 }
 
 /** The largest list inside elements whose class or id names the section (e.g. "recipe-ingredients"). */
 function byClass($: CheerioAPI, named: RegExp, unlike: RegExp): string[] {
 	let best: string[] = [];
-	$('[class], [id]').each((_, el) => {
+	$('[class], [id], [itemprop]').each((_, el) => {
 		const name = classOf(el as Element);
 		if (!named.test(name) || unlike.test(name) || $(el).closest(FURNITURE).length) return;
 		// A wrapper around both sections ("recipe-method-and-ingredients") is not the section.
 		if ($(el).find('[class], [id]').toArray().some((inner) => unlike.test(classOf(inner as Element)))) return;
-		const items = listItems($, $(el as Element));
+		// A named line (<p class="instructions">) is one of its named siblings, which together are the list.
+		const items = $(el).is('p, li') ? siblingsNamed($, el as Element) : listItems($, $(el as Element));
 		if (items.length > best.length) best = items;
 	});
 	return best;
@@ -92,8 +118,7 @@ function afterHeading($: CheerioAPI, heading: Element, stop: RegExp): string[] {
 		const tag = node.tagName.toLowerCase();
 		if (headingMatch($, node, stop) || el.find('h1, h2, h3, h4, h5, h6').toArray().some((h) => headingMatch($, h, stop))) break;
 		if (HEADING_TAGS.has(tag) && lines.length) break;
-		if (el.is('ul, ol')) lines.push(...listItems($, el));
-		else if (el.find('li').length) lines.push(...listItems($, el));
+		if (el.is('ul, ol, table') || el.find('li, td').length) lines.push(...listItems($, el));
 		else if (!HEADING_TAGS.has(tag)) lines.push(...linesOf($, el));
 		if (lines.length > 80) break;
 	}
@@ -128,6 +153,26 @@ function amountLedLists($: CheerioAPI): string[] {
 		lines.push(...items);
 	});
 	return lines;
+}
+
+/** A step as people write one: a sentence (or several), not a label or a link. */
+const SENTENCE = /[.!?。！)]$/;
+
+/**
+ * For pages that neither name nor head their method: the numbered list of sentences (else a
+ * bulleted one) holding the most text.
+ */
+function sentenceLists($: CheerioAPI): string[] {
+	let best: string[] = [];
+	let bestScore = 0;
+	$('ol, ul').each((_, list) => {
+		if ($(list).find('ul, ol').length || $(list).closest(FURNITURE).length) return;
+		const items = listItems($, $(list));
+		if (items.length < 2 || items.filter((i) => SENTENCE.test(i) && i.length >= 25).length < items.length * 0.75) return;
+		const score = items.join('').length * ($(list).is('ol') ? 2 : 1);
+		if (score > bestScore) [best, bestScore] = [items, score];
+	});
+	return best;
 }
 
 /** The buttons of a card's unit switcher, which sit in the ingredient list's markup. */
@@ -179,6 +224,10 @@ export function readHtmlRecipe($: CheerioAPI): HtmlRecipe {
 		)
 			.map(tidyIngredient)
 			.filter((line) => line && !UNIT_SWITCH.test(line)),
-		instructions: first(() => byClass($, METHOD_CLASS, INGREDIENT_CLASS), () => byHeading($, METHOD_HEADING, INGREDIENT_HEADING))
+		instructions: first(
+			() => byClass($, METHOD_CLASS, INGREDIENT_CLASS),
+			() => byHeading($, METHOD_HEADING, INGREDIENT_HEADING),
+			() => sentenceLists($)
+		)
 	};
 }
