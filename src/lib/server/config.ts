@@ -30,6 +30,15 @@ const optionalText = z
 	.optional()
 	.transform((v) => (v ? v : undefined));
 
+const optionalHttpUrl = optionalText.refine((v) => {
+	if (v === undefined) return true;
+	try {
+		return ['http:', 'https:'].includes(new URL(v).protocol);
+	} catch {
+		return false;
+	}
+}, 'must be an http:// or https:// URL');
+
 /** Every environment variable Cookmark reads; README's table mirrors this list. */
 export const configSchema = z.object({
 	DATABASE_URL: optionalText,
@@ -70,7 +79,21 @@ export const configSchema = z.object({
 	FETCH_MAX_BYTES: int(5 * 1024 * 1024, 1024),
 	/** Politeness per site (host name): requests at once, and requests started in any minute. */
 	FETCH_HOST_CONCURRENCY: int(2, 1, 64),
-	FETCH_HOST_RATE_PER_MINUTE: int(60, 1, 6_000)
+	FETCH_HOST_RATE_PER_MINUTE: int(60, 1, 6_000),
+
+	/**
+	 * An OpenAI-compatible API (OpenAI, Ollama, LM Studio, vLLM), up to its version:
+	 * `https://api.openai.com/v1`, `http://localhost:11434/v1`. Unset: recipes are read by rules alone.
+	 */
+	LLM_API_BASE_URL: optionalHttpUrl,
+	/** Sent as a bearer token; local servers need none. */
+	LLM_API_KEY: optionalText,
+	/** Must support JSON-schema structured output (`response_format: json_schema`). */
+	LLM_MODEL: optionalText.transform((v) => v ?? 'gpt-4o-mini'),
+	/** One request, answer included; a local model on a CPU is slow, and the phase's QUEUE_TIMEOUT_MS still bounds it. */
+	LLM_TIMEOUT_MS: int(60_000, 1_000),
+	/** A page's text is cut to this many characters before it is sent: bounds cost and the model's context. */
+	LLM_MAX_INPUT_CHARS: int(12_000, 500)
 });
 
 export type Config = z.infer<typeof configSchema>;
