@@ -1,0 +1,313 @@
+import { z } from 'zod';
+import type { Config } from '../config';
+import { formatDuration } from '../../format';
+import { networkError } from '../net/errors';
+import { JobError, PermanentError, RetryableError, parseRetryAfter } from '../queue/errors';
+import { dropOmittedNulls, looseJsonSchema, toStrictJsonSchema, type JsonSchema } from './strict-schema';
+
+/**
+ * A client for OpenAI's chat-completions API (`POST {base}/chat/completions`), which OpenAI,
+ * Ollama, LM Studio and vLLM all speak, asking for one JSON object in a given zod schema via
+ * strict structured output. It knows nothing of what the object means.
+ *
+ * Failures are thrown as the queue engine's errors: the server's trouble (network, timeouts,
+ * 429, 5xx) as RetryableError, a misconfiguration (key, URL, model, a refused request) as
+ * PermanentError, and an answer that cannot be used as LlmAnswerError, for the caller to fall
+ * back on something else. No error or log line carries the API key.
+ */
+
+export interface LlmClientOptions {
+	/** Up to the API version, e.g. `https://api.openai.com/v1` or `http://localhost:11434/v1`. */
+	baseUrl: string;
+	/** Sent as a bearer token when set; local servers (Ollama, LM Studio) need none. */
+	apiKey?: string;
+	model: string;
+	/** For one request, answer included. */
+	timeoutMs: number;
+	fetch?: typeof fetch;
+}
+
+export interface CompleteJsonRequest<T> {
+	system: string;
+	user: string;
+	/** What the answer must be; sent as a strict JSON schema and checked again on arrival. */
+	schema: z.ZodType<T>;
+	/** The schema's name for the server: letters, digits, `_` and `-`, at most 64. */
+	schemaName: string;
+	signal?: AbortSignal;
+	maxTokens?: number;
+}
+
+export interface LlmUsage {
+	promptTokens?: number;
+	completionTokens?: number;
+	totalTokens?: number;
+}
+
+export interface LlmClient {
+	readonly model: string;
+	completeJson<T>(request: CompleteJsonRequest<T>): Promise<{ value: T; usage?: LlmUsage }>;
+}
+
+export type LlmAnswerProblem = 'invalid_json' | 'schema_mismatch' | 'refusal' | 'truncated' | 'content_filter' | 'empty';
+
+/**
+ * The server answered, but not with something usable: not JSON, not in the schema, a refusal,
+ * cut off at the token limit. Asking again is unlikely to help; the caller falls back on its own
+ * reading. Permanent if left uncaught.
+ */
+export class LlmAnswerError extends PermanentError {
+	constructor(
+		readonly problem: LlmAnswerProblem,
+		message: string,
+		/** The start of what the model wrote, for logs. */
+		readonly content?: string,
+		options?: ErrorOptions
+	) {
+		super('llm_answer', message, options);
+		this.name = 'LlmAnswerError';
+	}
+}
+
+const SCHEMA_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+const MAX_ERROR_TEXT = 300;
+const MAX_CONTENT_KEPT = 2000;
+
+const Completion = z.object({
+	choices: z
+		.array(
+			z.object({
+				message: z
+					.object({
+						content: z.string().nullish(),
+						refusal: z.string().nullish()
+					})
+					.nullish(),
+				finish_reason: z.string().nullish()
+			})
+		)
+		.min(1),
+	usage: z
+		.object({
+			prompt_tokens: z.number().optional(),
+			completion_tokens: z.number().optional(),
+			total_tokens: z.number().optional()
+		})
+		.nullish()
+});
+
+const schemas = new WeakMap<z.ZodType, { loose: JsonSchema; strict: JsonSchema }>();
+
+function schemasFor(schema: z.ZodType) {
+	let found = schemas.get(schema);
+	if (!found) {
+		const loose = looseJsonSchema(schema);
+		found = { loose, strict: toStrictJsonSchema(loose) };
+		schemas.set(schema, found);
+	}
+	return found;
+}
+
+export function createLlmClient(options: LlmClientOptions): LlmClient {
+	const endpoint = `${options.baseUrl.trim().replace(/\/+$/, '')}/chat/completions`;
+	const host = hostOf(endpoint);
+	const apiKey = options.apiKey?.trim() || undefined;
+	const doFetch = options.fetch ?? globalThis.fetch;
+	/** Server text may quote what it was sent; the key never leaves through an error. */
+	const scrub = (text: string) => {
+		let out = text.replace(/Bearer\s+\S+/gi, 'Bearer [redacted]');
+		if (apiKey) out = out.split(apiKey).join('[redacted]');
+		return out;
+	};
+
+	async function completeJson<T>(request: CompleteJsonRequest<T>): Promise<{ value: T; usage?: LlmUsage }> {
+		if (!SCHEMA_NAME.test(request.schemaName)) {
+			throw new PermanentError('llm_schema', `schema name "${request.schemaName.slice(0, 80)}" must be 1-64 letters, digits, _ or -`);
+		}
+		let jsonSchema: { loose: JsonSchema; strict: JsonSchema };
+		try {
+			jsonSchema = schemasFor(request.schema);
+		} catch (err) {
+			throw new PermanentError('llm_schema', `the schema "${request.schemaName}" cannot be sent to a language model: ${(err as Error).message}`, { cause: err });
+		}
+		const body = {
+			model: options.model,
+			messages: [
+				{ role: 'system', content: request.system },
+				{ role: 'user', content: request.user }
+			],
+			response_format: { type: 'json_schema', json_schema: { name: request.schemaName, strict: true, schema: jsonSchema.strict } },
+			temperature: 0,
+			...(request.maxTokens !== undefined ? { max_tokens: request.maxTokens } : {})
+		};
+		const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
+		if (apiKey) headers.authorization = `Bearer ${apiKey}`;
+
+		const timeout = AbortSignal.timeout(options.timeoutMs);
+		const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
+		let status: number;
+		let responseHeaders: Headers;
+		let text: string;
+		try {
+			// A redirect would turn the POST into a GET, or drop the key on the way to another host.
+			const res = await doFetch(endpoint, { method: 'POST', headers, body: JSON.stringify(body), signal, redirect: 'manual' });
+			status = res.status;
+			responseHeaders = res.headers;
+			text = await res.text();
+		} catch (err) {
+			// The caller's own abort (phase timeout, cancel) is the caller's to explain.
+			if (request.signal?.aborted) throw request.signal.reason;
+			if (timeout.aborted) {
+				throw new RetryableError('timeout', `the language model at ${host} did not answer within ${formatDuration(options.timeoutMs)}`);
+			}
+			const e = err instanceof JobError ? err : networkError(err, endpoint);
+			throw rewrap(e, `could not reach the language model: ${scrub(e.message)}`);
+		}
+
+		if (status < 200 || status >= 300) throw statusError(status, responseHeaders, text, host, Boolean(apiKey), scrub);
+
+		let envelope: z.infer<typeof Completion>;
+		try {
+			envelope = Completion.parse(JSON.parse(text));
+		} catch {
+			throw new PermanentError(
+				'llm_bad_response',
+				`${host} answered ${status} but not with a chat completion; is LLM_API_BASE_URL an OpenAI-compatible API (usually ending in /v1)?`
+			);
+		}
+		const choice = envelope.choices[0]!;
+		const usage = envelope.usage
+			? { promptTokens: envelope.usage.prompt_tokens, completionTokens: envelope.usage.completion_tokens, totalTokens: envelope.usage.total_tokens }
+			: undefined;
+		const content = choice.message?.content ?? '';
+		const kept = content.slice(0, MAX_CONTENT_KEPT);
+
+		if (choice.message?.refusal) {
+			throw new LlmAnswerError('refusal', `the language model refused: ${choice.message.refusal.slice(0, MAX_ERROR_TEXT)}`, kept);
+		}
+		if (choice.finish_reason === 'length') {
+			throw new LlmAnswerError('truncated', 'the language model ran out of tokens before finishing its answer', kept);
+		}
+		if (choice.finish_reason === 'content_filter') {
+			throw new LlmAnswerError('content_filter', "the language model's content filter stopped the answer", kept);
+		}
+		if (!content.trim()) throw new LlmAnswerError('empty', 'the language model answered with nothing', kept);
+
+		const parsed = parseJsonContent(content);
+		if (parsed === undefined) throw new LlmAnswerError('invalid_json', 'the language model did not answer with JSON', kept);
+		dropOmittedNulls(parsed, jsonSchema.loose);
+		const result = request.schema.safeParse(parsed);
+		if (!result.success) {
+			const issues = result.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+			throw new LlmAnswerError('schema_mismatch', `the language model's answer does not fit the schema (${issues.join('; ')})`, kept, {
+				cause: result.error
+			});
+		}
+		return { value: result.data, usage };
+	}
+
+	return { model: options.model, completeJson };
+}
+
+/** The client Cookmark's configuration asks for, or null when no language model is configured. */
+export function llmClientFromConfig(
+	config: Pick<Config, 'LLM_API_BASE_URL' | 'LLM_API_KEY' | 'LLM_MODEL' | 'LLM_TIMEOUT_MS'>,
+	fetchImpl?: typeof fetch
+): LlmClient | null {
+	if (!config.LLM_API_BASE_URL) return null;
+	return createLlmClient({
+		baseUrl: config.LLM_API_BASE_URL,
+		apiKey: config.LLM_API_KEY,
+		model: config.LLM_MODEL,
+		timeoutMs: config.LLM_TIMEOUT_MS,
+		fetch: fetchImpl
+	});
+}
+
+/**
+ * The JSON object in a model's content. Local models like to wrap it in ```json fences, or put
+ * a <think> block or a sentence before it; the object itself is what counts.
+ */
+export function parseJsonContent(content: string): unknown {
+	const attempts: string[] = [];
+	const text = content.replace(/^\s*<think>[\s\S]*?<\/think>/i, '').trim();
+	attempts.push(text);
+	const fenced = /```(?:json|JSON)?[^\S\n]*\n?([\s\S]*?)```/.exec(text);
+	if (fenced?.[1]) attempts.push(fenced[1].trim());
+	const first = text.indexOf('{');
+	const last = text.lastIndexOf('}');
+	if (first >= 0 && last > first) attempts.push(text.slice(first, last + 1));
+	for (const attempt of attempts) {
+		try {
+			return JSON.parse(attempt) as unknown;
+		} catch {
+			// the next reading
+		}
+	}
+	return undefined;
+}
+
+function statusError(status: number, headers: Headers, text: string, host: string, sentKey: boolean, scrub: (s: string) => string): JobError {
+	const { message, code } = serverError(text);
+	const said = message ? `: ${scrub(message).slice(0, MAX_ERROR_TEXT)}` : '';
+	if (status >= 300 && status < 400) {
+		const location = headers.get('location');
+		return new PermanentError(
+			'llm_redirect',
+			`the language model at ${host} redirects (${status})${location ? ` to ${scrub(location).slice(0, 200)}` : ''}; set LLM_API_BASE_URL to where it leads`
+		);
+	}
+	if (status === 401 || status === 403) {
+		// The server's words are left out here: OpenAI's quote part of the key.
+		return new PermanentError(
+			'llm_auth',
+			sentKey
+				? `the language model refused the API key (${status}): check LLM_API_KEY`
+				: `the language model at ${host} wants an API key (${status}): set LLM_API_KEY`
+		);
+	}
+	if (status === 404) {
+		return new PermanentError('llm_not_found', `the language model at ${host} answered 404${said}; check LLM_API_BASE_URL and LLM_MODEL`);
+	}
+	if (status === 429 && code === 'insufficient_quota') {
+		return new PermanentError('llm_quota', `the language model's account has no quota left (429)${said}`);
+	}
+	if (status >= 500 || status === 408 || status === 425 || status === 429) {
+		const why = status === 429 ? 'asked us to slow down' : status >= 500 ? 'had a server error' : 'timed out';
+		return new RetryableError(`http_${status}`, `the language model at ${host} ${why} (${status})${said}`, parseRetryAfter(headers.get('retry-after'), new Date()));
+	}
+	return new PermanentError(`http_${status}`, `the language model at ${host} rejected the request (${status})${said}`);
+}
+
+/** OpenAI's `{error: {message, type, param, code}}`, and the shapes other servers use. */
+function serverError(text: string): { message?: string; code?: string } {
+	let body: unknown;
+	try {
+		body = JSON.parse(text);
+	} catch {
+		const plain = text.trim();
+		return { message: plain && !plain.startsWith('<') ? plain : undefined };
+	}
+	if (!body || typeof body !== 'object') return {};
+	const o = body as { error?: unknown; message?: unknown; detail?: unknown };
+	if (o.error && typeof o.error === 'object') {
+		const e = o.error as { message?: unknown; code?: unknown };
+		return { message: typeof e.message === 'string' ? e.message : undefined, code: typeof e.code === 'string' ? e.code : undefined };
+	}
+	if (typeof o.error === 'string') return { message: o.error };
+	if (typeof o.message === 'string') return { message: o.message };
+	if (typeof o.detail === 'string') return { message: o.detail };
+	return {};
+}
+
+function rewrap(e: JobError, message: string): JobError {
+	return e.kind === 'retryable' ? new RetryableError(e.code, message, e.retryAfterMs, { cause: e }) : new PermanentError(e.code, message, { cause: e });
+}
+
+function hostOf(url: string): string {
+	try {
+		return new URL(url).host;
+	} catch {
+		return 'the configured address';
+	}
+}
