@@ -45,3 +45,32 @@ export function formatDuration(ms: number): string {
 	if (ms < 120_000) return `${Math.round(ms / 1000)} s`;
 	return `${Math.round(ms / 60_000)} min`;
 }
+
+const FRACTIONS: [number, string][] = [
+	[1 / 8, '⅛'],
+	[1 / 4, '¼'],
+	[1 / 3, '⅓'],
+	[3 / 8, '⅜'],
+	[1 / 2, '½'],
+	[5 / 8, '⅝'],
+	[2 / 3, '⅔'],
+	[3 / 4, '¾'],
+	[7 / 8, '⅞']
+];
+
+/** An amount as cooks write it: 1.5 → "1½", 0.333 → "⅓", 2.25 → "2¼", 0.15 → "0.15". */
+export function formatQuantity(n: number): string {
+	const whole = Math.floor(n + 1e-9);
+	const rest = n - whole;
+	if (rest < 0.01) return String(whole);
+	const fraction = FRACTIONS.find(([value]) => Math.abs(rest - value) < 0.01);
+	if (fraction) return whole ? `${whole}${fraction[1]}` : fraction[1];
+	return String(Math.round(n * 100) / 100);
+}
+
+/** Minutes as "45 min", "1 h 30 min". */
+export function formatMinutes(minutes: number): string {
+	const h = Math.floor(minutes / 60);
+	const m = Math.round(minutes % 60);
+	return h ? (m ? `${h} h ${m} min` : `${h} h`) : `${m} min`;
+}

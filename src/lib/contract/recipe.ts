@@ -21,9 +21,9 @@ export const Ingredient = z.object({
 	/** A canonical singular English unit name (teaspoon, gram, can…), null for a bare count. */
 	unit: text.max(40).nullable(),
 	/** The food, without amount, size or preparation ("carrots"). */
-	name: text.max(200).nullable(),
+	name: text.max(500).nullable(),
 	/** Size, preparation and remarks ("large, peeled"). */
-	comment: text.max(300).nullable()
+	comment: text.max(500).nullable()
 });
 export type Ingredient = z.infer<typeof Ingredient>;
 

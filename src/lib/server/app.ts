@@ -10,6 +10,7 @@ import { loadVapidKeys, type VapidKeys } from './push/vapid';
 import { HostLimiter } from './net/host-limiter';
 import { configuredLimits, safeFetch } from './net/safe-fetch';
 import { recipePipeline } from './pipeline/recipe';
+import { llmClientFromConfig } from './llm/chat-json';
 import { PipelineRegistry } from './queue/pipeline';
 import { QueueService } from './queue/service';
 import { Worker } from './queue/worker';
@@ -58,6 +59,8 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
 	registry.register(
 		recipePipeline({
 			database,
+			llm: llmClientFromConfig(config),
+			llmMaxInputChars: config.LLM_MAX_INPUT_CHARS,
 			fetchPage: (url, signal) =>
 				hosts.run(url, signal, () =>
 					safeFetch(url, { signal, ...configuredLimits(config) })

@@ -10,6 +10,7 @@ import {
 	findActiveByUrl,
 	findByIdempotencyKey,
 	findItem,
+	findPhaseOutput,
 	listItems,
 	phasesOf,
 	type AttemptRow,
@@ -112,6 +113,11 @@ export class QueueService {
 		if (!row) return null;
 		const [phases, attempts] = await Promise.all([phasesOf(this.database, [row.id]), attemptsOf(this.database, row.id)]);
 		return { ...toItem(row, phases.get(row.id) ?? []), attempts: attempts.map(toAttempt) };
+	}
+
+	/** What a completed phase of the user's item produced (the item page shows it before the item is done). */
+	phaseOutput(userId: string, itemId: string, phase: string): Promise<unknown> {
+		return findPhaseOutput(this.database, { userId, itemId, phase });
 	}
 
 	async retry(userId: string, itemId: string): Promise<ActionResult> {

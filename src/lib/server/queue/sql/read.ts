@@ -79,3 +79,20 @@ export async function phasesOf(database: Database, itemIds: readonly string[]): 
 export async function attemptsOf(database: Database, itemId: string): Promise<AttemptRow[]> {
 	return database.db.select().from(itemAttempts).where(eq(itemAttempts.itemId, itemId)).orderBy(asc(itemAttempts.id));
 }
+
+/** A completed phase's persisted output, for the item's owner; undefined when it has none yet. */
+export async function findPhaseOutput(database: Database, where: { userId: string; itemId: string; phase: string }): Promise<unknown> {
+	const [row] = await database.db
+		.select({ output: itemPhases.output })
+		.from(itemPhases)
+		.innerJoin(queueItems, eq(queueItems.id, itemPhases.itemId))
+		.where(
+			and(
+				eq(itemPhases.itemId, where.itemId),
+				eq(itemPhases.name, where.phase),
+				eq(itemPhases.status, 'completed'),
+				eq(queueItems.userId, where.userId)
+			)
+		);
+	return row?.output ?? undefined;
+}

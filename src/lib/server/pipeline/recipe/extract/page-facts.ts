@@ -57,6 +57,11 @@ export function readPageFacts($: CheerioAPI): PageFacts {
 	body.find('*').each((_, el) => {
 		$(el).append(' ');
 	});
-	const text = body.text().replace(/\s+/g, ' ');
-	return { yields: yieldsIn(text), totalMinutes: minutesIn(text) };
+	return textFacts(body.text());
+}
+
+/** The labelled servings and time in a text: a page's, or a post's caption ("Serves 4 · 20 min total"). */
+export function textFacts(text: string): PageFacts {
+	const flat = text.replace(/\s+/g, ' ');
+	return { yields: yieldsIn(flat), totalMinutes: minutesIn(flat) };
 }

@@ -2,8 +2,9 @@ import * as cheerio from 'cheerio';
 import { absoluteUrl } from './values';
 import { cleanText, readStructuredRecipe, type ExtractedRecipe } from './structured';
 import { pageTitle, readHtmlRecipe, type HtmlRecipe } from './html-recipe';
-import { readPageFacts, type PageFacts } from './page-facts';
+import { readPageFacts, textFacts, type PageFacts } from './page-facts';
 import { readSocialPost, type SocialPost } from './social';
+import { mainText } from './page-text';
 import { cleanTitle, readCaption } from './caption';
 
 /** What the extraction phase keeps of a page; the parsing phase reads only this. */
@@ -22,6 +23,8 @@ export interface ExtractedContent {
 	text: string | null;
 	/** The recipe the page holds: structured data when it has some, else what its text yields. */
 	recipe: ExtractedRecipe | null;
+	/** A social post (its text is a caption), rather than a web page. */
+	isPost?: boolean;
 	/** The page this one only points at, where the recipe is (a Pinterest pin's source): read that instead. */
 	followUrl: string | null;
 }
@@ -89,7 +92,8 @@ export function readPage(html: string, url: string): ExtractedContent {
 		images,
 		author: recipe?.author ?? meta('author'),
 		siteName: meta('og:site_name', 'application-name'),
-		text: null,
+		// Without a recipe in its data or lists, the page's prose is what a parser can still read.
+		text: recipe ? null : mainText($),
 		recipe,
 		followUrl: null
 	};
@@ -105,9 +109,14 @@ function withSocialPost(content: ExtractedContent, post: SocialPost): ExtractedC
 	const title = (post.title && cleanTitle(post.title)) || read?.title || null;
 	const images = [...new Set([...content.images, post.image].filter((i): i is string => !!i))];
 	const recipe: ExtractedRecipe | null = read
-		? { ...read, title, yields: null, totalTime: null, image: images[0] ?? null, author: post.author, source: 'caption' }
+		? { ...read, title, ...captionFacts(post.caption!), image: images[0] ?? null, author: post.author, source: 'caption' }
 		: content.recipe;
-	return { ...content, title, description: read?.description ?? null, image: images[0] ?? null, images, author: post.author ?? content.author, text: post.caption, recipe, followUrl: post.followUrl };
+	return { ...content, title, description: read?.description ?? null, image: images[0] ?? null, images, author: post.author ?? content.author, text: post.caption, recipe, followUrl: post.followUrl, isPost: true };
+}
+
+function captionFacts(caption: string) {
+	const facts = textFacts(caption);
+	return { yields: facts.yields, totalTime: facts.totalMinutes };
 }
 
 /** The contract output of `npm run extract` (shared/design.md): the recipe, with the page's own meta as fallback. */

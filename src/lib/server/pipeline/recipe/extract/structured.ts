@@ -17,6 +17,14 @@ export interface ExtractedRecipe {
 	description: string | null;
 	/** Where it came from, most trusted first. */
 	source: 'json-ld' | 'microdata' | 'markup' | 'caption';
+	/** Further facts structured data may carry (absent in outputs saved before they were read). */
+	prepTime?: number | null;
+	cookTime?: number | null;
+	keywords?: string[];
+	/** Per serving, by schema.org NutritionInformation's names ("calories" → "250 kcal"). */
+	nutrition?: Record<string, string> | null;
+	/** The lines of `instructions` that head a section (HowToSection names, step titles). */
+	instructionHeadings?: string[];
 }
 
 
@@ -118,8 +126,14 @@ function stepTitle(name: string, text: string): string | null {
 }
 
 /** recipeInstructions in all its shapes: text, lists, HowToStep, HowToSection, ItemList. */
-function instructionsOf(value: Json | undefined): string[] {
+function instructionsOf(value: Json | undefined): { lines: string[]; headings: string[] } {
 	const out: string[] = [];
+	const headings: string[] = [];
+	const heading = (h: string) => {
+		if (!h) return;
+		out.push(h);
+		headings.push(h);
+	};
 	const walk = (v: Json | undefined, depth: number) => {
 		if (depth > 6 || v === undefined || v === null) return;
 		if (typeof v === 'string') out.push(...splitLines(v));
@@ -127,11 +141,11 @@ function instructionsOf(value: Json | undefined): string[] {
 		else if (isJsonObject(v)) {
 			if (v.itemListElement !== undefined) {
 				// A HowToSection's name heads its steps ("For the glaze").
-				if (typeof v.name === 'string' && hasType(v, 'HowToSection')) out.push(cleanText(v.name));
+				if (typeof v.name === 'string' && hasType(v, 'HowToSection')) heading(cleanText(v.name));
 				walk(v.itemListElement, depth + 1);
 			} else if (typeof v.text === 'string') {
 				const title = typeof v.name === 'string' ? stepTitle(v.name, v.text) : null;
-				if (title) out.push(title);
+				if (title) heading(title);
 				out.push(...splitLines(v.text));
 			}
 			else if (typeof v.name === 'string') out.push(cleanText(v.name));
@@ -139,7 +153,26 @@ function instructionsOf(value: Json | undefined): string[] {
 		}
 	};
 	walk(value, 0);
-	return out.filter(Boolean);
+	return { lines: out.filter(Boolean), headings };
+}
+
+/** schema.org keywords: a comma-separated string or a list. */
+function keywordsOf(value: Json | undefined): string[] {
+	const words = list(value).flatMap((v) => (typeof v === 'string' ? v.split(',') : text(v) ? [text(v)!] : []));
+	return [...new Set(words.map((w) => cleanText(w)).filter((w) => w && w.length <= 60))];
+}
+
+const NUTRIENTS = ['calories', 'fatContent', 'saturatedFatContent', 'carbohydrateContent', 'sugarContent', 'fiberContent', 'proteinContent', 'sodiumContent'];
+
+function nutritionOf(value: Json | undefined): Record<string, string> | null {
+	const node = list(value).find(isJsonObject);
+	if (!node) return null;
+	const out: Record<string, string> = {};
+	for (const key of NUTRIENTS) {
+		const v = text(node[key]);
+		if (v) out[key] = v;
+	}
+	return Object.keys(out).length ? out : null;
 }
 
 function yieldsOf(value: Json | undefined): string | null {
@@ -165,18 +198,24 @@ function authorOf(value: Json | undefined): string | null {
 function fromJsonLd(node: JsonObject, base: string): ExtractedRecipe {
 	const total = durationMinutes(node.totalTime);
 	const parts = [node.prepTime, node.cookTime, node.performTime].map(durationMinutes).filter((n): n is number => n !== null);
+	const instructions = instructionsOf(node.recipeInstructions);
 	return {
 		title: text(node.name) ?? text(node.headline),
 		ingredients: ingredientLines(
 			list(node.recipeIngredient ?? node.ingredients).flatMap((v) => (typeof v === 'string' ? [v] : text(v) ? [text(v)!] : []))
 		),
-		instructions: instructionsOf(node.recipeInstructions),
+		instructions: instructions.lines,
+		instructionHeadings: instructions.headings,
 		yields: yieldsOf(node.recipeYield ?? node.yield),
 		totalTime: total ?? (parts.length ? parts.reduce((a, b) => a + b, 0) : null),
 		image: imageOf(node.image ?? node.thumbnailUrl, base),
 		author: authorOf(node.author ?? node.creator),
 		description: text(node.description),
-		source: 'json-ld'
+		source: 'json-ld',
+		prepTime: durationMinutes(node.prepTime),
+		cookTime: durationMinutes(node.cookTime),
+		keywords: keywordsOf(node.keywords),
+		nutrition: nutritionOf(node.nutrition)
 	};
 }
 
@@ -207,6 +246,8 @@ function fromMicrodata($: CheerioAPI, base: string): ExtractedRecipe | null {
 		instructions,
 		yields: yieldsOf(value(props('recipeYield'))),
 		totalTime: durationMinutes(value(props('totalTime')) ?? undefined),
+		prepTime: durationMinutes(value(props('prepTime')) ?? undefined),
+		cookTime: durationMinutes(value(props('cookTime')) ?? undefined),
 		image: absoluteUrl(image.attr('src') ?? image.attr('content') ?? image.attr('href') ?? null, base),
 		author: author.length ? (author.find('[itemprop~="name"]').first().text().trim() || author.text().trim() || null) : null,
 		description: value(props('description')),

@@ -1,40 +1,62 @@
+import { Recipe, type RecipeDraft } from '../../../../contract/recipe';
 import type { PhaseDefinition } from '../../../queue/pipeline';
+import { LlmAnswerError } from '../../../llm/chat-json';
+import { JobError, PermanentError } from '../../../queue/errors';
 import type { ExtractedContent } from '../extract';
+import { draftInput, draftByModel, type DraftWriter } from './llm-draft';
+import { draftByRules, recipeSource } from './structure';
 
-/** The recipe as later phases and the library see it (grows into the full model in parsing's issue). */
-export interface ParsedRecipe {
-	title: string;
-	description: string | null;
-	image: string | null;
-	sourceUrl: string;
-	siteName: string | null;
-	/** The page's own lines for now; the parsing issue turns them into amounts, units and foods. */
-	ingredients: string[];
-	instructions: string[];
-	yields: string | null;
-	totalMinutes: number | null;
+export interface ParsingDeps {
+	/** A language model for recipes told in prose (captions, pages without structured data); null without one. */
+	llm: DraftWriter | null;
+	/** The most text ever sent to it. */
+	llmMaxInputChars: number;
 }
 
-export function parseRecipe(content: ExtractedContent): ParsedRecipe {
-	const r = content.recipe;
+const trusted = (content: ExtractedContent) => content.recipe?.source === 'json-ld' || content.recipe?.source === 'microdata';
+
+/**
+ * Turns what extraction found into the recipe model. Structured data is taken as the page gives
+ * it; a caption or a page's prose goes to the language model when one is configured, and its
+ * answer is validated; Cookmark's own rules are the fallback, and a text without a recipe is
+ * reported as such rather than made into one.
+ */
+export async function parseContent(content: ExtractedContent, deps: ParsingDeps, ctx: Pick<Parameters<PhaseDefinition['run']>[0], 'signal' | 'progress' | 'log'>): Promise<Recipe> {
+	const finish = (draft: RecipeDraft, parsedBy: Recipe['parsedBy']): Recipe => Recipe.parse({ ...draft, ...recipeSource(content), parsedBy });
+	if (trusted(content)) {
+		const draft = draftByRules(content);
+		if (draft) return finish(draft, 'structured-data');
+	}
+	let modelFailure: JobError | null = null;
+	const input = deps.llm && !trusted(content) ? draftInput(content, deps.llmMaxInputChars) : null;
+	if (deps.llm && input) {
+		ctx.progress(30, 'reading the recipe with the language model');
+		try {
+			const draft = await draftByModel(deps.llm, input, ctx.signal);
+			if (draft) return finish(draft, 'llm');
+		} catch (err) {
+			// 429s, 5xx and timeouts go back to the engine to retry; a bad answer or a refused
+			// key falls back to the rules, so a misconfigured model does not lose recipes.
+			if (err instanceof JobError && err.kind === 'retryable') throw err;
+			ctx.log.warn({ err }, 'the language model gave no usable recipe; using the rules');
+			// An unusable answer is not the recipe's fault; a refused key or a wrong model name is worth saying.
+			if (err instanceof PermanentError && !(err instanceof LlmAnswerError)) modelFailure = err;
+		}
+	}
+	ctx.progress(70, 'reading ingredients and steps');
+	const draft = draftByRules(content);
+	if (draft) return finish(draft, trusted(content) ? 'structured-data' : 'rules');
+	if (modelFailure) throw modelFailure;
+	throw new PermanentError('no_recipe', content.isPost ? 'no recipe found in this post' : 'no recipe found on this page');
+}
+
+export function parsingPhase(deps: ParsingDeps): PhaseDefinition {
 	return {
-		title: r?.title ?? content.title ?? new URL(content.canonicalUrl).hostname,
-		description: r?.description ?? content.description,
-		image: content.image ?? r?.image ?? null,
-		sourceUrl: content.canonicalUrl,
-		siteName: content.siteName,
-		ingredients: r?.ingredients ?? [],
-		instructions: r?.instructions ?? [],
-		yields: r?.yields ?? null,
-		totalMinutes: r?.totalTime ?? null
+		name: 'parsing',
+		async run({ outputs, signal, progress, log }) {
+			const content = outputs.extraction as ExtractedContent | undefined;
+			if (!content) throw new Error('parsing ran without an extraction output');
+			return parseContent(content, deps, { signal, progress, log });
+		}
 	};
 }
-
-export const parsingPhase: PhaseDefinition = {
-	name: 'parsing',
-	async run({ outputs }) {
-		const content = outputs.extraction as ExtractedContent | undefined;
-		if (!content) throw new Error('parsing ran without an extraction output');
-		return parseRecipe(content);
-	}
-};

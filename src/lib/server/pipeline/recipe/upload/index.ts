@@ -1,7 +1,7 @@
 import type { Database } from '../../../db/client';
 import type { PhaseDefinition } from '../../../queue/pipeline';
 import { saveRecipe } from '../../../recipes/store';
-import type { ParsedRecipe } from '../parse';
+import type { Recipe } from '../../../../contract/recipe';
 
 export interface UploadOutput {
 	recipeId: string;
@@ -12,7 +12,7 @@ export function uploadingPhase(database: Database): PhaseDefinition {
 	return {
 		name: 'uploading',
 		async run({ item, outputs, progress }): Promise<UploadOutput> {
-			const recipe = outputs.parsing as ParsedRecipe | undefined;
+			const recipe = outputs.parsing as Recipe | undefined;
 			if (!recipe) throw new Error('uploading ran without a parsing output');
 			progress(50, 'saving to your library');
 			const saved = await saveRecipe(database, {

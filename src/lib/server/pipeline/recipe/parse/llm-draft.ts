@@ -1,0 +1,41 @@
+import { RecipeDraft } from '../../../../contract/recipe';
+import type { LlmClient } from '../../../llm/chat-json';
+import type { ExtractedContent } from '../extract';
+
+/** What the parsing phase needs of a language model. */
+export type DraftWriter = Pick<LlmClient, 'completeJson'>;
+
+const SYSTEM = [
+	'You turn the text of a recipe (a web page or a social media caption) into structured data.',
+	'Use only what the text says: never invent ingredients, steps, amounts, times or servings; use null where the text is silent.',
+	'title: the dish’s name, not the author’s or the platform’s. Keep the source’s language for titles, ingredients and steps, in the source’s order.',
+	'Ingredients: text is the line as written; quantity is its first amount as a number (½ → 0.5, "1 1/2" → 1.5); quantityMax the top of a range ("2-3" → 3) else null;',
+	'unit a singular English unit name (teaspoon, tablespoon, cup, gram, kilogram, milliliter, liter, ounce, pound, pinch, clove, can, package, slice, bunch, …) or null for a plain count;',
+	'name the food without amount, size or preparation; comment the size, preparation and remarks, else null.',
+	'Group ingredients and steps under the section names the text gives ("For the sauce"), else one group with name null.',
+	'Times in whole minutes. tags: at most five short keywords the text itself suggests (cuisine, course, main ingredient).',
+	'If the text holds no recipe, answer with empty ingredientGroups and stepGroups.'
+].join(' ');
+
+/**
+ * The least text that holds the recipe: a post's caption, or the lines extraction found, or
+ * (only when there is nothing better) the page's main text — cut to the configured limit.
+ */
+export function draftInput(content: ExtractedContent, maxChars: number): string | null {
+	const r = content.recipe;
+	let body: string | null;
+	if (r?.source === 'caption' || (!r && content.text)) body = content.text;
+	else if (r) body = [r.title, r.yields, 'Ingredients:', ...r.ingredients, 'Method:', ...r.instructions].filter(Boolean).join('\n');
+	else body = null;
+	if (!body?.trim()) return null;
+	const head = [`Source: ${content.canonicalUrl}`, content.title ? `Page title: ${content.title}` : null].filter(Boolean).join('\n');
+	return `${head}\n\n${body}`.slice(0, maxChars);
+}
+
+/** A language model's reading of the recipe, validated against the model; null when it found none. */
+export async function draftByModel(writer: DraftWriter, input: string, signal?: AbortSignal): Promise<RecipeDraft | null> {
+	const { value } = await writer.completeJson({ system: SYSTEM, user: input, schema: RecipeDraft, schemaName: 'recipe', signal });
+	const ingredients = value.ingredientGroups.reduce((n, g) => n + g.ingredients.length, 0);
+	const steps = value.stepGroups.reduce((n, g) => n + g.steps.length, 0);
+	return ingredients + steps > 0 ? value : null;
+}

@@ -1,0 +1,63 @@
+import type { Nutrition, Recipe, RecipeDraft } from '../../../../contract/recipe';
+import type { ExtractedContent } from '../extract';
+import { parseIngredientLine } from './ingredient-line';
+import { ingredientGroups, stepGroups } from './sections';
+import { servingsOf } from './servings';
+
+/** The facts about a recipe that come from its page, not from reading its text. */
+export type RecipeSource = Pick<Recipe, 'image' | 'sourceUrl' | 'siteName' | 'author' | 'nutrition'>;
+
+const NUTRITION_KEYS: Record<string, keyof Nutrition> = {
+	calories: 'calories',
+	fatContent: 'fat',
+	saturatedFatContent: 'saturatedFat',
+	carbohydrateContent: 'carbohydrates',
+	sugarContent: 'sugar',
+	fiberContent: 'fiber',
+	proteinContent: 'protein',
+	sodiumContent: 'sodium'
+};
+
+function nutritionOf(values: Record<string, string> | null | undefined): Nutrition | null {
+	if (!values) return null;
+	const out: Nutrition = { calories: null, fat: null, saturatedFat: null, carbohydrates: null, sugar: null, fiber: null, protein: null, sodium: null };
+	for (const [key, field] of Object.entries(NUTRITION_KEYS)) out[field] = values[key]?.slice(0, 40) ?? null;
+	return Object.values(out).some(Boolean) ? out : null;
+}
+
+const httpUrl = (u: string | null | undefined) => (u && /^https?:\/\//i.test(u) ? u : null);
+
+export function recipeSource(content: ExtractedContent): RecipeSource {
+	return {
+		image: httpUrl(content.image ?? content.recipe?.image),
+		sourceUrl: content.canonicalUrl,
+		siteName: content.siteName,
+		author: content.recipe?.author ?? content.author,
+		nutrition: nutritionOf(content.recipe?.nutrition)
+	};
+}
+
+const fallbackTitle = (content: ExtractedContent) => content.title ?? new URL(content.canonicalUrl).hostname;
+
+/**
+ * The recipe by Cookmark's own rules, from what extraction found: each ingredient line parsed
+ * into amount, unit and food, section names made into groups. Null when there is no recipe.
+ */
+export function draftByRules(content: ExtractedContent): RecipeDraft | null {
+	const r = content.recipe;
+	if (!r || (r.ingredients.length === 0 && r.instructions.length === 0)) return null;
+	const prep = r.prepTime ?? null;
+	const cook = r.cookTime ?? null;
+	return {
+		title: (r.title ?? fallbackTitle(content)).slice(0, 300),
+		description: (r.description ?? content.description)?.slice(0, 2000) ?? null,
+		yields: r.yields?.slice(0, 100) ?? null,
+		servings: servingsOf(r.yields),
+		prepMinutes: prep,
+		cookMinutes: cook,
+		totalMinutes: r.totalTime ?? (prep !== null && cook !== null ? prep + cook : null),
+		ingredientGroups: ingredientGroups(r.ingredients.slice(0, 200).map((l) => l.slice(0, 500)), parseIngredientLine),
+		stepGroups: stepGroups(r.instructions.slice(0, 200).map((l) => l.slice(0, 5000)), r.instructionHeadings),
+		tags: (r.keywords ?? []).slice(0, 30)
+	};
+}
