@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * The `cookmark` command: `worker` runs a worker without the web server (several may share one
- * PostgreSQL database); `migrate` applies migrations and exits.
+ * PostgreSQL database); `migrate` applies migrations and exits; `extract` and `parse-ingredients`
+ * run one pipeline step on the command line (the corpus scorers use them).
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -14,7 +15,9 @@ commands:
   worker                         run a queue worker without the web server (needs DATABASE_URL)
   migrate                        apply database migrations and exit
   extract URL                    fetch a page (safely) and print its recipe as JSON
-  extract --html FILE --url URL  the same for a saved page`;
+  extract --html FILE --url URL  the same for a saved page
+  parse-ingredients              read ingredient lines on stdin, print one JSON object per line:
+                                 {quantity, quantity_max, unit, name, comment}`;
 
 async function runWorker(): Promise<void> {
 	const config = loadConfig();
@@ -80,7 +83,27 @@ async function runExtract(): Promise<void> {
 	process.stdout.write(`${JSON.stringify(extractionSummary(content))}\n`);
 }
 
-const commands: Record<string, () => Promise<void>> = { worker: runWorker, migrate: runMigrate, extract: runExtract };
+/**
+ * One JSON object per input line, in order, as each line arrives: {quantity, quantity_max, unit,
+ * name, comment}; an empty line gets one with every field null. Nothing else goes to stdout.
+ */
+async function runParseIngredients(): Promise<void> {
+	const { parseIngredientLine } = await import('../lib/server/pipeline/recipe/parse/ingredient-line');
+	const { createInterface } = await import('node:readline');
+	const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
+	for await (const line of lines) {
+		const p = parseIngredientLine(line);
+		const row = { quantity: p.quantity, quantity_max: p.quantityMax, unit: p.unit, name: p.name, comment: p.comment };
+		if (!process.stdout.write(`${JSON.stringify(row)}\n`)) await new Promise((resolve) => process.stdout.once('drain', resolve));
+	}
+}
+
+const commands: Record<string, () => Promise<void>> = {
+	worker: runWorker,
+	migrate: runMigrate,
+	extract: runExtract,
+	'parse-ingredients': runParseIngredients
+};
 
 const name = process.argv[2];
 const command = name ? commands[name] : undefined;
