@@ -3,9 +3,10 @@ import type { ServerResponse } from 'node:http';
 import { ItemDetail } from '../../src/lib/contract/queue';
 import { deferred, within } from '../helpers/deferred';
 import { startHttpServer } from '../helpers/http-server';
+import { recipePage } from '../helpers/recipe-page';
 import { serverStorage, startServer, waitForItem, type ServerProcess, type ServerStorage } from '../helpers/server';
 
-const page = '<html><head><title>Slow Stew</title></head><body></body></html>';
+const page = recipePage('Slow Stew');
 
 /** A recipe site whose first visit hangs (until the test lets go), and later visits answer at once. */
 async function hangingSite() {

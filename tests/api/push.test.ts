@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { html, startHttpServer } from '../helpers/http-server';
+import { recipePage } from '../helpers/recipe-page';
 import { browserSubscription, startPushService, verifyVapid } from '../helpers/push-service';
 import { serverStorage, startServer, waitForItem, type ServerProcess, type ServerStorage } from '../helpers/server';
 
@@ -11,7 +12,7 @@ let env: Record<string, string>;
 let token: string;
 
 beforeAll(async () => {
-	site = await startHttpServer({ '/cake': html('<title>Carrot Cake</title>'), '/gone': (_q, res) => res.writeHead(404).end() });
+	site = await startHttpServer({ '/cake': html(recipePage('Carrot Cake')), '/gone': (_q, res) => res.writeHead(404).end() });
 	push = await startPushService();
 	storage = await serverStorage();
 	// The push service's certificate is trusted the way an admin would do it: no code change.

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ItemDetail, ItemList, Item } from '../../src/lib/contract/queue';
 import { ApiError } from '../../src/lib/contract/errors';
 import { html, startHttpServer } from '../helpers/http-server';
+import { recipePage } from '../helpers/recipe-page';
 import { serverStorage, startServer, waitForItem, type ServerProcess, type ServerStorage } from '../helpers/server';
 
 let site: Awaited<ReturnType<typeof startHttpServer>>;
@@ -14,8 +15,7 @@ let idle: ServerProcess;
 beforeAll(async () => {
 	site = await startHttpServer({
 		'/pie': html(
-			'<html><head><title>Site | Pie</title><meta property="og:title" content="Grandma&#39;s Apple Pie">' +
-				'<meta property="og:image" content="/img/pie.jpg"><meta name="description" content="Flaky and sweet."></head><body></body></html>'
+			recipePage("Grandma's Apple Pie", '<meta property="og:image" content="/img/pie.jpg"><meta name="description" content="Flaky and sweet.">')
 		),
 		'/missing': (_q, res) => res.writeHead(404, { 'content-type': 'text/html' }).end('nope')
 	});

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectionEvent, QueueDeleteEvent, QueueUpdateEvent } from '../../src/lib/contract/queue';
 import { html, startHttpServer } from '../helpers/http-server';
+import { recipePage } from '../helpers/recipe-page';
 import { serverStorage, startServer, type ServerProcess, type ServerStorage } from '../helpers/server';
 import { openStream } from '../helpers/sse';
 
@@ -9,7 +10,7 @@ let storage: ServerStorage;
 let server: ServerProcess;
 
 beforeAll(async () => {
-	site = await startHttpServer({ '/soup': html('<title>Leek Soup</title>'), '/gone': (_q, res) => res.writeHead(404).end() });
+	site = await startHttpServer({ '/soup': html(recipePage('Leek Soup')), '/gone': (_q, res) => res.writeHead(404).end() });
 	storage = await serverStorage();
 	server = await startServer(storage, { LIVE_PING_MS: '300' });
 	await server.signUp();

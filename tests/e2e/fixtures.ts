@@ -1,6 +1,7 @@
 import { expect, type Page } from '@playwright/test';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { recipePage } from '../helpers/recipe-page';
 
 export const password = 'correct horse battery staple';
 
@@ -38,7 +39,7 @@ export async function recipeSite() {
 		}
 		const title = decodeURIComponent(path.slice(1)).replace(/-/g, ' ');
 		res.writeHead(200, { 'content-type': 'text/html' });
-		res.end(`<html><head><meta property="og:title" content="${title}"><meta property="og:image" content="/${path.slice(1)}.png"></head></html>`);
+		res.end(recipePage(title, `<meta property="og:image" content="/${path.slice(1)}.png">`));
 	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -108,7 +108,12 @@ test('the item page shows the phases, attempts and result, live', async ({ page 
 	await page.getByRole('button', { name: 'Retry' }).click();
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Apple Crumble');
 	await expect(attempts.getByRole('row')).toHaveCount(5); // the failed try + three phases
-	await expect(page.getByRole('region', { name: 'Result' })).toContainText('Apple Crumble');
+	// The parsed recipe: amounts, units and foods apart, and the steps.
+	const recipe = page.getByRole('region', { name: 'Apple Crumble' });
+	await expect(recipe.getByRole('listitem').filter({ hasText: 'flour' })).toHaveText(/^\s*2 cups\s+flour\s*$/);
+	await expect(recipe.getByRole('listitem').filter({ hasText: 'eggs' })).toContainText('beaten');
+	await expect(recipe.getByRole('listitem').filter({ hasText: 'Stir in the eggs' })).toBeVisible();
+	await expect(recipe).toContainText('30 min');
 	await expect(page.getByRole('link', { name: `${site.origin}/Apple-Crumble` })).toBeVisible();
 
 	await page.goto('/items/00000000-0000-4000-8000-000000000000');

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { ItemDetail } from '../../src/lib/contract/queue';
 import { deferred, within } from '../helpers/deferred';
 import { html, startHttpServer } from '../helpers/http-server';
+import { recipePage } from '../helpers/recipe-page';
 import { serverStorage, startServer, waitForItem } from '../helpers/server';
 import { openStream } from '../helpers/sse';
 
@@ -39,7 +40,7 @@ async function startWorkerProcess(env: Record<string, string>) {
 
 describe('several processes on one PostgreSQL', () => {
 	it('a web process without a worker and a separate worker process: NOTIFY wakes the worker at once', async () => {
-		const site = await startHttpServer({ '/soup': html('<title>Pea Soup</title>') });
+		const site = await startHttpServer({ '/soup': html(recipePage('Pea Soup')) });
 		const storage = await serverStorage();
 		cleanups.push(() => site.close(), () => storage.cleanup());
 
