@@ -118,6 +118,8 @@ function parseTokens(tokens: Token[]): Parsed {
 	/** Tokens between the amount and the name that are remarks ("large", "(8 ounce)", "/9oz"). */
 	const remarks: Token[][] = [];
 	let bodyStart = 0;
+	/** The words of a count unit written right after the amount, with its size words ("3 whole cloves"). */
+	let unitWords: Token[] = [];
 
 	if (amount) {
 		let k = amount.end;
@@ -128,6 +130,7 @@ function parseTokens(tokens: Token[]): Parsed {
 		if (direct && direct.kind !== 'length') {
 			unit = direct.name;
 			remarks.push(tokens.slice(k, s));
+			if (direct.kind === 'count') unitWords = tokens.slice(k, direct.end);
 			k = direct.end;
 		} else if (tokens[k]?.text === '(' || tokens[k]?.text === '[') {
 			// "1 (8 ounce) package": the count, then its size in brackets, then the container.
@@ -215,7 +218,7 @@ function parseTokens(tokens: Token[]): Parsed {
 		prefixWords.length === 0 || ['of', 'from'].includes(prefixWords[prefixWords.length - 1]!.lower) || prefix.some((t) => t.text === '(');
 	if (prefix.length && !prefixIsRemark) {
 		// "Vanilla extract, 1½ teaspoons", "All-purpose flour 2/3 cup (80 grams)"
-		const split = splitName(prefix, { unitTaken: unit !== null });
+		const split = splitName(prefix, { unitTaken: false });
 		if (split.name.length) {
 			nameTokens = split.name;
 			comments.push(...split.comments, ...remarks, body);
@@ -223,7 +226,7 @@ function parseTokens(tokens: Token[]): Parsed {
 	}
 	if (!nameTokens.length) {
 		if (prefix.length) {
-			const opening = prefix.some((t) => t.text === '(') ? splitName(prefix, { unitTaken: unit !== null }) : { name: [], comments: [prefix] };
+			const opening = prefix.some((t) => t.text === '(') ? splitName(prefix, { unitTaken: false }) : { name: [], comments: [prefix] };
 			// "A bunch of parsley, chopped (½ cup)": the food came before the bracketed amount.
 			if (opening.name.length) {
 				nameTokens = opening.name;
@@ -238,6 +241,11 @@ function parseTokens(tokens: Token[]): Parsed {
 		}
 	}
 
+	if (!nameTokens.length && unitWords.length) {
+		// "4 cloves", "3 whole cloves": nothing follows the count word, so it is the food.
+		nameTokens = unitWords.filter((t) => !SIZES.has(t.lower));
+		unit = null;
+	}
 	const name = clean(joinTokens(nameTokens), LIMITS.name);
 	const comment = clean(
 		comments

@@ -16,7 +16,8 @@ import {
 	PREPARATION,
 	REMARK_STARTS,
 	SECOND_PREPARATION,
-	SIZES
+	SIZES,
+	STRONG_REMARKS
 } from './vocabulary';
 
 /** Words that may open a phrase without being the food ("heaped", "a", "of"). */
@@ -103,7 +104,9 @@ function inlineGroup(group: Token[], next: Item | undefined): boolean {
 				!LEAD_INS.has(t.lower) &&
 				!OR_REMARKS.has(t.lower) &&
 				!isAdverb(t) &&
-				!['or', 'cold', 'warm', 'hot', 'lukewarm', 'unless', 'not', 'if'].includes(t.lower)
+				!STRONG_REMARKS.has(t.lower) &&
+				!STATES.has(t.lower) &&
+				!['or', 'cold', 'warm', 'hot', 'lukewarm', 'no', 'not'].includes(t.lower)
 		) &&
 		(!next || (!!after && after.kind === 'word' && !REMARK_STARTS.has(after.lower) && !PREPARATION.has(after.lower)))
 	);
@@ -125,7 +128,6 @@ function splitPhrase(items: Item[], options: NameOptions): PhraseSplit {
 		}
 		const t = item.token;
 		const next = wordOf(items[i + 1]);
-		const after = wordOf(items[i + 2]);
 		if (isPreparation(t, next) || (preparation && SECOND_PREPARATION.has(t.lower))) {
 			dropped.push(t);
 			preparation = true;
@@ -135,9 +137,6 @@ function splitPhrase(items: Item[], options: NameOptions): PhraseSplit {
 				i++;
 			}
 			i++;
-		} else if (STATES.has(t.lower) && next?.lower === 'or' && after && STATES.has(after.lower)) {
-			dropped.push(t, next, after);
-			i += 3;
 		} else if (t.lower === 'very' && next && SIZES.has(next.lower)) {
 			dropped.push(t);
 			i++;
@@ -153,6 +152,10 @@ function splitPhrase(items: Item[], options: NameOptions): PhraseSplit {
 			i += 2;
 		} else if (!options.unitTaken && next?.lower === 'of' && readUnit([t], 0)?.kind === 'count') {
 			// "handful of", "sprig of": a unit the amount did not claim.
+			dropped.push(t, next);
+			i += 2;
+		} else if (t.lower === 'or' && next?.kind === 'num' && wordOf(items[i + 2])?.kind === 'word') {
+			// "1 very large or 2 medium eggplants": the other count goes with the remarks.
 			dropped.push(t, next);
 			i += 2;
 		} else if (t.lower === 'or' || (t.lower === 'to' && SIZES.has(next?.lower ?? ''))) {
@@ -184,17 +187,26 @@ function splitPhrase(items: Item[], options: NameOptions): PhraseSplit {
 			j++;
 			continue;
 		}
-		if (name.length && !afterJoiner) {
-			// A preparation word ends the name when what follows is no food: "mushrooms cut into cubes",
-			// "paste mixed with water", "cheese grated" (but "tinned chopped tomatoes", "center cut pork").
-			const endsHere = !nextItem || nextItem.kind === 'group' || (!!next && (AFTER_PREPARATION.has(next.lower) || isAdverb(next)));
-			const preparation = PREPARATION.has(t.lower) && !isAdverb(t);
+		// A preparation word ends the name when what follows is no food: "mushrooms cut into cubes",
+		// "paste mixed with water", "cheese grated" (but "tinned chopped tomatoes", "center cut pork").
+		const endsHere = !nextItem || nextItem.kind === 'group' || (!!next && (AFTER_PREPARATION.has(next.lower) || isAdverb(next)));
+		const preparation = PREPARATION.has(t.lower) && !isAdverb(t);
+		const participleRemark = isParticiple(t) && !!next && AFTER_PREPARATION.has(next.lower) && !JOINERS.has(next.lower);
+		if (!name.length) {
+			// A phrase that starts as a remark is one: "or to taste", "like corn or canola", "cut into strips".
+			if (STRONG_REMARKS.has(t.lower) || participleRemark || t.kind === 'num') {
+				rest = items.slice(j);
+				cutAt = t;
+				break;
+			}
+		} else {
 			const remark =
-				t.kind === 'num' ||
 				(preparation && endsHere) ||
-				(!preparation && REMARK_STARTS.has(t.lower)) ||
-				(isParticiple(t) && !!next && AFTER_PREPARATION.has(next.lower) && !JOINERS.has(next.lower)) ||
-				(t.lower === 'or' && (startsNumber(next) || (!!next && OR_REMARKS.has(next.lower))));
+				participleRemark ||
+				(!afterJoiner &&
+					(t.kind === 'num' ||
+						(!preparation && REMARK_STARTS.has(t.lower)) ||
+						(t.lower === 'or' && (startsNumber(next) || (!!next && OR_REMARKS.has(next.lower))))));
 			if (remark) {
 				rest = items.slice(j);
 				cutAt = t;
@@ -216,7 +228,14 @@ function splitPhrase(items: Item[], options: NameOptions): PhraseSplit {
 		kept.push(t);
 	}
 	const last = () => kept[kept.length - 1]!;
-	while (kept.length && (EDGE.test(last().text) || JOINERS.has(last().lower) || ['of', 'with', 'a', 'an', 'the', 'very'].includes(last().lower))) {
+	const bracketed = (t: Token) => CLOSE.has(t.text) && kept.some((k) => OPEN.has(k.text));
+	while (
+		kept.length &&
+		((EDGE.test(last().text) && !bracketed(last())) ||
+			JOINERS.has(last().lower) ||
+			AFTER_PREPARATION.has(last().lower) ||
+			['of', 'a', 'an', 'the', 'very'].includes(last().lower))
+	) {
 		comments.push([kept.pop()!]);
 	}
 	while (kept.length && EDGE.test(kept[0]!.text)) kept.shift();
@@ -255,7 +274,8 @@ export function splitName(tokens: readonly Token[], options: NameOptions = { uni
 		// "skinless, boneless chicken breasts", "ripe, sweet grapefruits": describing words before a comma.
 		while (split.open && name.length <= 2 && name.every(isAdjective) && q < list.length) {
 			const following = splitPhrase(list[q]!, options);
-			if (!following.name.length || JOINERS.has(wordOf(list[q]![0])?.lower ?? '')) break;
+			const firstWord = wordOf(list[q]![0]);
+			if (!following.name.length || !firstWord || JOINERS.has(firstWord.lower) || isPreparation(firstWord, wordOf(list[q]![1]))) break;
 			name = [...name, ...following.name];
 			comments.push(...following.comments);
 			split = following;
@@ -267,11 +287,15 @@ export function splitName(tokens: readonly Token[], options: NameOptions = { uni
 			while (end < list.length && plainListPhrase(list[end]!)) end++;
 			const last = list[end];
 			const joiner = wordOf(last?.[0]);
+			const second = wordOf(last?.[1]);
 			const startsWithJoiner = !!joiner && JOINERS.has(joiner.lower);
 			const lastSplit = last ? splitPhrase(startsWithJoiner ? last.slice(1) : last, options) : null;
 			const fits =
 				!!lastSplit &&
 				lastSplit.name.length > 0 &&
+				!lastSplit.name.some((t) => t.kind === 'num' || PREPARATION.has(t.lower) || STRONG_REMARKS.has(t.lower)) &&
+				// "6 lemons, juice and zest" names parts of the lemons, not more foods
+				!PARTS.has((startsWithJoiner ? second : joiner)?.lower ?? '') &&
 				(startsWithJoiner || lastSplit.name.some((t) => JOINERS.has(t.lower))) &&
 				!(lastSplit.cutAt && (PREPARATION.has(lastSplit.cutAt.lower) || isParticiple(lastSplit.cutAt))) &&
 				!lastSplit.comments.some((c) => c.some((t) => PREPARATION.has(t.lower) || STATES.has(t.lower))) &&

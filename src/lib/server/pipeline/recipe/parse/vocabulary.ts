@@ -38,9 +38,11 @@ export const PREPARATION = new Set([
 	'heated', 'deboned', 'cleaned', 'deveined', 'soaked', 'dissolved', 'divided', 'picked', 'removed', 'shaved', 'crisped',
 	'broken', 'spiralized', 'tossed', 'cooled', 'scalded', 'refrigerated', 'bruised', 'smashed', 'pressed', 'rolled',
 	'segmented', 'sectioned', 'stoned', 'pared', 'rehydrated', 'reconstituted', 'dusted', 'wiped',
-	'room-temperature', 'at-room-temperature', 'finely', 'coarsely', 'roughly', 'thinly', 'thickly', 'freshly', 'lightly',
-	'loosely', 'firmly', 'tightly', 'well', 'very', 'slightly'
+	'de-seeded', 'de-stemmed', 'de-boned', 'de-veined', 'room-temperature', 'at-room-temperature'
 ]);
+
+/** Say how something is prepared, with a participle after them ("finely chopped", "well drained"). */
+const ADVERBS = new Set(['well', 'very', 'freshly', 'finely', 'coarsely', 'roughly', 'thinly', 'thickly', 'lightly', 'loosely', 'firmly']);
 
 /** Participles that are part of a shop-bought food's name unless an adverb says how ("finely ground"). */
 const KIND_PARTICIPLES = new Set(['ground', 'crushed', 'dried', 'frozen', 'roasted', 'toasted', 'smoked', 'flaked', 'blanched', 'grilled']);
@@ -51,14 +53,23 @@ export const SECOND_PREPARATION = new Set(['toasted', 'roasted', 'crushed', 'bla
 export const REMARK_STARTS = new Set([
 	'for', 'to', 'taste', 'such', 'optional', 'optionally', 'if', 'as', 'at', 'plus', '+', 'divided', 'preferably', 'ideally',
 	'approximately', 'about', 'each', 'see', 'eg', 'e.g', 'ie', 'i.e', 'like', 'note', 'notes', 'according', 'depending',
-	'enough', 'per', 'reserved', 'cut', 'sliced', 'chopped', 'diced', 'minced', 'grated', 'peeled', 'torn', 'halved',
+	'enough', 'per', 'reserved', 'only', 'cut', 'sliced', 'chopped', 'diced', 'minced', 'grated', 'peeled', 'torn', 'halved',
 	'quartered', 'crushed', 'shredded', 'cubed', 'broken', 'trimmed', 'softened', 'melted', 'beaten', 'drained', 'rinsed',
 	'room', 'around', 'roughly', 'finely', 'thinly', 'coarsely', 'freshly', 'lightly', 'well', 'chilled', 'warmed',
 	'at-room-temperature', 'room-temperature', 'store-bought', 'homemade', 'recipe', 'without'
 ]);
 
+/** A phrase starting with one of these is a remark, whatever follows ("or to taste", "like corn or canola"). */
+export const STRONG_REMARKS = new Set([
+	'for', 'to', 'such', 'optional', 'optionally', 'if', 'as', 'at', 'plus', '+', 'taste', 'see', 'per', 'according',
+	'depending', 'eg', 'e.g', 'ie', 'i.e', 'preferably', 'ideally', 'divided', 'note', 'notes', 'like', 'only', 'into', 'in',
+	'with', 'until', 'on', 'from', 'by', 'then', 'through', 'before', 'off', 'when', 'unless', 'i', 'we', 'you'
+]);
+
 /** After "or" these make a remark ("or more to taste", "or as needed", "or so"). */
-export const OR_REMARKS = new Set(['more', 'less', 'to', 'as', 'so', 'your', 'similar', 'extra', 'use', 'until']);
+export const OR_REMARKS = new Set(['more', 'less', 'to', 'as', 'so', 'your', 'similar', 'use', 'until']);
+
+export { ADVERBS };
 
 /** Words after which a preparation word ends the name ("mushrooms cut into cubes", "paste mixed with water"). */
 export const AFTER_PREPARATION = new Set([
@@ -70,7 +81,7 @@ export const AFTER_PREPARATION = new Set([
 export function isAdjective(token: Token | undefined): boolean {
 	if (!token || token.kind !== 'word') return false;
 	const w = token.lower;
-	return ADJECTIVES.has(w) || /^[a-z]{3,}(less|ed|ful|ish|ous)$/.test(w);
+	return ADJECTIVES.has(w) || /^[a-z]{3,}(less|ed|ful|ous)$/.test(w);
 }
 const ADJECTIVES = new Set([
 	'hot', 'cold', 'warm', 'ripe', 'unripe', 'firm', 'lean', 'whole', 'fresh', 'sweet', 'raw', 'dry', 'soft', 'hard', 'mild',
@@ -82,22 +93,19 @@ const ADJECTIVES = new Set([
 export function isPreparation(token: Token | undefined, next: Token | undefined): boolean {
 	if (!token || token.kind !== 'word') return false;
 	const w = token.lower;
-	if (PREPARATION.has(w)) {
-		// "finely" alone names nothing; "finely ground" is preparation even though "ground" is a kind.
-		if (w.endsWith('ly') || w === 'well' || w === 'very') return isParticiple(next) || PREPARATION.has(next?.lower ?? '');
-		return true;
-	}
-	// An adverb before a participle: "lightly toasted", "freshly squeezed", "coarsely ground".
-	if (/^[a-z]+ly$/.test(w) && isParticiple(next)) return true;
-	// "thinly-sliced", "finely-chopped"
+	if (PREPARATION.has(w)) return true;
+	// An adverb before a participle: "lightly toasted", "freshly squeezed", "coarsely ground" (even
+	// though "ground" alone is a kind of food), "well drained".
+	if ((ADVERBS.has(w) || /^[a-z]+ly$/.test(w)) && isParticiple(next)) return true;
+	// "thinly-sliced", "finely-chopped", "well-chilled"
 	const parts = w.split('-');
-	if (parts.length === 2 && /ly$/.test(parts[0] ?? '') && (PREPARATION.has(parts[1] ?? '') || KIND_PARTICIPLES.has(parts[1] ?? ''))) return true;
-	return false;
+	const [first = '', second = ''] = parts;
+	return parts.length === 2 && (ADVERBS.has(first) || /ly$/.test(first)) && (PREPARATION.has(second) || KIND_PARTICIPLES.has(second) || /ed$/.test(second));
 }
 
 /** A past participle ("chopped", "ground", "torn", "frozen", "beaten"). */
 export function isParticiple(token: Token | undefined): boolean {
 	if (!token || token.kind !== 'word') return false;
 	const w = token.lower;
-	return PREPARATION.has(w) || KIND_PARTICIPLES.has(w) || /^[a-z]{3,}(ed|en)$/.test(w) || w === 'cut' || w === 'torn' || w === 'ground';
+	return PREPARATION.has(w) || KIND_PARTICIPLES.has(w) || /^[a-z]{3,}(ed|en)$/.test(w);
 }
