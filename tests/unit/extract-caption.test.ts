@@ -124,4 +124,20 @@ describe('captions without headings', () => {
 		const r = readCaption(caption('Creamy Tuscan Chicken', 'You will love this one', '', 'Ingredients', '2 chicken breasts'));
 		expect(r?.title).toBe('Creamy Tuscan Chicken');
 	});
+
+	it('reads a recipe told in a sentence ("All you need is …"), leaving its facts out of the steps', () => {
+		const r = readCaption('Quick 5-minute mug cake 🍫 All you need is 4 tbsp flour, 3 tbsp sugar, 1 egg and 3 tbsp milk. Mix everything in a mug and microwave for 90 seconds. Serves 1! #mugcake');
+		expect(r).toEqual({
+			title: 'Quick 5-minute mug cake',
+			ingredients: ['4 tbsp flour', '3 tbsp sugar', '1 egg', '3 tbsp milk'],
+			instructions: ['Mix everything in a mug and microwave for 90 seconds.'],
+			description: null
+		});
+		expect(readCaption('You need patience and good friends. That is all.')).toBeNull();
+	});
+
+	it('does not take a line of servings and time as the title, in other languages either', () => {
+		const r = readCaption(caption('Pasta al limone 🍋🍝', 'Per 2 persone, pronto in 15 minuti', '', 'Ingredienti:', '🍝 200 g di spaghetti', '🍋 1 limone', '', 'Preparazione:', '1️⃣ Cuoci la pasta.', '2️⃣ Mescola.'));
+		expect(r).toMatchObject({ title: 'Pasta al limone', ingredients: ['200 g di spaghetti', '1 limone'], instructions: ['Cuoci la pasta.', 'Mescola.'] });
+	});
 });

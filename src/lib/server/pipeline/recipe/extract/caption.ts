@@ -1,4 +1,5 @@
 import { INGREDIENT_WORDS, METHOD_WORDS } from './headings';
+import { textFacts } from './page-facts';
 
 /**
  * A caption's recipe: its title, ingredient lines and steps, as the author wrote them, without
@@ -50,6 +51,12 @@ type Section = 'preamble' | (typeof HEADINGS)[number][1];
 
 /** "Serves 4", "Prep time: 10 min": facts about the recipe, not its title. */
 const FACT = /^(?:serves|servings?|yields?|makes|prep|cook|total|time|portions?|porciones|personen|portionen)\b/i;
+/** A short line that only says how many it serves or how long it takes ("Per 2 persone, pronto in 15 minuti"). */
+const isFactLine = (t: string) => {
+	if (t.length > 60) return false;
+	const facts = textFacts(t);
+	return facts.yields !== null || facts.totalMinutes !== null;
+};
 const AMOUNT = String.raw`(?:\d|[¼-¾⅐-⅞])`;
 const LEADING_AMOUNT = new RegExp(`^${AMOUNT}`);
 const HAS_AMOUNT = new RegExp(AMOUNT);
@@ -173,7 +180,7 @@ const isTitleCased = (t: string) => {
 /** How much a line looks like a title: 0 for sentences, facts and labels; more for names of dishes than for remarks. */
 function titleStrength(line: Line): number {
 	const t = line.text.replace(TRAILING_EMOJI, '');
-	if (!cleanTitle(t) || t.length > 90 || FACT.test(t) || /[?…:]$/.test(t) || /[.!?]\s+\p{L}/u.test(t)) return 0;
+	if (!cleanTitle(t) || t.length > 90 || FACT.test(t) || isFactLine(t) || /[?…:]$/.test(t) || /[.!?]\s+\p{L}/u.test(t)) return 0;
 	// "So good!" and "You will love this" are more often remarks; "Garlic Butter Shrimp" names a dish.
 	return 2 - (/[.!]$/.test(t) ? 1 : 0) - (TALK.test(t) ? 1 : 0) + (isTitleCased(t) ? 1 : 0);
 }
@@ -190,8 +197,37 @@ function pickTitle(preamble: Line[]): Line | null {
 
 const amountShare = (lines: Line[]) => lines.filter((l) => HAS_AMOUNT.test(l.text)).length / Math.max(lines.length, 1);
 
+/** "All you need is 4 tbsp flour, 1 egg and 3 tbsp milk.": a recipe told in a sentence or two. */
+const NEED = /\b(?:all (?:you|u) need is|you(?:'|’)?ll need|you will need|you need|what you need is)\b\s*:?\s*/iu;
+const LIST_SEPARATOR = /\s*[,;]\s*|\s+(?:and|&|plus|und|et|e|y|en|og|och)\s+/iu;
+const SENTENCE_END = /(?<=[.!?])\s+|\n+/u;
+
+function inlineRecipe(caption: string): CaptionRecipe | null {
+	const text = caption.replace(/#[\p{L}\p{N}_]+/gu, ' ');
+	const need = NEED.exec(text);
+	if (!need) return null;
+	const after = text.slice(need.index + need[0].length);
+	const end = after.search(/[.!](?:\s|$)|\n/);
+	const ingredients = (end >= 0 ? after.slice(0, end) : after)
+		.split(LIST_SEPARATOR)
+		.map((item) => item.trim())
+		.filter(Boolean);
+	if (ingredients.length < 2 || ingredients.filter((i) => HAS_AMOUNT.test(i)).length < ingredients.length / 2) return null;
+	const lines = (raw: string) => raw.split(SENTENCE_END).map(toLine).filter((l): l is Line => l !== null);
+	// The sentences after the list are the steps, but not its facts ("Serves 1!"), which are read elsewhere.
+	const instructions = lines(end >= 0 ? after.slice(end + 1) : '').filter((l) => !FACT.test(l.text) && !isFactLine(l.text)).map((l) => l.text);
+	const preamble = lines(text.slice(0, need.index).replace(/\s*(?:so\s+)?$/i, ''));
+	const title = pickTitle(preamble);
+	const intro = preamble.filter((l) => l !== title).map((l) => l.text);
+	return { title: title ? cleanTitle(title.text) : null, ingredients, instructions, description: intro.join(' ') || null };
+}
+
 /** The recipe a caption holds, or null when it holds none. */
 export function readCaption(caption: string): CaptionRecipe | null {
+	return listedRecipe(caption) ?? inlineRecipe(caption);
+}
+
+function listedRecipe(caption: string): CaptionRecipe | null {
 	const found = sections(caption);
 	const ingredients = found.ingredients.filter((l) => !isSubheading(l)).map((l) => l.text);
 	const instructions = found.instructions.filter((l) => l.step !== null || !isSubheading(l)).map((l) => l.text);

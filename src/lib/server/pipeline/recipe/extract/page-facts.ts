@@ -13,10 +13,10 @@ export interface PageFacts {
 
 const YIELD_LABEL =
 	/\b(?:serves|servings?|yields?|makes|portions?|portionen|personen|personnes|porciones|porções|porzioni|porcií|porcji|adag|personas|pessoas|persone|pers\.?)\b\s*:?\s*(?:about\s+)?(\d+(?:\s*(?:-|–|to|à|bis|a)\s*\d+)?)(\s+[^\d\s.,;:|]+)?/i;
-const YIELD_AFTER = /\b(\d+(?:\s*(?:-|–|to)\s*\d+)?)\s+(servings?|portions?|people|personnes|personen|personer|portionen|portioner|porsjoner|porties|porciones|personas|porzioni|pessoas|porcií|adag)\b/i;
+const YIELD_AFTER = /\b(\d+(?:\s*(?:-|–|to)\s*\d+)?)\s+(servings?|portions?|people|personnes|personen|personer|portionen|portioner|porsjoner|porties|porciones|personas|persone|porzioni|pessoas|porcií|adag)\b/i;
 
 const DURATION = String.raw`((?:\d+(?:[.,]\d+)?\s*(?:h|hrs?|hours?|std\.?|stunden?|heures?|horas?|ore|uur|óra|m|mins?|minutes?|minuten|minutos|minuti|perc)\b\.?\s*(?:and\s+)?)+)`;
-const TOTAL = new RegExp(String.raw`\b(?:total(?:\s+time)?|ready\s+in|gesamtzeit|temps\s+total|tiempo\s+total|totaltid|tempo\s+total|tempo\s+totale|totale\s+tijd|total\s+tid|celkový\s+čas|összesen)\b\s*:?\s*` + DURATION, 'i');
+const TOTAL = new RegExp(String.raw`\b(?:total(?:\s+time)?|ready\s+in|pronto\s+in|listo\s+en|prêt\s+en|fertig\s+in|klaar\s+in|gesamtzeit|temps\s+total|tiempo\s+total|totaltid|tempo\s+total|tempo\s+totale|totale\s+tijd|total\s+tid|celkový\s+čas|összesen)\b\s*:?\s*` + DURATION, 'i');
 const PREP = new RegExp(String.raw`\b(?:prep(?:aration)?(?:\s+time)?|zubereitung(?:szeit)?|vorbereitung|temps\s+de\s+préparation|préparation|preparación|bereidingstijd|voorbereiding)\b\s*:?\s*` + DURATION, 'i');
 const COOK = new RegExp(String.raw`\b(?:cook(?:ing)?(?:\s+time)?|bak(?:e|ing)(?:\s+time)?|kochzeit|backzeit|garzeit|temps\s+de\s+cuisson|cuisson|cocción|kooktijd|baktijd|tillagningstid)\b\s*:?\s*` + DURATION, 'i');
 
@@ -25,7 +25,7 @@ export function yieldText(count: string, unit?: string): string {
 	const numbers = count.match(/\d+/g) ?? [];
 	const n = numbers[numbers.length - 1];
 	const word = unit?.trim().toLowerCase();
-	const servingWords = /^(?:servings?|people|persons?|personnes|personen|portions?|portionen|porciones|personas|porzioni|pessoas|adag)$/;
+	const servingWords = /^(?:servings?|people|persons?|personnes|personen|portions?|portionen|porciones|personas|persone|porzioni|pessoas|adag)$/;
 	return `${n} ${word && !servingWords.test(word) && /^\p{L}+$/u.test(word) ? word : 'servings'}`;
 }
 
