@@ -15,6 +15,8 @@ export interface Token {
 	fraction: boolean;
 	/** Whitespace came before it in the line. */
 	space: boolean;
+	/** Where it starts in the normalised line. */
+	start: number;
 }
 
 const VULGAR: Record<string, number> = {
@@ -61,7 +63,7 @@ export function tokenize(input: string): Token[] {
 			continue;
 		}
 		const push = (kind: Token['kind'], text: string, value = NaN, fraction = false) => {
-			tokens.push({ kind, text, lower: text.toLowerCase().replace(/\.+$/, ''), value, fraction, space });
+			tokens.push({ kind, text, lower: text.toLowerCase().replace(/\.+$/, ''), value, fraction, space, start: i });
 			space = false;
 			i += text.length;
 		};
@@ -95,9 +97,14 @@ export function tokenize(input: string): Token[] {
 	return tokens;
 }
 
-/** The tokens as the line wrote them, with the spaces it had between them. */
+/** The tokens as the line wrote them, with the spaces it had between them (and one where others were taken out). */
 export function joinTokens(tokens: readonly Token[]): string {
 	let out = '';
-	for (const t of tokens) out += (out && t.space ? ' ' : '') + t.text;
+	let previous: Token | undefined;
+	for (const t of tokens) {
+		const adjacent = !!previous && previous.start + previous.text.length === t.start;
+		out += (out && (t.space || !adjacent) ? ' ' : '') + t.text;
+		previous = t;
+	}
 	return out;
 }
