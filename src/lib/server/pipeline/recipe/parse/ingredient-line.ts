@@ -26,6 +26,8 @@ const VAGUE = new Set(['pinch', 'dash', 'handful', 'splash', 'sprig', 'knob', 'b
 /** Words before a number-word amount that still let it count ("Juice of one lemon", "About two cups"). */
 const BEFORE_WORD_NUMBER = new Set(['of', 'from', 'about', 'approximately', 'approx', 'around', 'roughly', '~', 'generous', 'scant']);
 
+const OF = new Set(['of', 'de', 'di', 'del', 'du', 'des']);
+
 type Parsed = Omit<Ingredient, 'text'>;
 const NOTHING: Parsed = { quantity: null, quantityMax: null, unit: null, name: null, comment: null };
 
@@ -164,7 +166,8 @@ function parseTokens(tokens: Token[]): Parsed {
 			// "2 l liters"; "2 cups of flour"
 			const again = readUnit(tokens, k);
 			if (again && again.name === unit) k = again.end;
-			if (tokens[k]?.lower === 'of') k++;
+			// "of" and its French, Spanish and Italian kin ("200 g de farine")
+			if (OF.has(tokens[k]?.lower ?? '')) k++;
 			const alternatives = skipAlternatives(tokens, k);
 			remarks.push(tokens.slice(k, alternatives));
 			k = alternatives;
@@ -179,7 +182,7 @@ function parseTokens(tokens: Token[]): Parsed {
 				remarks.push(tokens.slice(k, orContainer.end));
 				k = orContainer.end;
 			}
-			if (tokens[k]?.lower === 'of') k++;
+			if (OF.has(tokens[k]?.lower ?? '')) k++;
 		}
 		bodyStart = k;
 	} else {
@@ -190,7 +193,7 @@ function parseTokens(tokens: Token[]): Parsed {
 		const u = readUnit(tokens, s);
 		if (u && u.kind === 'count' && (VAGUE.has(u.name) || tokens[u.end]?.lower === 'of')) {
 			unit = u.name;
-			remarks.push(tokens.slice(0, s));
+			remarks.push(tokens.slice(0, s).filter((t) => !['a', 'an', 'of'].includes(t.lower)));
 			bodyStart = tokens[u.end]?.lower === 'of' ? u.end + 1 : u.end;
 		}
 	}

@@ -299,7 +299,9 @@ export function splitName(tokens: readonly Token[], options: NameOptions = { uni
 				(startsWithJoiner || lastSplit.name.some((t) => JOINERS.has(t.lower))) &&
 				!(lastSplit.cutAt && (PREPARATION.has(lastSplit.cutAt.lower) || isParticiple(lastSplit.cutAt))) &&
 				!lastSplit.comments.some((c) => c.some((t) => PREPARATION.has(t.lower) || STATES.has(t.lower))) &&
-				(end > q || startsWithJoiner || !lastSplit.name.some((t) => STATES.has(t.lower)));
+				(end > q || startsWithJoiner || !lastSplit.name.some((t) => STATES.has(t.lower))) &&
+				// "…, fresh or frozen", "…, unwaxed or organic": describing words, not another food
+				!lastSplit.name.every((t) => isAdjective(t) || JOINERS.has(t.lower));
 			if (fits && lastSplit) {
 				for (let r = q; r < end; r++) name = [...name, ...flatten(list[r]!)];
 				name = [...name, ...(startsWithJoiner ? [joiner!] : []), ...lastSplit.name];

@@ -47,7 +47,7 @@ const ADVERBS = new Set(['well', 'very', 'freshly', 'finely', 'coarsely', 'rough
 /** Participles that are part of a shop-bought food's name unless an adverb says how ("finely ground"). */
 const KIND_PARTICIPLES = new Set(['ground', 'crushed', 'dried', 'frozen', 'roasted', 'toasted', 'smoked', 'flaked', 'blanched', 'grilled']);
 /** Kinds that are preparation after other preparation ("chopped toasted pecans", but "toasted sesame oil"). */
-export const SECOND_PREPARATION = new Set(['toasted', 'roasted', 'crushed', 'blanched', 'grilled']);
+export const SECOND_PREPARATION = new Set(['toasted', 'crushed']);
 
 /** Starts a remark after the food's name ("for serving", "to taste", "such as", "optional"). */
 export const REMARK_STARTS = new Set([
@@ -86,7 +86,8 @@ export function isAdjective(token: Token | undefined): boolean {
 const ADJECTIVES = new Set([
 	'hot', 'cold', 'warm', 'ripe', 'unripe', 'firm', 'lean', 'whole', 'fresh', 'sweet', 'raw', 'dry', 'soft', 'hard', 'mild',
 	'fine', 'coarse', 'plain', 'light', 'dark', 'young', 'tender', 'crisp', 'crispy', 'organic', 'wild', 'thin', 'thick', 'firm',
-	'seedless', 'frozen', 'large', 'small', 'medium', 'good', 'fat', 'juicy', 'crusty', 'sharp', 'aged', 'day-old'
+	'seedless', 'frozen', 'large', 'small', 'medium', 'good', 'fat', 'juicy', 'crusty', 'sharp', 'aged', 'day-old', 'very',
+	'organic', 'unwaxed', 'canned', 'tinned'
 ]);
 
 /** Is this word preparation at the start of a name ("chopped walnuts", "finely grated zest")? */
