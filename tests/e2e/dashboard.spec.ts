@@ -25,6 +25,25 @@ test('paste a link, watch it become a saved recipe', async ({ page }) => {
 	await page.screenshot({ path: '.test-output/dashboard.png', fullPage: true });
 });
 
+test('a link pasted before the page has finished loading is kept, not wiped when the page comes alive', async ({ page }) => {
+	await signedInAs(page);
+	// Hold the app's scripts back, as a slow phone would, while the person pastes.
+	let release!: () => void;
+	const scripts = new Promise<void>((resolve) => (release = resolve));
+	await page.route('**/_app/immutable/**', async (route) => {
+		await scripts;
+		await route.continue();
+	});
+	await page.goto('/', { waitUntil: 'commit' });
+	const input = page.getByLabel('Add a recipe link');
+	await input.fill(`${site.origin}/Early-Bird-Pie`);
+	release();
+	await expect(page.getByRole('status').filter({ hasText: 'Live' })).toBeVisible();
+	await expect(input).toHaveValue(`${site.origin}/Early-Bird-Pie`);
+	await page.getByRole('button', { name: 'Add' }).click();
+	await expect(page.getByRole('article').filter({ hasText: 'Early Bird Pie' }).getByText('Saved')).toBeVisible();
+});
+
 test('a paste without a link gets a clear message, not an error page', async ({ page }) => {
 	await signedInAs(page);
 	await page.goto('/');
