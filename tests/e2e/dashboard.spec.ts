@@ -44,6 +44,30 @@ test('a link pasted before the page has finished loading is kept, not wiped when
 	await expect(page.getByRole('article').filter({ hasText: 'Early Bird Pie' }).getByText('Saved')).toBeVisible();
 });
 
+test('pasting the next link while the last one is being added keeps it in the field', async ({ page }) => {
+	await signedInAs(page);
+	await page.goto('/');
+	await expect(page.getByRole('status').filter({ hasText: 'Live' })).toBeVisible();
+	// The first share's answer waits until the second link has been pasted.
+	let pasted!: () => void;
+	const secondPasted = new Promise<void>((resolve) => (pasted = resolve));
+	await page.route('**/?/enqueue', async (route) => {
+		const response = await route.fetch();
+		await secondPasted;
+		await route.fulfill({ response });
+	}, { times: 1 });
+	const input = page.getByLabel('Add a recipe link');
+	await input.fill(`${site.origin}/First-Flan`);
+	await page.getByRole('button', { name: 'Add' }).click();
+	await input.fill(`${site.origin}/Second-Scone`);
+	pasted();
+	await expect(page.getByRole('article').filter({ hasText: 'First Flan' })).toBeVisible();
+	await expect(input).toHaveValue(`${site.origin}/Second-Scone`);
+	await page.getByRole('button', { name: 'Add' }).click();
+	await expect(page.getByRole('article').filter({ hasText: 'Second Scone' })).toBeVisible();
+	await expect(input).toHaveValue('');
+});
+
 test('a paste without a link gets a clear message, not an error page', async ({ page }) => {
 	await signedInAs(page);
 	await page.goto('/');
