@@ -99,6 +99,7 @@ describe('JSON-LD recipes', () => {
 	it('reports a serving range by its upper end', () => {
 		expect(extract(page(ld({ '@type': 'Recipe', name: 'x', recipeYield: 'Serves 4-6' }))).yields).toBe('Serves 6');
 		expect(extract(page(ld({ '@type': 'Recipe', name: 'x', recipeYield: ['12', '12 cookies'] }))).yields).toBe('12 servings');
+		expect(extract(page(ld({ '@type': 'Recipe', name: 'x', recipeYield: 1 }))).yields).toBe('1 serving');
 	});
 
 	it('survives broken JSON (raw newlines in strings) and ignores blocks it cannot read', () => {

@@ -1,5 +1,6 @@
 import type { CheerioAPI } from 'cheerio';
 import { durationMinutes } from './structured';
+import { servingsText } from './values';
 
 /**
  * Servings and times as a page prints them ("Serves 4", "Prep: 10 mins", "Total time 1 hr 5 min"),
@@ -26,7 +27,7 @@ export function yieldText(count: string, unit?: string): string {
 	const n = numbers[numbers.length - 1];
 	const word = unit?.trim().toLowerCase();
 	const servingWords = /^(?:servings?|people|persons?|personnes|personen|portions?|portionen|porciones|personas|persone|porzioni|pessoas|adag)$/;
-	return `${n} ${word && !servingWords.test(word) && /^\p{L}+$/u.test(word) ? word : 'servings'}`;
+	return word && !servingWords.test(word) && /^\p{L}+$/u.test(word) ? `${n} ${word}` : servingsText(n!);
 }
 
 const TIME_WORD = /^(?:h|hrs?|hours?|m|mins?|minutes?|minuten|minutos|minuti|perc|std|stunden?|uur|de|of|and)$/i;

@@ -1,6 +1,6 @@
 import type { CheerioAPI } from 'cheerio';
 import { cleanText, ingredientLines, splitLines } from './lines';
-import { absoluteUrl, isJsonObject, type Json, type JsonObject } from './values';
+import { absoluteUrl, isJsonObject, servingsText, type Json, type JsonObject } from './values';
 
 export { cleanText };
 
@@ -179,10 +179,10 @@ function yieldsOf(value: Json | undefined): string | null {
 	const values = list(value);
 	const withNumber = values.find((v) => (typeof v === 'string' && /\d/.test(v)) || typeof v === 'number');
 	const chosen = withNumber ?? values[0];
-	if (typeof chosen === 'number') return `${chosen} servings`;
+	if (typeof chosen === 'number') return servingsText(chosen);
 	if (typeof chosen !== 'string') return null;
 	const t = cleanText(chosen);
-	if (/^\d+(?:[.,]\d+)?$/.test(t)) return `${t} servings`;
+	if (/^\d+(?:[.,]\d+)?$/.test(t)) return servingsText(t);
 	// "Serves 4-6", "8 to 10": the upper end, as the page's own serving count.
 	return t.replace(/^(\D*?)\d+\s*(?:-|–|to|bis|à)\s*(\d+)/i, '$1$2') || null;
 }

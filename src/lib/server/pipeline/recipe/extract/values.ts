@@ -14,3 +14,6 @@ export function absoluteUrl(href: string | null | undefined, base: string): stri
 		return null;
 	}
 }
+
+/** A bare serving count as words: "1 serving", "4 servings". */
+export const servingsText = (count: string | number) => `${count} serving${Number(count) === 1 ? '' : 's'}`;

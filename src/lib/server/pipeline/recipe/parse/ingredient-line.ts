@@ -252,7 +252,8 @@ function parseTokens(tokens: Token[]): Parsed {
 	const name = clean(joinTokens(nameTokens), LIMITS.name);
 	const comment = clean(
 		comments
-			.map((c) => joinTokens(c).replace(/^[^\p{L}\p{N}(]+|[^\p{L}\p{N})]+$/gu, ''))
+			// "(, crushed)": card plugins wrap a note that starts with a comma in brackets.
+			.map((c) => joinTokens(c).replace(/\(\s*[,;]\s*/g, '(').replace(/^[^\p{L}\p{N}(]+|[^\p{L}\p{N})]+$/gu, ''))
 			.filter(Boolean)
 			.join(', '),
 		LIMITS.comment
