@@ -184,6 +184,11 @@ describe('parseIngredientLine: name and comment', () => {
 		expect(read('1 to 2 tablespoons butter for sautéing')[3]).toBe('butter');
 	});
 
+	it('tidies a bracketed note that a card plugin started with a comma', () => {
+		const p = parseIngredientLine('Sea salt flakes (, crushed with fingers into a powder)');
+		expect([p.name, p.comment]).toEqual(['Sea salt flakes', '(crushed with fingers into a powder)']);
+	});
+
 	it('keeps alternatives in the name', () => {
 		expect(read('1 tablespoon butter or margarine')[3]).toBe('butter or margarine');
 		expect(read('⅓ c loosely packed fresh tarragon, dill, or chives, coarsely chopped')[3]).toBe('fresh tarragon dill or chives');
