@@ -1,4 +1,4 @@
-import { INGREDIENT_WORDS, METHOD_WORDS } from './headings';
+import { INGREDIENT_WORDS, METHOD_WORDS, SHOUTED } from './headings';
 import { textFacts } from './page-facts';
 
 /**
@@ -62,7 +62,6 @@ const LEADING_AMOUNT = new RegExp(`^${AMOUNT}`);
 const HAS_AMOUNT = new RegExp(AMOUNT);
 /** Where the next item of an inline list starts: "2 eggs, 1 cup flour" → "2 eggs", "1 cup flour". */
 const NEXT_ITEM = new RegExp(String.raw`,\s*(?=${AMOUNT})`);
-const SHOUTED = /^[^\p{Ll}]*\p{Lu}[^\p{Ll}]*$/u;
 
 function toLine(raw: string): Line | null {
 	// Links are for clicking, not cooking: "Get the cookbook: https://…" keeps its words only.

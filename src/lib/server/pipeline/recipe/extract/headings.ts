@@ -8,3 +8,6 @@ export const INGREDIENT_WORDS =
 
 export const METHOD_WORDS =
 	"instructions?|directions?|method|preparation|steps|how to make(?: it)?|procedure|zubereitung|anleitung|préparation|étapes|preparación|elaboración|instrucciones|preparazione|procedimento|modo de preparo|bereiding(?:swijze)?|przygotowanie|sposób przygotowania|elkészítés|postup|tillagning|gör så här|valmistus|yapılışı|hazırlanışı|做法|步骤|作り方";
+
+/** All capitals ("DRESSING", "CAKE INGREDIENTS"): how captions and cards set a heading apart. */
+export const SHOUTED = /^[^\p{Ll}]*\p{Lu}[^\p{Ll}]*$/u;

@@ -20,17 +20,17 @@ const METHOD_HEADING = new RegExp(`^(?:${METHOD_WORDS})\\b`, 'i');
 const INGREDIENT_CLASS = /ingredient|zutat|ingrediente/i;
 const METHOD_CLASS = /instruction|direction|method|preparation|step|zubereitung|preparacion/i;
 /** Page furniture that holds lists which are not the recipe. */
-const FURNITURE = 'nav, header, footer, [role="navigation"], [class*="comment" i], [class*="related" i], [class*="share" i], [class*="social" i]';
+export const FURNITURE = 'nav, header, footer, [role="navigation"], [class*="comment" i], [class*="related" i], [class*="share" i], [class*="social" i]';
 const HEADING_TAGS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
 
 const squash = (s: string) => s.replace(/\s+/g, ' ').trim();
 
-/** An element's text with <br> and block boundaries kept as line breaks. */
-function linesOf($: CheerioAPI, el: Cheerio<AnyNode>): string[] {
+/** An element's text with <br> and block boundaries kept as line breaks, without what `drop` selects. */
+export function linesOf($: CheerioAPI, el: Cheerio<AnyNode>, drop = ''): string[] {
 	const clone = el.clone();
-	clone.find('script, style, noscript, button, input, svg').remove();
+	clone.find(`script, style, noscript, button, input, svg${drop ? `, ${drop}` : ''}`).remove();
 	clone.find('br').replaceWith('\n');
-	clone.find('p, div, li').each((_, x) => {
+	clone.find('p, div, li, h1, h2, h3, h4, h5, h6, tr, dt, dd, blockquote, section').each((_, x) => {
 		$(x).prepend('\n').append('\n');
 	});
 	return clone

@@ -1,4 +1,5 @@
 import type { CheerioAPI } from 'cheerio';
+import { FURNITURE, linesOf } from './html-recipe';
 
 /** Enough for any recipe written out in prose; a language model is never sent more than its own limit. */
 const MAX_CHARS = 30_000;
@@ -8,18 +9,9 @@ const MAX_CHARS = 30_000;
  * page has no recipe in its data or lists (a recipe told in paragraphs), for the parser to try.
  */
 export function mainText($: CheerioAPI): string | null {
-	const root = $('article').first().length ? $('article').first() : $('main, [role="main"]').first().length ? $('main, [role="main"]').first() : $('body');
-	const clone = root.clone();
-	clone.find('script, style, noscript, template, svg, iframe, form, nav, header, footer, aside, [role="navigation"], [class*="comment" i], [class*="related" i], [class*="share" i]').remove();
-	clone.find('br').replaceWith('\n');
-	clone.find('p, div, li, h1, h2, h3, h4, h5, h6, tr, dt, dd, blockquote, section').each((_, el) => {
-		$(el).prepend('\n').append('\n');
-	});
-	const text = clone
-		.text()
-		.split('\n')
-		.map((line) => line.replace(/\s+/g, ' ').trim())
-		.filter(Boolean)
-		.join('\n');
+	const article = $('article').first();
+	const main = $('main, [role="main"]').first();
+	const root = article.length ? article : main.length ? main : $('body');
+	const text = linesOf($, root, `template, iframe, form, aside, ${FURNITURE}`).join('\n');
 	return text ? text.slice(0, MAX_CHARS) : null;
 }

@@ -162,15 +162,14 @@ function keywordsOf(value: Json | undefined): string[] {
 	return [...new Set(words.map((w) => cleanText(w)).filter((w) => w && w.length <= 60))];
 }
 
-const NUTRIENTS = ['calories', 'fatContent', 'saturatedFatContent', 'carbohydrateContent', 'sugarContent', 'fiberContent', 'proteinContent', 'sodiumContent'];
-
+/** NutritionInformation as the page states it, by schema.org's names; the recipe model picks what it keeps. */
 function nutritionOf(value: Json | undefined): Record<string, string> | null {
 	const node = list(value).find(isJsonObject);
 	if (!node) return null;
 	const out: Record<string, string> = {};
-	for (const key of NUTRIENTS) {
-		const v = text(node[key]);
-		if (v) out[key] = v;
+	for (const [key, v] of Object.entries(node)) {
+		const t = key.startsWith('@') ? null : text(v);
+		if (t) out[key] = t;
 	}
 	return Object.keys(out).length ? out : null;
 }

@@ -45,7 +45,7 @@ export async function parseContent(content: ExtractedContent, deps: ParsingDeps,
 	}
 	ctx.progress(70, 'reading ingredients and steps');
 	const draft = draftByRules(content);
-	if (draft) return finish(draft, trusted(content) ? 'structured-data' : 'rules');
+	if (draft) return finish(draft, 'rules');
 	if (modelFailure) throw modelFailure;
 	throw new PermanentError('no_recipe', content.isPost ? 'no recipe found in this post' : 'no recipe found on this page');
 }

@@ -1,4 +1,5 @@
 import type { Ingredient, IngredientGroup, StepGroup } from '../../../../contract/recipe';
+import { SHOUTED } from '../extract/headings';
 
 /**
  * Lists as sources print them mix section names in with their lines ("For the sauce:",
@@ -8,7 +9,6 @@ import type { Ingredient, IngredientGroup, StepGroup } from '../../../../contrac
 const AMOUNT = /\d|[¼-¾⅐-⅞]/;
 /** "For the sauce", "Für den Teig", "Pour la pâte", "Para la salsa", "Per il ripieno", "Voor de saus". */
 const FOR_THE = /^(?:for(?: the)?|für(?: den| die| das)?|pour(?: la| le| les| l’| l')?|para(?: el| la| los| las)?|per(?: il| la| lo| i| le)?|voor(?: de| het)?)\s+\p{L}/iu;
-const SHOUTED = /^[^\p{Ll}]*\p{Lu}[^\p{Ll}]*$/u;
 const heading = (line: string) => line.replace(/[:：]\s*$/, '').trim().slice(0, 200);
 
 /** Is this ingredient line the name of a section rather than an ingredient? */
