@@ -54,7 +54,11 @@ export default defineConfig({
 		stdout: 'ignore',
 		stderr: 'pipe',
 		// SIGNUP=open lets every spec make its own account, whatever order the specs run in.
+		// Every spec's fixture site is 127.0.0.1, one "host" to the fetch politeness limits, and some
+		// specs hold pages open on purpose: with a site's defaults (2 at a time, 60 a minute, 2 phases
+		// at once) specs running side by side would wait on each other's held pages.
 		env: { PORT: String(port), HOST: '127.0.0.1', ORIGIN: baseURL, FETCH_ALLOW_PRIVATE: 'true', QUEUE_POLL_MS: '500', SIGNUP: 'open', SIGNUP_RATE_PER_HOUR: '1000',
+			FETCH_HOST_CONCURRENCY: '16', FETCH_HOST_RATE_PER_MINUTE: '6000', QUEUE_CONCURRENCY: '8',
 			NODE_EXTRA_CA_CERTS: path.join(pushCertDir, 'cert.pem'), PUSH_COALESCE_MS: '200' }
 	}
 });
