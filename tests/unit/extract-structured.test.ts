@@ -73,15 +73,62 @@ describe('JSON-LD recipes', () => {
 		expect(out).toMatchObject({ title: 'Layer cake', instructions: ['Cake', 'Mix.', 'Bake.', 'Icing', 'Whip.', 'Glaze', 'Pour over the cake.', 'Chill.', 'Leave it to set.'], total_time: 60, image: 'https://cdn.example.com/cake.jpg' });
 	});
 
-	it('prefers the page\'s share image, else the largest rendition in the recipe', () => {
+	it('takes the largest rendition of the recipe\'s picture', () => {
 		const images = ['https://example.com/p-225x225.jpg', 'https://example.com/p-1200x800.jpg', 'https://example.com/p.jpg'];
 		expect(extract(page(ld({ '@type': 'Recipe', name: 'x', image: images }))).image).toBe('https://example.com/p.jpg');
 		expect(extract(page(ld({ '@type': 'Recipe', name: 'x', image: images.slice(0, 2) }))).image).toBe('https://example.com/p-1200x800.jpg');
-		const withOg = page(`<meta property="og:image" content="https://example.com/share.jpg">${ld({ '@type': 'Recipe', name: 'x', image: images })}`);
-		expect(extract(withOg).image).toBe('https://example.com/share.jpg');
-		// A link-preview crop or a logo gives way to the recipe's own picture.
-		const card = page(`<meta property="og:image" content="https://cdn.example.com/w_1200,h_630/p.jpg">${ld({ '@type': 'Recipe', name: 'x', image: images })}`);
-		expect(extract(card).image).toBe('https://example.com/p.jpg');
+	});
+
+	it('on a WordPress blog prefers the post\'s share picture to the recipe card\'s crops; elsewhere the recipe\'s own', () => {
+		const wp = ['https://blog.example/wp-content/uploads/p-225x225.jpg', 'https://blog.example/wp-content/uploads/p.jpg'];
+		const share = '<meta property="og:image" content="https://blog.example/wp-content/uploads/featured.jpg">';
+		expect(extract(page(share + ld({ '@type': 'Recipe', name: 'x', image: wp }))).image).toBe('https://blog.example/wp-content/uploads/featured.jpg');
+		const magazine = '<meta property="og:image" content="https://cdn.example.com/16:9/w_1280/p.jpg">';
+		expect(extract(page(magazine + ld({ '@type': 'Recipe', name: 'x', image: 'https://cdn.example.com/5:7/w_1936/p.jpg' }))).image).toBe(
+			'https://cdn.example.com/5:7/w_1936/p.jpg'
+		);
+		// A link-preview crop or a logo never leads, even on a blog.
+		const card = '<meta property="og:image" content="https://blog.example/wp-content/uploads/p-1200x630.jpg">';
+		expect(extract(page(card + ld({ '@type': 'Recipe', name: 'x', image: wp }))).image).toBe('https://blog.example/wp-content/uploads/p.jpg');
+		const logo = '<meta property="og:image" content="https://blog.example/wp-content/uploads/cropped-site-logo.png">';
+		expect(extract(page(logo + ld({ '@type': 'Recipe', name: 'x', image: wp }))).image).toBe('https://blog.example/wp-content/uploads/p.jpg');
+	});
+
+	it('follows an image given by reference to its node in the graph', () => {
+		const graph = {
+			'@context': 'https://schema.org',
+			'@graph': [
+				{ '@type': 'Recipe', name: 'x', image: { '@id': 'https://example.com/pie#primaryimage' } },
+				{ '@type': 'ImageObject', '@id': 'https://example.com/pie#primaryimage', url: 'https://example.com/pie.jpg', width: 1200, height: 800 }
+			]
+		};
+		expect(extract(page(ld(graph))).image).toBe('https://example.com/pie.jpg');
+		// An unresolved fragment names a node, not a picture.
+		expect(extract(page(ld({ '@type': 'Recipe', name: 'x', image: { '@id': 'https://example.com/pie#nothing' } }))).image).toBeNull();
+	});
+
+	it('reads the share picture as the page meant it: the https address first, a glued-on host removed', () => {
+		const both = '<meta property="og:image" content="http://shop.example/p.jpg"><meta property="og:image:secure_url" content="https://shop.example/p.jpg">';
+		expect(extract(page(both)).image).toBe('https://shop.example/p.jpg');
+		const glued = '<meta property="og:image" content="http://example.comhttps://cdn.example.net/pie.jpg">';
+		expect(extract(page(glued)).image).toBe('https://cdn.example.net/pie.jpg');
+		// An image CDN's fetch URL carries the original inside its path, and is kept whole.
+		const fetched = '<meta property="og:image" content="https://res.example.net/image/fetch/w_1600/https://example.com/pie.jpg">';
+		expect(extract(page(fetched)).image).toBe('https://res.example.net/image/fetch/w_1600/https://example.com/pie.jpg');
+		// An absolute address stays as written, not re-escaped.
+		const accented = '<meta property="og:image" content="https://example.com/Fritadeira-Elétrica.jpg">';
+		expect(extract(page(accented)).image).toBe('https://example.com/Fritadeira-Elétrica.jpg');
+	});
+
+	it('without a share or recipe picture, takes the content picture captioned with the title, never furniture', () => {
+		const body = `<header><img src="/hero-banner.jpg" width="1200"></header>
+			<img src="/logo.png" alt="Site"><img src="/thumb.jpg" width="80" height="80">
+			<img src="/kitchen.jpg" alt="Our kitchen"><img src="/pie.jpg" alt="Pumpkin pie, sliced">`;
+		expect(extract(page('<title>Pumpkin pie</title>', body)).image).toBe('https://example.com/pie.jpg');
+		// With no captioned picture, the first one in the content that is not furniture.
+		expect(extract(page('<title>Pumpkin pie</title>', body.replace('Pumpkin pie, sliced', ''))).image).toBe('https://example.com/kitchen.jpg');
+		// A share picture that is the site's icon gives way to the content's picture.
+		expect(extract(page('<title>Pumpkin pie</title><meta property="og:image" content="/media/icon.jpg">', body)).image).toBe('https://example.com/pie.jpg');
 	});
 
 	it('repairs the JSON mistakes sites make: JavaScript escapes, trailing commas, a closing semicolon', () => {

@@ -1,5 +1,6 @@
 import * as cheerio from 'cheerio';
 import { absoluteUrl } from './values';
+import { metaUrl, pagePictures } from './picture';
 import { cleanText, readStructuredRecipe, type ExtractedRecipe } from './structured';
 import { pageTitle, readHtmlRecipe, type HtmlRecipe } from './html-recipe';
 import { readPageFacts, textFacts, type PageFacts } from './page-facts';
@@ -64,9 +65,6 @@ function withPageLists(structured: ExtractedRecipe | null, page: HtmlRecipe, fac
 	};
 }
 
-/** A 1200×630 link-preview crop, or a site logo, rather than a picture of the dish. */
-const SHARE_CARD = /1200[-x_]630|w_?1200[-_,]h_?6[23]\d|h_630,w_1200|w1200h6[23]\d|logo/i;
-
 /** Reads a page: its structured recipe, and its own description of itself (OpenGraph, Twitter meta, <title>). */
 export function readPage(html: string, url: string): ExtractedContent {
 	const $ = cheerio.load(html);
@@ -79,14 +77,13 @@ export function readPage(html: string, url: string): ExtractedContent {
 	};
 	const canonical = absoluteUrl($('link[rel="canonical"]').attr('href'), url) ?? absoluteUrl(meta('og:url') ?? undefined, url) ?? url;
 	const recipe = withPageLists(readStructuredRecipe($, url), readHtmlRecipe($), readPageFacts($));
-	const ogImage = absoluteUrl(meta('og:image', 'og:image:url', 'og:image:secure_url', 'twitter:image', 'twitter:image:src') ?? undefined, url);
-	// The picture the site chose for the page comes first, unless it is a link-preview crop or its logo.
-	const preferRecipe = ogImage && recipe?.image && SHARE_CARD.test(ogImage);
-	const images = [...new Set((preferRecipe ? [recipe.image, ogImage] : [ogImage, recipe?.image]).filter((i): i is string => !!i))];
+	const title = pageTitle($);
+	const ogImage = metaUrl(meta('og:image:secure_url', 'og:image', 'og:image:url', 'twitter:image', 'twitter:image:src'), url);
+	const images = pagePictures($, url, ogImage, recipe?.image ?? null, recipe?.title ?? title);
 	const content: ExtractedContent = {
 		url,
 		canonicalUrl: canonical,
-		title: pageTitle($),
+		title,
 		description: meta('og:description', 'twitter:description', 'description'),
 		image: images[0] ?? null,
 		images,

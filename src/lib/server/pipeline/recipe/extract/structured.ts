@@ -75,6 +75,22 @@ function recipeNodes(value: Json | undefined, found: JsonObject[] = [], depth = 
 	return found;
 }
 
+/** Every node with an `@id`, so a reference (`"image": {"@id": "…#primaryimage"}`) can be followed. */
+function nodesById(value: Json | undefined, found = new Map<string, JsonObject>(), depth = 0): Map<string, JsonObject> {
+	if (depth > 8 || value === undefined || value === null) return found;
+	if (Array.isArray(value)) {
+		for (const v of value) nodesById(v, found, depth + 1);
+	} else if (isJsonObject(value)) {
+		const id = value['@id'];
+		// The first full node wins over later bare references to it.
+		if (typeof id === 'string' && Object.keys(value).length > 1 && !found.has(id)) found.set(id, value);
+		for (const [key, v] of Object.entries(value)) if (key !== '@context') nodesById(v, found, depth + 1);
+	}
+	return found;
+}
+
+type NodeIndex = Map<string, JsonObject>;
+
 /** ISO-8601 durations (PT1H30M, P0DT45M), bare minutes, or "1 hour 20 mins" → minutes. */
 export function durationMinutes(value: Json | undefined): number | null {
 	if (typeof value === 'number') return value > 0 ? Math.round(value) : null;
@@ -99,10 +115,13 @@ const SIZED = /-(\d{2,4})x(\d{2,4})(?=\.\w+(?:$|\?))/;
  * The recipe's picture. Pages often list several renditions, the smallest first; the full-size
  * original is wanted: one without a "-WxH" size suffix (WordPress' renditions), else the largest.
  */
-function imageOf(value: Json | undefined, base: string): string | null {
+function imageOf(value: Json | undefined, base: string, nodes: NodeIndex): string | null {
 	const candidates: { url: string; area: number }[] = [];
-	for (const v of list(value)) {
-		const raw = typeof v === 'string' ? v : isJsonObject(v) ? (v.url ?? v.contentUrl ?? v['@id']) : null;
+	for (const ref of list(value)) {
+		const v = isJsonObject(ref) && typeof ref['@id'] === 'string' ? (nodes.get(ref['@id']) ?? ref) : ref;
+		// An @id names a node; it is the picture's address only when it is not a fragment of the page.
+		const id = isJsonObject(v) && typeof v['@id'] === 'string' && !v['@id'].includes('#') ? v['@id'] : undefined;
+		const raw = typeof v === 'string' ? v : isJsonObject(v) ? (v.url ?? v.contentUrl ?? id) : null;
 		const url = typeof raw === 'string' ? absoluteUrl(raw, base) : null;
 		if (!url) continue;
 		const sized = SIZED.exec(url);
@@ -194,7 +213,7 @@ function authorOf(value: Json | undefined): string | null {
 	return null;
 }
 
-function fromJsonLd(node: JsonObject, base: string): ExtractedRecipe {
+function fromJsonLd(node: JsonObject, base: string, nodes: NodeIndex): ExtractedRecipe {
 	const total = durationMinutes(node.totalTime);
 	const parts = [node.prepTime, node.cookTime, node.performTime].map(durationMinutes).filter((n): n is number => n !== null);
 	const instructions = instructionsOf(node.recipeInstructions);
@@ -207,7 +226,7 @@ function fromJsonLd(node: JsonObject, base: string): ExtractedRecipe {
 		instructionHeadings: instructions.headings,
 		yields: yieldsOf(node.recipeYield ?? node.yield),
 		totalTime: total ?? (parts.length ? parts.reduce((a, b) => a + b, 0) : null),
-		image: imageOf(node.image ?? node.thumbnailUrl, base),
+		image: imageOf(node.image ?? node.thumbnailUrl, base, nodes),
 		author: authorOf(node.author ?? node.creator),
 		description: text(node.description),
 		source: 'json-ld',
@@ -259,9 +278,11 @@ const completeness = (r: ExtractedRecipe) => (r.ingredients.length ? 2 : 0) + (r
 /** The page's structured recipe, the most complete of its JSON-LD and microdata; null when it has none. */
 export function readStructuredRecipe($: CheerioAPI, base: string): ExtractedRecipe | null {
 	const candidates: ExtractedRecipe[] = [];
-	$('script[type="application/ld+json" i]').each((_, el) => {
-		for (const node of recipeNodes(parseJsonLd($(el).text()))) candidates.push(fromJsonLd(node, base));
-	});
+	const blocks = $('script[type="application/ld+json" i]')
+		.toArray()
+		.map((el) => parseJsonLd($(el).text()));
+	const nodes = nodesById(blocks as Json);
+	for (const block of blocks) for (const node of recipeNodes(block)) candidates.push(fromJsonLd(node, base, nodes));
 	const micro = fromMicrodata($, base);
 	if (micro) candidates.push(micro);
 	if (!candidates.length) return null;

@@ -9,7 +9,9 @@ export function absoluteUrl(href: string | null | undefined, base: string): stri
 	if (!href?.trim()) return null;
 	try {
 		const url = new URL(href.trim(), base);
-		return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : null;
+		if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+		// An absolute address is kept as the page wrote it (its own escaping and Unicode form).
+		return /^https?:\/\/\S+$/i.test(href.trim()) ? href.trim() : url.href;
 	} catch {
 		return null;
 	}
