@@ -48,7 +48,7 @@ export interface FetchedPage {
 	body: string;
 }
 
-const USER_AGENT =
+export const USER_AGENT =
 	'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36 Cookmark/0.1';
 
 const HTML_TYPES = ['text/html', 'application/xhtml+xml'];
@@ -59,7 +59,7 @@ const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 const agents = new Map<string, Dispatcher>();
 
 /** The dispatcher for these options and how to let go of it (test policies get their own, closed after use). */
-function dispatcherFor(options: SafeFetchOptions): { dispatcher: Dispatcher; release(): void } {
+export function dispatcherFor(options: Pick<SafeFetchOptions, 'connectTimeoutMs' | 'allowPrivate' | 'policy'>): { dispatcher: Dispatcher; release(): void } {
 	const timeout = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
 	const lookup = options.allowPrivate ? undefined : guardedLookupWith(options.policy ?? systemPolicy);
 	if (options.policy && lookup) {
@@ -72,7 +72,8 @@ function dispatcherFor(options: SafeFetchOptions): { dispatcher: Dispatcher; rel
 	return { dispatcher: agent, release: () => {} };
 }
 
-function checkUrl(raw: string, options: SafeFetchOptions): URL {
+/** Parses and checks a URL to be fetched: http(s), no credentials, and (unless allowed) no private address. */
+export function checkUrl(raw: string, options: Pick<SafeFetchOptions, 'allowPrivate' | 'policy'>): URL {
 	let url: URL;
 	try {
 		url = new URL(raw);
@@ -171,7 +172,7 @@ async function fetchFollowing(
 	}
 }
 
-async function readLimited(
+export async function readLimited(
 	body: (AsyncIterable<Uint8Array> & { cancel(): Promise<void> }) | null,
 	maxBytes: number
 ): Promise<Uint8Array> {

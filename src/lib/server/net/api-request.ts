@@ -1,0 +1,86 @@
+import { fetch, FormData } from 'undici';
+import { formatDuration } from '../../format';
+import { JobError, PermanentError, RetryableError, parseRetryAfter } from '../queue/errors';
+import { networkError, safeHost } from './errors';
+import { checkUrl, dispatcherFor, readLimited, USER_AGENT, type SafeFetchOptions } from './safe-fetch';
+
+/**
+ * One request to a JSON API the user pointed us at (their Tandoor or Mealie): the safe fetcher's
+ * limits (time, size, address checks), any method and body, and no redirects followed, since a
+ * token must never be replayed to where a redirect points. It does not judge the status: the
+ * caller knows what a 404 means for its API; `serverTrouble` covers what every API shares.
+ */
+export { FormData };
+
+export interface ApiRequestOptions extends Pick<SafeFetchOptions, 'timeoutMs' | 'connectTimeoutMs' | 'maxBytes' | 'allowPrivate' | 'policy'> {
+	method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+	headers?: Record<string, string>;
+	/** Sent as application/json. */
+	json?: unknown;
+	/** Sent as multipart/form-data (undici's FormData, re-exported here). */
+	form?: FormData;
+	signal?: AbortSignal;
+}
+
+export interface ApiResponse {
+	status: number;
+	headers: Headers;
+	/** The body parsed as JSON when it is JSON, else null. */
+	body: unknown;
+	/** The body as text (for error messages), at most the first 2 KiB. */
+	text: string;
+}
+
+export async function apiRequest(raw: string, options: ApiRequestOptions): Promise<ApiResponse> {
+	const timeout = AbortSignal.timeout(options.timeoutMs);
+	const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+	const url = checkUrl(raw, options);
+	const { dispatcher, release } = dispatcherFor(options);
+	const headers: Record<string, string> = { 'user-agent': USER_AGENT, accept: 'application/json', ...options.headers };
+	if (options.json !== undefined) headers['content-type'] = 'application/json';
+	try {
+		const res = await fetch(url, {
+			method: options.method ?? 'GET',
+			redirect: 'manual',
+			signal,
+			dispatcher,
+			headers,
+			body: options.json !== undefined ? JSON.stringify(options.json) : options.form
+		});
+		const bytes = await readLimited(res.body, options.maxBytes);
+		const text = Buffer.from(bytes).toString('utf8');
+		let body: unknown = null;
+		if ((res.headers.get('content-type') ?? '').includes('json') && text) {
+			try {
+				body = JSON.parse(text);
+			} catch {
+				body = null;
+			}
+		}
+		return { status: res.status, headers: res.headers as unknown as Headers, body, text: text.slice(0, 2048) };
+	} catch (err) {
+		if (err instanceof JobError) throw err;
+		if (options.signal?.aborted) throw options.signal.reason;
+		if (timeout.aborted) throw new RetryableError('timeout', `${safeHost(raw)} did not answer within ${formatDuration(options.timeoutMs)}`);
+		throw networkError(err, raw);
+	} finally {
+		release();
+	}
+}
+
+/**
+ * What any HTTP API's status means for a retry: 429 and 5xx are the server's passing trouble
+ * (Retry-After honoured), a redirect means the configured address is not the API's own.
+ * Null for statuses the caller must judge itself.
+ */
+export function serverTrouble(res: ApiResponse, service: string, now = new Date()): JobError | null {
+	if (res.status === 429) {
+		return new RetryableError('rate_limited', `${service} asked us to slow down (429)`, parseRetryAfter(res.headers.get('retry-after'), now));
+	}
+	if (res.status >= 500) return new RetryableError('server_error', `${service} had a server error (${res.status})`, parseRetryAfter(res.headers.get('retry-after'), now));
+	if (res.status >= 300 && res.status < 400) {
+		const to = res.headers.get('location');
+		return new PermanentError('redirected', `${service} redirects to ${to ? safeHost(to) : 'another address'}; use that address in Settings`);
+	}
+	return null;
+}
