@@ -1,0 +1,472 @@
+import { z } from 'zod';
+import type { Nutrition, Recipe } from '../../contract/recipe';
+import { apiRequest, serverTrouble, type ApiResponse } from '../net/api-request';
+import { safeHost } from '../net/errors';
+import { JobError, PermanentError, RetryableError } from '../queue/errors';
+import type { ConnectionReport, RemoteRecipe, TargetClient, TargetConnection, TargetRequestLimits } from './target';
+
+/**
+ * Saves recipes to a Mealie server (v1.x and v2.x) through its REST API. Written against Mealie
+ * v2.x's source (mealie-recipes/mealie, the households era), checked against v1.x where they differ:
+ *
+ * - mealie/routes/recipe/recipe_crud_routes.py: `POST /api/recipes {name}` answers 201 with the
+ *   new slug as a JSON string; `GET`/`PATCH /api/recipes/{slug}`; `POST /api/recipes/{slug}/image
+ *   {url}` has Mealie fetch a picture itself (400 "Url is not an image").
+ * - mealie/schema/recipe/recipe.py, recipe_ingredient.py, recipe_step.py, recipe_nutrition.py:
+ *   the camelCase fields written here. PATCH applies only the fields sent (`exclude_unset`), so
+ *   the recipe's settings, image, notes and assets survive; PUT would reset them.
+ * - mealie/services/recipe/recipe_service.py and mealie/repos/repository_recipes.py: a create
+ *   from a name alone gets one placeholder ingredient and one placeholder step, and a taken slug
+ *   makes Mealie rename the recipe "Name (1)" (slug name-1), up to ten times.
+ * - mealie/db/models/_model_utils/auto_init.py: a unit, food or tag given without an id fails the
+ *   whole save ("Expected 'id' to be provided for unit"), hence the choices below.
+ * - mealie/routes/organizers/controller_tags.py: tags are created by name (`POST
+ *   /api/organizers/tags`), then linked to the recipe by id.
+ * - mealie/schema/response/query_filter.py: `queryFilter=orgURL = "…"`, compared case-insensitively.
+ * - mealie/services/scraper/cleaner.py: how Mealie's own importer writes times ("1 hour 30
+ *   minutes"), nutrition (the number alone; sodium in mg) and cook time (as performTime).
+ * - mealie/routes/app/app_about.py and mealie/schema/user/user.py: version, account, group slug;
+ *   recipe pages live at /g/{groupSlug}/r/{slug} since v1.0.0 (PR #2632), /recipe/{slug} before.
+ * - python-slugify (un33k/python-slugify, slugify/slugify.py): how Mealie turns a name into a slug.
+ *
+ * Ingredients are written the way Mealie's own URL importer writes them: the line as the source
+ * wrote it in `note` (and `originalText`), no quantity, unit or food. A unit or food needs an id
+ * from the user's own database; matching our English names against it (often in another
+ * language) would be guesswork, and creating foods and units for every upload would fill the
+ * user's curated lists with near-duplicates. Amount fields are not used either: v1/v2 recipes
+ * show only the note while "disable amount" is on (the default), and with it off the amount would
+ * be printed twice. The note shows the whole line in every version and setting, and Mealie's own
+ * "Parse" button links it to the user's foods and units when they want scaling.
+ *
+ * Mealie's string columns have no length limits, so nothing is cut here beyond the recipe model's
+ * own bounds.
+ */
+
+const SERVICE = 'Mealie';
+/** Key in the recipe's `extras` marking it as written by this app, with the source URL as value. */
+export const MEALIE_MARK = 'cookmark_source';
+/** How many renames Mealie tries when a slug is taken ("Name (1)" … "Name (10)"). */
+const MAX_RENAMES = 10;
+const MAX_MESSAGE = 200;
+
+type Json = Record<string, unknown>;
+
+const Self = z.object({
+	id: z.string().nullish(),
+	username: z.string().nullish(),
+	fullName: z.string().nullish(),
+	email: z.string().nullish(),
+	groupSlug: z.string().nullish()
+});
+type Self = z.infer<typeof Self>;
+
+const About = z.object({ version: z.string() });
+
+const RemoteRecipeJson = z.object({
+	slug: z.string().min(1),
+	name: z.string().nullish(),
+	userId: z.string().nullish(),
+	orgURL: z.string().nullish(),
+	description: z.string().nullish(),
+	recipeIngredient: z.array(z.object({ unit: z.unknown().nullish(), food: z.unknown().nullish() })).nullish(),
+	recipeInstructions: z.array(z.unknown()).nullish(),
+	extras: z.record(z.string(), z.unknown()).nullish()
+});
+type RemoteRecipeJson = z.infer<typeof RemoteRecipeJson>;
+
+const Summary = z.object({ slug: z.string().min(1), orgURL: z.string().nullish() });
+const Page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item) });
+
+const Tag = z.object({ id: z.string(), name: z.string(), slug: z.string() });
+type Tag = z.infer<typeof Tag>;
+
+export function mealieClient(connection: TargetConnection, limits: TargetRequestLimits): TargetClient {
+	const base = connection.baseUrl.replace(/\/+$/, '');
+	const host = safeHost(base);
+	let me: Promise<Self> | null = null;
+
+	async function call(method: 'GET' | 'POST' | 'PATCH', path: string, options: { json?: unknown; query?: Record<string, string>; signal?: AbortSignal } = {}) {
+		const query = options.query ? `?${new URLSearchParams(options.query)}` : '';
+		return apiRequest(`${base}${path}${query}`, {
+			...limits,
+			method,
+			json: options.json,
+			signal: options.signal,
+			headers: { authorization: `Bearer ${connection.token}` }
+		});
+	}
+
+	/** The answer as `schema`, or the error a person can act on. */
+	function read<T>(res: ApiResponse, path: string, schema: z.ZodType<T>): T {
+		if (res.status < 200 || res.status >= 300) throw failure(res, host, path);
+		if (res.body === null) throw notMealie(host, `answered ${describeNonJson(res)} for ${path}`);
+		const parsed = schema.safeParse(res.body);
+		if (!parsed.success) throw notMealie(host, `answered ${path} with JSON Mealie does not send`);
+		return parsed.data;
+	}
+
+	async function getJson<T>(path: string, schema: z.ZodType<T>, signal?: AbortSignal, query?: Record<string, string>): Promise<T> {
+		return read(await call('GET', path, { signal, query }), path, schema);
+	}
+
+	/** The token's account, once per client: the group slug makes the recipe links. */
+	function self(signal?: AbortSignal): Promise<Self> {
+		if (me) return me;
+		const pending = getJson('/api/users/self', Self, signal);
+		me = pending;
+		// A failed lookup is not remembered: the next call asks again.
+		pending.catch(() => {
+			if (me === pending) me = null;
+		});
+		return pending;
+	}
+
+	function remoteOf(account: Self, slug: string): RemoteRecipe {
+		const page = account.groupSlug ? `/g/${encodeURIComponent(account.groupSlug)}/r/` : '/recipe/';
+		return { remoteId: slug, url: `${base}${page}${encodeURIComponent(slug)}` };
+	}
+
+	/** The recipe, or null when Mealie says it does not exist. */
+	async function fetchRecipe(slug: string, signal?: AbortSignal): Promise<RemoteRecipeJson | null> {
+		const path = recipePath(slug);
+		const res = await call('GET', path, { signal });
+		if (isMissing(res)) return null;
+		return read(res, path, RemoteRecipeJson);
+	}
+
+	/** PATCHes the fields in `body`; null when the recipe no longer exists. */
+	async function write(slug: string, body: Json, signal?: AbortSignal): Promise<RemoteRecipeJson | null> {
+		const path = recipePath(slug);
+		const res = await call('PATCH', path, { json: body, signal });
+		if (isMissing(res)) return null;
+		return read(res, path, RemoteRecipeJson);
+	}
+
+	/**
+	 * The tags as Mealie wants them on a recipe: existing organizer tags with their ids, the
+	 * missing ones created first. Tags are extras: one Mealie will not create (no permission, a
+	 * slug clash our slugify did not foresee) is left off rather than failing the recipe.
+	 */
+	async function resolveTags(names: string[], signal?: AbortSignal): Promise<Tag[]> {
+		if (names.length === 0) return [];
+		const path = '/api/organizers/tags';
+		const known = tagsOf(await getJson(path, z.union([Page(Tag), z.array(Tag)]), signal, { perPage: '-1' }));
+		const tags: Tag[] = [];
+		for (const name of names) {
+			const tag = known.find((t) => sameTag(t, name)) ?? (await createTag(name, signal));
+			if (tag && !tags.some((t) => t.id === tag.id)) tags.push(tag);
+			if (tag && !known.includes(tag)) known.push(tag);
+		}
+		return tags;
+	}
+
+	async function createTag(name: string, signal?: AbortSignal): Promise<Tag | null> {
+		const path = '/api/organizers/tags';
+		const res = await call('POST', path, { json: { name }, signal });
+		if (res.status === 401) throw failure(res, host, path);
+		if (res.status < 200 || res.status >= 300) return null;
+		const tag = Tag.safeParse(res.body);
+		return tag.success ? tag.data : null;
+	}
+
+	/**
+	 * Our recipe for this source: orgURL matches exactly (Mealie's filter ignores case) and our mark
+	 * says we wrote it. Mealie's own importer sets orgURL too, and a page the user imported there
+	 * is theirs, not ours to overwrite.
+	 */
+	async function bySource(sourceUrl: string, signal?: AbortSignal): Promise<RemoteRecipeJson | null> {
+		// A raw `"` would end the filter's quoted value; URLs normally carry it as %22.
+		if (sourceUrl.includes('"')) return null;
+		const page = await getJson('/api/recipes', Page(Summary), signal, { queryFilter: `orgURL = "${sourceUrl}"`, perPage: '50', page: '1' });
+		for (const item of page.items.filter((i) => i.orgURL === sourceUrl)) {
+			const recipe = await fetchRecipe(item.slug, signal);
+			if (recipe && recipe.extras?.[MEALIE_MARK] === sourceUrl) return recipe;
+		}
+		return null;
+	}
+
+	/**
+	 * The nasty case: Mealie created the recipe and answered with its slug, but we crashed (or
+	 * timed out) before storing it, so it exists with only its name: no orgURL, no mark, Mealie's
+	 * placeholder ingredient and step. It sits at the slug Mealie gives this name, or at name-1,
+	 * name-2… if the name was taken (Mealie then renames it "Name (1)"), and Mealie takes the first
+	 * free one, so the search stops at the first slug that does not exist. Only an untouched stub
+	 * made by this token's account is adopted: nobody has put anything in it to lose, and filling
+	 * it is what the lost create was about to do.
+	 */
+	async function unfinishedCreate(title: string, account: Self, signal?: AbortSignal): Promise<RemoteRecipeJson | null> {
+		for (let n = 0; n <= MAX_RENAMES; n++) {
+			const name = n === 0 ? title : `${title} (${n})`;
+			const slug = mealieSlug(name);
+			if (!slug) return null;
+			const recipe = await fetchRecipe(slug, signal);
+			if (!recipe) return null;
+			if (recipe.slug === slug && isUntouchedStub(recipe, name, account)) return recipe;
+		}
+		return null;
+	}
+
+	return {
+		kind: 'mealie',
+
+		async testConnection(signal): Promise<ConnectionReport> {
+			// About first: it needs no token, so a wrong address and a wrong token read differently.
+			const about = await getJson('/api/app/about', About, signal);
+			me = null;
+			const account = await self(signal);
+			return {
+				server: `Mealie ${about.version.startsWith('v') ? about.version : `v${about.version}`}`,
+				user: account.fullName || account.username || account.email || null
+			};
+		},
+
+		async findExisting(recipe, signal) {
+			const account = await self(signal);
+			const found = (await bySource(recipe.sourceUrl, signal)) ?? (await unfinishedCreate(recipe.title, account, signal));
+			return found ? remoteOf(account, found.slug) : null;
+		},
+
+		async create(recipe, created, signal) {
+			// Everything that can fail before the recipe exists is done first: no stub for nothing.
+			const account = await self(signal);
+			const tags = await resolveTags(recipe.tags, signal);
+			const path = '/api/recipes';
+			const slug = read(await call('POST', path, { json: { name: recipe.title }, signal }), path, z.string().min(1));
+			await created(remoteOf(account, slug));
+			const written = await write(slug, recipeFields(recipe, tags, { name: recipe.title, extras: {} }), signal);
+			if (!written) throw new RetryableError('target_vanished', `the recipe ${slug} was deleted from Mealie while it was being saved`);
+			return remoteOf(account, written.slug);
+		},
+
+		async update(remote, recipe, signal) {
+			const current = await fetchRecipe(remote.remoteId, signal);
+			if (!current) return null;
+			const account = await self(signal);
+			const tags = await resolveTags(recipe.tags, signal);
+			const written = await write(current.slug, recipeFields(recipe, tags, current), signal);
+			// PATCH keeps the slug in v2; an older server may derive a new one from a new name.
+			return written ? remoteOf(account, written.slug) : null;
+		},
+
+		async setImage(remote, imageUrl, signal) {
+			const res = await call('POST', `${recipePath(remote.remoteId)}/image`, { json: { url: imageUrl }, signal });
+			if (res.status >= 200 && res.status < 300) return true;
+			const trouble = serverTrouble(res, SERVICE);
+			if (trouble) throw trouble;
+			return false;
+		}
+	};
+}
+
+const recipePath = (slug: string) => `/api/recipes/${encodeURIComponent(slug)}`;
+
+/** Mealie's own 404 for a recipe that does not exist is JSON with a `detail`; anything else is not Mealie. */
+function isMissing(res: ApiResponse): boolean {
+	return res.status === 404 && isObject(res.body) && 'detail' in res.body;
+}
+
+function isUntouchedStub(recipe: RemoteRecipeJson, name: string, account: Self): boolean {
+	const ingredients = recipe.recipeIngredient ?? [];
+	const steps = recipe.recipeInstructions ?? [];
+	return (
+		recipe.name === name &&
+		!recipe.orgURL &&
+		!recipe.description &&
+		(!account.id || !recipe.userId || recipe.userId === account.id) &&
+		ingredients.length <= 1 &&
+		ingredients.every((i) => !i.unit && !i.food) &&
+		steps.length <= 1
+	);
+}
+
+/** The fields this app owns, as a PATCH body. */
+function recipeFields(recipe: Recipe, tags: Tag[], current: Pick<RemoteRecipeJson, 'name' | 'extras'>): Json {
+	return {
+		...nameField(current.name, recipe.title),
+		description: recipe.description ?? '',
+		recipeYield: recipe.yields,
+		// v2 shows servings on their own and scales by them; v1 ignores the field.
+		recipeServings: recipe.servings ?? 0,
+		prepTime: duration(recipe.prepMinutes),
+		performTime: duration(recipe.cookMinutes),
+		totalTime: duration(recipe.totalMinutes),
+		orgURL: recipe.sourceUrl,
+		tags: tags.map(({ id, name, slug }) => ({ id, name, slug })),
+		recipeIngredient: ingredients(recipe),
+		recipeInstructions: instructions(recipe),
+		nutrition: nutrition(recipe.nutrition),
+		// PATCH replaces extras whole: keep what others stored there.
+		extras: { ...(current.extras ?? {}), [MEALIE_MARK]: recipe.sourceUrl }
+	};
+}
+
+/**
+ * The name, unless the recipe already has it or Mealie's renamed form of it ("Pancakes (1)"):
+ * Mealie chose that name to keep slugs apart, and sending ours back would undo it.
+ */
+function nameField(current: string | null | undefined, title: string): Json {
+	if (current && (current === title || (current.startsWith(`${title} (`) && /^ \(\d+\)$/.test(current.slice(title.length))))) return {};
+	return { name: title };
+}
+
+/** Group names go on the group's first ingredient as `title`, Mealie's own convention. */
+function ingredients(recipe: Recipe): Json[] {
+	return recipe.ingredientGroups.flatMap((group) =>
+		group.ingredients.map((ingredient, i) => ({
+			title: i === 0 && group.name ? group.name : null,
+			quantity: null,
+			unit: null,
+			food: null,
+			note: ingredient.text,
+			originalText: ingredient.text
+		}))
+	);
+}
+
+/** Likewise a step group's name is the `title` of its first step. */
+function instructions(recipe: Recipe): Json[] {
+	return recipe.stepGroups.flatMap((group) =>
+		group.steps.map((text, i) => ({
+			title: i === 0 && group.name ? group.name : '',
+			summary: '',
+			text,
+			ingredientReferences: []
+		}))
+	);
+}
+
+/** "1 hour 30 minutes", as Mealie's importer writes times (English, its default locale). */
+export function duration(minutes: number | null): string | null {
+	if (!minutes || minutes <= 0) return null;
+	const parts: [number, string][] = [
+		[Math.floor(minutes / 1440), 'day'],
+		[Math.floor((minutes % 1440) / 60), 'hour'],
+		[minutes % 60, 'minute']
+	];
+	return parts
+		.filter(([n]) => n > 0)
+		.map(([n, unit]) => `${n} ${unit}${n === 1 ? '' : 's'}`)
+		.join(' ');
+}
+
+const NUTRIENTS: [keyof Nutrition, string][] = [
+	['calories', 'calories'],
+	['fat', 'fatContent'],
+	['saturatedFat', 'saturatedFatContent'],
+	['carbohydrates', 'carbohydrateContent'],
+	['sugar', 'sugarContent'],
+	['fiber', 'fiberContent'],
+	['protein', 'proteinContent'],
+	['sodium', 'sodiumContent']
+];
+
+/** Mealie's field names; v1 has no saturatedFatContent and ignores it. */
+function nutrition(values: Nutrition | null): Json | null {
+	if (!values) return null;
+	const fields: Json = {};
+	for (const [ours, theirs] of NUTRIENTS) {
+		const amount = nutrientAmount(values[ours], theirs === 'sodiumContent');
+		if (amount !== null) fields[theirs] = amount;
+	}
+	return Object.keys(fields).length > 0 ? fields : null;
+}
+
+/**
+ * The number alone, as Mealie's importer stores it: Mealie prints its own unit beside it (kcal,
+ * g, and mg for sodium, so sodium given in grams is converted).
+ */
+export function nutrientAmount(text: string | null, milligrams = false): string | null {
+	const digits = text?.match(/\d[\d.,]*/)?.[0].replace(/[.,]+$/, '');
+	if (!text || !digits) return null;
+	// "1,200 kcal" has a thousands separator, "2,5 g" a decimal comma.
+	const number = Number.parseFloat(/^\d{1,3}(,\d{3})+$/.test(digits) ? digits.replaceAll(',', '') : digits.replace(',', '.'));
+	const inGrams = milligrams && /\d\s*g\b|grams?\b/i.test(text) && !/mg|milligram/i.test(text);
+	return String(inGrams ? Math.round(number * 1_000_000) / 1000 : number);
+}
+
+// Letters and marks NFKD leaves whole that python-slugify's unidecode spells out; `'` is dropped
+// later, `"` becomes a separator.
+const SPELLED: Record<string, string> = {
+	ß: 'ss', æ: 'ae', Æ: 'AE', œ: 'oe', Œ: 'OE', ø: 'o', Ø: 'O', ł: 'l', Ł: 'L', đ: 'd', Đ: 'D',
+	ð: 'd', Ð: 'D', þ: 'th', Þ: 'Th', ı: 'i', '‘': "'", '’': "'", '‚': "'", '‛': "'", '′': "'",
+	'“': '"', '”': '"', '„': '"', '″': '"', '–': '-', '—': '--', '⁄': '/', '…': '...', '°': 'deg',
+	'×': 'x', '·': '.', '«': '<<', '»': '>>'
+};
+const ENTITY = /&(#\d+|#x[\da-f]+|[a-z][a-z\d]*);/i;
+
+/**
+ * The slug Mealie makes of a name (python-slugify's defaults): `'` to a dash, transliterated to
+ * ASCII, lower case, digits' thousand commas dropped, runs of anything else to one dash. Null when
+ * the name holds what only unidecode's full tables would spell (Cyrillic, CJK…) or HTML
+ * entities, where a guess could name another recipe.
+ */
+export function mealieSlug(name: string): string | null {
+	if (ENTITY.test(name)) return null;
+	let ascii = '';
+	for (const ch of name.replace(/'+/g, '-').normalize('NFKD')) {
+		if (ch <= '\u007f') ascii += ch;
+		else if (ch in SPELLED) ascii += SPELLED[ch];
+		else if (!/[\p{M}\p{Extended_Pictographic}]/u.test(ch)) return null;
+	}
+	const slug = ascii
+		.toLowerCase()
+		.replace(/'+/g, '')
+		.replace(/(?<=\d),(?=\d)/g, '')
+		.replace(/[^-a-z0-9]+/g, '-')
+		.replace(/-{2,}/g, '-')
+		.replace(/^-+|-+$/g, '');
+	return slug || null;
+}
+
+function sameTag(tag: Tag, name: string): boolean {
+	return tag.name.toLowerCase() === name.toLowerCase() || (mealieSlug(name) ?? '\0') === tag.slug;
+}
+
+function tagsOf(answer: { items: Tag[] } | Tag[]): Tag[] {
+	return Array.isArray(answer) ? [...answer] : [...answer.items];
+}
+
+/** The error for an answer the caller has no use for, in words a person can act on. */
+function failure(res: ApiResponse, host: string, path: string): JobError {
+	const trouble = serverTrouble(res, SERVICE);
+	if (trouble) return trouble;
+	const detail = detailMessage(res.body);
+	if (res.status === 401 || (res.status === 403 && detail === null)) {
+		return new PermanentError('target_auth', `Mealie refused the token (${res.status}): check your Mealie token in Settings`);
+	}
+	// Mealie's own 403 names a recipe-level refusal (locked, another household's), not the token.
+	if (res.status === 403) return new PermanentError('target_forbidden', `Mealie refused the change (403): ${detail}`);
+	if (res.status === 404 || res.status === 405) return notMealie(host, `answered ${res.status} for ${path}`);
+	if (res.status === 400 || res.status === 422) return new PermanentError('target_rejected', `Mealie rejected the recipe: ${detail ?? `${res.status} for ${path}`}`);
+	if (res.status === 408 || res.status === 425) return new RetryableError('server_error', `Mealie could not answer in time (${res.status})`);
+	return new PermanentError('target_error', `Mealie answered ${res.status} for ${path}`);
+}
+
+function notMealie(host: string, what: string): PermanentError {
+	return new PermanentError('target_not_found', `this does not look like a Mealie server: ${host} ${what}`);
+}
+
+function describeNonJson(res: ApiResponse): string {
+	const type = res.headers.get('content-type') ?? '';
+	return type.includes('html') ? 'with a web page' : 'without JSON';
+}
+
+/**
+ * The first thing Mealie objects to: FastAPI's validation list (`[{loc, msg}]`), Mealie's
+ * `{message}` or a plain string.
+ */
+function detailMessage(body: unknown): string | null {
+	const detail = isObject(body) ? body.detail : undefined;
+	let message: string | null = null;
+	if (typeof detail === 'string') message = detail;
+	else if (Array.isArray(detail) && isObject(detail[0])) {
+		const first = detail[0];
+		const loc = Array.isArray(first.loc) ? first.loc.filter((part) => part !== 'body').join('.') : '';
+		message = `${loc ? `${loc}: ` : ''}${String(first.msg ?? 'invalid')}`;
+	} else if (isObject(detail) && typeof detail.message === 'string') message = detail.message;
+	return message === null ? null : message.slice(0, MAX_MESSAGE);
+}
+
+function isObject(value: unknown): value is Json {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

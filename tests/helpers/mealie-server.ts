@@ -1,0 +1,670 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+
+/**
+ * A stand-in for a Mealie v2 server on 127.0.0.1, for the endpoints Cookmark uses. It checks
+ * every request the way FastAPI does with Mealie's pydantic models (mealie-recipes/mealie,
+ * mealie/schema/recipe/*.py): a body the real server would refuse gets a 422 in FastAPI's shape
+ * (`{"detail": [{"type", "loc", "msg", "input"}]}`), unknown fields are ignored. Past validation
+ * it behaves like Mealie's services: a create from a name gets Mealie's placeholder ingredient and
+ * step and a slug made from the name ("Name (1)", name-1 when taken); PATCH applies only the
+ * fields sent and keeps the slug, PUT resets every field not sent and makes the slug from the
+ * name; a unit, food or tag without an existing id fails the save with a 500, as Mealie's
+ * auto_init does; `queryFilter` compares strings case-insensitively. It fetches an image URL
+ * itself and answers 400 "Url is not an image" for anything else. Mealie answers a missing or
+ * wrong token with 401 "Could not validate credentials".
+ */
+
+export type FailKind =
+	/** The next request gets this status (401 as Mealie sends it, 5xx as a proxy does). */
+	| { status: number; retryAfter?: string; body?: unknown }
+	/** The next create is stored, then never answered: the lost answer a retry must not duplicate. */
+	| 'timeout-after-create';
+
+export interface MealieServerOptions {
+	/** The only Bearer token the server accepts. */
+	token: string;
+	/** What /api/app/about reports. */
+	version?: string;
+	/** The account's group slug; null for a v1 beta, whose /api/users/self has none. */
+	groupSlug?: string | null;
+	user?: { username: string; fullName: string };
+}
+
+export interface RecordedRequest {
+	method: string;
+	path: string;
+	query: Record<string, string>;
+	/** Parsed JSON, or a multipart form's fields (files as { filename, type, size }). */
+	body: unknown;
+	/** The status the server answered with (unset while it holds the answer back). */
+	status?: number;
+}
+
+type Json = Record<string, unknown>;
+
+/** A recipe as Mealie stores and returns it (GET /api/recipes/{slug}). */
+export type MealieRecipe = Json & {
+	id: string;
+	slug: string;
+	name: string;
+	userId: string;
+	orgURL: string | null;
+	recipeIngredient: Json[];
+	recipeInstructions: Json[];
+	tags: Json[];
+	extras: Json;
+	settings: Json;
+};
+
+export interface MealieTag {
+	id: string;
+	name: string;
+	slug: string;
+	groupId: string;
+}
+
+const PLACEHOLDER_INGREDIENT = '1 Cup Flour';
+const PLACEHOLDER_STEP = 'Recipe steps as well as other fields in the recipe page support markdown syntax.\n\n**Add a link**\n\n[My Link](https://demo.mealie.io)\n';
+
+// ---- pydantic's rules, as zod ------------------------------------------------------------------
+
+const uuid = z.string().regex(/^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i, 'uuid');
+/** float in lax mode: numbers and numeric strings. */
+const float = z.union([z.number(), z.string().trim().regex(/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i).transform(Number)]);
+/** The recipe's time and yield strings: Mealie's `clean_strings` turns numbers into text first. */
+const looseText = z.union([z.string(), z.number().transform(String)]).nullable();
+const text = z.string().nullable();
+
+const UnitOrFood = z
+	.union([z.string().transform((name) => ({ name })), z.looseObject({ id: uuid.nullish(), name: z.string() })])
+	.nullish();
+
+const IngredientIn = z.looseObject({
+	quantity: float.nullable().optional(),
+	unit: UnitOrFood,
+	food: UnitOrFood,
+	note: text.optional(),
+	isFood: z.boolean().nullish(),
+	disableAmount: z.boolean().nullish(),
+	display: z.string().optional(),
+	title: text.optional(),
+	originalText: text.optional(),
+	referenceId: uuid.optional()
+});
+
+const StepIn = z.looseObject({
+	id: uuid.nullish(),
+	title: text.optional(),
+	summary: text.optional(),
+	text: z.string(),
+	ingredientReferences: z.array(z.looseObject({ referenceId: uuid.nullish() })).optional()
+});
+
+const Organizer = z.looseObject({ id: uuid.nullish(), name: z.string(), slug: z.string() });
+/** A list of plain strings is taken as names (ingredients: notes), as Mealie's validators do. */
+const listOf = <T extends z.ZodType>(item: T, fromString: (s: string) => unknown) =>
+	z.preprocess((v) => (Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string') ? v.map(fromString) : v), z.array(item));
+
+const NutritionIn = z.looseObject(
+	Object.fromEntries(
+		[
+			'calories',
+			'carbohydrateContent',
+			'cholesterolContent',
+			'fatContent',
+			'fiberContent',
+			'proteinContent',
+			'saturatedFatContent',
+			'sodiumContent',
+			'sugarContent',
+			'transFatContent',
+			'unsaturatedFatContent'
+		].map((k) => [k, looseText.optional()])
+	)
+);
+
+/** mealie/schema/recipe/recipe.py Recipe: every field has a default, so every field is optional. */
+const RecipeIn = z.looseObject({
+	id: uuid.nullish(),
+	userId: uuid.optional(),
+	householdId: uuid.optional(),
+	groupId: uuid.optional(),
+	name: text.optional(),
+	slug: z.string().optional(),
+	image: z.unknown().optional(),
+	recipeServings: float.optional(),
+	recipeYieldQuantity: float.optional(),
+	recipeYield: looseText.optional(),
+	totalTime: looseText.optional(),
+	prepTime: looseText.optional(),
+	cookTime: looseText.optional(),
+	performTime: looseText.optional(),
+	description: text.optional(),
+	recipeCategory: listOf(Organizer, (name) => ({ name, slug: slugify(name) })).nullish(),
+	tags: listOf(Organizer, (name) => ({ name, slug: slugify(name) })).nullish(),
+	tools: z.array(z.looseObject({ id: uuid, name: z.string(), slug: z.string() })).optional(),
+	rating: float.nullish(),
+	orgURL: text.optional(),
+	recipeIngredient: listOf(IngredientIn, (note) => ({ note })).optional(),
+	recipeInstructions: z.array(StepIn).nullish(),
+	nutrition: NutritionIn.nullish(),
+	settings: z
+		.looseObject(Object.fromEntries(['public', 'showNutrition', 'showAssets', 'landscapeView', 'disableComments', 'disableAmount', 'locked'].map((k) => [k, z.boolean().optional()])))
+		.nullish(),
+	notes: z.array(z.looseObject({ title: z.string(), text: z.string() })).nullish(),
+	extras: z.record(z.string(), z.unknown()).nullish()
+});
+type RecipeIn = z.infer<typeof RecipeIn>;
+
+const CreateRecipe = z.looseObject({ name: z.string() });
+const ScrapeRecipe = z.looseObject({ url: z.string(), includeTags: z.boolean().optional() });
+const TagIn = z.looseObject({ name: z.string() });
+
+interface FastApiIssue {
+	type: string;
+	loc: (string | number)[];
+	msg: string;
+	input?: unknown;
+}
+
+const TYPE_MESSAGES: Record<string, [string, string]> = {
+	string: ['string_type', 'Input should be a valid string'],
+	number: ['float_type', 'Input should be a valid number'],
+	boolean: ['bool_type', 'Input should be a valid boolean'],
+	array: ['list_type', 'Input should be a valid list'],
+	object: ['model_attributes_type', 'Input should be a valid dictionary or object to extract fields from'],
+	record: ['dict_type', 'Input should be a valid dictionary']
+};
+
+/** A zod issue in pydantic's words. A union reports its most specific branch, as pydantic's smart mode mostly does. */
+function fastApiIssue(issue: z.core.$ZodIssue, where: 'body' | 'query', prefix: PropertyKey[] = []): FastApiIssue {
+	const path = [...prefix, ...issue.path];
+	const loc = [where, ...path.map((p) => (typeof p === 'number' ? p : String(p)))];
+	if (issue.code === 'invalid_union' && issue.errors.length > 0) {
+		const branches = issue.errors.filter((b) => b.length > 0);
+		const deepest = branches.map((b) => b[0]!).sort((a, b) => b.path.length - a.path.length)[0];
+		if (deepest) return fastApiIssue(deepest, where, path);
+	}
+	if (issue.code === 'invalid_type' && issue.input === undefined) return { type: 'missing', loc, msg: 'Field required', input: null };
+	if (issue.code === 'invalid_type') {
+		const [type, msg] = TYPE_MESSAGES[issue.expected] ?? ['value_error', issue.message];
+		return { type, loc, msg, input: issue.input };
+	}
+	if (issue.code === 'invalid_format' && issue.message === 'uuid') {
+		return { type: 'uuid_parsing', loc, msg: 'Input should be a valid UUID, invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-]', input: issue.input };
+	}
+	if (issue.code === 'invalid_format') return { type: 'float_parsing', loc, msg: 'Input should be a valid number, unable to parse string as a number', input: issue.input };
+	return { type: 'value_error', loc, msg: issue.message, input: issue.input };
+}
+
+class HttpError extends Error {
+	constructor(
+		readonly status: number,
+		readonly body: unknown
+	) {
+		super(`HTTP ${status}`);
+	}
+}
+
+/** Mealie's ErrorResponse.respond(message). */
+const mealieError = (status: number, message: string) => new HttpError(status, { detail: { message, error: true, exception: null } });
+/** An exception Mealie does not handle: uvicorn's plain 500. */
+class Crash extends Error {}
+
+function validate<T>(schema: z.ZodType<T>, body: unknown, where: 'body' | 'query' = 'body'): T {
+	if (body === undefined) throw new HttpError(422, { detail: [{ type: 'missing', loc: [where], msg: 'Field required', input: null }] });
+	const parsed = schema.safeParse(body, { reportInput: true });
+	if (!parsed.success) throw new HttpError(422, { detail: parsed.error.issues.map((issue) => fastApiIssue(issue, where)) });
+	return parsed.data;
+}
+
+/**
+ * python-slugify's result for the names tests use (Latin letters): written apart from the
+ * client's own, so the client is checked against an independent reading of the same rules.
+ */
+export function slugify(name: string): string {
+	return name
+		.replace(/'/g, '-')
+		.normalize('NFKD')
+		.replace(/\p{M}/gu, '')
+		.replace(/ß/g, 'ss')
+		.toLowerCase()
+		.replace(/[^a-z0-9]+/g, '-')
+		.replace(/^-+|-+$/g, '');
+}
+
+/** humps.decamelize, for filter attribute names ("orgURL" → "org_url"). */
+const decamelize = (name: string) =>
+	name
+		.replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+		.replace(/([a-z\d])([A-Z])/g, '$1_$2')
+		.toLowerCase();
+
+const FILTER_FIELDS: Record<string, string> = { org_url: 'orgURL', slug: 'slug', name: 'name', description: 'description', user_id: 'userId', id: 'id' };
+
+/**
+ * The part of Mealie's query filter language Cookmark could use: `attr = "v"`, `<>`, `IS [NOT]
+ * NULL`, joined by AND/OR (AND binding tighter). Strings compare case-insensitively, as Mealie
+ * lowers both sides.
+ */
+function parseFilter(filter: string): (recipe: MealieRecipe) => boolean {
+	const tokens = [...filter.matchAll(/\s*("([^"]*)"|<>|=|[^\s"=<>]+)/g)].map((m) => ({ raw: m[1]!, quoted: m[2] }));
+	const groups: ((r: MealieRecipe) => boolean)[][] = [[]];
+	let i = 0;
+	const invalid = (why: string) => new HttpError(400, { detail: `invalid query string: ${why}` });
+	while (i < tokens.length) {
+		const attr = tokens[i++]!.raw;
+		const field = FILTER_FIELDS[decamelize(attr)];
+		if (!field) throw new HttpError(400, { detail: `invalid attribute string: '${attr}' does not exist on this schema` });
+		const op = tokens[i++]?.raw.toUpperCase();
+		let test: (value: unknown) => boolean;
+		if (op === 'IS') {
+			const negate = tokens[i]?.raw.toUpperCase() === 'NOT' ? (i++, true) : false;
+			if (tokens[i++]?.raw.toUpperCase() !== 'NULL') throw invalid('"IS" can only be used with "NULL"');
+			test = (value) => (value === null || value === undefined) !== negate;
+		} else if (op === '=' || op === '<>') {
+			const token = tokens[i++];
+			if (!token) throw invalid('a value is missing');
+			const wanted = (token.quoted ?? token.raw).toLowerCase();
+			test = (value) => (typeof value === 'string' && value.toLowerCase() === wanted) === (op === '=');
+		} else throw invalid(`unsupported by the test server: ${op}`);
+		groups.at(-1)!.push((r) => test(r[field]));
+		const joiner = tokens[i]?.raw.toUpperCase();
+		if (joiner === undefined) break;
+		if (joiner === 'OR') groups.push([]);
+		else if (joiner !== 'AND') throw invalid(`unexpected ${tokens[i]!.raw}`);
+		i++;
+	}
+	return (recipe) => groups.some((group) => group.length > 0 && group.every((test) => test(recipe)));
+}
+
+function intParam(query: URLSearchParams, name: string, fallback: number): number {
+	const raw = query.get(name);
+	if (raw === null) return fallback;
+	if (!/^-?\d+$/.test(raw)) {
+		throw new HttpError(422, { detail: [{ type: 'int_parsing', loc: ['query', name], msg: 'Input should be a valid integer, unable to parse string as an integer', input: raw }] });
+	}
+	return Number(raw);
+}
+
+function paginate<T>(items: T[], query: URLSearchParams) {
+	const perPage = intParam(query, 'perPage', 50);
+	const page = Math.max(1, intParam(query, 'page', 1));
+	const size = perPage === -1 ? Math.max(items.length, 1) : Math.max(perPage, 1);
+	return {
+		page,
+		perPage: perPage === -1 ? items.length : perPage,
+		total: items.length,
+		totalPages: Math.ceil(items.length / size),
+		items: items.slice((page - 1) * size, page * size),
+		next: null,
+		previous: null
+	};
+}
+
+/** Splits multipart/form-data into its fields; files as { filename, type, size }. */
+function parseMultipart(raw: Buffer, contentType: string): Json | undefined {
+	const boundary = /boundary="?([^";]+)"?/i.exec(contentType)?.[1];
+	if (!boundary) return undefined;
+	const fields: Json = {};
+	for (const part of raw.toString('latin1').split(`--${boundary}`).slice(1, -1)) {
+		const [head = '', ...rest] = part.replace(/^\r\n/, '').split('\r\n\r\n');
+		const content = rest.join('\r\n\r\n').replace(/\r\n$/, '');
+		const name = /name="([^"]*)"/i.exec(head)?.[1];
+		const filename = /filename="([^"]*)"/i.exec(head)?.[1];
+		const type = /content-type:\s*([^\r\n]+)/i.exec(head)?.[1];
+		if (!name) continue;
+		fields[name] = filename === undefined ? Buffer.from(content, 'latin1').toString('utf8') : { filename, type: type ?? null, size: Buffer.byteLength(content, 'latin1') };
+	}
+	return fields;
+}
+
+export async function startMealieServer(options: MealieServerOptions) {
+	const version = options.version ?? 'v2.8.0';
+	const user = options.user ?? { username: 'cook', fullName: 'Casey Cook' };
+	const groupSlug = options.groupSlug === undefined ? 'home' : options.groupSlug;
+	const ids = { user: randomUUID(), group: randomUUID(), household: randomUUID() };
+	const recipes = new Map<string, MealieRecipe>();
+	const tags: MealieTag[] = [];
+	const images = new Map<string, { type: string; size: number }>();
+	const requests: RecordedRequest[] = [];
+	const failures: FailKind[] = [];
+
+	const now = () => new Date().toISOString();
+
+	function ingredientOut(input: z.infer<typeof IngredientIn>, disableAmount: boolean): Json {
+		const quantity = 'quantity' in input ? (input.quantity ?? null) : 1;
+		const note = input.note ?? '';
+		return {
+			quantity,
+			unit: reference('unit', input.unit),
+			food: reference('food', input.food),
+			note,
+			isFood: !disableAmount,
+			disableAmount,
+			display: [quantity && quantity !== 1 ? String(quantity) : '', note].join(' ').trim(),
+			title: input.title ?? null,
+			originalText: input.originalText ?? null,
+			referenceId: input.referenceId ?? randomUUID()
+		};
+	}
+
+	/** auto_init's many-to-one rule: an object needs an id, and an unknown id links nothing. */
+	function reference(key: 'unit' | 'food', value: { id?: string | null; name: string } | null | undefined): Json | null {
+		if (!value) return null;
+		if (!value.id) throw new Crash(`Expected 'id' to be provided for ${key}`);
+		return null; // the test server keeps no foods or units, so no id is known
+	}
+
+	function stepOut(input: z.infer<typeof StepIn>): Json {
+		return { id: input.id ?? randomUUID(), title: input.title ?? '', summary: input.summary ?? '', text: input.text, ingredientReferences: input.ingredientReferences ?? [] };
+	}
+
+	/** Tags link by id; one without a known id makes Mealie build a Tag without a group, and fail. */
+	function tagsOut(input: z.infer<typeof Organizer>[]): Json[] {
+		return input.map((t) => {
+			const tag = tags.find((known) => known.id === t.id);
+			if (!tag) throw new Crash('Tag.__init__() missing 1 required positional argument: group_id');
+			return { id: tag.id, name: tag.name, slug: tag.slug };
+		});
+	}
+
+	function freeSlug(slug: string, except?: MealieRecipe): boolean {
+		const holder = recipes.get(slug);
+		return !holder || holder.id === except?.id;
+	}
+
+	function defaults(name: string, slug: string): MealieRecipe {
+		const at = now();
+		return {
+			id: randomUUID(),
+			userId: ids.user,
+			householdId: ids.household,
+			groupId: ids.group,
+			name,
+			slug,
+			image: null,
+			recipeServings: 0,
+			recipeYieldQuantity: 0,
+			recipeYield: null,
+			totalTime: null,
+			prepTime: null,
+			cookTime: null,
+			performTime: null,
+			description: '',
+			recipeCategory: [],
+			tags: [],
+			tools: [],
+			rating: null,
+			orgURL: null,
+			dateAdded: at.slice(0, 10),
+			dateUpdated: at,
+			createdAt: at,
+			updatedAt: at,
+			lastMade: null,
+			recipeIngredient: [],
+			recipeInstructions: [],
+			nutrition: Object.fromEntries(Object.keys(NutritionIn.shape).map((k) => [k, null])),
+			settings: { public: true, showNutrition: false, showAssets: false, landscapeView: false, disableComments: false, disableAmount: true, locked: false },
+			assets: [],
+			notes: [],
+			extras: {},
+			comments: []
+		};
+	}
+
+	/** RecipeService.create_one: placeholders, and "Name (n)" when the slug is taken. */
+	function create(name: string): MealieRecipe {
+		for (let n = 0; n <= 10; n++) {
+			const candidate = n === 0 ? name : `${name} (${n})`;
+			const slug = slugify(candidate);
+			if (!freeSlug(slug)) continue;
+			const recipe = defaults(candidate, slug);
+			recipe.recipeIngredient = [ingredientOut({ note: PLACEHOLDER_INGREDIENT }, true)];
+			recipe.recipeInstructions = [stepOut({ text: PLACEHOLDER_STEP })];
+			recipes.set(slug, recipe);
+			return recipe;
+		}
+		throw mealieError(400, 'Recipe already exists');
+	}
+
+	/** Writes validated fields over a recipe; everything is checked before anything changes. */
+	function apply(recipe: MealieRecipe, data: RecipeIn, newSlug: string): MealieRecipe {
+		if (!freeSlug(newSlug, recipe)) throw mealieError(400, 'Recipe already exists');
+		const disableAmount = (data.settings?.disableAmount ?? recipe.settings.disableAmount) !== false;
+		if (data.name === null || data.name === '') throw mealieError(400, 'Recipe already exists'); // NOT NULL, assert name != ""
+		const next: MealieRecipe = { ...recipe, slug: newSlug, updatedAt: now(), dateUpdated: now() };
+		const plain = ['name', 'recipeServings', 'recipeYieldQuantity', 'recipeYield', 'totalTime', 'prepTime', 'cookTime', 'performTime', 'orgURL', 'rating', 'image'] as const;
+		for (const key of plain) if (key in data) (next as Json)[key] = data[key] ?? null;
+		if ('description' in data) next.description = data.description ?? '';
+		if ('tags' in data) next.tags = tagsOut(data.tags ?? []);
+		if ('recipeIngredient' in data) next.recipeIngredient = (data.recipeIngredient ?? []).map((i) => ingredientOut(i, disableAmount));
+		if ('recipeInstructions' in data) next.recipeInstructions = (data.recipeInstructions ?? []).map(stepOut);
+		if ('nutrition' in data) next.nutrition = { ...defaults('', '').nutrition as Json, ...(data.nutrition ?? {}) };
+		if ('settings' in data) next.settings = { ...recipe.settings, ...(data.settings ?? {}) };
+		if ('notes' in data) next.notes = data.notes ?? [];
+		if ('extras' in data) next.extras = Object.fromEntries(Object.entries(data.extras ?? {}).map(([k, v]) => [k, String(v)]));
+		recipes.delete(recipe.slug);
+		recipes.set(newSlug, next);
+		return next;
+	}
+
+	function existing(slug: string): MealieRecipe {
+		const recipe = recipes.get(slug) ?? [...recipes.values()].find((r) => r.id === slug);
+		if (!recipe) throw mealieError(404, 'No Entry Found');
+		return recipe;
+	}
+
+	const summary = (r: MealieRecipe) => {
+		const { recipeIngredient: _i, recipeInstructions: _s, nutrition: _n, settings: _e, assets: _a, notes: _o, extras: _x, comments: _c, ...rest } = r;
+		return rest;
+	};
+
+	function listRecipes(query: URLSearchParams) {
+		let items = [...recipes.values()].reverse(); // newest first, Mealie's default order
+		const filter = query.get('queryFilter');
+		if (filter) items = items.filter(parseFilter(filter));
+		const search = query.get('search')?.toLowerCase().split(/\s+/).filter(Boolean);
+		if (search?.length) {
+			const haystack = (r: MealieRecipe) => [r.name, r.description, ...r.recipeIngredient.map((i) => `${i.note} ${i.originalText ?? ''}`)].join(' ').toLowerCase();
+			items = items.filter((r) => search.some((word) => haystack(r).includes(word)));
+		}
+		return paginate(items.map(summary), query);
+	}
+
+	async function scrapeImage(recipe: MealieRecipe, url: string) {
+		let res: Response;
+		try {
+			res = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+		} catch {
+			throw new Crash('the image could not be downloaded');
+		}
+		const type = res.headers.get('content-type') ?? '';
+		const bytes = Buffer.from(await res.arrayBuffer());
+		if (!res.ok || !type.startsWith('image/')) throw mealieError(400, 'Url is not an image');
+		images.set(recipe.id, { type, size: bytes.length });
+		recipe.image = String(Math.floor(Math.random() * 1e6));
+	}
+
+	/** One request, by route; returns [status, body], or 'hang' to hold the answer back. */
+	async function route(method: string, path: string, query: URLSearchParams, body: unknown): Promise<[number, unknown] | 'hang'> {
+		if (path === '/api/app/about' && method === 'GET') {
+			return [200, { production: true, version, demoStatus: false, allowSignup: false, defaultGroupSlug: groupSlug, defaultHouseholdSlug: 'family', enableOidc: false, oidcRedirect: false, oidcProviderName: 'OAuth', allowPasswordLogin: true, tokenTime: 48 }];
+		}
+		if (path === '/api/users/self' && method === 'GET') {
+			return [
+				200,
+				{
+					id: ids.user,
+					username: user.username,
+					fullName: user.fullName,
+					email: 'cook@example.com',
+					authMethod: 'Mealie',
+					admin: false,
+					group: 'Home',
+					household: 'Family',
+					advanced: false,
+					canInvite: false,
+					canManage: false,
+					canManageHousehold: false,
+					canOrganize: false,
+					groupId: ids.group,
+					...(groupSlug === null ? {} : { groupSlug }),
+					householdId: ids.household,
+					householdSlug: 'family',
+					tokens: null,
+					cacheKey: '1234'
+				}
+			];
+		}
+		if (path === '/api/recipes') {
+			if (method === 'GET') return [200, listRecipes(query)];
+			if (method === 'POST') {
+				const data = validate(CreateRecipe, body);
+				const recipe = create(data.name);
+				const hang = failures[0] === 'timeout-after-create';
+				if (hang) failures.shift();
+				return hang ? 'hang' : [201, recipe.slug];
+			}
+			throw new HttpError(405, { detail: 'Method Not Allowed' });
+		}
+		const image = /^\/api\/recipes\/([^/]+)\/image$/.exec(path);
+		if (image) {
+			const recipe = existing(decodeURIComponent(image[1]!));
+			if (method === 'POST') {
+				await scrapeImage(recipe, validate(ScrapeRecipe, body).url);
+				return [200, null];
+			}
+			if (method === 'PUT') {
+				const form = (body ?? {}) as Json;
+				const missing = ['image', 'extension'].filter((k) => form[k] === undefined);
+				if (missing.length) throw new HttpError(422, { detail: missing.map((k) => ({ type: 'missing', loc: ['body', k], msg: 'Field required', input: null })) });
+				images.set(recipe.id, { type: `image/${String(form.extension)}`, size: (form.image as { size: number }).size });
+				recipe.image = String(Math.floor(Math.random() * 1e6));
+				return [200, { image: recipe.image }];
+			}
+			throw new HttpError(405, { detail: 'Method Not Allowed' });
+		}
+		const one = /^\/api\/recipes\/([^/]+)$/.exec(path);
+		if (one) {
+			const slug = decodeURIComponent(one[1]!);
+			if (method === 'GET') return [200, existing(slug)];
+			if (method === 'DELETE') {
+				const recipe = existing(slug);
+				recipes.delete(recipe.slug);
+				return [200, recipe];
+			}
+			if (method === 'PATCH') {
+				const data = validate(RecipeIn, body);
+				const recipe = existing(slug);
+				// The slug changes only when sent; Mealie then derives it from the name sent with it.
+				const newSlug = 'slug' in data ? (data.name ? slugify(data.name) : (data.slug ?? recipe.slug)) : recipe.slug;
+				return [200, apply(recipe, data, newSlug)];
+			}
+			if (method === 'PUT') {
+				const data = validate(RecipeIn, body);
+				const recipe = existing(slug);
+				if (!data.name) throw mealieError(400, 'Recipe already exists');
+				const fresh = { ...defaults(data.name, recipe.slug), id: recipe.id, createdAt: recipe.createdAt, dateAdded: recipe.dateAdded };
+				return [200, apply(fresh, { recipeIngredient: [], recipeInstructions: [], ...data }, slugify(data.name))];
+			}
+			throw new HttpError(405, { detail: 'Method Not Allowed' });
+		}
+		if (path === '/api/organizers/tags') {
+			if (method === 'GET') return [200, paginate(tags, query)];
+			if (method === 'POST') {
+				const data = validate(TagIn, body);
+				const slug = slugify(data.name);
+				if (tags.some((t) => t.slug === slug)) throw new Crash('UNIQUE constraint failed: tags.slug, tags.group_id');
+				const tag = { id: randomUUID(), name: data.name.trim(), slug, groupId: ids.group };
+				tags.push(tag);
+				return [201, tag];
+			}
+			throw new HttpError(405, { detail: 'Method Not Allowed' });
+		}
+		throw new HttpError(404, { detail: 'Not Found' });
+	}
+
+	const server = http.createServer(async (req, res) => {
+		const url = new URL(req.url ?? '/', 'http://x');
+		const chunks: Buffer[] = [];
+		for await (const chunk of req) chunks.push(chunk as Buffer);
+		const raw = Buffer.concat(chunks);
+		const type = req.headers['content-type'] ?? '';
+		let body: unknown;
+		let badJson = false;
+		if (raw.length > 0 && type.includes('multipart/form-data')) body = parseMultipart(raw, type);
+		else if (raw.length > 0) {
+			try {
+				body = JSON.parse(raw.toString('utf8'));
+			} catch {
+				badJson = true;
+			}
+		}
+		const entry: RecordedRequest = { method: req.method ?? '', path: url.pathname, query: Object.fromEntries(url.searchParams), body };
+		requests.push(entry);
+		const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
+			entry.status = status;
+			if (typeof payload === 'string' && headers['content-type']?.startsWith('text/')) res.writeHead(status, headers).end(payload);
+			else res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(payload));
+		};
+
+		const scripted = failures[0];
+		if (scripted && scripted !== 'timeout-after-create') {
+			failures.shift();
+			const headers: Record<string, string> = scripted.retryAfter ? { 'retry-after': scripted.retryAfter } : {};
+			if (scripted.status === 401) return send(401, { detail: 'Could not validate credentials' }, { 'www-authenticate': 'Bearer', ...headers });
+			if (scripted.status >= 500) return send(scripted.status, scripted.status === 503 ? 'Service Unavailable' : 'Internal Server Error', { 'content-type': 'text/plain', ...headers });
+			return send(scripted.status, scripted.body ?? { detail: { message: `test server: scripted ${scripted.status}`, error: true, exception: null } }, headers);
+		}
+		if (url.pathname !== '/api/app/about' && req.headers.authorization !== `Bearer ${options.token}`) {
+			return send(401, { detail: 'Could not validate credentials' }, { 'www-authenticate': 'Bearer' });
+		}
+		if (badJson) return send(422, { detail: [{ type: 'json_invalid', loc: ['body', 0], msg: 'JSON decode error', input: {}, ctx: { error: 'Expecting value' } }] });
+		try {
+			const answer = await route(entry.method, url.pathname, url.searchParams, body);
+			if (answer === 'hang') return; // close() ends the connection
+			send(...answer);
+		} catch (err) {
+			if (err instanceof HttpError) return send(err.status, err.body);
+			send(500, 'Internal Server Error', { 'content-type': 'text/plain' });
+		}
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const { port } = server.address() as AddressInfo;
+	const origin = `http://127.0.0.1:${port}`;
+
+	return {
+		origin,
+		/** Stored recipes by slug, oldest first. */
+		recipes,
+		tags,
+		/** Pictures set on recipes, by recipe id. */
+		images,
+		requests,
+		userId: ids.user,
+		failNext(kind: FailKind) {
+			failures.push(kind);
+		},
+		/** A recipe made the way Mealie's UI or importer would, with `fields` PATCHed over it. */
+		seedRecipe(name: string, fields: Json = {}): MealieRecipe {
+			const recipe = create(name);
+			return apply(recipe, validate(RecipeIn, fields), recipe.slug);
+		},
+		seedTag(name: string): MealieTag {
+			const tag = { id: randomUUID(), name, slug: slugify(name), groupId: ids.group };
+			tags.push(tag);
+			return tag;
+		},
+		close: () =>
+			new Promise<void>((resolve) => {
+				server.closeAllConnections();
+				server.close(() => resolve());
+			})
+	};
+}
+
+export type MealieServer = Awaited<ReturnType<typeof startMealieServer>>;
