@@ -1,0 +1,21 @@
+import { error, fail, redirect } from '@sveltejs/kit';
+import { currentUser } from '$lib/server/http/api';
+import { deleteRecipe, getRecipe, toDetail } from '$lib/server/recipes/library';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ params, locals }) => {
+	// Someone else's recipe, or no recipe: the same answer.
+	const row = await getRecipe(locals.app.database, currentUser(locals).id, params.id);
+	if (!row) error(404, 'There is no such recipe in your library.');
+	return { detail: toDetail(row) };
+};
+
+export const actions: Actions = {
+	/** The confirmed delete (the page asks first); back to the library afterwards. */
+	delete: async ({ params, locals }) => {
+		if (!(await deleteRecipe(locals.app.database, currentUser(locals).id, params.id))) {
+			return fail(404, { message: 'That recipe is no longer in your library.' });
+		}
+		redirect(303, '/recipes');
+	}
+};
