@@ -20,7 +20,9 @@ export type FailKind =
 	/** The next request gets this status (401 in DRF's shape, 5xx as Django or a proxy sends it). */
 	| { status: 401 | 500 | 503; retryAfter?: string }
 	/** The next create is stored, then never answered: the lost answer a retry must not duplicate. */
-	| 'timeout-after-create';
+	| 'timeout-after-create'
+	/** The next image upload is never answered (the recipe exists and its id was answered). */
+	| 'hold-image';
 
 export interface TandoorServerOptions {
 	/** The only Bearer token the server accepts. */
@@ -458,6 +460,10 @@ export async function startTandoorServer(options: TandoorServerOptions) {
 		if (image) {
 			if (method !== 'PUT') return notAllowed(method, ['PUT', 'OPTIONS']);
 			if (!recipe) return noRecipe;
+			if (failing === 'hold-image') {
+				failing = null;
+				return 'hold';
+			}
 			const type = req.headers['content-type'] ?? '';
 			if (!type.startsWith('multipart/form-data')) return [415, { detail: `Unsupported media type "${type}" in request.` }];
 			return setImage(recipe, await formData(rawBody, type));
@@ -510,16 +516,21 @@ export async function startTandoorServer(options: TandoorServerOptions) {
 			body: await recordedBody(req, raw, rawBody)
 		};
 		requests.push(entry);
-		if (failing && failing !== 'timeout-after-create') {
+		if (failing && typeof failing === 'object') {
 			const kind = failing;
 			failing = null;
 			return scripted(res, entry, kind);
 		}
 		const answer = await route(req, entry, raw, rawBody);
-		if (answer === 'hold') return; // close() ends the connection
+		if (answer === 'hold') {
+			// close() ends the connection; tests wait on the hold as an event.
+			for (const notify of holdWaiters.splice(0)) notify(entry);
+			return;
+		}
 		const [status, body, headers] = answer;
 		send(res, entry, status, body, headers);
 	});
+	const holdWaiters: Array<(entry: RecordedRequest) => void> = [];
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
@@ -532,6 +543,8 @@ export async function startTandoorServer(options: TandoorServerOptions) {
 		failNext(kind: FailKind) {
 			failing = kind;
 		},
+		/** Resolves with the next request the server holds back ('timeout-after-create', 'hold-image'). */
+		nextHold: () => new Promise<RecordedRequest>((resolve) => holdWaiters.push(resolve)),
 		close: () =>
 			new Promise<void>((resolve) => {
 				server.closeAllConnections();

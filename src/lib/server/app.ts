@@ -14,6 +14,9 @@ import { llmClientFromConfig } from './llm/chat-json';
 import { PipelineRegistry } from './queue/pipeline';
 import { QueueService } from './queue/service';
 import { Worker } from './queue/worker';
+import { TargetService } from './targets/service';
+import { TargetSettings } from './targets/settings';
+import { TokenCipher } from './targets/token-cipher';
 
 /** Everything a request handler, the worker command or a test needs, wired once. */
 export interface App {
@@ -27,6 +30,8 @@ export interface App {
 	vapid: VapidKeys;
 	push: PushSender;
 	notifier: Notifier;
+	/** Each user's Tandoor or Mealie: settings, sending, testing. */
+	targets: TargetService;
 	worker: Worker | null;
 	/** False once shutdown started; /api/ready answers 503 from then on. */
 	readonly accepting: boolean;
@@ -55,10 +60,19 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
 		intervalCap: config.FETCH_HOST_RATE_PER_MINUTE,
 		intervalMs: 60_000
 	});
+	const cipher = await TokenCipher.load({ secret: config.SECRET_KEY, dataDir: config.DATA_DIR });
+	// Targets are the user's own servers, often on their LAN: private addresses are allowed for
+	// them (and only them), under the same time, size and per-host limits as page fetches.
+	const targets = new TargetService(database, new TargetSettings(database, cipher, config), {
+		...configuredLimits(config),
+		allowPrivate: true,
+		hosts
+	});
 	const registry = new PipelineRegistry();
 	registry.register(
 		recipePipeline({
 			database,
+			sendToTarget: (input) => targets.send(input),
 			llm: llmClientFromConfig(config),
 			llmMaxInputChars: config.LLM_MAX_INPUT_CHARS,
 			fetchPage: (url, signal) =>
@@ -89,7 +103,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
 				})
 			: null;
 	await worker?.start();
-	log.info({ database: database.kind, worker: worker?.id ?? null }, 'cookmark ready');
+	log.info({ database: database.kind, worker: worker?.id ?? null, secretKey: cipher.fingerprint }, 'cookmark ready');
 
 	let accepting = true;
 	let closing: Promise<void> | undefined;
@@ -103,6 +117,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
 		vapid,
 		push,
 		notifier,
+		targets,
 		worker,
 		get accepting() {
 			return accepting;

@@ -93,8 +93,21 @@ export const configSchema = z.object({
 	/** One request, answer included; a local model on a CPU is slow, and the phase's QUEUE_TIMEOUT_MS still bounds it. */
 	LLM_TIMEOUT_MS: int(60_000, 1_000),
 	/** A page's text is cut to this many characters before it is sent: bounds cost and the model's context. */
-	LLM_MAX_INPUT_CHARS: int(12_000, 500)
-});
+	LLM_MAX_INPUT_CHARS: int(12_000, 500),
+
+	/**
+	 * Encrypts upload-target tokens at rest (any long random string). Unset: a key is generated once
+	 * into DATA_DIR/secret.key; processes on other machines sharing DATABASE_URL then need this set.
+	 */
+	SECRET_KEY: optionalText.refine((v) => v === undefined || v.length >= 32, 'must be at least 32 characters'),
+	/** A server-wide default target for users who have not chosen one in Settings (Tandoor first when both are set). */
+	TANDOOR_BASE_URL: optionalHttpUrl,
+	TANDOOR_TOKEN: optionalText,
+	MEALIE_BASE_URL: optionalHttpUrl,
+	MEALIE_TOKEN: optionalText
+})
+	.refine((c) => !c.TANDOOR_BASE_URL === !c.TANDOOR_TOKEN, { message: 'set TANDOOR_BASE_URL and TANDOOR_TOKEN together', path: ['TANDOOR_TOKEN'] })
+	.refine((c) => !c.MEALIE_BASE_URL === !c.MEALIE_TOKEN, { message: 'set MEALIE_BASE_URL and MEALIE_TOKEN together', path: ['MEALIE_TOKEN'] });
 
 export type Config = z.infer<typeof configSchema>;
 

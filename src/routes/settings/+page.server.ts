@@ -8,6 +8,9 @@ import { changePassword, createAccount, listUsers, UsernameTaken } from '$lib/se
 import { getPreferences } from '$lib/server/push/preferences';
 import { subscriptionsOf, toPushDevice } from '$lib/server/push/subscriptions';
 import { currentUser } from '$lib/server/http/api';
+import { TargetInput, TargetTestInput, targetNames } from '$lib/contract/targets';
+import { TargetInputError } from '$lib/server/targets/settings';
+import { testTarget } from '$lib/server/targets/test-connection';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
@@ -20,13 +23,60 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 			preferences: await getPreferences(database, user.id)
 		},
 		tokens: await listApiTokens(database, user.id),
+		target: await locals.app.targets.settings.view(user.id),
 		users: user.isAdmin ? await listUsers(database) : null,
 		signup: config.SIGNUP,
 		origin: url.origin
 	};
 };
 
+/** The target form's fields; the token is read but never sent back to the page. */
+async function targetForm(request: Request) {
+	const form = await request.formData();
+	const field = (name: string) => String(form.get(name) ?? '').trim();
+	const kind = field('kind');
+	const values = { kind, baseUrl: field('baseUrl') };
+	const token = field('token');
+	return { values, input: kind === 'none' ? { kind } : { ...values, ...(token ? { token } : {}) } };
+}
+
+function targetProblem(error: { issues: { path: PropertyKey[]; message: string }[] }) {
+	const issue = error.issues[0]!;
+	const field = String(issue.path[0] ?? 'kind');
+	const label = field === 'baseUrl' ? 'Address' : field === 'token' ? 'API token' : 'Recipe manager';
+	return `${label}: ${issue.message}`;
+}
+
 export const actions: Actions = {
+	saveTarget: async ({ request, locals }) => {
+		const user = currentUser(locals);
+		const { values, input } = await targetForm(request);
+		const parsed = TargetInput.safeParse(input);
+		if (!parsed.success) return fail(400, { section: 'target', message: targetProblem(parsed.error), values });
+		try {
+			await locals.app.targets.settings.save(user.id, parsed.data);
+		} catch (err) {
+			if (err instanceof TargetInputError) return fail(400, { section: 'target', message: `API token: ${err.message}`, values });
+			throw err;
+		}
+		return { section: 'target', saved: parsed.data.kind };
+	},
+
+	testTarget: async ({ request, locals }) => {
+		const user = currentUser(locals);
+		const { values, input } = await targetForm(request);
+		const parsed = TargetTestInput.safeParse(input);
+		if (!parsed.success) return fail(400, { section: 'target', message: targetProblem(parsed.error), values });
+		const outcome = await testTarget(locals.app.targets, user.id, parsed.data, request.signal);
+		if (!outcome.ok) return fail(outcome.status, { section: 'target', message: `${targetNames[parsed.data.kind]}: ${outcome.message}`, values });
+		return { section: 'target', tested: outcome.report, values };
+	},
+
+	resetTarget: async ({ locals }) => {
+		await locals.app.targets.settings.reset(currentUser(locals).id);
+		return { section: 'target', reset: true };
+	},
+
 	createToken: async ({ request, locals }) => {
 		const user = currentUser(locals);
 		const parsed = parseForm(await request.formData(), CreateTokenRequest, ['name'], 'tokens');

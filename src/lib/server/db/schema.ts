@@ -219,6 +219,54 @@ export const recipes = pgTable(
 );
 
 /**
+ * Where a user's recipes go besides the library: one row per user who chose in Settings. No row
+ * means the server's default (TANDOOR_* / MEALIE_*), if any; `none` is an explicit "library only".
+ * The token is sealed (targets/token-cipher.ts) and never leaves the server.
+ */
+export const userTargets = pgTable(
+	'user_targets',
+	{
+		userId: uuid('user_id')
+			.primaryKey()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		kind: text('kind').notNull(),
+		baseUrl: text('base_url'),
+		tokenSealed: text('token_sealed'),
+		updatedAt: tz('updated_at').notNull().defaultNow()
+	},
+	(t) => [
+		check('user_targets_kind_check', sql`${t.kind} in ('none','tandoor','mealie')`),
+		check('user_targets_complete_check', sql`${t.kind} = 'none' or (${t.baseUrl} is not null and ${t.tokenSealed} is not null)`)
+	]
+);
+
+/**
+ * A library recipe's copy on a target, recorded the moment the target gives it an id: a retry or a
+ * re-upload finds it here and updates it rather than creating a second one.
+ */
+export const recipeUploads = pgTable(
+	'recipe_uploads',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		recipeId: uuid('recipe_id')
+			.notNull()
+			.references(() => recipes.id, { onDelete: 'cascade' }),
+		kind: text('kind').notNull(),
+		baseUrl: text('base_url').notNull(),
+		remoteId: text('remote_id').notNull(),
+		remoteUrl: text('remote_url').notNull(),
+		/** Null until the whole recipe (and its picture) has been written. */
+		completedAt: tz('completed_at'),
+		createdAt: created(),
+		updatedAt: tz('updated_at').notNull().defaultNow()
+	},
+	(t) => [
+		uniqueIndex('recipe_uploads_target_uq').on(t.recipeId, t.kind, t.baseUrl),
+		check('recipe_uploads_kind_check', sql`${t.kind} in ('tandoor','mealie')`)
+	]
+);
+
+/**
  * One row per visible change of an item (status, phase, progress, result) or its deletion,
  * written by a trigger in the same transaction as the change (drizzle/0003_item_events_trigger.sql),
  * whichever process made it. The ids are the SSE event ids that Last-Event-ID replays from.

@@ -2,6 +2,7 @@ import { fetch, FormData } from 'undici';
 import { formatDuration } from '../../format';
 import { JobError, PermanentError, RetryableError, parseRetryAfter } from '../queue/errors';
 import { networkError, safeHost } from './errors';
+import type { HostLimiter } from './host-limiter';
 import { checkUrl, dispatcherFor, readLimited, USER_AGENT, type SafeFetchOptions } from './safe-fetch';
 
 /**
@@ -20,6 +21,8 @@ export interface ApiRequestOptions extends Pick<SafeFetchOptions, 'timeoutMs' | 
 	/** Sent as multipart/form-data (undici's FormData, re-exported here). */
 	form?: FormData;
 	signal?: AbortSignal;
+	/** Politeness per host, shared with page fetches: a batch of uploads queues up rather than flooding a home server. */
+	hosts?: HostLimiter;
 }
 
 export interface ApiResponse {
@@ -32,6 +35,10 @@ export interface ApiResponse {
 }
 
 export async function apiRequest(raw: string, options: ApiRequestOptions): Promise<ApiResponse> {
+	return options.hosts ? options.hosts.run(raw, options.signal, () => send(raw, options)) : send(raw, options);
+}
+
+async function send(raw: string, options: ApiRequestOptions): Promise<ApiResponse> {
 	const timeout = AbortSignal.timeout(options.timeoutMs);
 	const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
 	const url = checkUrl(raw, options);

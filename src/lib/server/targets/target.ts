@@ -26,7 +26,7 @@ export interface TargetConnection {
 }
 
 /** The request limits every target call shares; private addresses are allowed only for the configured target. */
-export type TargetRequestLimits = Pick<ApiRequestOptions, 'timeoutMs' | 'connectTimeoutMs' | 'maxBytes' | 'allowPrivate' | 'policy'>;
+export type TargetRequestLimits = Pick<ApiRequestOptions, 'timeoutMs' | 'connectTimeoutMs' | 'maxBytes' | 'allowPrivate' | 'policy' | 'hosts'>;
 
 /**
  * One recipe manager's API. Failures are thrown as the queue engine's errors, with messages a

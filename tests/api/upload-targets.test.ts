@@ -1,0 +1,179 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ItemDetail } from '../../src/lib/contract/queue';
+import { within } from '../helpers/deferred';
+import { html, startHttpServer } from '../helpers/http-server';
+import { recipePage } from '../helpers/recipe-page';
+import { serverStorage, startServer, waitForItem, type ServerProcess, type ServerStorage } from '../helpers/server';
+import { startTandoorServer, type TandoorServer } from '../helpers/tandoor-server';
+
+const TOKEN = 'tda_0123456789abcdef';
+const cleanups: Array<() => Promise<unknown>> = [];
+afterEach(async () => {
+	while (cleanups.length) await cleanups.pop()!();
+});
+
+async function setUp() {
+	const tandoor = await startTandoorServer({ token: TOKEN });
+	const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+	const site = await startHttpServer({
+		'/stew': html(recipePage('Slow Stew', '<meta property="og:image" content="/stew.png">')),
+		'/stew.png': (_req, res) => void res.writeHead(200, { 'content-type': 'image/png' }).end(png)
+	});
+	const storage = await serverStorage();
+	cleanups.push(() => tandoor.close(), () => site.close(), () => storage.cleanup());
+	return { tandoor, site, storage };
+}
+
+async function boot(storage: ServerStorage, env: Record<string, string> = {}): Promise<ServerProcess> {
+	const server = await startServer(storage, { SECRET_KEY: 'k'.repeat(40), ...env });
+	cleanups.push(() => server.stop('SIGKILL'));
+	return server;
+}
+
+const creates = (tandoor: TandoorServer) => tandoor.requests.filter((r) => r.method === 'POST' && r.path === '/api/recipe/').length;
+
+async function share(server: ServerProcess, url: string): Promise<string> {
+	const res = await server.api('/api/queue', { method: 'POST', json: { url } });
+	expect(res.status).toBe(201);
+	return ((await res.json()) as { id: string }).id;
+}
+
+describe('uploading to Tandoor', () => {
+	it('the create answered but lost (the server killed while waiting): after a restart, exactly one recipe on Tandoor', async () => {
+		const { tandoor, site, storage } = await setUp();
+		const env = { QUEUE_LEASE_MS: '1500', QUEUE_POLL_MS: '200', TANDOOR_BASE_URL: tandoor.origin, TANDOOR_TOKEN: TOKEN };
+		tandoor.failNext('timeout-after-create');
+		const first = await boot(storage, env);
+		const { token } = await first.signUp();
+		const held = tandoor.nextHold();
+		const id = await share(first, `${site.origin}/stew`);
+		await within(held, 20_000, 'Tandoor to receive the create');
+		expect(tandoor.recipes.size).toBe(1); // made on Tandoor; Cookmark never heard its id
+		expect(await first.stop('SIGKILL')).toBeNull();
+
+		const second = await boot(storage, env);
+		second.token = token;
+		const done = ItemDetail.parse(await waitForItem(second, id, (i) => i.status === 'success', 30_000));
+		expect(tandoor.recipes.size).toBe(1);
+		expect(creates(tandoor)).toBe(1);
+		const [recipe] = [...tandoor.recipes.values()];
+		expect(recipe).toMatchObject({ name: 'Slow Stew', source_url: `${site.origin}/stew` });
+		expect(done.results).toMatchObject({ title: 'Slow Stew', target: { kind: 'tandoor', remoteId: String(recipe!.id), url: `${tandoor.origin}/recipe/${recipe!.id}` } });
+		// Only the upload ran again: extraction and parsing kept their outputs.
+		expect(done.attempts.map((a) => [a.phase, a.outcome])).toEqual([
+			['extraction', 'completed'],
+			['parsing', 'completed'],
+			['uploading', 'lost'],
+			['uploading', 'completed']
+		]);
+	});
+
+	it('killed after the id was recorded (while the picture uploads): the retry updates that recipe', async () => {
+		const { tandoor, site, storage } = await setUp();
+		const env = { QUEUE_LEASE_MS: '1500', QUEUE_POLL_MS: '200', TANDOOR_BASE_URL: tandoor.origin, TANDOOR_TOKEN: TOKEN };
+		tandoor.failNext('hold-image');
+		const first = await boot(storage, env);
+		const { token } = await first.signUp();
+		const held = tandoor.nextHold();
+		const id = await share(first, `${site.origin}/stew`);
+		await within(held, 20_000, 'Tandoor to receive the picture');
+		await first.stop('SIGKILL');
+		const before = tandoor.requests.length;
+
+		const second = await boot(storage, env);
+		second.token = token;
+		await waitForItem(second, id, (i) => i.status === 'success', 30_000);
+		expect(tandoor.recipes.size).toBe(1);
+		expect(creates(tandoor)).toBe(1);
+		// The retry went straight to the recorded recipe: an update, then the picture; no search.
+		const [recipeId] = [...tandoor.recipes.keys()];
+		expect(tandoor.requests.slice(before).map((r) => `${r.method} ${r.path}`)).toEqual([`PUT /api/recipe/${recipeId}/`, `PUT /api/recipe/${recipeId}/image/`]);
+	});
+
+	it('a refused token fails the item at once with what to do; fixing it in Settings and pressing Retry saves one recipe', async () => {
+		const { tandoor, site, storage } = await setUp();
+		const server = await boot(storage);
+		await server.signUp();
+		const put = await server.api('/api/targets', { method: 'PUT', json: { kind: 'tandoor', baseUrl: `${tandoor.origin}/`, token: 'tda_wrong' } });
+		expect(put.status).toBe(200);
+		const view = await put.json();
+		expect(view).toEqual({ kind: 'tandoor', baseUrl: tandoor.origin, source: 'user', tokenSaved: true, serverDefault: 'none' });
+		expect(JSON.stringify(view)).not.toContain('tda_wrong');
+
+		const id = await share(server, `${site.origin}/stew`);
+		const failed = ItemDetail.parse(await waitForItem(server, id, (i) => i.status === 'error'));
+		expect(failed.error).toMatchObject({ kind: 'permanent', code: 'target_auth' });
+		expect(failed.error!.message).toMatch(/check your Tandoor token in Settings/);
+		expect(failed.attempts.filter((a) => a.phase === 'uploading')).toHaveLength(1); // not retried by itself
+		expect(server.logs()).not.toContain('tda_wrong');
+
+		expect((await server.api('/api/targets', { method: 'PUT', json: { kind: 'tandoor', baseUrl: tandoor.origin, token: TOKEN } })).status).toBe(200);
+		expect((await server.api(`/api/queue/${id}/retry`, { method: 'POST' })).status).toBe(200);
+		const done = ItemDetail.parse(await waitForItem(server, id, (i) => i.status === 'success'));
+		expect(tandoor.recipes.size).toBe(1);
+		expect(done.results).toMatchObject({ target: { kind: 'tandoor' } });
+		expect(server.logs()).not.toContain(TOKEN);
+
+		// Sending it again from the library updates the same recipe.
+		const recipeId = (done.results as { recipeId: string }).recipeId;
+		const resend = await server.api(`/api/recipes/${recipeId}/send`, { method: 'POST' });
+		expect(resend.status).toBe(200);
+		expect(await resend.json()).toMatchObject({ kind: 'tandoor', url: (done.results as { target: { url: string } }).target.url });
+		expect(tandoor.recipes.size).toBe(1);
+		expect(creates(tandoor)).toBe(1);
+	});
+
+	it('a Tandoor added later: re-upload sends a library recipe there; library-only asks to choose a target first', async () => {
+		const { tandoor, site, storage } = await setUp();
+		const server = await boot(storage);
+		await server.signUp();
+		const id = await share(server, `${site.origin}/stew`);
+		const done = ItemDetail.parse(await waitForItem(server, id, (i) => i.status === 'success'));
+		expect(done.results).toMatchObject({ target: null });
+		const recipeId = (done.results as { recipeId: string }).recipeId;
+
+		const none = await server.api(`/api/recipes/${recipeId}/send`, { method: 'POST' });
+		expect(none.status).toBe(409);
+		expect(await none.json()).toMatchObject({ error: { code: 'no_target' } });
+
+		await server.api('/api/targets', { method: 'PUT', json: { kind: 'tandoor', baseUrl: tandoor.origin, token: TOKEN } });
+		const sent = await server.api(`/api/recipes/${recipeId}/send`, { method: 'POST' });
+		expect(sent.status).toBe(200);
+		expect(await sent.json()).toMatchObject({ kind: 'tandoor', imageSet: true });
+		expect([...tandoor.recipes.values()].map((r) => r.name)).toEqual(['Slow Stew']);
+		expect((await server.api('/api/recipes/00000000-0000-4000-8000-000000000000/send', { method: 'POST' })).status).toBe(404);
+	});
+});
+
+describe('target settings API', () => {
+	it('validates input, tests a connection without saving it, and never answers with a token', async () => {
+		const { tandoor, storage } = await setUp();
+		const server = await boot(storage);
+		await server.signUp();
+		expect(await (await server.api('/api/targets')).json()).toEqual({ kind: 'none', baseUrl: null, source: 'none', tokenSaved: false, serverDefault: 'none' });
+
+		const bad = await server.api('/api/targets', { method: 'PUT', json: { kind: 'tandoor', baseUrl: 'not a url', token: 'x' } });
+		expect(bad.status).toBe(400);
+		expect(await bad.json()).toMatchObject({ error: { code: 'validation_failed', issues: [{ path: 'baseUrl' }] } });
+		const noToken = await server.api('/api/targets', { method: 'PUT', json: { kind: 'mealie', baseUrl: 'http://m.example' } });
+		expect(noToken.status).toBe(400);
+		expect((await server.api('/api/targets', { method: 'PUT', json: { kind: 'kitchen' } })).status).toBe(400);
+
+		const ok = await server.api('/api/targets/test', { method: 'POST', json: { kind: 'tandoor', baseUrl: tandoor.origin, token: TOKEN } });
+		expect(ok.status).toBe(200);
+		expect(await ok.json()).toMatchObject({ server: expect.stringMatching(/^Tandoor/) });
+		const refused = await server.api('/api/targets/test', { method: 'POST', json: { kind: 'tandoor', baseUrl: tandoor.origin, token: 'tda_nope' } });
+		expect(refused.status).toBe(422);
+		expect((await refused.json()).error.message).toMatch(/check your Tandoor token in Settings/);
+		const notTandoor = await startHttpServer({});
+		cleanups.push(() => notTandoor.close());
+		const wrongServer = await server.api('/api/targets/test', { method: 'POST', json: { kind: 'tandoor', baseUrl: notTandoor.origin, token: TOKEN } });
+		expect(wrongServer.status).toBe(422);
+		expect((await wrongServer.json()).error.message).toMatch(/does not look like a Tandoor server/);
+		await notTandoor.close();
+		const down = await server.api('/api/targets/test', { method: 'POST', json: { kind: 'tandoor', baseUrl: notTandoor.origin, token: TOKEN } });
+		expect(down.status).toBe(502);
+		// Testing saved nothing.
+		expect(await (await server.api('/api/targets')).json()).toMatchObject({ kind: 'none', source: 'none' });
+	});
+});
