@@ -4,6 +4,7 @@ import { within } from '../helpers/deferred';
 import { html, startHttpServer } from '../helpers/http-server';
 import { recipePage } from '../helpers/recipe-page';
 import { serverStorage, startServer, waitForItem, type ServerProcess, type ServerStorage } from '../helpers/server';
+import { startMealieServer } from '../helpers/mealie-server';
 import { startTandoorServer, type TandoorServer } from '../helpers/tandoor-server';
 
 const TOKEN = 'tda_0123456789abcdef';
@@ -142,6 +143,29 @@ describe('uploading to Tandoor', () => {
 		expect(await sent.json()).toMatchObject({ kind: 'tandoor', imageSet: true });
 		expect([...tandoor.recipes.values()].map((r) => r.name)).toEqual(['Slow Stew']);
 		expect((await server.api('/api/recipes/00000000-0000-4000-8000-000000000000/send', { method: 'POST' })).status).toBe(404);
+	});
+});
+
+describe('uploading to Mealie', () => {
+	it('a shared link ends up as one Mealie recipe with its source, ingredients, steps and picture', async () => {
+		const { site, storage } = await setUp();
+		const mealie = await startMealieServer({ token: 'mealie-jwt' });
+		cleanups.push(() => mealie.close());
+		const server = await boot(storage, { MEALIE_BASE_URL: mealie.origin, MEALIE_TOKEN: 'mealie-jwt' });
+		await server.signUp();
+		expect(await (await server.api('/api/targets')).json()).toMatchObject({ kind: 'mealie', source: 'server', serverDefault: 'mealie' });
+		const id = await share(server, `${site.origin}/stew`);
+		const done = ItemDetail.parse(await waitForItem(server, id, (i) => i.status === 'success'));
+		expect(mealie.recipes.size).toBe(1);
+		const [[slug, recipe]] = [...mealie.recipes.entries()];
+		expect(slug).toBe('slow-stew');
+		expect(recipe).toMatchObject({ name: 'Slow Stew', orgURL: `${site.origin}/stew` });
+		expect(JSON.stringify(recipe)).toContain('2 cups flour');
+		expect(done.results).toMatchObject({ target: { kind: 'mealie', remoteId: 'slow-stew', imageSet: true } });
+		// Sending it again from the library keeps it one recipe.
+		const recipeId = (done.results as { recipeId: string }).recipeId;
+		expect((await server.api(`/api/recipes/${recipeId}/send`, { method: 'POST' })).status).toBe(200);
+		expect(mealie.recipes.size).toBe(1);
 	});
 });
 
