@@ -157,7 +157,7 @@ describe('uploading to Mealie', () => {
 		const id = await share(server, `${site.origin}/stew`);
 		const done = ItemDetail.parse(await waitForItem(server, id, (i) => i.status === 'success'));
 		expect(mealie.recipes.size).toBe(1);
-		const [[slug, recipe]] = [...mealie.recipes.entries()];
+		const [slug, recipe] = [...mealie.recipes.entries()][0]!;
 		expect(slug).toBe('slow-stew');
 		expect(recipe).toMatchObject({ name: 'Slow Stew', orgURL: `${site.origin}/stew` });
 		expect(JSON.stringify(recipe)).toContain('2 cups flour');
