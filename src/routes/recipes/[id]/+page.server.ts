@@ -1,16 +1,20 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { currentUser } from '$lib/server/http/api';
 import { deleteRecipe, getRecipe, toDetail } from '$lib/server/recipes/library';
+import { sendAction, sendState } from '$lib/server/recipes/send-form';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ params, locals }) => {
 	// Someone else's recipe, or no recipe: the same answer.
 	const row = await getRecipe(locals.app.database, currentUser(locals).id, params.id);
 	if (!row) error(404, 'There is no such recipe in your library.');
-	return { detail: toDetail(row) };
+	return { detail: toDetail(row), send: await sendState(locals, row.id) };
 };
 
 export const actions: Actions = {
+	/** Sends this recipe to the user's Tandoor or Mealie (again); one copy there, however often. */
+	send: async ({ params, locals, request }) => sendAction(locals, params.id, request.signal),
+
 	/** The confirmed delete (the page asks first); back to the library afterwards. */
 	delete: async ({ params, locals }) => {
 		if (!(await deleteRecipe(locals.app.database, currentUser(locals).id, params.id))) {
