@@ -1,4 +1,4 @@
-import type { Nutrition, Recipe, StepGroup } from './contract/recipe';
+import { schemaOrgNutrients, type Nutrition, type Recipe, type StepGroup } from './contract/recipe';
 
 /**
  * A recipe as schema.org Recipe JSON-LD: what other recipe managers (Mealie, Tandoor, Paprika…)
@@ -28,20 +28,9 @@ function instructions(groups: StepGroup[]): JsonLd[] {
 	);
 }
 
-const nutritionKeys: [keyof Nutrition, string][] = [
-	['calories', 'calories'],
-	['fat', 'fatContent'],
-	['saturatedFat', 'saturatedFatContent'],
-	['carbohydrates', 'carbohydrateContent'],
-	['sugar', 'sugarContent'],
-	['fiber', 'fiberContent'],
-	['protein', 'proteinContent'],
-	['sodium', 'sodiumContent']
-];
-
 function nutrition(n: Nutrition | null): JsonLd | null {
 	if (!n) return null;
-	const stated = nutritionKeys.filter(([key]) => n[key]).map(([key, name]) => [name, n[key]]);
+	const stated = schemaOrgNutrients.filter(([key]) => n[key]).map(([key, name]) => [name, n[key]]);
 	return stated.length ? { '@type': 'NutritionInformation', ...Object.fromEntries(stated) } : null;
 }
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiError } from '../../src/lib/contract/errors';
+import { expectError } from '../helpers/api-error';
 import { encodeCursor, RecipeDetail, RecipeList } from '../../src/lib/contract/library';
 import { Item } from '../../src/lib/contract/queue';
 import { html, startHttpServer } from '../helpers/http-server';
@@ -54,14 +54,6 @@ afterAll(async () => {
 	await Promise.all([storage?.cleanup(), site?.close()]);
 });
 
-async function expectError(res: Response, status: number, code: string) {
-	expect(res.status).toBe(status);
-	expect(res.headers.get('content-type')).toMatch(/application\/json/);
-	const body = ApiError.parse(await res.json());
-	expect(body.error.code).toBe(code);
-	expect(body.error.message.length).toBeGreaterThan(0);
-	return body;
-}
 
 const list = async (query = '', headers: Record<string, string> = {}) => {
 	const res = await server.api(`/api/recipes${query}`, { headers });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ItemDetail, ItemList, Item } from '../../src/lib/contract/queue';
-import { ApiError } from '../../src/lib/contract/errors';
+import { expectError } from '../helpers/api-error';
 import { html, startHttpServer } from '../helpers/http-server';
 import { recipePage } from '../helpers/recipe-page';
 import { serverStorage, startServer, waitForItem, type ServerProcess, type ServerStorage } from '../helpers/server';
@@ -29,14 +29,6 @@ afterAll(async () => {
 	await Promise.all([storage?.cleanup(), idleStorage?.cleanup(), site?.close()]);
 });
 
-async function expectError(res: Response, status: number, code: string) {
-	expect(res.status).toBe(status);
-	expect(res.headers.get('content-type')).toMatch(/application\/json/);
-	const body = ApiError.parse(await res.json());
-	expect(body.error.code).toBe(code);
-	expect(body.error.message.length).toBeGreaterThan(0);
-	return body;
-}
 
 describe('a shared link runs through the pipeline', () => {
 	it('extraction → parsing → uploading to success, with phase times and one attempt per phase', async () => {

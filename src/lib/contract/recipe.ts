@@ -53,6 +53,18 @@ export const Nutrition = z.object({
 });
 export type Nutrition = z.infer<typeof Nutrition>;
 
+/** Each nutrient with its schema.org NutritionInformation name: how pages state them and exports write them. */
+export const schemaOrgNutrients: readonly (readonly [keyof Nutrition, string])[] = [
+	['calories', 'calories'],
+	['fat', 'fatContent'],
+	['saturatedFat', 'saturatedFatContent'],
+	['carbohydrates', 'carbohydrateContent'],
+	['sugar', 'sugarContent'],
+	['fiber', 'fiberContent'],
+	['protein', 'proteinContent'],
+	['sodium', 'sodiumContent']
+];
+
 /** What can be read from a recipe's text: the part of the model a language model may write. */
 export const RecipeDraft = z.object({
 	title: text.min(1).max(300),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Nutrition, Recipe } from '../../contract/recipe';
+import { schemaOrgNutrients, type Nutrition, type Recipe } from '../../contract/recipe';
 import { apiRequest, serverTrouble, type ApiResponse } from '../net/api-request';
 import { safeHost } from '../net/errors';
 import { JobError, PermanentError, RetryableError } from '../queue/errors';
@@ -349,22 +349,11 @@ export function duration(minutes: number | null): string | null {
 		.join(' ');
 }
 
-const NUTRIENTS: [keyof Nutrition, string][] = [
-	['calories', 'calories'],
-	['fat', 'fatContent'],
-	['saturatedFat', 'saturatedFatContent'],
-	['carbohydrates', 'carbohydrateContent'],
-	['sugar', 'sugarContent'],
-	['fiber', 'fiberContent'],
-	['protein', 'proteinContent'],
-	['sodium', 'sodiumContent']
-];
-
 /** Mealie's field names; v1 has no saturatedFatContent and ignores it. */
 function nutrition(values: Nutrition | null): Json | null {
 	if (!values) return null;
 	const fields: Json = {};
-	for (const [ours, theirs] of NUTRIENTS) {
+	for (const [ours, theirs] of schemaOrgNutrients) {
 		const amount = nutrientAmount(values[ours], theirs === 'sodiumContent');
 		if (amount !== null) fields[theirs] = amount;
 	}

@@ -1,4 +1,4 @@
-import type { Nutrition, Recipe, RecipeDraft } from '../../../../contract/recipe';
+import { schemaOrgNutrients, type Nutrition, type Recipe, type RecipeDraft } from '../../../../contract/recipe';
 import type { ExtractedContent } from '../extract';
 import { parseIngredientLine } from './ingredient-line';
 import { ingredientGroups, stepGroups } from './sections';
@@ -7,21 +7,10 @@ import { servingsOf } from './servings';
 /** The facts about a recipe that come from its page, not from reading its text. */
 export type RecipeSource = Pick<Recipe, 'image' | 'sourceUrl' | 'siteName' | 'author' | 'nutrition'>;
 
-const NUTRITION_KEYS: Record<string, keyof Nutrition> = {
-	calories: 'calories',
-	fatContent: 'fat',
-	saturatedFatContent: 'saturatedFat',
-	carbohydrateContent: 'carbohydrates',
-	sugarContent: 'sugar',
-	fiberContent: 'fiber',
-	proteinContent: 'protein',
-	sodiumContent: 'sodium'
-};
-
 function nutritionOf(values: Record<string, string> | null | undefined): Nutrition | null {
 	if (!values) return null;
 	const out: Nutrition = { calories: null, fat: null, saturatedFat: null, carbohydrates: null, sugar: null, fiber: null, protein: null, sodium: null };
-	for (const [key, field] of Object.entries(NUTRITION_KEYS)) out[field] = values[key]?.slice(0, 40) ?? null;
+	for (const [field, key] of schemaOrgNutrients) out[field] = values[key]?.slice(0, 40) ?? null;
 	return Object.values(out).some(Boolean) ? out : null;
 }
 
