@@ -6,6 +6,8 @@ import { userTargets } from '../../src/lib/server/db/schema';
 import { PermanentError } from '../../src/lib/server/queue/errors';
 import { TargetInputError, TargetSettings } from '../../src/lib/server/targets/settings';
 import { TokenCipher } from '../../src/lib/server/targets/token-cipher';
+import { checkTokenKey } from '../../src/lib/server/targets/key-check';
+import pino from 'pino';
 
 let db: TestDatabase;
 let cipher: TokenCipher;
@@ -59,5 +61,30 @@ describe('TargetSettings', () => {
 		const failure = await settings.connection(userId).catch((e: unknown) => e);
 		expect(failure).toBeInstanceOf(PermanentError);
 		expect((failure as PermanentError).message).toMatch(/Mealie token cannot be read .*enter the token again in Settings/);
+	});
+});
+
+/** A logger whose lines the test can read. */
+function capturingLogger() {
+	const lines: string[] = [];
+	const log = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
+	return { log, lines: () => lines };
+}
+
+describe('the token key across processes', () => {
+	it('a process with another key file is warned about; an explicitly changed SECRET_KEY becomes the key of record', async () => {
+		const first = capturingLogger();
+		await checkTokenKey(db.database, cipher, true, first.log);
+		expect(first.lines()).toHaveLength(0);
+		const stray = capturingLogger();
+		const other = await TokenCipher.load({ secret: 'z'.repeat(40), dataDir: '/nonexistent' });
+		await checkTokenKey(db.database, other, false, stray.log);
+		expect(stray.lines().join('\n')).toMatch(/set the same SECRET_KEY for every process/);
+		const rotated = capturingLogger();
+		await checkTokenKey(db.database, other, true, rotated.log);
+		expect(rotated.lines().join('\n')).toMatch(/SECRET_KEY changed/);
+		const after = capturingLogger();
+		await checkTokenKey(db.database, other, false, after.log);
+		expect(after.lines()).toHaveLength(0);
 	});
 });

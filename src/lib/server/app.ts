@@ -17,6 +17,7 @@ import { Worker } from './queue/worker';
 import { TargetService } from './targets/service';
 import { TargetSettings } from './targets/settings';
 import { TokenCipher } from './targets/token-cipher';
+import { checkTokenKey } from './targets/key-check';
 
 /** Everything a request handler, the worker command or a test needs, wired once. */
 export interface App {
@@ -61,6 +62,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
 		intervalMs: 60_000
 	});
 	const cipher = await TokenCipher.load({ secret: config.SECRET_KEY, dataDir: config.DATA_DIR });
+	await checkTokenKey(database, cipher, !!config.SECRET_KEY, log);
 	// Targets are the user's own servers, often on their LAN: private addresses are allowed for
 	// them (and only them), under the same time, size and per-host limits as page fetches.
 	const targets = new TargetService(database, new TargetSettings(database, cipher, config), {
