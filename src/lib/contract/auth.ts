@@ -39,3 +39,28 @@ export type ApiTokenInfo = z.infer<typeof ApiTokenInfo>;
 
 /** 201 from POST /api/tokens: the only time the token itself is shown. */
 export const CreatedToken = ApiTokenInfo.extend({ token: z.string() });
+
+/** The account as a session or API token knows it: what sign-up, login and /api/auth/session answer with. */
+export const SignedInUser = User.pick({ id: true, username: true, isAdmin: true });
+export type SignedInUser = z.infer<typeof SignedInUser>;
+
+/** 201 from POST /api/auth/signup, 200 from POST /api/auth/login (the session rides in a cookie). */
+export const SignInResponse = z.object({ user: SignedInUser });
+
+/** GET /api/auth/session: who is asking, and whether by session cookie or API token. */
+export const SessionInfo = z.object({ user: SignedInUser, via: z.enum(['session', 'token']) });
+
+/** The answer of actions that have nothing to report but that they happened (logout, password change). */
+export const OkResponse = z.object({ ok: z.literal(true) });
+
+/** POST /api/auth/logout-all: how many sessions ended. */
+export const LogoutAllResponse = OkResponse.extend({ sessions: z.number().int().min(0) });
+
+/** GET /api/tokens (the tokens themselves are never shown again). */
+export const TokenList = z.object({ tokens: z.array(ApiTokenInfo) });
+
+/** GET /api/users (admin). */
+export const UserList = z.object({ users: z.array(User) });
+
+/** 201 from POST /api/users (admin). */
+export const CreatedUser = z.object({ user: User });

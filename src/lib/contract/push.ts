@@ -43,3 +43,15 @@ export interface PushMessage {
 	/** Notification buttons; `retry` retries `itemId`. */
 	actions?: { action: 'retry' | 'open'; title: string }[];
 }
+
+/** GET /api/notifications/vapid-key: the applicationServerKey for PushManager.subscribe(). */
+export const VapidKey = z.object({ publicKey: z.string() });
+
+/** 201 from POST /api/notifications/subscribe: the device as Settings lists it. */
+export const SubscribeResponse = z.object({ id: z.uuid(), device: z.string() });
+
+/** GET /api/notifications/devices. */
+export const DeviceList = z.object({ devices: z.array(PushDevice) });
+
+/** POST /api/notifications/test: how many devices were sent a test notification. */
+export const TestNotificationResponse = z.object({ devices: z.number().int().min(0) });

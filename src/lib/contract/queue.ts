@@ -137,5 +137,9 @@ export type QueueUpdateEvent = z.infer<typeof QueueUpdateEvent>;
 export const QueueDeleteEvent = z.object({ itemId: z.uuid(), timestamp: z.iso.datetime() });
 export type QueueDeleteEvent = z.infer<typeof QueueDeleteEvent>;
 
+/** SSE `ping`: a keep-alive every LIVE_PING_MS, so proxies keep the stream open and clients notice a dead one. */
+export const PingEvent = z.object({ time: z.iso.datetime() });
+export type PingEvent = z.infer<typeof PingEvent>;
+
 /** How many items the first `connection` snapshot carries without ?itemId= (the dashboard's first page). */
 export const SNAPSHOT_SIZE = 50;

@@ -2,7 +2,7 @@
  * Which paths answer without signing in. Everything else needs a session or an API token, and
  * the check lives here, in one place, rather than in each route.
  */
-const PUBLIC_API = new Set(['/api/health', '/api/ready', '/api/auth/signup', '/api/auth/login', '/api/auth/logout']);
+const PUBLIC_API = new Set(['/api/health', '/api/ready', '/api/openapi.json', '/api/auth/signup', '/api/auth/login', '/api/auth/logout']);
 const PUBLIC_PAGES = new Set(['/login', '/signup']);
 
 export function isApiPath(pathname: string): boolean {

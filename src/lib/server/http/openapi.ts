@@ -1,0 +1,977 @@
+import { z } from 'zod';
+import {
+	ApiTokenInfo,
+	ChangePasswordRequest,
+	CreatedToken,
+	CreatedUser,
+	CreateTokenRequest,
+	Credentials,
+	LoginRequest,
+	LogoutAllResponse,
+	OkResponse,
+	SessionInfo,
+	SignedInUser,
+	SignInResponse,
+	TokenList,
+	User,
+	UserList
+} from '../../contract/auth';
+import { ApiError } from '../../contract/errors';
+import { ListRecipesQuery, RecipeDetail, RecipeList, RecipeSummary } from '../../contract/library';
+import {
+	DeviceList,
+	NotificationPreferences,
+	PushDevice,
+	SubscribeRequest,
+	SubscribeResponse,
+	TestNotificationResponse,
+	UnsubscribeRequest,
+	VapidKey
+} from '../../contract/push';
+import {
+	Attempt,
+	ConnectionEvent,
+	EnqueueRequest,
+	EnqueueResponse,
+	Item,
+	ItemDetail,
+	ItemList,
+	ListQuery,
+	Phase,
+	PingEvent,
+	QueueDeleteEvent,
+	QueueUpdateEvent
+} from '../../contract/queue';
+import { Recipe } from '../../contract/recipe';
+import { TargetInput, TargetLink, TargetTestInput, TargetTestResult, TargetView } from '../../contract/targets';
+import { SESSION_COOKIE } from '../auth/request';
+
+/**
+ * The OpenAPI 3.1 document of the JSON API (GET /api/openapi.json), generated from the zod
+ * schemas the routes validate with, so the document cannot say one thing while the server checks
+ * another. The routes themselves are listed below as data; tests/unit/openapi.test.ts holds this
+ * list and src/routes/api against each other, so a new route or method cannot go undocumented.
+ */
+
+// --- Answers that have no schema in the contract -----------------------------------------------
+// These are operational (probes), third-party (schema.org) or this document itself: nothing a
+// client of the contract parses, so they are described here rather than added to src/lib/contract.
+
+const databaseKind = z.enum(['pglite', 'postgres']);
+
+/** GET /api/health: the process answers (src/routes/api/health). */
+const Health = z.object({
+	ok: z.literal(true),
+	database: databaseKind,
+	/** This process's worker id, null when it runs no worker. */
+	worker: z.string().nullable(),
+	uptimeSeconds: z.number().int().min(0)
+});
+
+/** GET /api/ready: the database answers (src/routes/api/ready). */
+const Readiness = z.object({
+	ok: z.literal(true),
+	database: databaseKind,
+	worker: z.object({ id: z.string(), active: z.number().int().min(0) }).nullable(),
+	live: z.object({ connections: z.number().int().min(0) })
+});
+
+/**
+ * GET /api/recipes/{id}/jsonld: a schema.org Recipe (src/lib/recipe-jsonld.ts). Only the keys
+ * every export has are listed; the rest follow schema.org and are left out when the recipe does
+ * not state them.
+ */
+const SchemaOrgRecipe = z.looseObject({
+	'@context': z.literal('https://schema.org'),
+	'@type': z.literal('Recipe'),
+	name: z.string(),
+	url: z.string(),
+	isBasedOn: z.string()
+});
+
+/** GET /api/openapi.json: this document (only its top level; the rest is OpenAPI 3.1 itself). */
+const OpenApiDocument = z.looseObject({
+	openapi: z.string(),
+	info: z.looseObject({ title: z.string(), version: z.string() }),
+	paths: z.record(z.string(), z.unknown()),
+	components: z.record(z.string(), z.unknown())
+});
+
+/** GET /api/queue/stream reads its query by hand: an itemId that is no id is a 404, a lastEventId that is no number starts afresh. */
+const StreamQuery = z.object({
+	itemId: z.guid().optional(),
+	lastEventId: z.string().regex(/^\d{1,15}$/).optional()
+});
+
+// --- Components -----------------------------------------------------------------------------------
+
+type Io = 'input' | 'output';
+
+/**
+ * Request bodies are described as the server reads them (zod's input side: before transforms and
+ * defaults, extra keys allowed since z.object drops them); answers as the server writes them
+ * (the output side). One zod schema may appear once per side, under its own name.
+ */
+const input = (schema: z.ZodType) => ({ schema, io: 'input' as Io });
+const output = (schema: z.ZodType) => ({ schema, io: 'output' as Io });
+
+export const schemaComponents = {
+	// Request bodies.
+	Credentials: input(Credentials),
+	LoginRequest: input(LoginRequest),
+	ChangePasswordRequest: input(ChangePasswordRequest),
+	CreateTokenRequest: input(CreateTokenRequest),
+	EnqueueRequest: input(EnqueueRequest),
+	SubscribeRequest: input(SubscribeRequest),
+	UnsubscribeRequest: input(UnsubscribeRequest),
+	NotificationPreferencesInput: input(NotificationPreferences),
+	TargetInput: input(TargetInput),
+	TargetTestInput: input(TargetTestInput),
+	// Answers.
+	ApiError: output(ApiError),
+	OkResponse: output(OkResponse),
+	SignedInUser: output(SignedInUser),
+	SignInResponse: output(SignInResponse),
+	SessionInfo: output(SessionInfo),
+	LogoutAllResponse: output(LogoutAllResponse),
+	User: output(User),
+	UserList: output(UserList),
+	CreatedUser: output(CreatedUser),
+	ApiTokenInfo: output(ApiTokenInfo),
+	TokenList: output(TokenList),
+	CreatedToken: output(CreatedToken),
+	Phase: output(Phase),
+	Attempt: output(Attempt),
+	Item: output(Item),
+	ItemDetail: output(ItemDetail),
+	ItemList: output(ItemList),
+	EnqueueResponse: output(EnqueueResponse),
+	ConnectionEvent: output(ConnectionEvent),
+	QueueUpdateEvent: output(QueueUpdateEvent),
+	QueueDeleteEvent: output(QueueDeleteEvent),
+	PingEvent: output(PingEvent),
+	VapidKey: output(VapidKey),
+	SubscribeResponse: output(SubscribeResponse),
+	PushDevice: output(PushDevice),
+	DeviceList: output(DeviceList),
+	TestNotificationResponse: output(TestNotificationResponse),
+	NotificationPreferences: output(NotificationPreferences),
+	Recipe: output(Recipe),
+	RecipeSummary: output(RecipeSummary),
+	RecipeList: output(RecipeList),
+	RecipeDetail: output(RecipeDetail),
+	SchemaOrgRecipe: output(SchemaOrgRecipe),
+	TargetView: output(TargetView),
+	TargetTestResult: output(TargetTestResult),
+	TargetLink: output(TargetLink),
+	Health: output(Health),
+	Readiness: output(Readiness),
+	OpenApiDocument: output(OpenApiDocument)
+};
+export type SchemaName = keyof typeof schemaComponents;
+
+/** Where components live in the document; zod writes its $refs with this. */
+export const schemaRef = (name: string) => `#/components/schemas/${name}`;
+
+type JsonSchema = Record<string, unknown>;
+
+/** Every component through zod: one registry per side, so a component nested in another becomes a $ref. */
+function generateSchemas(): Record<string, JsonSchema> {
+	const registries = { input: z.registry<{ id: string }>(), output: z.registry<{ id: string }>() };
+	for (const [id, { schema, io }] of Object.entries(schemaComponents)) registries[io].add(schema, { id });
+	const schemas: Record<string, JsonSchema> = {};
+	for (const io of ['input', 'output'] as const) {
+		// unrepresentable: 'any': a refine or transform has no JSON Schema; the shape before it still does.
+		const generated = z.toJSONSchema(registries[io], { io, unrepresentable: 'any', uri: schemaRef });
+		for (const [id, schema] of Object.entries(generated.schemas)) {
+			// $schema and $id are for standalone files; inside OpenAPI 3.1 the component's place names it.
+			const { $schema: _dialect, $id: _id, ...rest } = schema as JsonSchema;
+			schemas[id] = rest;
+		}
+	}
+	return schemas;
+}
+
+/** A schema used inline (parameters), without the standalone-file keys. */
+function inlineSchema(schema: z.ZodType, io: Io): JsonSchema {
+	const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonSchema;
+	return rest;
+}
+
+const responseHeaders = {
+	Location: { description: 'Where the item can be read: `/api/queue/{id}`.', schema: { type: 'string' } },
+	IdempotentReplayed: {
+		description: '`true` when this answer repeats the one given earlier for the same Idempotency-Key.',
+		schema: { type: 'string', enum: ['true'] }
+	},
+	SetSessionCookie: { description: `The \`${SESSION_COOKIE}\` session cookie (httpOnly, SameSite=Lax).`, schema: { type: 'string' } },
+	RetryAfter: { description: 'Seconds until another attempt is allowed.', schema: { type: 'integer', minimum: 1 } },
+	WwwAuthenticate: { description: '`Bearer realm="cookmark"`.', schema: { type: 'string' } },
+	ContentDisposition: { description: '`attachment; filename="<recipe>.jsonld"`.', schema: { type: 'string' } }
+} satisfies Record<string, JsonSchema>;
+type HeaderName = keyof typeof responseHeaders;
+
+// --- Routes ---------------------------------------------------------------------------------------
+
+type Method = 'get' | 'post' | 'put' | 'delete';
+
+/**
+ * Who may call: `public` needs nothing; `optional-session` acts on a session cookie when there is
+ * one; `signed-in` takes a session or an API token; `session` refuses API tokens (403), for what a
+ * leaked token must not do.
+ */
+type Access = 'public' | 'optional-session' | 'signed-in' | 'session';
+
+interface Success {
+	status: 200 | 201 | 204;
+	description: string;
+	/** The answer's schema; none for a 204. */
+	body?: SchemaName;
+	/** application/json unless said otherwise. */
+	mediaType?: string;
+	headers?: HeaderName[];
+	/** text/event-stream: each event's name and the schema of its JSON `data`. */
+	events?: Record<string, SchemaName>;
+}
+
+interface Failure {
+	status: number;
+	/** The `error.code` values this status comes with here. */
+	codes: string[];
+	description: string;
+	headers?: HeaderName[];
+}
+
+interface Operation {
+	method: Method;
+	/** OpenAPI path template: `{id}` where the route directory says `[id]`. */
+	path: string;
+	operationId: string;
+	tag: Tag;
+	summary: string;
+	description?: string;
+	access: Access;
+	/** The `{id}` path parameter. */
+	id?: { schema: z.ZodType; description: string };
+	/**
+	 * The zod schema the route reads its query string with, and a word on each field. `byHand`: the
+	 * route reads the fields itself instead of through parseQuery, so a bad query is no 400.
+	 */
+	query?: { schema: z.ZodObject; notes: Record<string, string>; byHand?: true };
+	requestHeaders?: { name: string; description: string; schema: JsonSchema }[];
+	body?: SchemaName;
+	answers: Success[];
+	/** Errors of this route's own; those every route of its kind shares are added by `commonErrors`. */
+	errors?: Failure[];
+	/** Handlers not wrapped in api() (health, readiness, this document) have no JSON 500 of their own. */
+	internalErrors?: false;
+}
+
+const tags = {
+	queue: 'Shared links and the items that import them.',
+	live: 'Live updates of the queue over Server-Sent Events.',
+	library: 'Saved recipes.',
+	targets: 'Where recipes go besides the library: Tandoor or Mealie.',
+	notifications: 'Web Push notifications.',
+	auth: 'Accounts and sessions.',
+	tokens: 'API tokens, for scripts and apps (session only).',
+	users: 'Accounts, as the admin manages them.',
+	system: 'Probes and this document.'
+};
+type Tag = keyof typeof tags;
+
+const itemId = { schema: z.guid(), description: 'The item id.' };
+const recipeId = { schema: z.guid(), description: 'The recipe id.' };
+const deviceId = { schema: z.guid(), description: 'The device id, from GET /api/notifications/devices.' };
+// API token ids are not UUIDs: they are the `<id>` of the `cm_<id>.<secret>` credential.
+const tokenId = { schema: z.string().regex(/^[a-z2-7]{32}$/), description: 'The token id, from GET /api/tokens.' };
+
+const notFound = (what: string): Failure => ({ status: 404, codes: ['not_found'], description: `No such ${what}, or it is someone else's.` });
+// The Tandoor and Mealie clients' error codes; `message` says what to fix in words a person reads.
+const targetFailures: Failure[] = [
+	{
+		status: 422,
+		codes: ['target_auth', 'target_forbidden', 'target_not_found', 'target_rejected', 'target_error'],
+		description: 'The server refused the token or the recipe, or is not that kind of server (among others).'
+	},
+	{
+		status: 502,
+		codes: ['network', 'dns', 'timeout', 'server_error', 'rate_limited'],
+		description: 'The server is unreachable or failing (among others).'
+	}
+];
+const tooManyAttempts: Failure = {
+	status: 429,
+	codes: ['too_many_attempts'],
+	description: 'Too many attempts from this address or for this account.',
+	headers: ['RetryAfter']
+};
+
+export const operations: Operation[] = [
+	{
+		method: 'post',
+		path: '/api/queue',
+		operationId: 'enqueue',
+		tag: 'queue',
+		summary: 'Share a link',
+		description: 'The link may be in `url`, `text` or `title`, as share sheets send it. A link already pending or running is not queued twice.',
+		access: 'signed-in',
+		requestHeaders: [
+			{
+				name: 'Idempotency-Key',
+				description: '1–255 visible ASCII characters: the same key again answers the first answer instead of queueing anew.',
+				schema: { type: 'string', pattern: '^[\\x21-\\x7e]{1,255}$' }
+			}
+		],
+		body: 'EnqueueRequest',
+		answers: [
+			{ status: 201, description: 'A new item.', body: 'Item', headers: ['Location'] },
+			{
+				status: 200,
+				description: 'Nothing new was created: the same link is already queued, or the Idempotency-Key was seen before.',
+				body: 'EnqueueResponse',
+				headers: ['Location', 'IdempotentReplayed']
+			}
+		],
+		errors: [
+			{ status: 400, codes: ['invalid_idempotency_key'], description: 'The Idempotency-Key header is not 1–255 visible ASCII characters.' },
+			{
+				status: 422,
+				codes: ['no_link', 'link_too_long', 'idempotency_key_reused'],
+				description: 'No http(s) link in the body, a link over 4096 characters, or an Idempotency-Key already used for another link.'
+			}
+		]
+	},
+	{
+		method: 'get',
+		path: '/api/queue',
+		operationId: 'listItems',
+		tag: 'queue',
+		summary: 'List items, newest first',
+		access: 'signed-in',
+		query: {
+			schema: ListQuery,
+			notes: {
+				status: 'Comma-separated statuses to keep (pending, in_progress, success, error, dead, canceled).',
+				limit: 'Page size.',
+				offset: 'Items to skip.',
+				batch: 'Only the items of this batch.'
+			}
+		},
+		answers: [{ status: 200, description: 'A page of items.', body: 'ItemList' }]
+	},
+	{
+		method: 'get',
+		path: '/api/queue/{id}',
+		operationId: 'getItem',
+		tag: 'queue',
+		summary: 'An item with its phases, attempts, results and error',
+		access: 'signed-in',
+		id: itemId,
+		answers: [{ status: 200, description: 'The item.', body: 'ItemDetail' }],
+		errors: [notFound('item')]
+	},
+	{
+		method: 'delete',
+		path: '/api/queue/{id}',
+		operationId: 'deleteItem',
+		tag: 'queue',
+		summary: 'Delete an item',
+		description: 'A running item is aborted first.',
+		access: 'signed-in',
+		id: itemId,
+		answers: [{ status: 204, description: 'Deleted.' }],
+		errors: [notFound('item')]
+	},
+	{
+		method: 'post',
+		path: '/api/queue/{id}/retry',
+		operationId: 'retryItem',
+		tag: 'queue',
+		summary: 'Retry an item that failed, died or was canceled',
+		description: 'It resumes at its first unfinished phase.',
+		access: 'signed-in',
+		id: itemId,
+		answers: [{ status: 200, description: 'The item, queued again.', body: 'Item' }],
+		errors: [
+			notFound('item'),
+			{
+				status: 409,
+				codes: ['invalid_state', 'duplicate_active'],
+				description: 'The item is not `error`, `dead` or `canceled`, or the same link is already queued in another item.'
+			}
+		]
+	},
+	{
+		method: 'post',
+		path: '/api/queue/{id}/cancel',
+		operationId: 'cancelItem',
+		tag: 'queue',
+		summary: 'Cancel a pending or running item',
+		description: 'A running phase is aborted.',
+		access: 'signed-in',
+		id: itemId,
+		answers: [{ status: 200, description: 'The canceled item.', body: 'Item' }],
+		errors: [notFound('item'), { status: 409, codes: ['invalid_state'], description: 'The item is neither `pending` nor `in_progress`.' }]
+	},
+	{
+		method: 'get',
+		path: '/api/queue/stream',
+		operationId: 'streamQueue',
+		tag: 'live',
+		summary: 'Live updates of your items',
+		description:
+			'Server-Sent Events. First `connection` (server time and a snapshot: one item with `itemId`, else the newest page), then ' +
+			'`queue-update` and `queue-delete` on every change, and `ping` to keep the connection alive. Events carry ids: with ' +
+			'`Last-Event-ID` (or `?lastEventId=` for clients that cannot set headers) the stream resumes, sending the current state ' +
+			'of everything changed since, or a fresh snapshot when those changes are no longer kept.',
+		access: 'signed-in',
+		query: {
+			schema: StreamQuery,
+			byHand: true,
+			notes: {
+				itemId: 'Follow this one item only.',
+				lastEventId: 'Resume after this event id (when the Last-Event-ID header cannot be set).'
+			}
+		},
+		requestHeaders: [{ name: 'Last-Event-ID', description: 'Resume after this event id.', schema: { type: 'string', pattern: '^\\d{1,15}$' } }],
+		answers: [
+			{
+				status: 200,
+				description: 'An event stream; each event\'s `data` is JSON as `x-sse-events` names it.',
+				mediaType: 'text/event-stream',
+				events: { connection: 'ConnectionEvent', 'queue-update': 'QueueUpdateEvent', 'queue-delete': 'QueueDeleteEvent', ping: 'PingEvent' }
+			}
+		],
+		errors: [notFound('item')]
+	},
+	{
+		method: 'get',
+		path: '/api/recipes',
+		operationId: 'listRecipes',
+		tag: 'library',
+		summary: 'The library, newest first',
+		access: 'signed-in',
+		query: {
+			schema: ListRecipesQuery,
+			notes: {
+				q: 'Search words; empty means no search.',
+				limit: 'Page size.',
+				cursor: 'A previous answer\'s `nextCursor`, unchanged.'
+			}
+		},
+		answers: [{ status: 200, description: 'A page of recipes; `nextCursor` is null on the last page.', body: 'RecipeList' }]
+	},
+	{
+		method: 'get',
+		path: '/api/recipes/{id}',
+		operationId: 'getRecipe',
+		tag: 'library',
+		summary: 'A saved recipe',
+		access: 'signed-in',
+		id: recipeId,
+		answers: [{ status: 200, description: 'The recipe; `recipe` is null for one saved by an older version.', body: 'RecipeDetail' }],
+		errors: [notFound('recipe')]
+	},
+	{
+		method: 'delete',
+		path: '/api/recipes/{id}',
+		operationId: 'deleteRecipe',
+		tag: 'library',
+		summary: 'Delete a recipe from the library',
+		description: 'The queue item it came from stays.',
+		access: 'signed-in',
+		id: recipeId,
+		answers: [{ status: 204, description: 'Deleted.' }],
+		errors: [notFound('recipe')]
+	},
+	{
+		method: 'get',
+		path: '/api/recipes/{id}/jsonld',
+		operationId: 'exportRecipeJsonLd',
+		tag: 'library',
+		summary: 'The recipe as a schema.org JSON-LD download',
+		access: 'signed-in',
+		id: recipeId,
+		answers: [
+			{
+				status: 200,
+				description: 'A schema.org Recipe, as an attachment.',
+				body: 'SchemaOrgRecipe',
+				mediaType: 'application/ld+json',
+				headers: ['ContentDisposition']
+			}
+		],
+		errors: [notFound('recipe'), { status: 409, codes: ['recipe_outdated'], description: 'Saved by an older version; share the link again.' }]
+	},
+	{
+		method: 'post',
+		path: '/api/recipes/{id}/send',
+		operationId: 'sendRecipe',
+		tag: 'library',
+		summary: 'Send a saved recipe to Tandoor or Mealie again',
+		description: 'One copy there however often it is sent: a copy sent before is updated.',
+		access: 'signed-in',
+		id: recipeId,
+		answers: [{ status: 200, description: 'Where the recipe now is.', body: 'TargetLink' }],
+		errors: [
+			notFound('recipe'),
+			{
+				status: 409,
+				codes: ['not_sendable', 'no_target'],
+				description: 'Saved by an older version (share the link again), or no target is chosen in Settings.'
+			},
+			...targetFailures
+		]
+	},
+	{
+		method: 'get',
+		path: '/api/targets',
+		operationId: 'getTarget',
+		tag: 'targets',
+		summary: 'Where recipes go besides the library',
+		description: 'The token is never part of an answer, only whether one is saved.',
+		access: 'signed-in',
+		answers: [{ status: 200, description: 'The target.', body: 'TargetView' }]
+	},
+	{
+		method: 'put',
+		path: '/api/targets',
+		operationId: 'setTarget',
+		tag: 'targets',
+		summary: 'Choose library only, Tandoor or Mealie',
+		description: 'The token may be left out while the kind stays the same, to keep the saved one.',
+		access: 'signed-in',
+		body: 'TargetInput',
+		answers: [{ status: 200, description: 'The target as saved.', body: 'TargetView' }]
+	},
+	{
+		method: 'delete',
+		path: '/api/targets',
+		operationId: 'resetTarget',
+		tag: 'targets',
+		summary: 'Go back to the server\'s default target',
+		description: 'Library only when the server has no default.',
+		access: 'signed-in',
+		answers: [{ status: 200, description: 'The target now in effect.', body: 'TargetView' }]
+	},
+	{
+		method: 'post',
+		path: '/api/targets/test',
+		operationId: 'testTarget',
+		tag: 'targets',
+		summary: 'Test a connection without saving it',
+		description: 'Without `token`, the saved token is used.',
+		access: 'signed-in',
+		body: 'TargetTestInput',
+		answers: [{ status: 200, description: 'The server answered and took the token.', body: 'TargetTestResult' }],
+		errors: targetFailures
+	},
+	{
+		method: 'get',
+		path: '/api/notifications/vapid-key',
+		operationId: 'getVapidKey',
+		tag: 'notifications',
+		summary: 'The server\'s VAPID public key',
+		access: 'signed-in',
+		answers: [{ status: 200, description: 'The applicationServerKey for PushManager.subscribe().', body: 'VapidKey' }]
+	},
+	{
+		method: 'post',
+		path: '/api/notifications/subscribe',
+		operationId: 'subscribePush',
+		tag: 'notifications',
+		summary: 'Register this device for push',
+		description: 'Registering the same endpoint again updates it.',
+		access: 'signed-in',
+		body: 'SubscribeRequest',
+		answers: [{ status: 201, description: 'The device.', body: 'SubscribeResponse' }]
+	},
+	{
+		method: 'delete',
+		path: '/api/notifications/subscribe',
+		operationId: 'unsubscribePush',
+		tag: 'notifications',
+		summary: 'Unsubscribe this device',
+		access: 'signed-in',
+		body: 'UnsubscribeRequest',
+		answers: [{ status: 204, description: 'Unsubscribed, or was not subscribed.' }]
+	},
+	{
+		method: 'get',
+		path: '/api/notifications/devices',
+		operationId: 'listDevices',
+		tag: 'notifications',
+		summary: 'Your subscribed devices',
+		access: 'signed-in',
+		answers: [{ status: 200, description: 'The devices (never their keys).', body: 'DeviceList' }]
+	},
+	{
+		method: 'delete',
+		path: '/api/notifications/devices/{id}',
+		operationId: 'removeDevice',
+		tag: 'notifications',
+		summary: 'Remove a device',
+		access: 'signed-in',
+		id: deviceId,
+		answers: [{ status: 204, description: 'Removed.' }],
+		errors: [notFound('device')]
+	},
+	{
+		method: 'post',
+		path: '/api/notifications/test',
+		operationId: 'sendTestNotification',
+		tag: 'notifications',
+		summary: 'Send a test notification to every device',
+		access: 'signed-in',
+		answers: [{ status: 200, description: 'How many devices were sent one.', body: 'TestNotificationResponse' }]
+	},
+	{
+		method: 'get',
+		path: '/api/notifications/preferences',
+		operationId: 'getNotificationPreferences',
+		tag: 'notifications',
+		summary: 'Which notifications to send',
+		access: 'signed-in',
+		answers: [{ status: 200, description: 'The preferences.', body: 'NotificationPreferences' }]
+	},
+	{
+		method: 'put',
+		path: '/api/notifications/preferences',
+		operationId: 'setNotificationPreferences',
+		tag: 'notifications',
+		summary: 'Choose which notifications to send',
+		access: 'signed-in',
+		body: 'NotificationPreferencesInput',
+		answers: [{ status: 200, description: 'The preferences as saved.', body: 'NotificationPreferences' }]
+	},
+	{
+		method: 'post',
+		path: '/api/auth/signup',
+		operationId: 'signUp',
+		tag: 'auth',
+		summary: 'Create an account and sign in',
+		description: 'The first account is the admin. Whether others may sign up is the server\'s SIGNUP setting.',
+		access: 'public',
+		body: 'Credentials',
+		answers: [{ status: 201, description: 'The new account; the session is in the cookie.', body: 'SignInResponse', headers: ['SetSessionCookie'] }],
+		errors: [
+			{ status: 403, codes: ['signup_closed'], description: 'Sign-up is closed on this server.' },
+			{ status: 409, codes: ['username_taken'], description: 'The username is taken.' },
+			tooManyAttempts
+		]
+	},
+	{
+		method: 'post',
+		path: '/api/auth/login',
+		operationId: 'logIn',
+		tag: 'auth',
+		summary: 'Sign in',
+		access: 'public',
+		body: 'LoginRequest',
+		answers: [{ status: 200, description: 'The account; the session is in the cookie.', body: 'SignInResponse', headers: ['SetSessionCookie'] }],
+		errors: [{ status: 401, codes: ['invalid_credentials'], description: 'Wrong username or password.' }, tooManyAttempts]
+	},
+	{
+		method: 'post',
+		path: '/api/auth/logout',
+		operationId: 'logOut',
+		tag: 'auth',
+		summary: 'End this browser\'s session',
+		description: 'Signed out already is fine.',
+		access: 'optional-session',
+		answers: [{ status: 200, description: 'Signed out; the cookie is cleared.', body: 'OkResponse', headers: ['SetSessionCookie'] }]
+	},
+	{
+		method: 'post',
+		path: '/api/auth/logout-all',
+		operationId: 'logOutEverywhere',
+		tag: 'auth',
+		summary: 'End every session of this account',
+		description: 'API tokens stay; revoke those separately.',
+		access: 'signed-in',
+		answers: [{ status: 200, description: 'How many sessions ended.', body: 'LogoutAllResponse', headers: ['SetSessionCookie'] }]
+	},
+	{
+		method: 'get',
+		path: '/api/auth/session',
+		operationId: 'getSession',
+		tag: 'auth',
+		summary: 'Who is asking, by session cookie or API token',
+		access: 'signed-in',
+		answers: [{ status: 200, description: 'The account and how it signed in.', body: 'SessionInfo' }]
+	},
+	{
+		method: 'post',
+		path: '/api/auth/password',
+		operationId: 'changePassword',
+		tag: 'auth',
+		summary: 'Change the password',
+		description: 'Every other session ends; this browser gets a fresh one.',
+		access: 'session',
+		body: 'ChangePasswordRequest',
+		answers: [{ status: 200, description: 'Changed.', body: 'OkResponse', headers: ['SetSessionCookie'] }],
+		errors: [{ status: 403, codes: ['wrong_password'], description: 'The current password is not right.' }]
+	},
+	{
+		method: 'post',
+		path: '/api/tokens',
+		operationId: 'createToken',
+		tag: 'tokens',
+		summary: 'Make an API token',
+		description: 'The token is shown in this answer only; the server keeps a hash.',
+		access: 'session',
+		body: 'CreateTokenRequest',
+		answers: [{ status: 201, description: 'The token, this once.', body: 'CreatedToken' }]
+	},
+	{
+		method: 'get',
+		path: '/api/tokens',
+		operationId: 'listTokens',
+		tag: 'tokens',
+		summary: 'Your API tokens',
+		access: 'session',
+		answers: [{ status: 200, description: 'The tokens, without the secrets.', body: 'TokenList' }]
+	},
+	{
+		method: 'delete',
+		path: '/api/tokens/{id}',
+		operationId: 'revokeToken',
+		tag: 'tokens',
+		summary: 'Revoke an API token at once',
+		access: 'session',
+		id: tokenId,
+		answers: [{ status: 204, description: 'Revoked.' }],
+		errors: [notFound('token')]
+	},
+	{
+		method: 'get',
+		path: '/api/users',
+		operationId: 'listUsers',
+		tag: 'users',
+		summary: 'Every account (admin only)',
+		access: 'signed-in',
+		answers: [{ status: 200, description: 'The accounts.', body: 'UserList' }],
+		errors: [{ status: 403, codes: ['admin_only'], description: 'Only the admin can do this.' }]
+	},
+	{
+		method: 'post',
+		path: '/api/users',
+		operationId: 'createUser',
+		tag: 'users',
+		summary: 'Create an account for someone (admin only)',
+		description: 'Whatever the SIGNUP setting says.',
+		access: 'signed-in',
+		body: 'Credentials',
+		answers: [{ status: 201, description: 'The new account.', body: 'CreatedUser' }],
+		errors: [
+			{ status: 403, codes: ['admin_only'], description: 'Only the admin can do this.' },
+			{ status: 409, codes: ['username_taken'], description: 'The username is taken.' }
+		]
+	},
+	{
+		method: 'get',
+		path: '/api/health',
+		operationId: 'health',
+		tag: 'system',
+		summary: 'Liveness: the process answers',
+		access: 'public',
+		answers: [{ status: 200, description: 'Alive.', body: 'Health' }],
+		internalErrors: false
+	},
+	{
+		method: 'get',
+		path: '/api/ready',
+		operationId: 'ready',
+		tag: 'system',
+		summary: 'Readiness: the database answers and the process is not shutting down',
+		access: 'public',
+		answers: [{ status: 200, description: 'Ready.', body: 'Readiness' }],
+		errors: [
+			{ status: 503, codes: ['shutting_down', 'database_unavailable'], description: 'Shutting down, or the database does not answer.' }
+		],
+		internalErrors: false
+	},
+	{
+		method: 'get',
+		path: '/api/openapi.json',
+		operationId: 'openApiDocument',
+		tag: 'system',
+		summary: 'This document',
+		access: 'public',
+		answers: [{ status: 200, description: 'The OpenAPI 3.1 document of this API.', body: 'OpenApiDocument' }],
+		internalErrors: false
+	}
+];
+
+// --- Generation -----------------------------------------------------------------------------------
+
+/** What hooks.server.ts, readJson, parseQuery and api() answer for every route of a kind. */
+function commonErrors(op: Operation): Failure[] {
+	const errors: Failure[] = [];
+	if (op.body) {
+		errors.push(
+			{ status: 400, codes: ['invalid_json', 'validation_failed', 'invalid_body'], description: 'The body is not valid JSON, or not valid (`issues` says where).' },
+			{ status: 413, codes: ['payload_too_large'], description: 'The body is over 64 KiB.' },
+			{ status: 415, codes: ['unsupported_media_type'], description: 'The body is not application/json.' }
+		);
+	}
+	if (op.query && !op.query.byHand) {
+		errors.push({ status: 400, codes: ['validation_failed'], description: 'The query string is not valid (`issues` says where).' });
+	}
+	// A bad Authorization header is refused on every API path, public ones included: a script with a
+	// revoked token should hear so rather than be served as a visitor.
+	const badToken = ['invalid_token', 'bad_authorization'];
+	errors.push(
+		op.access === 'public' || op.access === 'optional-session'
+			? { status: 401, codes: badToken, description: 'An Authorization header was sent that is not a valid `Bearer <token>`.', headers: ['WwwAuthenticate'] }
+			: {
+					status: 401,
+					codes: ['unauthorized', ...badToken],
+					description: 'Not signed in, or the Authorization header is not a valid `Bearer <token>`.',
+					headers: ['WwwAuthenticate']
+				}
+	);
+	if (op.access === 'session') {
+		errors.push({ status: 403, codes: ['session_required'], description: 'Needs a signed-in browser session, not an API token.' });
+	}
+	if (op.method !== 'get') {
+		errors.push({ status: 403, codes: ['cross_site_request'], description: 'A session cookie sent from another site.' });
+	}
+	if (op.internalErrors !== false) {
+		errors.push({ status: 500, codes: ['internal_error'], description: 'Something went wrong on the server (it is logged).' });
+	}
+	return errors;
+}
+
+const headerRefs = (names: HeaderName[] | undefined) =>
+	names?.length ? { headers: Object.fromEntries(names.map((n) => [headerName(n), { $ref: `#/components/headers/${n}` }])) } : {};
+
+function headerName(name: HeaderName): string {
+	return {
+		Location: 'Location',
+		IdempotentReplayed: 'Idempotent-Replayed',
+		SetSessionCookie: 'Set-Cookie',
+		RetryAfter: 'Retry-After',
+		WwwAuthenticate: 'WWW-Authenticate',
+		ContentDisposition: 'Content-Disposition'
+	}[name];
+}
+
+function successResponse(answer: Success): JsonSchema {
+	const base = { description: answer.description, ...headerRefs(answer.headers) };
+	if (answer.status === 204) return base;
+	if (answer.events) {
+		const list = Object.entries(answer.events)
+			.map(([event, schema]) => `\`${event}\` (${schema})`)
+			.join(', ');
+		return {
+			...base,
+			description: `${answer.description} Events: ${list}.`,
+			content: {
+				[answer.mediaType ?? 'text/event-stream']: {
+					schema: { type: 'string' },
+					// OpenAPI 3.1 has no way to give each event's data a schema (3.2's itemSchema does), so an extension does.
+					'x-sse-events': Object.fromEntries(Object.entries(answer.events).map(([event, schema]) => [event, { $ref: schemaRef(schema) }]))
+				}
+			}
+		};
+	}
+	if (!answer.body) throw new Error(`a ${answer.status} answer needs a body schema`);
+	return { ...base, content: { [answer.mediaType ?? 'application/json']: { schema: { $ref: schemaRef(answer.body) } } } };
+}
+
+/** Failures with the same status become one response listing every code. */
+function errorResponses(failures: Failure[]): Record<string, JsonSchema> {
+	const byStatus = new Map<number, Failure[]>();
+	for (const f of failures) byStatus.set(f.status, [...(byStatus.get(f.status) ?? []), f]);
+	const responses: Record<string, JsonSchema> = {};
+	for (const [status, list] of [...byStatus].sort(([a], [b]) => a - b)) {
+		const headers = [...new Set(list.flatMap((f) => f.headers ?? []))];
+		responses[String(status)] = {
+			description: list.map((f) => `${f.codes.map((c) => `\`${c}\``).join(', ')}: ${f.description}`).join(' '),
+			...headerRefs(headers),
+			content: { 'application/json': { schema: { $ref: schemaRef('ApiError') } } }
+		};
+	}
+	return responses;
+}
+
+function parameters(op: Operation): JsonSchema[] {
+	const params: JsonSchema[] = [];
+	if (op.id) params.push({ name: 'id', in: 'path', required: true, description: op.id.description, schema: inlineSchema(op.id.schema, 'input') });
+	if (op.query) {
+		const json = inlineSchema(op.query.schema, 'input') as { properties?: Record<string, JsonSchema>; required?: string[] };
+		for (const [name, schema] of Object.entries(json.properties ?? {})) {
+			params.push({
+				name,
+				in: 'query',
+				required: json.required?.includes(name) ?? false,
+				...(op.query.notes[name] ? { description: op.query.notes[name] } : {}),
+				schema
+			});
+		}
+	}
+	for (const h of op.requestHeaders ?? []) params.push({ name: h.name, in: 'header', required: false, description: h.description, schema: h.schema });
+	return params;
+}
+
+function security(access: Access): JsonSchema {
+	switch (access) {
+		case 'public':
+			return { security: [] };
+		// `{}` first: no credentials is fine; a session cookie, when sent, is the session that ends.
+		case 'optional-session':
+			return { security: [{}, { sessionCookie: [] }] };
+		case 'session':
+			return { security: [{ sessionCookie: [] }] };
+		case 'signed-in':
+			return {};
+	}
+}
+
+function operationObject(op: Operation): JsonSchema {
+	const params = parameters(op);
+	const responses: Record<string, JsonSchema> = {};
+	for (const answer of op.answers) responses[String(answer.status)] = successResponse(answer);
+	Object.assign(responses, errorResponses([...(op.errors ?? []), ...commonErrors(op)]));
+	return {
+		operationId: op.operationId,
+		tags: [op.tag],
+		summary: op.summary,
+		...(op.description ? { description: op.description } : {}),
+		...security(op.access),
+		...(params.length ? { parameters: params } : {}),
+		...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: { $ref: schemaRef(op.body) } } } } } : {}),
+		responses
+	};
+}
+
+export function openApiDocument(options: { version: string; serverUrl?: string }): object {
+	const paths: Record<string, Record<string, JsonSchema>> = {};
+	for (const op of operations) (paths[op.path] ??= {})[op.method] = operationObject(op);
+	return {
+		openapi: '3.1.0',
+		info: {
+			title: 'Cookmark',
+			version: options.version,
+			description:
+				'Share a recipe link; Cookmark extracts, parses and saves it. Every answer is JSON unless said otherwise, and every ' +
+				'error is `{"error": {"code", "message", "issues"?}}`. A method a path does not support answers 405 with `Allow`. ' +
+				'This document is generated from the zod schemas the server validates with.',
+			license: { name: 'MIT', identifier: 'MIT' }
+		},
+		...(options.serverUrl ? { servers: [{ url: options.serverUrl }] } : {}),
+		tags: Object.entries(tags).map(([name, description]) => ({ name, description })),
+		security: [{ bearerAuth: [] }, { sessionCookie: [] }],
+		paths,
+		components: {
+			schemas: generateSchemas(),
+			headers: responseHeaders,
+			securitySchemes: {
+				bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API token, made in Settings (POST /api/tokens).' },
+				sessionCookie: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE, description: 'The browser session, set by sign-up and login.' }
+			}
+		}
+	};
+}
