@@ -11,8 +11,14 @@ import { z } from 'zod';
  * it behaves like Mealie's services: a create from a name gets Mealie's placeholder ingredient and
  * step and a slug made from the name ("Name (1)", name-1 when taken); PATCH applies only the
  * fields sent and keeps the slug, PUT resets every field not sent and makes the slug from the
- * name; a unit, food or tag without an existing id fails the save with a 500, as Mealie's
- * auto_init does; `queryFilter` compares strings case-insensitively. It fetches an image URL
+ * name; PATCH replaces `settings` whole, unsent settings taking RecipeSettings' defaults (the
+ * repository's dict update); a unit, food or tag without an id fails the save with a 500, as
+ * Mealie's auto_init does, and an unknown id links nothing; an ingredient's `display` is
+ * formatted as RecipeIngredientBase._format_display does, from the linked unit and food and the
+ * recipe's `disableAmount`; `queryFilter` compares strings case-insensitively. Units and foods
+ * (mealie/routes/unit_and_foods/units.py, foods.py) are listed as a page and created from
+ * CreateIngredientUnit / CreateIngredientFood with a 201 and the new object; a name taken in the
+ * group is the 400 HttpRepo answers for the unique constraint; `refuseCreates` makes them refused. It fetches an image URL
  * itself and answers 400 "Url is not an image" for anything else. Mealie answers a missing or
  * wrong token with 401 "Could not validate credentials".
  */
@@ -31,7 +37,50 @@ export interface MealieServerOptions {
 	/** The account's group slug; null for a v1 beta, whose /api/users/self has none. */
 	groupSlug?: string | null;
 	user?: { username: string; fullName: string };
+	/** The group's units; by default teaspoon (tsp), tablespoon (tbsp) and cup, as Mealie's seed spells them. */
+	units?: SeedUnit[];
+	/** The group's foods; none by default. */
+	foods?: SeedFood[];
 }
+
+export type SeedUnit = { name: string } & Partial<Omit<MealieUnit, 'id' | 'name'>>;
+export type SeedFood = { name: string } & Partial<Omit<MealieFood, 'id' | 'name'>>;
+
+/** mealie/schema/recipe/recipe_ingredient.py IngredientUnit as the API answers it. */
+export interface MealieUnit {
+	id: string;
+	name: string;
+	pluralName: string | null;
+	description: string;
+	extras: Json | null;
+	fraction: boolean;
+	abbreviation: string;
+	pluralAbbreviation: string | null;
+	useAbbreviation: boolean;
+	aliases: { name: string }[];
+	createdAt: string | null;
+	updateAt: string | null;
+}
+
+/** IngredientFood as the API answers it. */
+export interface MealieFood {
+	id: string;
+	name: string;
+	pluralName: string | null;
+	description: string;
+	extras: Json | null;
+	labelId: string | null;
+	aliases: { name: string }[];
+	label: null;
+	createdAt: string | null;
+	updateAt: string | null;
+}
+
+export const DEFAULT_UNITS: SeedUnit[] = [
+	{ name: 'teaspoon', pluralName: 'teaspoons', abbreviation: 'tsp' },
+	{ name: 'tablespoon', pluralName: 'tablespoons', abbreviation: 'tbsp' },
+	{ name: 'cup', pluralName: 'cups' }
+];
 
 export interface RecordedRequest {
 	method: string;
@@ -78,14 +127,26 @@ const float = z.union([z.number(), z.string().trim().regex(/^[+-]?(\d+\.?\d*|\.\
 const looseText = z.union([z.string(), z.number().transform(String)]).nullable();
 const text = z.string().nullable();
 
-const UnitOrFood = z
-	.union([z.string().transform((name) => ({ name })), z.looseObject({ id: uuid.nullish(), name: z.string() })])
-	.nullish();
+const Aliases = z.array(z.looseObject({ name: z.string() })).optional();
+/** UnitFoodBase's fields, which a unit or food object in an ingredient is validated against. */
+const unitFoodBase = { name: z.string(), pluralName: text.optional(), description: z.string().optional(), extras: z.record(z.string(), z.unknown()).nullish(), aliases: Aliases };
+/** CreateIngredientUnit (the body of POST /api/units, and an ingredient's unit without an id). */
+const CreateUnit = z.looseObject({
+	...unitFoodBase,
+	fraction: z.boolean().optional(),
+	abbreviation: z.string().optional(),
+	pluralAbbreviation: text.optional(),
+	useAbbreviation: z.boolean().optional()
+});
+/** CreateIngredientFood. */
+const CreateFood = z.looseObject({ ...unitFoodBase, labelId: uuid.nullish() });
+/** IngredientUnit | CreateIngredientUnit | None; a string is taken as a name, as Mealie's validator does. */
+const unitOrFood = <T extends z.ZodType>(create: T) => z.union([z.string().transform((name) => ({ name })), z.intersection(create, z.looseObject({ id: uuid.nullish() }))]).nullish();
 
 const IngredientIn = z.looseObject({
 	quantity: float.nullable().optional(),
-	unit: UnitOrFood,
-	food: UnitOrFood,
+	unit: unitOrFood(CreateUnit),
+	food: unitOrFood(CreateFood),
 	note: text.optional(),
 	isFood: z.boolean().nullish(),
 	disableAmount: z.boolean().nullish(),
@@ -162,6 +223,31 @@ type RecipeIn = z.infer<typeof RecipeIn>;
 const CreateRecipe = z.looseObject({ name: z.string() });
 const ScrapeRecipe = z.looseObject({ url: z.string(), includeTags: z.boolean().optional() });
 const TagIn = z.looseObject({ name: z.string() });
+
+/** RecipeSettings' defaults: what a setting not sent in a PATCH's `settings` becomes. */
+const SETTINGS_DEFAULTS = { public: false, showNutrition: false, showAssets: false, landscapeView: false, disableComments: true, disableAmount: true, locked: false };
+
+const SUPERSCRIPT = '⁰¹²³⁴⁵⁶⁷⁸⁹';
+const SUBSCRIPT = '₀₁₂₃₄₅₆₇₈₉';
+
+/** _format_quantity_for_display: decimals, or (a unit with `fraction`) ¹/₂-style fractions with denominators up to 32. */
+function quantityText(quantity: number, fraction: boolean): string {
+	if (!fraction) {
+		const q = Math.round(quantity * 1000) / 1000;
+		return String(q);
+	}
+	let best = { n: Math.round(quantity), d: 1 };
+	for (let d = 1; d <= 32; d++) {
+		const n = Math.round(quantity * d);
+		if (Math.abs(n / d - quantity) < Math.abs(best.n / best.d - quantity) - 1e-12) best = { n, d };
+	}
+	if (best.d === 1) return String(best.n);
+	const whole = Math.floor(best.n / best.d);
+	const rest = best.n - whole * best.d;
+	const digits = (x: number, table: string) => [...String(x)].map((c) => table[Number(c)]).join('');
+	const part = `${digits(rest, SUPERSCRIPT)}/${digits(best.d, SUBSCRIPT)}`;
+	return whole > 0 ? `${whole} ${part}` : part;
+}
 
 interface FastApiIssue {
 	type: string;
@@ -329,6 +415,10 @@ export async function startMealieServer(options: MealieServerOptions) {
 	const ids = { user: randomUUID(), group: randomUUID(), household: randomUUID() };
 	const recipes = new Map<string, MealieRecipe>();
 	const tags: MealieTag[] = [];
+	const units: MealieUnit[] = [];
+	const foods: MealieFood[] = [];
+	/** Statuses that POST /api/units or /api/foods answer instead of creating (all names, or those listed). */
+	const refusals: { kind: 'units' | 'foods'; status: number; names: string[] | null }[] = [];
 	const images = new Map<string, { type: string; size: number }>();
 	const requests: RecordedRequest[] = [];
 	const failures: FailKind[] = [];
@@ -338,25 +428,89 @@ export async function startMealieServer(options: MealieServerOptions) {
 	function ingredientOut(input: z.infer<typeof IngredientIn>, disableAmount: boolean): Json {
 		const quantity = 'quantity' in input ? (input.quantity ?? null) : 1;
 		const note = input.note ?? '';
+		const unit = reference(units, 'unit', input.unit);
+		const food = reference(foods, 'food', input.food);
 		return {
 			quantity,
-			unit: reference('unit', input.unit),
-			food: reference('food', input.food),
+			unit,
+			food,
 			note,
 			isFood: !disableAmount,
 			disableAmount,
-			display: [quantity && quantity !== 1 ? String(quantity) : '', note].join(' ').trim(),
+			display: display(quantity, unit, food, note, disableAmount),
 			title: input.title ?? null,
 			originalText: input.originalText ?? null,
 			referenceId: input.referenceId ?? randomUUID()
 		};
 	}
 
+	/** RecipeIngredientBase._format_display, with the recipe's disableAmount as Recipe's validator sets it. */
+	function display(quantity: number | null, unit: MealieUnit | null, food: MealieFood | null, note: string, disableAmount: boolean): string {
+		const parts: string[] = [];
+		if (quantity && (!disableAmount || quantity !== 1)) parts.push(quantityText(quantity, unit?.fraction ?? false));
+		if (disableAmount) parts.push(note);
+		else {
+			const plural = !!quantity && quantity > 1;
+			if (quantity && unit) {
+				const abbreviation = unit.useAbbreviation ? (plural ? unit.pluralAbbreviation || unit.abbreviation : unit.abbreviation) : '';
+				parts.push(abbreviation || (plural ? unit.pluralName || unit.name : unit.name));
+			}
+			if (food) parts.push(!quantity || quantity > 1 ? food.pluralName || food.name : food.name);
+			if (note) parts.push(note);
+		}
+		return parts.join(' ').trim();
+	}
+
 	/** auto_init's many-to-one rule: an object needs an id, and an unknown id links nothing. */
-	function reference(key: 'unit' | 'food', value: { id?: string | null; name: string } | null | undefined): Json | null {
+	function reference<T extends { id: string }>(known: T[], key: 'unit' | 'food', value: { id?: string | null; name: string } | null | undefined): T | null {
 		if (!value) return null;
 		if (!value.id) throw new Crash(`Expected 'id' to be provided for ${key}`);
-		return null; // the test server keeps no foods or units, so no id is known
+		const id = value.id.replaceAll('-', '').toLowerCase();
+		return known.find((item) => item.id.replaceAll('-', '') === id) ?? null;
+	}
+
+	function unitOf(data: z.infer<typeof CreateUnit>): MealieUnit {
+		const at = now();
+		return {
+			id: randomUUID(),
+			name: data.name,
+			pluralName: data.pluralName ?? null,
+			description: data.description ?? '',
+			extras: (data.extras as Json | null | undefined) ?? {},
+			fraction: data.fraction ?? true,
+			abbreviation: data.abbreviation ?? '',
+			pluralAbbreviation: data.pluralAbbreviation === undefined ? '' : data.pluralAbbreviation,
+			useAbbreviation: data.useAbbreviation ?? false,
+			aliases: (data.aliases ?? []).map((a) => ({ name: a.name })),
+			createdAt: at,
+			updateAt: at
+		};
+	}
+
+	function foodOf(data: z.infer<typeof CreateFood>): MealieFood {
+		const at = now();
+		return {
+			id: randomUUID(),
+			name: data.name,
+			pluralName: data.pluralName ?? null,
+			description: data.description ?? '',
+			extras: (data.extras as Json | null | undefined) ?? {},
+			labelId: data.labelId ?? null,
+			aliases: (data.aliases ?? []).map((a) => ({ name: a.name })),
+			label: null,
+			createdAt: at,
+			updateAt: at
+		};
+	}
+
+	/** HttpRepo.create_one for a unit or food: refused when told to, 400 for a name the group already has. */
+	function createNamed<T extends { name: string }>(kind: 'units' | 'foods', list: T[], item: T): [number, T] {
+		const refusal = refusals.find((r) => r.kind === kind && (!r.names || r.names.some((n) => n.toLowerCase() === item.name.toLowerCase())));
+		if (refusal?.status === 422) throw new HttpError(422, { detail: [{ type: 'value_error', loc: ['body', 'name'], msg: 'test server: refused', input: item.name }] });
+		if (refusal) throw mealieError(refusal.status, 'test server: refused');
+		if (list.some((known) => known.name === item.name)) throw mealieError(400, 'An unexpected error occurred.');
+		list.push(item);
+		return [201, item];
 	}
 
 	function stepOut(input: z.infer<typeof StepIn>): Json {
@@ -434,7 +588,7 @@ export async function startMealieServer(options: MealieServerOptions) {
 	/** Writes validated fields over a recipe; everything is checked before anything changes. */
 	function apply(recipe: MealieRecipe, data: RecipeIn, newSlug: string): MealieRecipe {
 		if (!freeSlug(newSlug, recipe)) throw mealieError(400, 'Recipe already exists');
-		const disableAmount = (data.settings?.disableAmount ?? recipe.settings.disableAmount) !== false;
+		const disableAmount = ('settings' in data ? (data.settings?.disableAmount ?? SETTINGS_DEFAULTS.disableAmount) : recipe.settings.disableAmount) !== false;
 		if (data.name === null || data.name === '') throw mealieError(400, 'Recipe already exists'); // NOT NULL, assert name != ""
 		const next: MealieRecipe = { ...recipe, slug: newSlug, updatedAt: now(), dateUpdated: now() };
 		const plain = ['name', 'recipeServings', 'recipeYieldQuantity', 'recipeYield', 'totalTime', 'prepTime', 'cookTime', 'performTime', 'orgURL', 'rating', 'image'] as const;
@@ -444,7 +598,7 @@ export async function startMealieServer(options: MealieServerOptions) {
 		if ('recipeIngredient' in data) next.recipeIngredient = (data.recipeIngredient ?? []).map((i) => ingredientOut(i, disableAmount));
 		if ('recipeInstructions' in data) next.recipeInstructions = (data.recipeInstructions ?? []).map(stepOut);
 		if ('nutrition' in data) next.nutrition = { ...defaults('', '').nutrition as Json, ...(data.nutrition ?? {}) };
-		if ('settings' in data) next.settings = { ...recipe.settings, ...(data.settings ?? {}) };
+		if ('settings' in data) next.settings = { ...SETTINGS_DEFAULTS, ...(data.settings ?? {}) };
 		if ('notes' in data) next.notes = data.notes ?? [];
 		if ('extras' in data) next.extras = Object.fromEntries(Object.entries(data.extras ?? {}).map(([k, v]) => [k, String(v)]));
 		recipes.delete(recipe.slug);
@@ -585,8 +739,21 @@ export async function startMealieServer(options: MealieServerOptions) {
 			}
 			throw new HttpError(405, { detail: 'Method Not Allowed' });
 		}
+		if (path === '/api/units') {
+			if (method === 'GET') return [200, paginate(units, query)];
+			if (method === 'POST') return createNamed('units', units, unitOf(validate(CreateUnit, body)));
+			throw new HttpError(405, { detail: 'Method Not Allowed' });
+		}
+		if (path === '/api/foods') {
+			if (method === 'GET') return [200, paginate(foods, query)];
+			if (method === 'POST') return createNamed('foods', foods, foodOf(validate(CreateFood, body)));
+			throw new HttpError(405, { detail: 'Method Not Allowed' });
+		}
 		throw new HttpError(404, { detail: 'Not Found' });
 	}
+
+	for (const seed of options.units ?? DEFAULT_UNITS) units.push({ ...unitOf({ name: seed.name }), ...seed });
+	for (const seed of options.foods ?? []) foods.push({ ...foodOf({ name: seed.name }), ...seed });
 
 	const server = http.createServer(async (req, res) => {
 		const url = new URL(req.url ?? '/', 'http://x');
@@ -642,6 +809,9 @@ export async function startMealieServer(options: MealieServerOptions) {
 		/** Stored recipes by slug, oldest first. */
 		recipes,
 		tags,
+		/** The group's units and foods, in the order created. */
+		units,
+		foods,
 		/** Pictures set on recipes, by recipe id. */
 		images,
 		requests,
@@ -653,6 +823,20 @@ export async function startMealieServer(options: MealieServerOptions) {
 		seedRecipe(name: string, fields: Json = {}): MealieRecipe {
 			const recipe = create(name);
 			return apply(recipe, validate(RecipeIn, fields), recipe.slug);
+		},
+		/** POST /api/units or /api/foods answers `status` (403 by default) instead of creating: for every name, or those given. */
+		refuseCreates(kind: 'units' | 'foods', status = 403, names: string[] | null = null) {
+			refusals.push({ kind, status, names });
+		},
+		seedUnit(seed: SeedUnit): MealieUnit {
+			const unit = { ...unitOf({ name: seed.name }), ...seed };
+			units.push(unit);
+			return unit;
+		},
+		seedFood(name: string, fields: Omit<SeedFood, 'name'> = {}): MealieFood {
+			const food = { ...foodOf({ name }), ...fields };
+			foods.push(food);
+			return food;
 		},
 		seedTag(name: string): MealieTag {
 			const tag = { id: randomUUID(), name, slug: slugify(name), groupId: ids.group };

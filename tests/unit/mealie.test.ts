@@ -84,14 +84,30 @@ describe('create', () => {
 			totalTime: '1 hour 5 minutes',
 			orgURL: 'https://example.com/lemon-drizzle-cake',
 			extras: { [MEALIE_MARK]: 'https://example.com/lemon-drizzle-cake' },
-			// Left as the household set it: Mealie's placeholder settings are not ours to change.
-			settings: expect.objectContaining({ disableAmount: true, public: true })
+			// Amounts shown; the household's other settings (Mealie's defaults differ) kept as they were.
+			settings: { public: true, showNutrition: false, showAssets: false, landscapeView: false, disableComments: false, disableAmount: false, locked: false }
 		});
-		// The line as written, nothing lost whatever "disable amount" says; the group name on its first line.
-		const lines = (texts: string[]) => texts.map((text) => ({ quantity: null, unit: null, food: null, note: text, originalText: text }));
-		expect(stored.recipeIngredient).toMatchObject(lines(['225 g unsalted butter, softened', '4 eggs', '2-3 lemons, zested', '85 g caster sugar', 'juice of 1½ lemons']));
-		expect(stored.recipeIngredient.map((i) => i.title)).toEqual([null, null, null, 'For the drizzle', null]);
-		expect(stored.recipeIngredient.map((i) => i.display)).toEqual(['225 g unsalted butter, softened', '4 eggs', '2-3 lemons, zested', '85 g caster sugar', 'juice of 1½ lemons']);
+		// Amount, unit and food linked by id, the comment as the note, the line as originalText; the group name on its first line.
+		const gram = server.units.find((u) => u.name === 'gram')!;
+		const food = (name: string) => ({ id: server.foods.find((f) => f.name === name)!.id, name });
+		expect(stored.recipeIngredient).toMatchObject([
+			{ quantity: 225, unit: { id: gram.id, name: 'gram' }, food: food('unsalted butter'), note: 'softened', originalText: '225 g unsalted butter, softened', title: null },
+			{ quantity: 4, unit: null, food: food('eggs'), note: '', originalText: '4 eggs', title: null },
+			{ quantity: 2, unit: null, food: food('lemons'), note: 'zested (up to 3)', originalText: '2-3 lemons, zested', title: null },
+			{ quantity: 85, unit: { id: gram.id }, food: food('caster sugar'), note: '', originalText: '85 g caster sugar', title: 'For the drizzle' },
+			{ quantity: 1.5, unit: null, food: food('lemon juice'), note: '', originalText: 'juice of 1½ lemons', title: null }
+		]);
+		expect(stored.recipeIngredient.map((i) => i.display)).toEqual([
+			'225 grams unsalted butter softened',
+			'4 eggs',
+			'2 lemons zested (up to 3)',
+			'85 grams caster sugar',
+			'1.5 lemon juice'
+		]);
+		// The missing unit and foods were created once each, as Mealie's create schemas want them.
+		expect(gram).toMatchObject({ pluralName: 'grams', abbreviation: 'g', fraction: false, useAbbreviation: false });
+		expect(server.units.map((u) => u.name)).toEqual(['teaspoon', 'tablespoon', 'cup', 'gram']);
+		expect(server.foods.map((f) => f.name)).toEqual(['unsalted butter', 'eggs', 'lemons', 'caster sugar', 'lemon juice']);
 		expect(stored.recipeInstructions.map(({ title, text }) => ({ title, text }))).toEqual([
 			{ title: '', text: 'Heat the oven to 180°C.' },
 			{ title: '', text: 'Beat the butter, sugar and eggs until pale.' },
@@ -133,7 +149,7 @@ describe('create', () => {
 		expect(created).toHaveBeenCalledTimes(1);
 		expect(seen[0]!.at(-1)).toBe('POST /api/recipes');
 		expect(seen[1]).toEqual(seen[0]); // nothing went out while `created` ran
-		expect(log().slice(seen[0]!.length)).toEqual(['PATCH /api/recipes/pancakes']);
+		expect(log().slice(seen[0]!.length)).toEqual(['GET /api/recipes/pancakes', 'PATCH /api/recipes/pancakes']);
 		expect(server.requests.find((r) => r.method === 'POST' && r.path === '/api/recipes')!.body).toEqual({ name: 'Pancakes' });
 	});
 
@@ -196,6 +212,162 @@ describe('update', () => {
 	});
 });
 
+describe('ingredients', () => {
+	const log = (from = 0) => server.requests.slice(from).map((r) => `${r.method} ${r.path}`);
+
+	it('links the user’s own units and foods by name, plural, abbreviation or alias, whatever the case, creating nothing', async () => {
+		await server.close();
+		server = await startMealieServer({
+			token: TOKEN,
+			units: [
+				{ name: 'Teelöffel', abbreviation: 'TSP' },
+				{ name: 'Tasse', pluralName: 'Cups' },
+				{ name: 'Esslöffel', aliases: [{ name: 'Tablespoon' }] },
+				{ name: 'Gramm', abbreviation: 'g', useAbbreviation: true, fraction: false }
+			],
+			foods: [{ name: 'egg', pluralName: 'eggs' }, { name: 'Mehl', aliases: [{ name: 'Flour' }] }, { name: 'SALT' }]
+		});
+		const recipe = makeRecipe({
+			ingredientGroups: [
+				{
+					name: null,
+					ingredients: [
+						ingredient('2 cups flour', { quantity: 2, unit: 'cup', name: 'flour' }),
+						ingredient('1 tsp salt', { quantity: 1, unit: 'teaspoon', name: 'salt' }),
+						ingredient('3 eggs, beaten', { quantity: 3, name: 'eggs', comment: 'beaten' }),
+						ingredient('1 tbsp flour', { quantity: 1, unit: 'tablespoon', name: 'flour' }),
+						ingredient('250 g flour', { quantity: 250, unit: 'gram', name: 'Flour' })
+					]
+				}
+			]
+		});
+
+		const remote = await client().create(recipe, noop);
+
+		expect(log().filter((r) => r.startsWith('POST'))).toEqual(['POST /api/recipes']);
+		const stored = server.recipes.get(remote.remoteId)!;
+		const unit = (name: string) => server.units.find((u) => u.name === name)!.id;
+		const food = (name: string) => server.foods.find((f) => f.name === name)!.id;
+		expect(stored.recipeIngredient.map((i) => [(i.unit as { id: string } | null)?.id ?? null, (i.food as { id: string }).id])).toEqual([
+			[unit('Tasse'), food('Mehl')],
+			[unit('Teelöffel'), food('SALT')],
+			[null, food('egg')],
+			[unit('Esslöffel'), food('Mehl')],
+			[unit('Gramm'), food('Mehl')]
+		]);
+		expect(stored.recipeIngredient.map((i) => i.display)).toEqual(['2 Cups Mehl', '1 Teelöffel SALT', '3 eggs beaten', '1 Esslöffel Mehl', '250 g Mehl']);
+	});
+
+	it('reads the lists once per upload and creates each missing unit and food once: the exact requests', async () => {
+		server.seedFood('flour');
+		const recipe = makeRecipe({
+			title: 'Salted Flour',
+			ingredientGroups: [
+				{
+					name: null,
+					ingredients: [
+						ingredient('2 cups flour', { quantity: 2, unit: 'cup', name: 'flour' }),
+						ingredient('1 tsp salt', { quantity: 1, unit: 'teaspoon', name: 'salt' }),
+						ingredient('½ tsp Salt', { quantity: 0.5, unit: 'teaspoon', name: 'Salt' }),
+						ingredient('1 pinch salt', { quantity: 1, unit: 'pinch', name: 'salt' }),
+						ingredient('2 pinches flour', { quantity: 2, unit: 'pinch', name: 'flour' }),
+						ingredient('salt, to taste', { name: 'salt', comment: 'to taste' }),
+						ingredient('a little love')
+					]
+				}
+			],
+			tags: []
+		});
+
+		const remote = await client().create(recipe, noop);
+
+		expect(server.requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([
+			'GET /api/users/self 200',
+			'GET /api/units 200',
+			'GET /api/foods 200',
+			'POST /api/foods 201',
+			'POST /api/units 201',
+			'POST /api/recipes 201',
+			'GET /api/recipes/salted-flour 200',
+			'PATCH /api/recipes/salted-flour 200'
+		]);
+		expect(server.requests.filter((r) => r.method === 'GET' && /units|foods/.test(r.path)).map((r) => r.query)).toEqual([{ perPage: '-1' }, { perPage: '-1' }]);
+		expect(server.requests.filter((r) => r.method === 'POST' && /units|foods/.test(r.path)).map((r) => r.body)).toEqual([
+			{ name: 'salt' },
+			{ name: 'pinch', pluralName: 'pinches', abbreviation: '', pluralAbbreviation: '', useAbbreviation: false, fraction: true }
+		]);
+		const stored = server.recipes.get(remote.remoteId)!;
+		expect(stored.recipeIngredient.map(({ quantity, note, originalText, display }) => ({ quantity, note, originalText, display }))).toEqual([
+			{ quantity: 2, note: '', originalText: '2 cups flour', display: '2 cups flour' },
+			{ quantity: 1, note: '', originalText: '1 tsp salt', display: '1 teaspoon salt' },
+			{ quantity: 0.5, note: '', originalText: '½ tsp Salt', display: '¹/₂ teaspoon salt' },
+			{ quantity: 1, note: '', originalText: '1 pinch salt', display: '1 pinch salt' },
+			{ quantity: 2, note: '', originalText: '2 pinches flour', display: '2 pinches flour' },
+			// No amount: 0, as Mealie's parser writes it, with the food.
+			{ quantity: 0, note: 'to taste', originalText: 'salt, to taste', display: 'salt to taste' },
+			// No food to link: the line as the note.
+			{ quantity: 0, note: 'a little love', originalText: 'a little love', display: 'a little love' }
+		]);
+		expect(stored.recipeIngredient.at(-1)).toMatchObject({ unit: null, food: null });
+
+		// Sending it again reads the lists again and creates nothing: the recipe, the lists, the PATCH.
+		const before = server.requests.length;
+		expect(await client().update(remote, recipe)).toEqual(remote);
+		expect(log(before)).toEqual(['GET /api/recipes/salted-flour', 'GET /api/users/self', 'GET /api/units', 'GET /api/foods', 'PATCH /api/recipes/salted-flour']);
+		expect(server.units).toHaveLength(4);
+		expect(server.foods.map((f) => f.name)).toEqual(['flour', 'salt']);
+	});
+
+	it('turns “disable amount” off on update too, keeping the recipe’s other settings', async () => {
+		const remote = await client().create(pancakes, noop);
+		const stored = server.recipes.get(remote.remoteId)!;
+		stored.settings = { ...stored.settings, public: false, showNutrition: true, locked: false, disableAmount: true };
+
+		await client().update(remote, pancakes);
+
+		expect(server.recipes.get(remote.remoteId)!.settings).toEqual({ ...stored.settings, disableAmount: false });
+		expect(server.requests.at(-1)!.body).toMatchObject({ settings: { public: false, showNutrition: true, disableAmount: false } });
+	});
+
+	it('sends a line whose food or unit Mealie will not create as its text in the note: nothing lost, the recipe saved', async () => {
+		server.refuseCreates('foods', 403, ['lemons']);
+		server.refuseCreates('units', 422);
+
+		const remote = await client().create(cake, noop);
+
+		const stored = server.recipes.get(remote.remoteId)!;
+		expect(stored.recipeIngredient.map(({ quantity, unit, food, note, originalText }) => ({ quantity, unit, food: (food as { name: string } | null)?.name ?? null, note, originalText }))).toEqual([
+			{ quantity: 0, unit: null, food: null, note: '225 g unsalted butter, softened', originalText: '225 g unsalted butter, softened' },
+			{ quantity: 4, unit: null, food: 'eggs', note: '', originalText: '4 eggs' },
+			{ quantity: 0, unit: null, food: null, note: '2-3 lemons, zested', originalText: '2-3 lemons, zested' },
+			{ quantity: 0, unit: null, food: null, note: '85 g caster sugar', originalText: '85 g caster sugar' },
+			{ quantity: 1.5, unit: null, food: 'lemon juice', note: '', originalText: 'juice of 1½ lemons' }
+		]);
+		expect(stored.recipeIngredient.map((i) => i.display)).toEqual(['225 g unsalted butter, softened', '4 eggs', '2-3 lemons, zested', '85 g caster sugar', '1.5 lemon juice']);
+		// One try per name: gram once, lemons once; no food made for a line whose unit was refused.
+		const posts = server.requests.filter((r) => r.method === 'POST' && /units|foods/.test(r.path));
+		expect(posts.map((r) => `${r.path} ${(r.body as { name: string }).name} ${r.status}`)).toEqual([
+			'/api/units gram 422',
+			'/api/foods eggs 201',
+			'/api/foods lemons 403',
+			'/api/foods lemon juice 201'
+		]);
+	});
+
+	it('fails on a refused token or the server’s trouble while creating, before any recipe exists', async () => {
+		server.refuseCreates('foods', 401);
+		expect(await failure(client().create(pancakes, noop))).toMatchObject({ code: 'target_auth' });
+
+		await server.close();
+		server = await startMealieServer({ token: TOKEN });
+		server.refuseCreates('units', 503);
+		const busy = await failure(client().create(cake, noop));
+		expect(busy).toBeInstanceOf(RetryableError);
+		expect(busy).toMatchObject({ code: 'server_error' });
+		expect(server.recipes.size).toBe(0);
+	});
+});
+
 describe('findExisting', () => {
 	it('finds the app’s recipe by source URL, not a same-named one or Mealie’s own import of the page', async () => {
 		server.seedRecipe('Pancakes', { orgURL: 'https://other.example/pancakes', recipeIngredient: ['2 eggs'] });
@@ -234,7 +406,8 @@ describe('findExisting', () => {
 		const ours = [...server.recipes.values()].filter((r) => r.orgURL === pancakes.sourceUrl);
 		expect(ours).toHaveLength(1);
 		expect(ours[0]).toMatchObject({ slug: 'pancakes-1', name: 'Pancakes (1)' });
-		expect(ours[0]!.recipeIngredient.map((i) => i.note)).toEqual(['2 cups flour', '1 tsp salt', '3 eggs, beaten']);
+		expect(ours[0]!.recipeIngredient.map((i) => i.originalText)).toEqual(['2 cups flour', '1 tsp salt', '3 eggs, beaten']);
+		expect(ours[0]!.recipeIngredient.map((i) => i.display)).toEqual(['2 cups flour', '1 teaspoon salt', '3 eggs beaten']);
 		expect(server.recipes.size).toBe(2);
 	});
 
@@ -375,6 +548,35 @@ describe('the test server', () => {
 		expect(refused.status).toBe(401);
 		expect(await refused.json()).toEqual({ detail: 'Could not validate credentials' });
 		expect(server.recipes.get('pancakes')!.recipeIngredient.map((i) => i.note)).toEqual(['1 Cup Flour']);
+	});
+
+	it('lists and creates units and foods in Mealie’s shapes, links only known ids, and refuses a taken name', async () => {
+		const get = async (path: string) => (await fetch(`${server.origin}${path}`, { headers: { authorization: `Bearer ${TOKEN}` } })).json();
+		const post = (path: string, body: unknown) =>
+			fetch(`${server.origin}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` }, body: JSON.stringify(body) });
+
+		expect(await get('/api/units?perPage=-1')).toMatchObject({ page: 1, perPage: 3, total: 3, totalPages: 1, next: null, previous: null, items: [{ name: 'teaspoon', abbreviation: 'tsp' }, { name: 'tablespoon' }, { name: 'cup' }] });
+		const made = await post('/api/foods', { name: 'flour' });
+		expect(made.status).toBe(201);
+		const flour = (await made.json()) as { id: string };
+		expect(flour).toMatchObject({ id: expect.any(String), name: 'flour', pluralName: null, description: '', labelId: null, aliases: [] });
+		expect((await post('/api/foods', { name: 'flour' })).status).toBe(400);
+		expect((await post('/api/units', { abbreviation: 'g' })).status).toBe(422);
+
+		server.seedRecipe('Pancakes');
+		const cup = server.units.find((u) => u.name === 'cup')!;
+		const res = await patch('pancakes', {
+			recipeIngredient: [
+				{ quantity: 2, unit: { id: cup.id, name: 'cup' }, food: { id: flour.id, name: 'flour' }, note: '' },
+				{ quantity: 1, unit: null, food: { id: '5f0c3b8e-52a4-4d0b-9a43-0d6f1a3c2b11', name: 'ghost' }, note: 'x' }
+			]
+		});
+		expect(res.status).toBe(200);
+		expect(server.recipes.get('pancakes')!.recipeIngredient).toMatchObject([
+			{ unit: { id: cup.id, name: 'cup' }, food: { id: flour.id, name: 'flour' } },
+			{ unit: null, food: null }
+		]);
+		expect((await patch('pancakes', { recipeIngredient: [{ quantity: 1, food: { name: 'flour' } }] })).status).toBe(500);
 	});
 });
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { schemaOrgNutrients, type Nutrition, type Recipe } from '../../contract/recipe';
+import { allIngredients, schemaOrgNutrients, type Ingredient, type Nutrition, type Recipe } from '../../contract/recipe';
 import { apiRequest, serverTrouble, type ApiResponse } from '../net/api-request';
 import { safeHost } from '../net/errors';
 import { JobError, PermanentError, RetryableError } from '../queue/errors';
@@ -29,14 +29,39 @@ import type { ConnectionReport, RemoteRecipe, TargetClient, TargetConnection, Ta
  *   recipe pages live at /g/{groupSlug}/r/{slug} since v1.0.0 (PR #2632), /recipe/{slug} before.
  * - python-slugify (un33k/python-slugify, slugify/slugify.py): how Mealie turns a name into a slug.
  *
- * Ingredients are written the way Mealie's own URL importer writes them: the line as the source
- * wrote it in `note` (and `originalText`), no quantity, unit or food. A unit or food needs an id
- * from the user's own database; matching our English names against it (often in another
- * language) would be guesswork, and creating foods and units for every upload would fill the
- * user's curated lists with near-duplicates. Amount fields are not used either: v1/v2 recipes
- * show only the note while "disable amount" is on (the default), and with it off the amount would
- * be printed twice. The note shows the whole line in every version and setting, and Mealie's own
- * "Parse" button links it to the user's foods and units when they want scaling.
+ * Ingredients are written the way Mealie's own ingredient parser leaves them once the user has
+ * pressed "Parse" and saved (mealie/services/parser_services/ingredient_parser.py, NLPParser;
+ * the v2 schema in mealie/schema/recipe/recipe_ingredient.py, RecipeIngredient):
+ * `quantity` (0 when the line has none, as the parser writes it, which _format_display prints as
+ * no amount), `unit` and `food` as the user's own IngredientUnit and
+ * IngredientFood objects with their ids, `note` for the comment, `originalText` for the line.
+ * That is what lets Mealie scale a recipe and add it to a shopping list. The units and foods:
+ *
+ * - mealie/routes/unit_and_foods/units.py and foods.py (v1.0 onwards, group-scoped since v1.0 and
+ *   still per group, not per household, in v2): `GET /api/units` and `GET /api/foods` answer a
+ *   page (`{page, perPage, total, totalPages, items, next, previous}`; `perPage=-1` is every
+ *   item); `POST` with CreateIngredientUnit `{name, pluralName, abbreviation, fraction, …}` or
+ *   CreateIngredientFood `{name, …}` answers 201 with the new object. The v1 betas answered a bare
+ *   list, which is read too.
+ * - Each list is read once per upload; a unit matches our canonical English name, its plural or
+ *   its usual abbreviation (tsp, tbsp, g, ml…) against the unit's name, pluralName, abbreviation,
+ *   pluralAbbreviation and aliases, ignoring case; a food matches the ingredient's name against
+ *   the food's name, pluralName and aliases. What is missing is created, once per name per upload.
+ * - auto_init (above) fails the whole save for a unit or food without an id, so only objects
+ *   with ids are ever sent. When Mealie will not create one (no permission, a validation or
+ *   unique-name refusal), that ingredient goes as before: its whole line in `note`, no unit or
+ *   food, so nothing is lost and the recipe still saves.
+ * - mealie/schema/recipe/recipe.py: every ingredient's display follows the recipe's
+ *   `settings.disableAmount` (v1 and v2); with it on, Mealie shows only the note. It is turned off
+ *   in the same PATCH. PATCH replaces `settings` whole (exclude_unset, then the repository's
+ *   dict update builds RecipeSettings from what was sent), so the recipe's current settings are
+ *   read first and sent back with that one change; a new recipe is read once after its create
+ *   for this, since its settings come from the household's preferences.
+ * - Mealie has no range: "2–3 lemons" sends 2 and keeps "up to 3" in the note.
+ *
+ * Requests per upload: the account (once per client), the tags (when the recipe has any), the
+ * unit and food lists (when an ingredient has a food), one create per missing tag, unit or food,
+ * then the recipe's own create, read and PATCH.
  *
  * Mealie's string columns have no length limits, so nothing is cut here beyond the recipe model's
  * own bounds.
@@ -70,6 +95,7 @@ const RemoteRecipeJson = z.object({
 	description: z.string().nullish(),
 	recipeIngredient: z.array(z.object({ unit: z.unknown().nullish(), food: z.unknown().nullish() })).nullish(),
 	recipeInstructions: z.array(z.unknown()).nullish(),
+	settings: z.record(z.string(), z.unknown()).nullish(),
 	extras: z.record(z.string(), z.unknown()).nullish()
 });
 type RemoteRecipeJson = z.infer<typeof RemoteRecipeJson>;
@@ -79,6 +105,31 @@ const Page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item) }
 
 const Tag = z.object({ id: z.string(), name: z.string(), slug: z.string() });
 type Tag = z.infer<typeof Tag>;
+
+const Alias = z.object({ name: z.string() });
+/** mealie/schema/recipe/recipe_ingredient.py IngredientUnit, the fields read here (v1 lacks some). */
+const Unit = z.object({
+	id: z.string().min(1),
+	name: z.string(),
+	pluralName: z.string().nullish(),
+	abbreviation: z.string().nullish(),
+	pluralAbbreviation: z.string().nullish(),
+	useAbbreviation: z.boolean().nullish(),
+	fraction: z.boolean().nullish(),
+	aliases: z.array(Alias).nullish()
+});
+type Unit = z.infer<typeof Unit>;
+/** IngredientFood, likewise. */
+const Food = z.object({ id: z.string().min(1), name: z.string(), pluralName: z.string().nullish(), aliases: z.array(Alias).nullish() });
+type Food = z.infer<typeof Food>;
+/** A list answer, page or (v1 betas) bare array; items are read one by one below. */
+const AnyList = z.union([z.object({ items: z.array(z.unknown()) }), z.array(z.unknown())]);
+
+/** Each ingredient's unit and food as this upload resolved them, by lower-cased name; null where Mealie refused a create. */
+interface Links {
+	units: Map<string, Unit | null>;
+	foods: Map<string, Food | null>;
+}
 
 export function mealieClient(connection: TargetConnection, limits: TargetRequestLimits): TargetClient {
 	const base = connection.baseUrl.replace(/\/+$/, '');
@@ -169,6 +220,61 @@ export function mealieClient(connection: TargetConnection, limits: TargetRequest
 		return tag.success ? tag.data : null;
 	}
 
+	/** Every item of a unit or food list that has the fields needed; a malformed one is skipped. */
+	async function listAll<T>(path: string, schema: z.ZodType<T>, signal?: AbortSignal): Promise<T[]> {
+		const answer = await getJson(path, AnyList, signal, { perPage: '-1' });
+		const items = Array.isArray(answer) ? answer : answer.items;
+		return items.flatMap((item) => {
+			const parsed = schema.safeParse(item);
+			return parsed.success ? [parsed.data] : [];
+		});
+	}
+
+	/**
+	 * A unit or food Mealie creates; null when it refuses (permission, validation, a name taken):
+	 * the ingredient then goes as a note. A refused token and the server's trouble still fail.
+	 */
+	async function createOne<T>(path: string, body: Json, schema: z.ZodType<T>, signal?: AbortSignal): Promise<T | null> {
+		const res = await call('POST', path, { json: body, signal });
+		if (res.status === 401) throw failure(res, host, path);
+		const trouble = serverTrouble(res, SERVICE);
+		if (trouble) throw trouble;
+		if (res.status < 200 || res.status >= 300) return null;
+		const parsed = schema.safeParse(res.body);
+		return parsed.success ? parsed.data : null;
+	}
+
+	/**
+	 * The user's unit and food for each ingredient that names a food: the two lists read once,
+	 * what is missing created once per name, in the recipe's order.
+	 */
+	async function resolveLinks(recipe: Recipe, signal?: AbortSignal): Promise<Links> {
+		const links: Links = { units: new Map(), foods: new Map() };
+		const linked = allIngredients(recipe).filter((i) => i.name?.trim());
+		if (linked.length === 0) return links;
+		const units = linked.some((i) => i.unit) ? await listAll('/api/units', Unit, signal) : [];
+		const foods = await listAll('/api/foods', Food, signal);
+		for (const ingredient of linked) {
+			if (ingredient.unit) {
+				const key = ingredient.unit.toLowerCase();
+				if (!links.units.has(key)) {
+					const unit = findUnit(units, ingredient.unit) ?? (await createOne('/api/units', newUnit(ingredient.unit), Unit, signal));
+					links.units.set(key, unit);
+					if (unit) units.push(unit);
+				}
+				// A unit Mealie refused sends this line as a note: no food is made for it.
+				if (!links.units.get(key)) continue;
+			}
+			const name = ingredient.name!.trim();
+			const key = name.toLowerCase();
+			if (links.foods.has(key)) continue;
+			const food = findFood(foods, name) ?? (await createOne('/api/foods', { name }, Food, signal));
+			links.foods.set(key, food);
+			if (food) foods.push(food);
+		}
+		return links;
+	}
+
 	/**
 	 * Our recipe for this source: orgURL matches exactly (Mealie's filter ignores case) and our mark
 	 * says we wrote it. Mealie's own importer sets orgURL too, and a page the user imported there
@@ -230,10 +336,13 @@ export function mealieClient(connection: TargetConnection, limits: TargetRequest
 			// Everything that can fail before the recipe exists is done first: no stub for nothing.
 			const account = await self(signal);
 			const tags = await resolveTags(recipe.tags, signal);
+			const links = await resolveLinks(recipe, signal);
 			const path = '/api/recipes';
 			const slug = read(await call('POST', path, { json: { name: recipe.title }, signal }), path, z.string().min(1));
 			await created(remoteOf(account, slug));
-			const written = await write(slug, recipeFields(recipe, tags, { name: recipe.title, extras: {} }), signal);
+			// Its settings, which the PATCH must send back whole.
+			const fresh = await fetchRecipe(slug, signal);
+			const written = fresh && (await write(slug, recipeFields(recipe, tags, links, { ...fresh, name: recipe.title, extras: {} }), signal));
 			if (!written) throw new RetryableError('target_vanished', `the recipe ${slug} was deleted from Mealie while it was being saved`);
 			return remoteOf(account, written.slug);
 		},
@@ -243,7 +352,8 @@ export function mealieClient(connection: TargetConnection, limits: TargetRequest
 			if (!current) return null;
 			const account = await self(signal);
 			const tags = await resolveTags(recipe.tags, signal);
-			const written = await write(current.slug, recipeFields(recipe, tags, current), signal);
+			const links = await resolveLinks(recipe, signal);
+			const written = await write(current.slug, recipeFields(recipe, tags, links, current), signal);
 			// PATCH keeps the slug in v2; an older server may derive a new one from a new name.
 			return written ? remoteOf(account, written.slug) : null;
 		},
@@ -280,7 +390,7 @@ function isUntouchedStub(recipe: RemoteRecipeJson, name: string, account: Self):
 }
 
 /** The fields this app owns, as a PATCH body. */
-function recipeFields(recipe: Recipe, tags: Tag[], current: Pick<RemoteRecipeJson, 'name' | 'extras'>): Json {
+function recipeFields(recipe: Recipe, tags: Tag[], links: Links, current: Pick<RemoteRecipeJson, 'name' | 'extras' | 'settings'>): Json {
 	return {
 		...nameField(current.name, recipe.title),
 		description: recipe.description ?? '',
@@ -292,9 +402,11 @@ function recipeFields(recipe: Recipe, tags: Tag[], current: Pick<RemoteRecipeJso
 		totalTime: duration(recipe.totalMinutes),
 		orgURL: recipe.sourceUrl,
 		tags: tags.map(({ id, name, slug }) => ({ id, name, slug })),
-		recipeIngredient: ingredients(recipe),
+		recipeIngredient: ingredients(recipe, links),
 		recipeInstructions: instructions(recipe),
 		nutrition: nutrition(recipe.nutrition),
+		// Amounts, units and foods show only with "disable amount" off; PATCH replaces settings whole.
+		settings: { ...(current.settings ?? {}), disableAmount: false },
 		// PATCH replaces extras whole: keep what others stored there.
 		extras: { ...(current.extras ?? {}), [MEALIE_MARK]: recipe.sourceUrl }
 	};
@@ -310,17 +422,99 @@ function nameField(current: string | null | undefined, title: string): Json {
 }
 
 /** Group names go on the group's first ingredient as `title`, Mealie's own convention. */
-function ingredients(recipe: Recipe): Json[] {
+function ingredients(recipe: Recipe, links: Links): Json[] {
 	return recipe.ingredientGroups.flatMap((group) =>
-		group.ingredients.map((ingredient, i) => ({
-			title: i === 0 && group.name ? group.name : null,
-			quantity: null,
-			unit: null,
-			food: null,
-			note: ingredient.text,
-			originalText: ingredient.text
-		}))
+		group.ingredients.map((ingredient, i) => ({ title: i === 0 && group.name ? group.name : null, ...ingredientFields(ingredient, links), originalText: ingredient.text }))
 	);
+}
+
+/** Amount, unit, food and note as Mealie's parser writes them; the whole line as a note when there is no food to link. */
+function ingredientFields(ingredient: Ingredient, links: Links): Json {
+	const unit = ingredient.unit ? links.units.get(ingredient.unit.toLowerCase()) : null;
+	const food = ingredient.name?.trim() ? links.foods.get(ingredient.name.trim().toLowerCase()) : null;
+	if (!food || unit === undefined || (ingredient.unit && !unit)) return { quantity: 0, unit: null, food: null, note: ingredient.text };
+	const { quantity, quantityMax } = ingredient;
+	const range = quantity !== null && quantityMax !== null && quantityMax > quantity ? `up to ${amountText(quantityMax)}` : '';
+	const comment = ingredient.comment ?? '';
+	return {
+		quantity: quantity ?? 0,
+		unit: unit ? unitRef(unit) : null,
+		food: { id: food.id, name: food.name, ...(food.pluralName ? { pluralName: food.pluralName } : {}) },
+		note: range && comment ? `${comment} (${range})` : range || comment
+	};
+}
+
+/** The unit as a linked IngredientUnit: the id links it, the rest is what Mealie formats the answer's display with. */
+function unitRef(unit: Unit): Json {
+	const ref: Json = { id: unit.id, name: unit.name };
+	for (const key of ['pluralName', 'abbreviation', 'pluralAbbreviation', 'useAbbreviation', 'fraction'] as const) {
+		if (unit[key] !== undefined && unit[key] !== null) ref[key] = unit[key];
+	}
+	return ref;
+}
+
+const amountText = (n: number) => String(Math.round(n * 1000) / 1000);
+
+/**
+ * Our canonical units (src/lib/server/pipeline/recipe/parse/units.ts) with the abbreviation a
+ * Mealie list would use, other spellings a user may have named theirs, and whether Mealie should
+ * print amounts as fractions (its default) or decimals (metric).
+ */
+const UNITS: Record<string, { abbreviation?: string; also?: string[]; metric?: boolean }> = {
+	teaspoon: { abbreviation: 'tsp', also: ['tsps'] },
+	tablespoon: { abbreviation: 'tbsp', also: ['tbsps', 'tbs', 'tbl'] },
+	cup: { also: ['c'] },
+	'fluid ounce': { abbreviation: 'fl oz', also: ['floz'] },
+	ounce: { abbreviation: 'oz' },
+	pound: { abbreviation: 'lb', also: ['lbs'] },
+	gram: { abbreviation: 'g', also: ['gramme', 'grammes'], metric: true },
+	kilogram: { abbreviation: 'kg', also: ['kilo', 'kilos', 'kilogramme', 'kilogrammes'], metric: true },
+	milligram: { abbreviation: 'mg', also: ['milligramme', 'milligrammes'], metric: true },
+	milliliter: { abbreviation: 'ml', also: ['millilitre', 'millilitres'], metric: true },
+	centiliter: { abbreviation: 'cl', also: ['centilitre', 'centilitres'], metric: true },
+	deciliter: { abbreviation: 'dl', also: ['decilitre', 'decilitres'], metric: true },
+	liter: { abbreviation: 'l', also: ['litre', 'litres'], metric: true },
+	pint: { abbreviation: 'pt' },
+	quart: { abbreviation: 'qt' },
+	gallon: { abbreviation: 'gal' }
+};
+
+/** English plurals of our unit names ("pinch" → "pinches", "leaf" → "leaves"). */
+function pluralOf(name: string): string {
+	if (name === 'leaf' || name === 'loaf') return `${name.slice(0, -1)}ves`;
+	if (name === 'fluid ounce') return 'fluid ounces';
+	return /(s|x|ch|sh)$/.test(name) ? `${name}es` : `${name}s`;
+}
+
+const lower = (s: string | null | undefined) => (s ?? '').trim().toLowerCase();
+
+/** The user's unit for our canonical one: by name first, then any spelling of theirs that is one of ours. */
+function findUnit<T extends Pick<Unit, 'name' | 'pluralName' | 'abbreviation' | 'pluralAbbreviation' | 'aliases'>>(units: readonly T[], canonical: string): T | null {
+	const name = lower(canonical);
+	const info = UNITS[name];
+	const ours = new Set([name, pluralOf(name), ...(info?.abbreviation ? [info.abbreviation] : []), ...(info?.also ?? [])]);
+	const spellings = (u: T) => [u.name, u.pluralName, u.abbreviation, u.pluralAbbreviation, ...(u.aliases ?? []).map((a) => a.name)].map(lower).filter(Boolean);
+	return units.find((u) => lower(u.name) === name) ?? units.find((u) => spellings(u).some((s) => ours.has(s))) ?? null;
+}
+
+/** The user's food of this name, plural name or alias. */
+function findFood<T extends Pick<Food, 'name' | 'pluralName' | 'aliases'>>(foods: readonly T[], name: string): T | null {
+	const wanted = lower(name);
+	return foods.find((f) => lower(f.name) === wanted) ?? foods.find((f) => [f.pluralName, ...(f.aliases ?? []).map((a) => a.name)].some((s) => lower(s) === wanted)) ?? null;
+}
+
+/** CreateIngredientUnit for one of our units. */
+function newUnit(canonical: string): Json {
+	const name = canonical.trim();
+	const info = UNITS[name.toLowerCase()];
+	return {
+		name,
+		pluralName: pluralOf(name),
+		abbreviation: info?.abbreviation ?? '',
+		pluralAbbreviation: info?.abbreviation ?? '',
+		useAbbreviation: false,
+		fraction: !info?.metric
+	};
 }
 
 /** Likewise a step group's name is the `title` of its first step. */
