@@ -79,6 +79,23 @@ describe('recipes read from the markup, for pages without structured data', () =
 		expect(out.instructions).toEqual(['Pour the marshmallows into a bowl.', 'Microwave for 30 seconds, then stir.']);
 	});
 
+	it('reads a method written as plain paragraphs below the ingredient list, up to the next heading', () => {
+		const out = extract(`
+			<h1>Chicken salad</h1>
+			<div class="col"><ul><li>6 cups chicken, shredded</li><li>2 cups red grapes</li></ul></div>
+			<img src="/salad.jpg" alt="">
+			<p>Combine chicken and grapes in a large mixing bowl.</p>
+			<p>Chill for an hour before serving.<br>Serve on lettuce leaves, with bread.</p>
+			<p>Enjoy!</p>
+			<h3>More salads</h3><p>Our tuna salad is a classic for summer lunches.</p>`);
+		expect(out.ingredients).toEqual(['6 cups chicken, shredded', '2 cups red grapes']);
+		expect(out.instructions).toEqual([
+			'Combine chicken and grapes in a large mixing bowl.',
+			'Chill for an hour before serving.',
+			'Serve on lettuce leaves, with bread.'
+		]);
+	});
+
 	it('is not a recipe without an ingredient list', () => {
 		const out = extract('<h1>About us</h1><p>We love food.</p>', '<meta property="og:title" content="About us | Site">');
 		expect(out).toMatchObject({ title: 'About us', ingredients: [], instructions: [] });

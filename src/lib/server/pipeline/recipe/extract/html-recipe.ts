@@ -175,6 +175,29 @@ function sentenceLists($: CheerioAPI): string[] {
 	return best;
 }
 
+/**
+ * For pages that write their method as plain paragraphs below the ingredient list, with no
+ * heading or list of its own: the sentences that follow that list, up to the next heading.
+ */
+function paragraphsAfter($: CheerioAPI, ingredients: string[]): string[] {
+	const last = ingredients.at(-1);
+	const item = last ? $('li, tr, p').toArray().find((el) => $(el).find('li, tr, p').length === 0 && rowOf($, el) === last) : undefined;
+	if (!item) return [];
+	let start = $(item).closest('ul, ol, table');
+	if (!start.length) start = $(item);
+	while (!start.next().length && start.parent().length && !start.parent().is('body')) start = start.parent();
+	const lines: string[] = [];
+	for (let el = start.next(); el.length && lines.length <= 40; el = el.next()) {
+		const node = el.get(0)!;
+		const heading = HEADING_TAGS.has(node.tagName.toLowerCase()) || el.find('h1, h2, h3, h4, h5, h6').length > 0;
+		// Another list or heading after the method is where the page moves on.
+		if ((heading || el.is('ul, ol, table')) && lines.length) break;
+		if (heading || el.closest(FURNITURE).length) continue;
+		lines.push(...linesOf($, el).filter((line) => SENTENCE.test(line) && line.length >= 25));
+	}
+	return lines;
+}
+
 /** The buttons of a card's unit switcher, which sit in the ingredient list's markup. */
 const UNIT_SWITCH = /^(?:us|us customary|metric|imperial|cups|grams|1x|2x|3x)$/i;
 
@@ -215,19 +238,19 @@ export function readHtmlRecipe($: CheerioAPI): HtmlRecipe {
 		}
 		return [];
 	};
+	const ingredients = first(
+		() => byClass($, INGREDIENT_CLASS, METHOD_CLASS),
+		() => byHeading($, INGREDIENT_HEADING, METHOD_HEADING),
+		() => amountLedLists($)
+	);
 	return {
 		title: pageTitle($),
-		ingredients: first(
-			() => byClass($, INGREDIENT_CLASS, METHOD_CLASS),
-			() => byHeading($, INGREDIENT_HEADING, METHOD_HEADING),
-			() => amountLedLists($)
-		)
-			.map(tidyIngredient)
-			.filter((line) => line && !UNIT_SWITCH.test(line)),
+		ingredients: ingredients.map(tidyIngredient).filter((line) => line && !UNIT_SWITCH.test(line)),
 		instructions: first(
 			() => byClass($, METHOD_CLASS, INGREDIENT_CLASS),
 			() => byHeading($, METHOD_HEADING, INGREDIENT_HEADING),
-			() => sentenceLists($)
+			() => sentenceLists($),
+			() => paragraphsAfter($, ingredients)
 		)
 	};
 }
