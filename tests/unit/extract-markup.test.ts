@@ -96,6 +96,15 @@ describe('recipes read from the markup, for pages without structured data', () =
 		]);
 	});
 
+	it('does not take a block of labels named like the method ("preparation time") for the steps', () => {
+		const out = extract(`
+			<h1>Rice pudding</h1>
+			<ul class="preparation-times"><li>Prep 10 mins</li><li>Total 30 mins</li><li>Easy</li></ul>
+			<h2>Ingredients</h2><ul><li>1 l milk</li><li>200 g rice</li></ul>
+			<h2>Method</h2><ol><li>Bring the milk to the boil with the rice.</li><li>Simmer for 25 minutes, stirring now and then.</li></ol>`);
+		expect(out.instructions).toEqual(['Bring the milk to the boil with the rice.', 'Simmer for 25 minutes, stirring now and then.']);
+	});
+
 	it('is not a recipe without an ingredient list', () => {
 		const out = extract('<h1>About us</h1><p>We love food.</p>', '<meta property="og:title" content="About us | Site">');
 		expect(out).toMatchObject({ title: 'About us', ingredients: [], instructions: [] });

@@ -230,15 +230,23 @@ export function pageTitle($: CheerioAPI): string | null {
 	return first || headings[0] || null;
 }
 
+/**
+ * A method says what to do: some line of it is a sentence or a clause, not a label ("Prep 10
+ * mins", "Easy", "Preparation time: about 30 min"). Scripts written without spaces count by characters.
+ */
+const hasStep = (lines: string[]) =>
+	lines.some((line) => SENTENCE.test(line) || line.split(/\s+/).length >= 6 || /[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]{10}/u.test(line));
+
 export function readHtmlRecipe($: CheerioAPI): HtmlRecipe {
-	const first = (...finders: (() => string[])[]) => {
+	const first = (accept: (lines: string[]) => boolean, ...finders: (() => string[])[]) => {
 		for (const find of finders) {
 			const lines = find();
-			if (lines.length) return lines;
+			if (lines.length && accept(lines)) return lines;
 		}
 		return [];
 	};
 	const ingredients = first(
+		() => true,
 		() => byClass($, INGREDIENT_CLASS, METHOD_CLASS),
 		() => byHeading($, INGREDIENT_HEADING, METHOD_HEADING),
 		() => amountLedLists($)
@@ -247,6 +255,7 @@ export function readHtmlRecipe($: CheerioAPI): HtmlRecipe {
 		title: pageTitle($),
 		ingredients: ingredients.map(tidyIngredient).filter((line) => line && !UNIT_SWITCH.test(line)),
 		instructions: first(
+			hasStep,
 			() => byClass($, METHOD_CLASS, INGREDIENT_CLASS),
 			() => byHeading($, METHOD_HEADING, INGREDIENT_HEADING),
 			() => sentenceLists($),
