@@ -75,10 +75,10 @@ export function formatMinutes(minutes: number): string {
 	return h ? (m ? `${h} h ${m} min` : `${h} h`) : `${m} min`;
 }
 
-/** A canonical unit as it reads after its amount: "1 cup", "2 cups", "3 pinches", "2 leaves". */
+/** A canonical unit as it reads after its amount: "1 cup", "2 cups", "3 pinches", "2 leaves", "2 loaves". */
 export function unitLabel(unit: string, amount: number | null): string {
 	if (amount === null || amount <= 1) return unit;
 	if (/(?:ch|sh|s|x)$/.test(unit)) return `${unit}es`;
-	if (unit.endsWith('leaf')) return `${unit.slice(0, -1)}ves`;
+	if (/(?:leaf|loaf)$/.test(unit)) return `${unit.slice(0, -1)}ves`;
 	return `${unit}s`;
 }

@@ -22,6 +22,10 @@ describe('amounts and units as cooks write them', () => {
 		expect([1.5, 0.333, 2.25, 0.125, 3, 0.15, 2 / 3].map(formatQuantity)).toEqual(['1½', '⅓', '2¼', '⅛', '3', '0.15', '⅔']);
 	});
 
+	it('a loaf is two loaves, like a leaf', () => {
+		expect(unitLabel('loaf', 2)).toBe('loaves');
+	});
+
 	it('puts units in the plural after amounts above one', () => {
 		expect([unitLabel('cup', 1), unitLabel('cup', 2), unitLabel('pinch', 2), unitLabel('bay leaf', 3), unitLabel('fluid ounce', 4), unitLabel('gram', null)]).toEqual([
 			'cup',
