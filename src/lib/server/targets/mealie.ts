@@ -3,6 +3,8 @@ import { allIngredients, schemaOrgNutrients, type Ingredient, type Nutrition, ty
 import { apiRequest, serverTrouble, type ApiResponse } from '../net/api-request';
 import { safeHost } from '../net/errors';
 import { JobError, PermanentError, RetryableError } from '../queue/errors';
+import { unitLabel } from '../../format';
+import { canonicalUnit } from '../pipeline/recipe/parse/units';
 import type { ConnectionReport, RemoteRecipe, TargetClient, TargetConnection, TargetRequestLimits } from './target';
 
 /**
@@ -456,45 +458,37 @@ function unitRef(unit: Unit): Json {
 const amountText = (n: number) => String(Math.round(n * 1000) / 1000);
 
 /**
- * Our canonical units (src/lib/server/pipeline/recipe/parse/units.ts) with the abbreviation a
- * Mealie list would use, other spellings a user may have named theirs, and whether Mealie should
- * print amounts as fractions (its default) or decimals (metric).
+ * For units Cookmark creates in a person's Mealie: the abbreviation Mealie's own lists use, and
+ * whether amounts print as fractions (Mealie's default) or decimals (metric).
  */
-const UNITS: Record<string, { abbreviation?: string; also?: string[]; metric?: boolean }> = {
-	teaspoon: { abbreviation: 'tsp', also: ['tsps'] },
-	tablespoon: { abbreviation: 'tbsp', also: ['tbsps', 'tbs', 'tbl'] },
-	cup: { also: ['c'] },
-	'fluid ounce': { abbreviation: 'fl oz', also: ['floz'] },
+const NEW_UNITS: Record<string, { abbreviation: string; metric?: boolean }> = {
+	teaspoon: { abbreviation: 'tsp' },
+	tablespoon: { abbreviation: 'tbsp' },
+	'fluid ounce': { abbreviation: 'fl oz' },
 	ounce: { abbreviation: 'oz' },
-	pound: { abbreviation: 'lb', also: ['lbs'] },
-	gram: { abbreviation: 'g', also: ['gramme', 'grammes'], metric: true },
-	kilogram: { abbreviation: 'kg', also: ['kilo', 'kilos', 'kilogramme', 'kilogrammes'], metric: true },
-	milligram: { abbreviation: 'mg', also: ['milligramme', 'milligrammes'], metric: true },
-	milliliter: { abbreviation: 'ml', also: ['millilitre', 'millilitres'], metric: true },
-	centiliter: { abbreviation: 'cl', also: ['centilitre', 'centilitres'], metric: true },
-	deciliter: { abbreviation: 'dl', also: ['decilitre', 'decilitres'], metric: true },
-	liter: { abbreviation: 'l', also: ['litre', 'litres'], metric: true },
+	pound: { abbreviation: 'lb' },
+	gram: { abbreviation: 'g', metric: true },
+	kilogram: { abbreviation: 'kg', metric: true },
+	milligram: { abbreviation: 'mg', metric: true },
+	milliliter: { abbreviation: 'ml', metric: true },
+	centiliter: { abbreviation: 'cl', metric: true },
+	deciliter: { abbreviation: 'dl', metric: true },
+	liter: { abbreviation: 'l', metric: true },
 	pint: { abbreviation: 'pt' },
 	quart: { abbreviation: 'qt' },
 	gallon: { abbreviation: 'gal' }
 };
 
-/** English plurals of our unit names ("pinch" → "pinches", "leaf" → "leaves"). */
-function pluralOf(name: string): string {
-	if (name === 'leaf' || name === 'loaf') return `${name.slice(0, -1)}ves`;
-	if (name === 'fluid ounce') return 'fluid ounces';
-	return /(s|x|ch|sh)$/.test(name) ? `${name}es` : `${name}s`;
-}
-
 const lower = (s: string | null | undefined) => (s ?? '').trim().toLowerCase();
 
-/** The user's unit for our canonical one: by name first, then any spelling of theirs that is one of ours. */
+/**
+ * The user's unit for our canonical one: by name first, then any of its spellings (plural,
+ * abbreviation, alias) that the ingredient parser's own vocabulary reads as that unit.
+ */
 function findUnit<T extends Pick<Unit, 'name' | 'pluralName' | 'abbreviation' | 'pluralAbbreviation' | 'aliases'>>(units: readonly T[], canonical: string): T | null {
 	const name = lower(canonical);
-	const info = UNITS[name];
-	const ours = new Set([name, pluralOf(name), ...(info?.abbreviation ? [info.abbreviation] : []), ...(info?.also ?? [])]);
-	const spellings = (u: T) => [u.name, u.pluralName, u.abbreviation, u.pluralAbbreviation, ...(u.aliases ?? []).map((a) => a.name)].map(lower).filter(Boolean);
-	return units.find((u) => lower(u.name) === name) ?? units.find((u) => spellings(u).some((s) => ours.has(s))) ?? null;
+	const spellings = (u: T) => [u.name, u.pluralName, u.abbreviation, u.pluralAbbreviation, ...(u.aliases ?? []).map((a) => a.name)].filter((s): s is string => !!s?.trim());
+	return units.find((u) => lower(u.name) === name) ?? units.find((u) => spellings(u).some((s) => lower(s) === name || canonicalUnit(s) === name)) ?? null;
 }
 
 /** The user's food of this name, plural name or alias. */
@@ -506,10 +500,10 @@ function findFood<T extends Pick<Food, 'name' | 'pluralName' | 'aliases'>>(foods
 /** CreateIngredientUnit for one of our units. */
 function newUnit(canonical: string): Json {
 	const name = canonical.trim();
-	const info = UNITS[name.toLowerCase()];
+	const info = NEW_UNITS[name.toLowerCase()];
 	return {
 		name,
-		pluralName: pluralOf(name),
+		pluralName: unitLabel(name, 2),
 		abbreviation: info?.abbreviation ?? '',
 		pluralAbbreviation: info?.abbreviation ?? '',
 		useAbbreviation: false,
