@@ -8,7 +8,7 @@ const SHARE_CARD = /1200[-x_]630|w_?1200[-_,]h_?6[23]\d|h_630,w_1200|w1200h6[23]
 const BLOG_MEDIA = /\/wp-content\/|cdn\.shopify\.com|\/cdn\/shop\//;
 
 /** Pictures that are page furniture, never the dish. */
-const FURNITURE = /logo|icon|\/cropped-|avatar|sprite|badge|banner|spinner|placeholder|blank\.|pixel|gravatar|emoji|\.svg(?:$|\?)|\.gif(?:$|\?)/i;
+const FURNITURE_PICTURE = /logo|icon|\/cropped-|avatar|sprite|badge|banner|spinner|placeholder|blank\.|pixel|gravatar|emoji|\.svg(?:$|\?)|\.gif(?:$|\?)/i;
 
 /**
  * A meta URL as written, repaired when a theme glued the site's address in front of an absolute
@@ -30,7 +30,7 @@ export function metaUrl(value: string | null, base: string): string | null {
  */
 export function pagePictures($: CheerioAPI, url: string, ogImage: string | null, recipeImage: string | null, title: string | null): string[] {
 	// A logo or icon as the page's share picture says nothing of the dish.
-	const share = ogImage && !FURNITURE.test(ogImage) ? ogImage : null;
+	const share = ogImage && !FURNITURE_PICTURE.test(ogImage) ? ogImage : null;
 	const blogPlatform = BLOG_MEDIA.test(`${ogImage ?? ''} ${recipeImage ?? ''}`);
 	const recipeFirst = share && recipeImage && (SHARE_CARD.test(share) || !blogPlatform);
 	const chosen = (recipeFirst ? [recipeImage, share] : [share, recipeImage]).filter((i): i is string => !!i);
@@ -51,7 +51,7 @@ function contentPicture($: CheerioAPI, url: string, title: string | null): strin
 		const img = $(el);
 		if (img.closest('header, nav, footer').length) return;
 		const src = absoluteUrl(img.attr('src') ?? img.attr('data-src') ?? img.attr('data-lazy-src'), url);
-		if (!src || FURNITURE.test(src) || `${img.attr('class') ?? ''} ${img.attr('alt') ?? ''}`.match(/logo|icon|avatar/i)) return;
+		if (!src || FURNITURE_PICTURE.test(src) || `${img.attr('class') ?? ''} ${img.attr('alt') ?? ''}`.match(/logo|icon|avatar/i)) return;
 		const width = Number(img.attr('width'));
 		const height = Number(img.attr('height'));
 		if ((width > 0 && width < 200) || (height > 0 && height < 150)) return;
