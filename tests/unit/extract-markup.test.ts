@@ -61,6 +61,16 @@ describe('recipes read from the markup, for pages without structured data', () =
 		expect(named.instructions).toEqual(['Whisk.', 'Fry.']);
 	});
 
+	it('spaces amount, unit and food set in elements of their own, but not a unit symbol or Chinese', () => {
+		const out = extract(`
+			<div class="ingredients"><ul>
+				<li><span>2</span><span>yemek kaşığı</span><span>sıvı yağ</span><span>(soğuk)</span></li>
+				<li><span>250</span><span>g</span> flour, <a href="#">sifted</a></li>
+				<li><span>150克</span><span>鸡胸肉</span></li>
+			</ul></div>`);
+		expect(out.ingredients).toEqual(['2 yemek kaşığı sıvı yağ (soğuk)', '250g flour, sifted', '150克鸡胸肉']);
+	});
+
 	it('reads a table row as one ingredient, its amount, unit and food in cells of their own', () => {
 		const out = extract(`
 			<h2>Ingredients</h2>
@@ -118,6 +128,22 @@ describe("structured data and the page's own lists together", () => {
 		expect(extract(`${names}${page}`)).toMatchObject({ ingredients: ['1 onion', '1 l stock'], instructions: ['Chop.', 'Cook.'] });
 		const good = ld({ '@type': 'Recipe', name: 'Soup', recipeIngredient: ['2 onions', '1 l stock'], recipeInstructions: ['Chop.', 'Cook.'] });
 		expect(extract(`${good}${page}`)).toMatchObject({ ingredients: ['2 onions', '1 l stock'], instructions: ['Chop.', 'Cook.'] });
+	});
+
+	it('takes the page list when the data lost lines, or glued several into one', () => {
+		const shown = '<ul class="ingredients"><li>1 onion</li><li>1 l stock</li><li>200 g rice</li><li>50 g butter</li></ul>';
+		const cut = ld({ '@type': 'Recipe', name: 'Risotto', recipeIngredient: ['1onion', '1 l stock'], recipeInstructions: ['Cook.'] });
+		expect(extract(`${cut}${shown}`).ingredients).toEqual(['1 onion', '1 l stock', '200 g rice', '50 g butter']);
+		const glued = ld({ '@type': 'Recipe', name: 'Risotto', recipeIngredient: ['Base: 1 onion 1 l stock', 'Finish: 200 g rice 50 g butter'], recipeInstructions: ['Cook.'] });
+		expect(extract(`${glued}<h3>Ingredients</h3><p>Base:<br>1 onion<br>1 l stock<br>Finish:<br>200 g rice<br>50 g butter</p>`).ingredients).toEqual([
+			'Base:', '1 onion', '1 l stock', 'Finish:', '200 g rice', '50 g butter'
+		]);
+	});
+
+	it('keeps the data when the page only shows it for other servings, or adds headings and serving buttons', () => {
+		const data = ld({ '@type': 'Recipe', name: 'Crêpes', recipeIngredient: ['Lait : 50 cl', 'Beurre : 120 g', 'Sel : 8 pincées'], recipeInstructions: ['Mix.'] });
+		const other = '<ul class="ingredients"><li>2</li><li>4</li><li>6</li><li>Pour la pâte</li><li>Lait : 25 cl</li><li>Beurre : 60 g</li><li>Sel : 4 pincées</li></ul>';
+		expect(extract(`${data}${other}`).ingredients).toEqual(['Lait : 50 cl', 'Beurre : 120 g', 'Sel : 8 pincées']);
 	});
 });
 

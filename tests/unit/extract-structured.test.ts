@@ -167,6 +167,7 @@ describe('microdata and fallbacks', () => {
 					<meta itemprop="totalTime" content="PT25M"><span itemprop="recipeYield">8</span>
 					<img itemprop="image" src="/scones.jpg">
 					<ul><li itemprop="recipeIngredient">250 g flour</li><li itemprop="recipeIngredient">50 g butter</li></ul>
+					<table><tr itemprop="recipeIngredient"><td><span>1</span></td><th>egg, beaten</th></tr></table>
 					<ol itemprop="recipeInstructions"><li>Rub in.</li><li>Bake.</li></ol>
 				</div>`
 			)
@@ -174,7 +175,7 @@ describe('microdata and fallbacks', () => {
 		expect(out).toMatchObject({
 			title: 'Scones',
 			author: 'Bea',
-			ingredients: ['250 g flour', '50 g butter'],
+			ingredients: ['250 g flour', '50 g butter', '1 egg, beaten'],
 			instructions: ['Rub in.', 'Bake.'],
 			yields: '8 servings',
 			total_time: 25,

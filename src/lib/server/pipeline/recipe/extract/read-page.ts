@@ -6,6 +6,7 @@ import { pageTitle, readHtmlRecipe, type HtmlRecipe } from './html-recipe';
 import { readPageFacts, textFacts, type PageFacts } from './page-facts';
 import { readSocialPost, type SocialPost } from './social';
 import { mainText } from './page-text';
+import { pageListIsBetter } from './list-choice';
 import { cleanTitle, readCaption } from './caption';
 
 /** What the extraction phase keeps of a page; the parsing phase reads only this. */
@@ -32,16 +33,11 @@ export interface ExtractedContent {
 
 const clean = (s: string | undefined): string | null => (s ? cleanText(s) || null : null);
 
-const hasAmount = (line: string) => /\d|[¼-¾⅐-⅞]/.test(line);
-
 /**
  * Structured data wins, except where it is missing or poorer than what the page shows: no
  * lines, everything in one line, or ingredient names without the amounts the page lists.
  */
 function withPageLists(structured: ExtractedRecipe | null, page: HtmlRecipe, facts: PageFacts): ExtractedRecipe | null {
-	const better = (data: string[], shown: string[], amounts: boolean) =>
-		shown.length >= 2 &&
-		(data.length <= 1 || (amounts && !data.some(hasAmount) && shown.filter(hasAmount).length >= shown.length / 2));
 	if (!structured) {
 		if (page.ingredients.length < 2) return null;
 		return {
@@ -60,8 +56,8 @@ function withPageLists(structured: ExtractedRecipe | null, page: HtmlRecipe, fac
 		...structured,
 		yields: structured.yields ?? facts.yields,
 		totalTime: structured.totalTime ?? facts.totalMinutes,
-		ingredients: better(structured.ingredients, page.ingredients, true) ? page.ingredients : structured.ingredients,
-		instructions: better(structured.instructions, page.instructions, false) ? page.instructions : structured.instructions
+		ingredients: pageListIsBetter(structured.ingredients, page.ingredients, { amounts: true }) ? page.ingredients : structured.ingredients,
+		instructions: pageListIsBetter(structured.instructions, page.instructions, { amounts: false }) ? page.instructions : structured.instructions
 	};
 }
 

@@ -1,5 +1,6 @@
 import type { CheerioAPI } from 'cheerio';
 import { cleanText, ingredientLines, splitLines } from './lines';
+import { linesOf } from './html-recipe';
 import { absoluteUrl, isJsonObject, servingsText, type Json, type JsonObject } from './values';
 
 export { cleanText };
@@ -258,8 +259,9 @@ function fromMicrodata($: CheerioAPI, base: string): ExtractedRecipe | null {
 	const author = props('author').first();
 	return {
 		title: value(props('name')),
+		// One element, one line, as shown: cells and elements of their own spaced apart.
 		ingredients: ingredientLines(
-			[...props('recipeIngredient').toArray(), ...props('ingredients').toArray()].map((el) => ($(el).attr('content') ?? $(el).text()).replace(/\s+/g, ' '))
+			[...props('recipeIngredient').toArray(), ...props('ingredients').toArray()].map((el) => $(el).attr('content') ?? linesOf($, $(el)).join(' '))
 		),
 		instructions,
 		yields: yieldsOf(value(props('recipeYield'))),

@@ -1,0 +1,34 @@
+/**
+ * Whether the page's own list (ingredients or method as the markup shows it) should replace
+ * the structured data's. Structured data wins unless it visibly lost something the page shows.
+ */
+
+const hasAmount = (line: string) => /\d|[¼-¾⅐-⅞]/.test(line);
+
+/** How two sources of one line compare: case and spacing aside ("1Zwiebel" is "1 Zwiebel"). */
+const fold = (line: string) => line.toLowerCase().replace(/\s+/g, '');
+
+/** A line's words without its amounts: "Salt: 2 pinches" and "Salt: 8 pinches" are one ingredient. */
+const words = (line: string) => line.toLowerCase().replace(/[^\p{L}]+/gu, '');
+
+const share = (lines: string[], test: (line: string) => boolean) => lines.filter(test).length / lines.length;
+
+export function pageListIsBetter(data: string[], shown: string[], { amounts }: { amounts: boolean }): boolean {
+	if (shown.length < 2) return false;
+	// Nothing, or everything in one line.
+	if (data.length <= 1) return true;
+	const page = shown.map(fold);
+	const inPage = share(data, (line) => page.some((p) => p.includes(fold(line)))) >= 0.8;
+	if (amounts && inPage) {
+		// The data's lines are the page's, cut short: names without the amounts the page shows…
+		if (share(data, hasAmount) < 0.3 && share(shown, hasAmount) >= 0.5) return true;
+		// …or lines lost: the page shows further ingredients, with amounts, that are none of the data's.
+		const named = data.map(words);
+		const more = shown.filter((line) => hasAmount(line) && words(line) && !named.some((d) => words(line).includes(d)));
+		if (shown.length > data.length && more.length >= 2) return true;
+	}
+	// The data glued the page's lines into a few ("Sauce: 2 eggs 1 cup milk …").
+	const glued = fold(data.join(' '));
+	const lines = page.filter((p) => words(p).length >= 2);
+	return lines.length >= data.length * 3 && share(lines, (p) => glued.includes(p)) >= 0.8;
+}
