@@ -71,6 +71,23 @@ describe('recipes read from the markup, for pages without structured data', () =
 		expect(out.ingredients).toEqual(['2 yemek kaşığı sıvı yağ (soğuk)', '250g flour, sifted', '150克鸡胸肉']);
 	});
 
+	it('reads a list built of repeated elements as one line per row, not one per piece', () => {
+		const row = (amount: string, food: string, note = '') =>
+			`<div class="calc__ingredient"><div class="calc__amount">${amount}</div><div class="calc__label">${food}</div>${note ? `<div>${note}</div>` : ''}</div>`;
+		const named = extract(`<h1>Popcorn</h1><div class="calc-ingredients"><div class="counter"><b>2</b> portion(s)</div><div>${row('½ cup', 'popping corn')}${row('2 tbsp', 'oil')}${row('1 tbsp', 'soy sauce', '(Kikkoman)')}</div></div>`);
+		expect(named.ingredients).toEqual(['½ cup popping corn', '2 tbsp oil', '1 tbsp soy sauce (Kikkoman)']);
+		const check = (amount: string, food: string) => `<div class="my-2 flex"><input type="checkbox"><div class="flex gap-2"><div>${amount}</div><div class="font-bold">${food}</div></div></div>`;
+		const headed = extract(`<h1>Pudding</h1><h2>Hozzávalók</h2><div>${check('2 rúd', 'fahéj')}${check('1 csipet', 'só')}${check('1 l', 'tej')}</div><h2>Elkészítés</h2><p>Főzd meg.</p>`);
+		expect(headed.ingredients).toEqual(['2 rúd fahéj', '1 csipet só', '1 l tej']);
+	});
+
+	it('does not take sections with lines of their own, or a unit picker, for rows', () => {
+		const section = (name: string, lines: string[]) => `<div class="part"><strong>${name}</strong><br>${lines.join('<br>')}</div>`;
+		const out = extract(`<h1>Wings</h1><h2>Ingredients</h2><div><select id="ingredients-select"><option>Metric</option><option>Cups</option><option>Imperial</option></select>
+			${section('Wings', ['20 wings', '½ tsp salt'])}${section('Sauce', ['1 tbsp soy sauce', '2 tsp wine'])}${section('Tools', ['Air fryer'])}</div>`);
+		expect(out.ingredients).toEqual(['Wings', '20 wings', '½ tsp salt', 'Sauce', '1 tbsp soy sauce', '2 tsp wine', 'Tools', 'Air fryer']);
+	});
+
 	it('reads a table row as one ingredient, its amount, unit and food in cells of their own', () => {
 		const out = extract(`
 			<h2>Ingredients</h2>

@@ -90,8 +90,43 @@ function classOf(el: Element): string {
 	return `${el.attribs.class ?? ''} ${el.attribs.id ?? ''} ${el.attribs.itemprop ?? ''}`;
 }
 
-/** Leaf list items (else paragraphs) under `root` that are not page furniture, as text lines. */
-function listItems($: CheerioAPI, root: Cheerio<Element>): string[] {
+/** More rows than a recipe has ingredients are a catalogue. */
+const ROWS_MAX = 60;
+
+/** A row is a few short pieces (amount, unit, food, note), not a section with lines or a list of its own. */
+const isRow = ($: CheerioAPI, el: Element) => {
+	if ($(el).find('br, li, ul, ol, table, h1, h2, h3, h4, h5, h6').length) return false;
+	const lines = linesOf($, $(el));
+	return lines.length <= 4 && lines.join(' ').length <= 200;
+};
+
+/**
+ * Lists built without <li>: the elements repeated alike (one tag and class, at least three, none
+ * inside another) that together hold the most text, each one line ("<div class=row><div>2
+ * tbsp</div><div>oil</div></div>"). Of equals, the larger units: rows, not the spans within them.
+ * Rows hold most of the list's text; a few repeated labels (section names in <strong>) are not it.
+ */
+function repeatedRows($: CheerioAPI, root: Cheerio<Element>): string[] {
+	const groups = new Map<string, Element[]>();
+	root.find('*').each((_, el) => {
+		if ($(el).closest(FURNITURE).length || $(el).closest(UNREADABLE).length) return;
+		const key = `${el.tagName}.${el.attribs.class ?? ''}`;
+		groups.set(key, [...(groups.get(key) ?? []), el]);
+	});
+	let best: string[] = [];
+	let bestText = 0;
+	for (const members of groups.values()) {
+		if (members.length < 3 || members.length > ROWS_MAX || members.some((m) => !isRow($, m) || members.some((o) => o !== m && $(o).closest(m).length))) continue;
+		const lines = members.map((m) => lineOf($, m)).filter(Boolean);
+		if (lines.length < 3) continue;
+		const text = lines.join('').length;
+		if (text > bestText * 1.05 || (text >= bestText * 0.95 && lines.length < best.length)) [best, bestText] = [lines, Math.max(text, bestText)];
+	}
+	return bestText >= linesOf($, root).join('').length * 0.6 ? best : [];
+}
+
+/** Leaf list items (else rows built of other elements, else paragraphs) under `root` that are not page furniture, as text lines. */
+function listItems($: CheerioAPI, root: Cheerio<Element>, { rows = false } = {}): string[] {
 	const leaves = (selector: string) =>
 		root
 			.find(selector)
@@ -99,22 +134,35 @@ function listItems($: CheerioAPI, root: Cheerio<Element>): string[] {
 			.toArray();
 	// A table row is one line too: amount, unit and food in cells of their own.
 	const items = [...leaves('li'), ...leaves('tr').filter((tr) => $(tr).children('td').length > 0)].map((el) => rowOf($, el)).filter(Boolean);
-	return items.length ? items : leaves('p').flatMap((el) => linesOf($, $(el)));
+	if (items.length) return items;
+	const repeated = rows ? repeatedRows($, root) : [];
+	return repeated.length ? repeated : leaves('p').flatMap((el) => linesOf($, $(el)));
 }
 
-function siblingsNamed($: CheerioAPI, el: Element): string[] {
+/** The element and its siblings named alike; an item or row is one line, a paragraph may be several. */
+function siblingsNamed($: CheerioAPI, el: Element, row = false): string[] {
 	const name = el.attribs.class ?? el.attribs.itemprop;
 	return $(el)
 		.parent()
 		.children()
 		.filter((_, x) => (x as Element).tagName === el.tagName && ((x as Element).attribs.class ?? (x as Element).attribs.itemprop) === name)
 		.toArray()
-		.flatMap((x) => (el.tagName === 'li' ? [lineOf($, x)] : linesOf($, $(x))))
+		.flatMap((x) => (el.tagName === 'li' || row ? [lineOf($, x)] : linesOf($, $(x))))
 		.filter(Boolean);
 }
 
-/** The largest list inside elements whose class or id names the section (e.g. "recipe-ingredients"). */
-function byClass($: CheerioAPI, named: RegExp, unlike: RegExp): string[] {
+/** How many siblings share the element's tag and class: three or more are the rows of a list. */
+const alike = ($: CheerioAPI, el: Element) =>
+	$(el)
+		.parent()
+		.children()
+		.filter((_, x) => (x as Element).tagName === el.tagName && (x as Element).attribs.class === el.attribs.class).length;
+
+/**
+ * The largest list inside elements whose class or id names the section (e.g. "recipe-ingredients").
+ * With `rows`, lists built of repeated elements count, each one line (ingredients are short lines).
+ */
+function byClass($: CheerioAPI, named: RegExp, unlike: RegExp, { rows = false } = {}): string[] {
 	let best: string[] = [];
 	$('[class], [id], [itemprop]').each((_, el) => {
 		const name = classOf(el as Element);
@@ -122,7 +170,8 @@ function byClass($: CheerioAPI, named: RegExp, unlike: RegExp): string[] {
 		// A wrapper around both sections ("recipe-method-and-ingredients") is not the section.
 		if ($(el).find('[class], [id]').toArray().some((inner) => unlike.test(classOf(inner as Element)))) return;
 		// A named line (<p class="instructions">) is one of its named siblings, which together are the list.
-		const items = $(el).is('p, li') ? siblingsNamed($, el as Element) : listItems($, $(el as Element));
+		const row = rows && !$(el).is('p, li') && alike($, el as Element) >= 3 && isRow($, el as Element);
+		const items = $(el).is('p, li') || row ? siblingsNamed($, el as Element, row) : listItems($, $(el as Element), { rows });
 		if (items.length > best.length) best = items;
 	});
 	return best;
@@ -137,7 +186,7 @@ function headingMatch($: CheerioAPI, el: Element, pattern: RegExp): boolean {
 }
 
 /** The lines that follow a heading, up to the next heading of another section. */
-function afterHeading($: CheerioAPI, heading: Element, stop: RegExp): string[] {
+function afterHeading($: CheerioAPI, heading: Element, stop: RegExp, rows: boolean): string[] {
 	// Climb while the heading is alone in its wrapper (<div><h3>Ingredients</h3></div><ul>…).
 	let start: Cheerio<Element> = $(heading);
 	while (!start.next().length && start.parent().length && !start.parent().is('body')) start = start.parent();
@@ -148,16 +197,19 @@ function afterHeading($: CheerioAPI, heading: Element, stop: RegExp): string[] {
 		if (headingMatch($, node, stop) || el.find('h1, h2, h3, h4, h5, h6').toArray().some((h) => headingMatch($, h, stop))) break;
 		if (HEADING_TAGS.has(tag) && lines.length) break;
 		if (el.is('ul, ol, table') || el.find('li, td').length) lines.push(...listItems($, el));
-		else if (!HEADING_TAGS.has(tag)) lines.push(...linesOf($, el));
+		else if (!HEADING_TAGS.has(tag)) {
+			const repeated = rows ? repeatedRows($, el) : [];
+			lines.push(...(repeated.length ? repeated : linesOf($, el)));
+		}
 		if (lines.length > 80) break;
 	}
 	return lines;
 }
 
-function byHeading($: CheerioAPI, heading: RegExp, stop: RegExp): string[] {
+function byHeading($: CheerioAPI, heading: RegExp, stop: RegExp, { rows = false } = {}): string[] {
 	for (const el of $('h1, h2, h3, h4, h5, h6, strong, b, p, dt, span, div, th, summary').toArray()) {
 		if ($(el).closest(FURNITURE).length || !headingMatch($, el, heading)) continue;
-		const lines = afterHeading($, el, stop);
+		const lines = afterHeading($, el, stop, rows);
 		if (lines.length) return lines;
 	}
 	return [];
@@ -276,8 +328,8 @@ export function readHtmlRecipe($: CheerioAPI): HtmlRecipe {
 	};
 	const ingredients = first(
 		() => true,
-		() => byClass($, INGREDIENT_CLASS, METHOD_CLASS),
-		() => byHeading($, INGREDIENT_HEADING, METHOD_HEADING),
+		() => byClass($, INGREDIENT_CLASS, METHOD_CLASS, { rows: true }),
+		() => byHeading($, INGREDIENT_HEADING, METHOD_HEADING, { rows: true }),
 		() => amountLedLists($)
 	);
 	return {

@@ -11,7 +11,7 @@ const fold = (line: string) => line.toLowerCase().replace(/\s+/g, '');
 /** A line's words without its amounts: "Salt: 2 pinches" and "Salt: 8 pinches" are one ingredient. */
 const words = (line: string) => line.toLowerCase().replace(/[^\p{L}]+/gu, '');
 
-const share = (lines: string[], test: (line: string) => boolean) => lines.filter(test).length / lines.length;
+const share = (lines: string[], test: (line: string, index: number) => boolean) => lines.filter(test).length / lines.length;
 
 export function pageListIsBetter(data: string[], shown: string[], { amounts }: { amounts: boolean }): boolean {
 	if (shown.length < 2) return false;
@@ -22,10 +22,12 @@ export function pageListIsBetter(data: string[], shown: string[], { amounts }: {
 	if (amounts && inPage) {
 		// The data's lines are the page's, cut short: names without the amounts the page shows…
 		if (share(data, hasAmount) < 0.3 && share(shown, hasAmount) >= 0.5) return true;
-		// …or lines lost: the page shows further ingredients, with amounts, that are none of the data's.
+		// …or its end lost: the page's list begins with the data's lines and goes on with further
+		// ingredients, with amounts, that are none of the data's (not its lines for other servings).
 		const named = data.map(words);
-		const more = shown.filter((line) => hasAmount(line) && words(line) && !named.some((d) => words(line).includes(d)));
-		if (shown.length > data.length && more.length >= 2) return true;
+		const begins = share(data, (line, i) => page[i]?.includes(fold(line)) ?? false) >= 0.8;
+		const more = shown.slice(data.length).filter((line) => hasAmount(line) && words(line) && !named.some((d) => words(line).includes(d)));
+		if (begins && more.length >= 2) return true;
 	}
 	// The data glued the page's lines into a few ("Sauce: 2 eggs 1 cup milk …").
 	const glued = fold(data.join(' '));
