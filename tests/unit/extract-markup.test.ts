@@ -88,6 +88,14 @@ describe('recipes read from the markup, for pages without structured data', () =
 		expect(out.ingredients).toEqual(['Wings', '20 wings', '½ tsp salt', 'Sauce', '1 tbsp soy sauce', '2 tsp wine', 'Tools', 'Air fryer']);
 	});
 
+	it('leaves out the lists the page keeps hidden: the other unit system, the inactive tab', () => {
+		const out = extract(`<h1>Shortbread</h1><h3>Ingredients</h3><div class="tab-content">
+			<div class="tab-pane fade" id="us"><p>8.8oz flour</p><p>3.5oz sugar</p></div>
+			<div class="tab-pane fade show active" id="metric"><p>250 g flour</p><p>100 g sugar</p></div>
+			<ul class="u-visuallyhidden"><li>2 cups flour</li></ul></div>`);
+		expect(out.ingredients).toEqual(['250 g flour', '100 g sugar']);
+	});
+
 	it('reads a table row as one ingredient, its amount, unit and food in cells of their own', () => {
 		const out = extract(`
 			<h2>Ingredients</h2>
@@ -155,6 +163,16 @@ describe("structured data and the page's own lists together", () => {
 		expect(extract(`${glued}<h3>Ingredients</h3><p>Base:<br>1 onion<br>1 l stock<br>Finish:<br>200 g rice<br>50 g butter</p>`).ingredients).toEqual([
 			'Base:', '1 onion', '1 l stock', 'Finish:', '200 g rice', '50 g butter'
 		]);
+	});
+
+	it('takes the page list when the data cut its lines into pieces at their commas', () => {
+		const cut = ld({ '@type': 'Recipe', name: 'Gulasch', recipeIngredient: ['250 g Schweinefleisch', 'in Stücken', '1', '5 TL Senf', 'Salz'], recipeInstructions: ['Kochen.'] });
+		expect(extract(`${cut}<ul class="ingredients"><li>250 g Schweinefleisch, in Stücken</li><li>1,5 TL Senf</li><li>Salz</li></ul>`).ingredients).toEqual([
+			'250 g Schweinefleisch, in Stücken', '1,5 TL Senf', 'Salz'
+		]);
+		// A page that runs a section's lines together is not the better list.
+		const sections = ld({ '@type': 'Recipe', name: 'Pasta', recipeIngredient: ['For the sauce:', '2 tbsp butter', 'Salt'], recipeInstructions: ['Cook.'] });
+		expect(extract(`${sections}<ul class="ingredients"><li>For the sauce: 2 tbsp butter Salt</li><li>Parmesan</li></ul>`).ingredients).toEqual(['For the sauce:', '2 tbsp butter', 'Salt']);
 	});
 
 	it('keeps the data when the page only shows it for other servings, or adds headings and serving buttons', () => {

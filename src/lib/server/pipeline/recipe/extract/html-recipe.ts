@@ -21,6 +21,12 @@ const INGREDIENT_CLASS = /ingredient|zutat|ingrediente/i;
 const METHOD_CLASS = /instruction|direction|method|preparation|step|zubereitung|preparacion/i;
 /** Page furniture that holds lists which are not the recipe. */
 export const FURNITURE = 'nav, header, footer, [role="navigation"], [class*="comment" i], [class*="related" i], [class*="share" i], [class*="social" i]';
+/**
+ * Lists the page keeps hidden until asked: the other unit system, the inactive tab. Not for
+ * titles, which sites hide from sight for search engines and screen readers.
+ */
+const HIDDEN = '[hidden], .visuallyhidden, .u-visuallyhidden, .tab-pane:not(.active)';
+const NOT_THE_LIST = `${FURNITURE}, ${HIDDEN}`;
 const HEADING_TAGS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
 
 const squash = (s: string) => s.replace(/\s+/g, ' ').trim();
@@ -109,7 +115,7 @@ const isRow = ($: CheerioAPI, el: Element) => {
 function repeatedRows($: CheerioAPI, root: Cheerio<Element>): string[] {
 	const groups = new Map<string, Element[]>();
 	root.find('*').each((_, el) => {
-		if ($(el).closest(FURNITURE).length || $(el).closest(UNREADABLE).length) return;
+		if ($(el).closest(NOT_THE_LIST).length || $(el).closest(UNREADABLE).length) return;
 		const key = `${el.tagName}.${el.attribs.class ?? ''}`;
 		groups.set(key, [...(groups.get(key) ?? []), el]);
 	});
@@ -130,7 +136,7 @@ function listItems($: CheerioAPI, root: Cheerio<Element>, { rows = false } = {})
 	const leaves = (selector: string) =>
 		root
 			.find(selector)
-			.filter((_, el) => $(el).find(selector).length === 0 && $(el).closest(FURNITURE).length === 0)
+			.filter((_, el) => $(el).find(selector).length === 0 && $(el).closest(NOT_THE_LIST).length === 0)
 			.toArray();
 	// A table row is one line too: amount, unit and food in cells of their own.
 	const items = [...leaves('li'), ...leaves('tr').filter((tr) => $(tr).children('td').length > 0)].map((el) => rowOf($, el)).filter(Boolean);
@@ -166,7 +172,7 @@ function byClass($: CheerioAPI, named: RegExp, unlike: RegExp, { rows = false } 
 	let best: string[] = [];
 	$('[class], [id], [itemprop]').each((_, el) => {
 		const name = classOf(el as Element);
-		if (!named.test(name) || unlike.test(name) || $(el).closest(FURNITURE).length) return;
+		if (!named.test(name) || unlike.test(name) || $(el).closest(NOT_THE_LIST).length) return;
 		// A wrapper around both sections ("recipe-method-and-ingredients") is not the section.
 		if ($(el).find('[class], [id]').toArray().some((inner) => unlike.test(classOf(inner as Element)))) return;
 		// A named line (<p class="instructions">) is one of its named siblings, which together are the list.
@@ -199,7 +205,7 @@ function afterHeading($: CheerioAPI, heading: Element, stop: RegExp, rows: boole
 		if (el.is('ul, ol, table') || el.find('li, td').length) lines.push(...listItems($, el));
 		else if (!HEADING_TAGS.has(tag)) {
 			const repeated = rows ? repeatedRows($, el) : [];
-			lines.push(...(repeated.length ? repeated : linesOf($, el)));
+			lines.push(...(repeated.length ? repeated : linesOf($, el, HIDDEN)));
 		}
 		if (lines.length > 80) break;
 	}
@@ -208,7 +214,7 @@ function afterHeading($: CheerioAPI, heading: Element, stop: RegExp, rows: boole
 
 function byHeading($: CheerioAPI, heading: RegExp, stop: RegExp, { rows = false } = {}): string[] {
 	for (const el of $('h1, h2, h3, h4, h5, h6, strong, b, p, dt, span, div, th, summary').toArray()) {
-		if ($(el).closest(FURNITURE).length || !headingMatch($, el, heading)) continue;
+		if ($(el).closest(NOT_THE_LIST).length || !headingMatch($, el, heading)) continue;
 		const lines = afterHeading($, el, stop, rows);
 		if (lines.length) return lines;
 	}
@@ -226,7 +232,7 @@ function amountLedLists($: CheerioAPI): string[] {
 	const lines: string[] = [];
 	const seen = new Set<string>();
 	$('ul, ol').each((_, list) => {
-		if ($(list).find('ul, ol').length || $(list).closest(FURNITURE).length) return;
+		if ($(list).find('ul, ol').length || $(list).closest(NOT_THE_LIST).length) return;
 		const items = listItems($, $(list));
 		const key = items.join('\n');
 		if (items.length < 2 || seen.has(key) || items.filter((i) => AMOUNT_LED.test(i)).length < items.length * 0.6) return;
@@ -247,7 +253,7 @@ function sentenceLists($: CheerioAPI): string[] {
 	let best: string[] = [];
 	let bestScore = 0;
 	$('ol, ul').each((_, list) => {
-		if ($(list).find('ul, ol').length || $(list).closest(FURNITURE).length) return;
+		if ($(list).find('ul, ol').length || $(list).closest(NOT_THE_LIST).length) return;
 		const items = listItems($, $(list));
 		if (items.length < 2 || items.filter((i) => SENTENCE.test(i) && i.length >= 25).length < items.length * 0.75) return;
 		const score = items.join('').length * ($(list).is('ol') ? 2 : 1);
@@ -273,7 +279,7 @@ function paragraphsAfter($: CheerioAPI, ingredients: string[]): string[] {
 		const heading = HEADING_TAGS.has(node.tagName.toLowerCase()) || el.find('h1, h2, h3, h4, h5, h6').length > 0;
 		// Another list or heading after the method is where the page moves on.
 		if ((heading || el.is('ul, ol, table')) && lines.length) break;
-		if (heading || el.closest(FURNITURE).length) continue;
+		if (heading || el.closest(NOT_THE_LIST).length) continue;
 		lines.push(...linesOf($, el).filter((line) => SENTENCE.test(line) && line.length >= 25));
 	}
 	return lines;

@@ -11,6 +11,37 @@ const fold = (line: string) => line.toLowerCase().replace(/\s+/g, '');
 /** A line's words without its amounts: "Salt: 2 pinches" and "Salt: 8 pinches" are one ingredient. */
 const words = (line: string) => line.toLowerCase().replace(/[^\p{L}]+/gu, '');
 
+/** Letters and digits only, to compare a line with the pieces it was cut into. */
+const bare = (line: string) => line.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
+
+/** The data cut the page's lines into pieces at their commas ("250 g pork", "in pieces"). */
+function cutIntoPieces(data: string[], shown: string[]): boolean {
+	let next = 0;
+	let whole = 0;
+	let cut = 0;
+	for (const line of shown) {
+		const target = bare(line);
+		let joined = '';
+		let pieces = 0;
+		// A piece that goes on a line is its note ("in pieces") or a number's decimals ("1", "5 tsp"),
+		// never a line of its own: no amount, no heading before it.
+		const goesOn = (piece: string) => {
+			if (!pieces) return true;
+			const before = data[next - 1]!.trim();
+			return /\d$/.test(before) || (!/^\W*(?:\d|[¼-¾⅐-⅞])/.test(piece) && !before.endsWith(':'));
+		};
+		while (next < data.length && target.startsWith(joined + bare(data[next]!)) && joined.length < target.length && goesOn(data[next]!)) {
+			joined += bare(data[next++]!);
+			pieces++;
+		}
+		if (pieces && joined === target) {
+			whole++;
+			if (pieces > 1) cut++;
+		}
+	}
+	return cut > 0 && whole >= shown.length * 0.8;
+}
+
 const share = (lines: string[], test: (line: string, index: number) => boolean) => lines.filter(test).length / lines.length;
 
 export function pageListIsBetter(data: string[], shown: string[], { amounts }: { amounts: boolean }): boolean {
@@ -29,6 +60,7 @@ export function pageListIsBetter(data: string[], shown: string[], { amounts }: {
 		const more = shown.slice(data.length).filter((line) => hasAmount(line) && words(line) && !named.some((d) => words(line).includes(d)));
 		if (begins && more.length >= 2) return true;
 	}
+	if (amounts && data.length > shown.length && cutIntoPieces(data, shown)) return true;
 	// The data glued the page's lines into a few ("Sauce: 2 eggs 1 cup milk …").
 	const glued = fold(data.join(' '));
 	const lines = page.filter((p) => words(p).length >= 2);
