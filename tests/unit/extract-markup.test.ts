@@ -38,6 +38,14 @@ describe('recipes read from the markup, for pages without structured data', () =
 		const list = '<ul><li>2 cups flour</li><li>½ tsp salt</li><li>1 egg</li></ul>';
 		const out = extract(`<h1>Bread</h1><ul><li>About us</li><li>Contact</li></ul>${list}${list}`);
 		expect(out.ingredients).toEqual(['2 cups flour', '½ tsp salt', '1 egg']);
+		const bulleted = extract(`<h1>Piccata</h1><p>Tatsache ist: lecker.<br>Und dazu Risotto.</p><p><em>• 15 g Parmesan<br>• 1 Ei (<a href="#">kl.</a>)<br>• 1 EL Wasser<br>• Salz, Pfeffer</em></p>`);
+		expect(bulleted.ingredients).toEqual(['15 g Parmesan', '1 Ei (kl.)', '1 EL Wasser', 'Salz, Pfeffer']);
+	});
+
+	it('reads past a heading\'s inline decoration, such as a wiki\'s edit link', () => {
+		const out = extract(`<h1>Pumpkin pie</h1><div class="mw-heading"><h2>Ingredients</h2><span class="mw-editsection">[<a href="#">edit</a>]</span></div>
+			<ul><li>2 cups milk</li><li>1 cup maple syrup</li></ul><div class="mw-heading"><h2>Procedure</h2><span>[<a href="#">edit</a>]</span></div><ol><li>Mix it all well.</li><li>Bake for an hour.</li></ol>`);
+		expect(out).toMatchObject({ ingredients: ['2 cups milk', '1 cup maple syrup'], instructions: ['Mix it all well.', 'Bake for an hour.'] });
 	});
 
 	it('does not take a wrapper around both sections as the method', () => {

@@ -51,6 +51,8 @@ const closeSeams = (text: string) =>
 		.filter(Boolean)
 		.reduce((out, part) => out + (spacedSeam(out.at(-1) ?? '', part) ? ' ' : '') + part, '');
 
+const BLOCK = 'p, div, li, ul, ol, table, h1, h2, h3, h4, h5, h6, tr, td, th, dt, dd, blockquote, section';
+const INLINE = 'span, a, small, i, em, b, strong, sup, button, svg, img';
 const UNREADABLE = 'script, style, noscript, template, button, input, select, svg';
 
 /**
@@ -63,7 +65,7 @@ export function linesOf($: CheerioAPI, el: Cheerio<AnyNode>, drop = ''): string[
 	const clone = el.clone();
 	clone.find(`${UNREADABLE}${drop ? `, ${drop}` : ''}`).remove();
 	clone.find('br').replaceWith('\n');
-	clone.find('p, div, li, h1, h2, h3, h4, h5, h6, tr, td, th, dt, dd, blockquote, section').each((_, x) => {
+	clone.find(BLOCK).each((_, x) => {
 		$(x).prepend('\n').append('\n');
 	});
 	clone.find('*').each((_, x) => {
@@ -193,9 +195,11 @@ function headingMatch($: CheerioAPI, el: Element, pattern: RegExp): boolean {
 
 /** The lines that follow a heading, up to the next heading of another section. */
 function afterHeading($: CheerioAPI, heading: Element, stop: RegExp, rows: boolean): string[] {
-	// Climb while the heading is alone in its wrapper (<div><h3>Ingredients</h3></div><ul>…).
+	// Climb while the heading is alone in its wrapper (<div><h3>Ingredients</h3></div><ul>…), or
+	// with only inline decoration beside it (an "[edit]" link, an anchor, an icon).
 	let start: Cheerio<Element> = $(heading);
-	while (!start.next().length && start.parent().length && !start.parent().is('body')) start = start.parent();
+	const decoration = (el: Cheerio<Element>) => el.nextAll().toArray().every((x) => $(x).is(INLINE) && !$(x).find(BLOCK).length);
+	while (decoration(start) && start.parent().length && !start.parent().is('body')) start = start.parent();
 	const lines: string[] = [];
 	for (let el = start.next(); el.length; el = el.next()) {
 		const node = el.get(0)!;
@@ -226,16 +230,18 @@ const AMOUNT_LED = /^(?:about |approx\.? |ca\.? )?(?:\d|[¼-¾⅐-⅞])/i;
 
 /**
  * Lists whose items mostly start with an amount, for pages that neither name nor head their
- * ingredient list. A list repeated verbatim (mobile and desktop copies of a card) counts once.
+ * ingredient list: <ul>/<ol>, or a paragraph of bulleted lines ("• 15 g Parmesan<br>• 1 egg").
+ * A list repeated verbatim (mobile and desktop copies of a card) counts once.
  */
 function amountLedLists($: CheerioAPI): string[] {
 	const lines: string[] = [];
 	const seen = new Set<string>();
-	$('ul, ol').each((_, list) => {
+	$('ul, ol, p').each((_, list) => {
 		if ($(list).find('ul, ol').length || $(list).closest(NOT_THE_LIST).length) return;
-		const items = listItems($, $(list));
+		const items = $(list).is('p') ? linesOf($, $(list)) : listItems($, $(list));
 		const key = items.join('\n');
-		if (items.length < 2 || seen.has(key) || items.filter((i) => AMOUNT_LED.test(i)).length < items.length * 0.6) return;
+		const led = items.filter((i) => AMOUNT_LED.test(tidyIngredient(i))).length;
+		if (items.length < ($(list).is('p') ? 3 : 2) || seen.has(key) || led < items.length * 0.6) return;
 		seen.add(key);
 		lines.push(...items);
 	});
