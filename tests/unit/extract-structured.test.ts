@@ -143,6 +143,15 @@ describe('JSON-LD recipes', () => {
 		expect(extract(page(escaped)).instructions).toEqual(['Stir.', 'Serve.']);
 	});
 
+	it('repairs UTF-8 that the site stored as Latin-1 or Windows-1252, and leaves real accents alone', () => {
+		const garbled = ld({ '@type': 'Recipe', name: 'CrÃ¨me brÃ»lÃ©e', recipeIngredient: ['1Â¼ cups cream', 'SÃO PAULO coffee'], recipeInstructions: ['Itâ€™s done at 90Â°C.'] });
+		expect(extract(page(garbled))).toMatchObject({
+			title: 'Crème brûlée',
+			ingredients: ['1¼ cups cream', 'SÃO PAULO coffee'],
+			instructions: ['It’s done at 90°C.']
+		});
+	});
+
 	it('reports a serving range by its upper end', () => {
 		expect(extract(page(ld({ '@type': 'Recipe', name: 'x', recipeYield: 'Serves 4-6' }))).yields).toBe('Serves 6');
 		expect(extract(page(ld({ '@type': 'Recipe', name: 'x', recipeYield: ['12', '12 cookies'] }))).yields).toBe('12 servings');

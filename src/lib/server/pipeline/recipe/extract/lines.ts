@@ -1,8 +1,39 @@
 import * as cheerio from 'cheerio';
 
+/** What Windows-1252 shows for the bytes 0x80–0x9F, so text decoded as it can be encoded back. */
+const CP1252_HIGH = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ';
+const byteOf = (ch: string) => {
+	const code = ch.charCodeAt(0);
+	const high = CP1252_HIGH.indexOf(ch);
+	return code <= 0xff && !(code >= 0x80 && code < 0xa0 && high < 0) ? code : high >= 0 ? 0x80 + high : -1;
+};
+/** A UTF-8 lead byte and its continuation bytes, as Latin-1 or Windows-1252 shows them. */
+const MOJIBAKE = /[\u00c2-\u00f4][\u0080-\u00bf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]{1,3}/g;
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Text a site stored as UTF-8 bytes read as Latin-1 ("1Â¼ cups", "crÃ¨me", "itâ€™s"): each
+ * such sequence read again as the UTF-8 it was. Sequences that are not valid UTF-8 stay.
+ */
+export function repairMojibake(text: string): string {
+	if (!/[\u00c2-\u00f4][\u0080-\u00bf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]/.test(text)) return text;
+	return text.replace(MOJIBAKE, (seq) => {
+		const lead = byteOf(seq[0]!);
+		const length = lead < 0xe0 ? 2 : lead < 0xf0 ? 3 : 4;
+		if (seq.length < length) return seq;
+		const bytes = [...seq.slice(0, length)].map(byteOf);
+		if (bytes.some((b) => b < 0)) return seq;
+		try {
+			return strictUtf8.decode(Uint8Array.from(bytes)) + seq.slice(length);
+		} catch {
+			return seq;
+		}
+	});
+}
+
 /** Text of a value that may hold HTML and entities ("Mac &#039;n cheese", "<p>Stir.</p>"). */
 export function cleanText(value: string): string {
-	let text = value;
+	let text = repairMojibake(value);
 	// Twice: some sites escape their HTML before putting it in JSON ("&lt;p&gt;Stir.&lt;/p&gt;").
 	for (let pass = 0; pass < 2 && (text.includes('<') || text.includes('&')); pass++) {
 		text = cheerio.load(`<div>${text}</div>`, null, false)('div').text();
