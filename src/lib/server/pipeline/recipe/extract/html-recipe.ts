@@ -291,6 +291,12 @@ function paragraphsAfter($: CheerioAPI, ingredients: string[]): string[] {
 	return lines;
 }
 
+/**
+ * A line that tells what to do rather than what to use: a sentence of ten words or more that
+ * does not start with an amount. Pages without a method heading run their steps on below the list.
+ */
+const isStep = (line: string) => !AMOUNT_LED.test(line) && /[.!?。！]$/.test(line) && line.split(/\s+/).length >= 10;
+
 /** The buttons of a card's unit switcher, which sit in the ingredient list's markup. */
 const UNIT_SWITCH = /^(?:us|us customary|metric|imperial|cups|grams|1x|2x|3x)$/i;
 
@@ -338,15 +344,17 @@ export function readHtmlRecipe($: CheerioAPI): HtmlRecipe {
 		}
 		return [];
 	};
+	const clean = (lines: string[]) => lines.map(tidyIngredient).filter((line) => line && !UNIT_SWITCH.test(line) && !isStep(line));
+	// A list of tips or steps named like the ingredients is not them: the next finder is asked.
 	const ingredients = first(
-		() => true,
+		(lines) => clean(lines).length > 0,
 		() => byClass($, INGREDIENT_CLASS, METHOD_CLASS, { rows: true }),
 		() => byHeading($, INGREDIENT_HEADING, METHOD_HEADING, { rows: true }),
 		() => amountLedLists($)
 	);
 	return {
 		title: pageTitle($),
-		ingredients: ingredients.map(tidyIngredient).filter((line) => line && !UNIT_SWITCH.test(line)),
+		ingredients: clean(ingredients),
 		instructions: first(
 			hasStep,
 			() => byClass($, METHOD_CLASS, INGREDIENT_CLASS),
