@@ -158,10 +158,13 @@ describe('JSON-LD recipes', () => {
 		expect(extract(page(ld({ '@type': 'Recipe', name: 'x', recipeYield: 1 }))).yields).toBe('1 serving');
 	});
 
-	it('survives broken JSON (raw newlines in strings) and ignores blocks it cannot read', () => {
-		const broken = `<script type="application/ld+json">{"@type":"Recipe","name":"Soup","recipeInstructions":"Chop.
-Simmer."}</script><script type="application/ld+json">{ not json</script>`;
-		expect(extract(page(broken))).toMatchObject({ title: 'Soup', instructions: ['Chop. Simmer.'] });
+	it('survives broken JSON (raw line breaks in strings, kept as the lines they are) and ignores blocks it cannot read', () => {
+		const broken = `<script type="application/ld+json">{"@type":"Recipe",
+"name":"Soup\\t","recipeIngredient":["1 onion
+2 l stock\r
+Salt"],"recipeInstructions":"Chop.
+Simmer \\"slowly\\"."}</script><script type="application/ld+json">{ not json</script>`;
+		expect(extract(page(broken))).toMatchObject({ title: 'Soup', ingredients: ['1 onion', '2 l stock', 'Salt'], instructions: ['Chop.', 'Simmer "slowly".'] });
 	});
 });
 

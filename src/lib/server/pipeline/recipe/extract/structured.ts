@@ -44,6 +44,27 @@ function hasType(node: JsonObject, type: string): boolean {
 }
 
 /**
+ * Raw line breaks and tabs inside JSON strings, as sites write them, escaped, so a list written
+ * one ingredient per line keeps its lines; other control characters become spaces.
+ */
+function escapeControlsInStrings(json: string): string {
+	let out = '';
+	let inString = false;
+	for (let i = 0; i < json.length; i++) {
+		const ch = json[i]!;
+		if (inString && ch === '\\') {
+			out += ch + (json[++i] ?? '');
+			continue;
+		}
+		if (ch === '"') inString = !inString;
+		const code = ch.charCodeAt(0);
+		if (inString && code < 0x20) out += ch === '\n' ? '\\n' : ch === '\r' ? '\\r' : ch === '\t' ? '\\t' : ' ';
+		else out += ch;
+	}
+	return out;
+}
+
+/**
  * Parses a JSON-LD block leniently, as browsers' consumers do: sites put raw newlines in strings,
  * escape quotes JavaScript-style (\'), leave trailing commas or end the block with a semicolon.
  */
@@ -51,8 +72,8 @@ function parseJsonLd(raw: string): Json | undefined {
 	const body = raw.trim().replace(/^<!--|-->$/g, '').replace(/^\/\/\s*<!\[CDATA\[|\/\/\s*\]\]>$/g, '').trim().replace(/;$/, '');
 	const repairs = [
 		(s: string) => s,
-		(s: string) => s.replace(/[\u0000-\u001f]+/g, ' '),
-		(s: string) => s.replace(/[\u0000-\u001f]+/g, ' ').replace(/\\(?!["\\/bfnrtu])/g, '').replace(/,(\s*[\]}])/g, '$1')
+		escapeControlsInStrings,
+		(s: string) => escapeControlsInStrings(s).replace(/\\(?!["\\/bfnrtu])/g, '').replace(/,(\s*[\]}])/g, '$1')
 	];
 	for (const repair of repairs) {
 		try {
