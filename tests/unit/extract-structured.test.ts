@@ -152,6 +152,14 @@ describe('JSON-LD recipes', () => {
 		});
 	});
 
+	it("reads a step's line breaks as lines, unless its text is hard-wrapped mid-sentence", () => {
+		const step = (text: string) => ({ '@type': 'HowToStep', text });
+		const wrapped = ld({ '@type': 'Recipe', name: 'Cake', recipeInstructions: [step('Preheat the oven and grease the tins. Put the flour,\r\nsugar and cocoa into a bowl.\r\nWhisk to combine.'), step('Bake.')] });
+		expect(extract(page(wrapped)).instructions).toEqual(['Preheat the oven and grease the tins. Put the flour, sugar and cocoa into a bowl. Whisk to combine.', 'Bake.']);
+		const lines = ld({ '@type': 'Recipe', name: 'Pasta', recipeInstructions: { '@type': 'HowToSection', name: 'Method', itemListElement: [step('Peel the aubergines.\nFry them in oil.\n\nBlend.')] } });
+		expect(extract(page(lines)).instructions).toEqual(['Method', 'Peel the aubergines.', 'Fry them in oil.', 'Blend.']);
+	});
+
 	it('reports a serving range by its upper end', () => {
 		expect(extract(page(ld({ '@type': 'Recipe', name: 'x', recipeYield: 'Serves 4-6' }))).yields).toBe('Serves 6');
 		expect(extract(page(ld({ '@type': 'Recipe', name: 'x', recipeYield: ['12', '12 cookies'] }))).yields).toBe('12 servings');

@@ -54,6 +54,18 @@ export function splitLines(raw: string): string[] {
 	return value.split(/[\r\n]+/).map(cleanText).filter(Boolean);
 }
 
+/**
+ * One step's text. Its paragraphs (HTML, blank lines) are lines, and so are its line breaks,
+ * unless the text is hard-wrapped at a fixed width: some break falls mid-sentence ("Put the
+ * flour,\r\nbrown sugar…"), and then every single break is a wrap.
+ */
+export function stepLines(raw: string): string[] {
+	if (/<(?:li|p|br)\b|&lt;\/?(?:p|li|br)\b/i.test(raw)) return splitLines(raw);
+	const paragraphs = raw.split(/\r?\n\s*\n/);
+	const wrapped = paragraphs.some((p) => /[^.!?:;。！)\s]\s*\r?\n\s*\p{Ll}/u.test(p));
+	return paragraphs.flatMap((p) => (wrapped ? [p] : p.split(/\r?\n/))).map(cleanText).filter(Boolean);
+}
+
 /** Bullets and check boxes that sites put before each line. */
 const BULLET = /^(?:[-–—•·*▪▫◦‣⁃▢□☐✓✔]|\u2022)\s*/;
 

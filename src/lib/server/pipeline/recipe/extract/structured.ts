@@ -1,5 +1,5 @@
 import type { CheerioAPI } from 'cheerio';
-import { cleanText, ingredientLines, splitLines } from './lines';
+import { cleanText, ingredientLines, splitLines, stepLines } from './lines';
 import { linesOf } from './html-recipe';
 import { absoluteUrl, isJsonObject, servingsText, type Json, type JsonObject } from './values';
 
@@ -187,7 +187,7 @@ function instructionsOf(value: Json | undefined): { lines: string[]; headings: s
 			} else if (typeof v.text === 'string') {
 				const title = typeof v.name === 'string' ? stepTitle(v.name, v.text) : null;
 				if (title) heading(title);
-				out.push(...splitLines(v.text));
+				out.push(...stepLines(v.text));
 			}
 			else if (typeof v.name === 'string') out.push(cleanText(v.name));
 			else if (v.item !== undefined) walk(v.item, depth + 1);
