@@ -96,10 +96,12 @@ describe('recipes read from the markup, for pages without structured data', () =
 		expect(out.ingredients).toEqual(['Wings', '20 wings', '½ tsp salt', 'Sauce', '1 tbsp soy sauce', '2 tsp wine', 'Tools', 'Air fryer']);
 	});
 
-	it('leaves steps and tips out of an ingredient list, and looks further when that leaves nothing', () => {
+	it('leaves steps and tips out of an ingredient list, and looks further when that leaves nothing; run-on steps are the method', () => {
 		const out = extract(`<h1>Ribs</h1><h3>Ingredients</h3><ul><li>1 rack of ribs</li><li>Fajita rub (optional, or any rub you like, really)</li><li>Optional</li>
 			<li>Prepare your smoker at 275 degrees and use hickory wood for this smoke.</li></ul>`);
 		expect(out.ingredients).toEqual(['1 rack of ribs', 'Fajita rub (optional, or any rub you like, really)', 'Optional']);
+		// With no method of their own, the steps that ran on below the list are it.
+		expect(out.instructions).toEqual(['Prepare your smoker at 275 degrees and use hickory wood for this smoke.']);
 		const tips = extract(`<h1>Roast potatoes</h1><div class="ingredient-tips"><ul><li>Cut your potatoes into larger chunks for more surface area and crunch.</li>
 			<li>Heavily season the water when boiling, it should taste almost like sea water.</li></ul></div>
 			<ul><li>4 potatoes, peeled</li><li>100ml vegetable oil</li></ul>`);

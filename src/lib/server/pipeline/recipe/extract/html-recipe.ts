@@ -359,6 +359,8 @@ export function readHtmlRecipe($: CheerioAPI): HtmlRecipe {
 			hasStep,
 			() => byClass($, METHOD_CLASS, INGREDIENT_CLASS),
 			() => byHeading($, METHOD_HEADING, INGREDIENT_HEADING),
+			// Steps that run on below the ingredient list, with no heading of their own.
+			() => ingredients.map(tidyIngredient).filter(isStep),
 			() => sentenceLists($),
 			() => paragraphsAfter($, ingredients)
 		)
