@@ -160,6 +160,11 @@ describe('JSON-LD recipes', () => {
 		expect(extract(page(lines)).instructions).toEqual(['Method', 'Peel the aubergines.', 'Fry them in oil.', 'Blend.']);
 	});
 
+	it("drops the label a site prints before a step's sentence, but keeps it before a section title", () => {
+		const data = ld({ '@type': 'Recipe', name: 'Pizza', recipeInstructions: ['Step 1 Install the pizza stone.', 'STEP 2 | Stretch the dough.', 'Étape 3 : Cuisson des carottes', '4. Bake.'] });
+		expect(extract(page(data)).instructions).toEqual(['Install the pizza stone.', 'Stretch the dough.', 'Étape 3 : Cuisson des carottes', '4. Bake.']);
+	});
+
 	it('reports a serving range by its upper end', () => {
 		expect(extract(page(ld({ '@type': 'Recipe', name: 'x', recipeYield: 'Serves 4-6' }))).yields).toBe('Serves 6');
 		expect(extract(page(ld({ '@type': 'Recipe', name: 'x', recipeYield: ['12', '12 cookies'] }))).yields).toBe('12 servings');

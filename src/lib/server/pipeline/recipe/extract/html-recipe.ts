@@ -1,7 +1,7 @@
 import type { Cheerio, CheerioAPI } from 'cheerio';
 import type { AnyNode, Element } from 'domhandler';
 import { INGREDIENT_WORDS, METHOD_WORDS } from './headings';
-import { tidyIngredient } from './lines';
+import { tidyIngredient, tidyStep } from './lines';
 
 /**
  * The recipe as a page's markup shows it, for pages whose structured data is missing or poor:
@@ -363,6 +363,6 @@ export function readHtmlRecipe($: CheerioAPI): HtmlRecipe {
 			() => ingredients.map(tidyIngredient).filter(isStep),
 			() => sentenceLists($),
 			() => paragraphsAfter($, ingredients)
-		)
+		).map(tidyStep)
 	};
 }

@@ -66,6 +66,18 @@ export function stepLines(raw: string): string[] {
 	return paragraphs.flatMap((p) => (wrapped ? [p] : p.split(/\r?\n/))).map(cleanText).filter(Boolean);
 }
 
+/** A step's own label before its sentence ("Step 1 Install…", "STEP 2 | Mix…", "Étape 3 : Cuire…"). */
+const STEP_LABEL = /^(?:step|stap|schritt|étape|etape|paso|passo|krok|lépés)\s*\d{1,2}\s*[.):|-]?\s+(?=\S)/i;
+
+/**
+ * A step without the label sites print before it: the app numbers steps itself. A label before
+ * a section's title ("Étape 1 : Cuisson") stays, as it is the heading.
+ */
+export function tidyStep(line: string): string {
+	const rest = line.replace(STEP_LABEL, '');
+	return rest !== line && /[.!?。！)]$/.test(rest) ? rest : line;
+}
+
 /** Bullets and check boxes that sites put before each line. */
 const BULLET = /^(?:[-–—•·*▪▫◦‣⁃▢□☐✓✔]|\u2022)\s*/;
 

@@ -1,5 +1,5 @@
 import type { CheerioAPI } from 'cheerio';
-import { cleanText, ingredientLines, splitLines, stepLines } from './lines';
+import { cleanText, ingredientLines, splitLines, stepLines, tidyStep } from './lines';
 import { linesOf } from './html-recipe';
 import { absoluteUrl, isJsonObject, servingsText, type Json, type JsonObject } from './values';
 
@@ -177,7 +177,7 @@ function instructionsOf(value: Json | undefined): { lines: string[]; headings: s
 	};
 	const walk = (v: Json | undefined, depth: number) => {
 		if (depth > 6 || v === undefined || v === null) return;
-		if (typeof v === 'string') out.push(...splitLines(v));
+		if (typeof v === 'string') out.push(...splitLines(v).map(tidyStep));
 		else if (Array.isArray(v)) v.forEach((x) => walk(x, depth + 1));
 		else if (isJsonObject(v)) {
 			if (v.itemListElement !== undefined) {
@@ -187,7 +187,7 @@ function instructionsOf(value: Json | undefined): { lines: string[]; headings: s
 			} else if (typeof v.text === 'string') {
 				const title = typeof v.name === 'string' ? stepTitle(v.name, v.text) : null;
 				if (title) heading(title);
-				out.push(...stepLines(v.text));
+				out.push(...stepLines(v.text).map(tidyStep));
 			}
 			else if (typeof v.name === 'string') out.push(cleanText(v.name));
 			else if (v.item !== undefined) walk(v.item, depth + 1);
@@ -274,7 +274,7 @@ function fromMicrodata($: CheerioAPI, base: string): ExtractedRecipe | null {
 	const instructions = instructionEls.toArray().flatMap((el) => {
 		const items = $(el).find('li, p');
 		const parts = items.length ? items.toArray().map((x) => $(x).text()) : [$(el).text()];
-		return parts.map((s) => s.replace(/\s+/g, ' ').trim()).filter(Boolean);
+		return parts.map((s) => tidyStep(s.replace(/\s+/g, ' ').trim())).filter(Boolean);
 	});
 	const image = props('image').first();
 	const author = props('author').first();
