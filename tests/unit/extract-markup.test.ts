@@ -48,6 +48,12 @@ describe('recipes read from the markup, for pages without structured data', () =
 		expect(out).toMatchObject({ ingredients: ['2 cups milk', '1 cup maple syrup'], instructions: ['Mix it all well.', 'Bake for an hour.'] });
 	});
 
+	it('takes list items named alike as one list across the lists of its sections', () => {
+		const out = extract(`<h1>Mantu</h1><div class="post"><p>Afghan mantu is a dumpling.</p><h3>For the filling</h3>
+			<ul><li class="ingredient">2 cups onions</li><li class="ingredient">1 pound beef</li></ul><h3>For the sauce</h3><ul><li class="ingredient">500 ml yogurt</li></ul></div>`);
+		expect(out.ingredients).toEqual(['2 cups onions', '1 pound beef', '500 ml yogurt']);
+	});
+
 	it('does not take a wrapper around both sections as the method', () => {
 		const out = extract(`
 			<div class="recipe-method-wrap">

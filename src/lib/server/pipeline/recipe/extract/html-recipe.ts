@@ -150,9 +150,9 @@ function listItems($: CheerioAPI, root: Cheerio<Element>, { rows = false } = {})
 /** The element and its siblings named alike; an item or row is one line, a paragraph may be several. */
 function siblingsNamed($: CheerioAPI, el: Element, row = false): string[] {
 	const name = el.attribs.class ?? el.attribs.itemprop;
-	return $(el)
-		.parent()
-		.children()
+	// List items named alike are one list, across the lists of its sections.
+	const kin = el.tagName === 'li' ? $(el).closest('ul, ol').parent().find('li').filter((_, x) => $(x).closest(NOT_THE_LIST).length === 0) : $(el).parent().children();
+	return kin
 		.filter((_, x) => (x as Element).tagName === el.tagName && ((x as Element).attribs.class ?? (x as Element).attribs.itemprop) === name)
 		.toArray()
 		.flatMap((x) => (el.tagName === 'li' || row ? [lineOf($, x)] : linesOf($, $(x))))
