@@ -114,11 +114,12 @@ describe('recipes read from the markup, for pages without structured data', () =
 		expect(tips.ingredients).toEqual(['4 potatoes, peeled', '100ml vegetable oil']);
 	});
 
-	it('leaves out the lists the page keeps hidden: the other unit system, the inactive tab', () => {
+	it('leaves out the lists the page keeps hidden (the other unit system, the inactive tab) and the nutrition table', () => {
 		const out = extract(`<h1>Shortbread</h1><h3>Ingredients</h3><div class="tab-content">
 			<div class="tab-pane fade" id="us"><p>8.8oz flour</p><p>3.5oz sugar</p></div>
 			<div class="tab-pane fade show active" id="metric"><p>250 g flour</p><p>100 g sugar</p></div>
-			<ul class="u-visuallyhidden"><li>2 cups flour</li></ul></div>`);
+			<ul class="u-visuallyhidden"><li>2 cups flour</li></ul>
+			<div class="recipe-nutrition"><h4>Each serving contains</h4><ul><li>Energy 1405kj 17%</li><li>Fat 10g 15%</li></ul></div></div>`);
 		expect(out.ingredients).toEqual(['250 g flour', '100 g sugar']);
 	});
 

@@ -26,7 +26,9 @@ export const FURNITURE = 'nav, header, footer, [role="navigation"], [class*="com
  * titles, which sites hide from sight for search engines and screen readers.
  */
 const HIDDEN = '[hidden], .visuallyhidden, .u-visuallyhidden, .tab-pane:not(.active)';
-const NOT_THE_LIST = `${FURNITURE}, ${HIDDEN}`;
+/** The nutrition table: its rows ("Fat 10g 15%") read like ingredient lines. */
+const NUTRITION = '[class*="nutrition" i], [class*="nutrient" i]';
+const NOT_THE_LIST = `${FURNITURE}, ${HIDDEN}, ${NUTRITION}`;
 const HEADING_TAGS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
 
 const squash = (s: string) => s.replace(/\s+/g, ' ').trim();
@@ -209,7 +211,7 @@ function afterHeading($: CheerioAPI, heading: Element, stop: RegExp, rows: boole
 		if (el.is('ul, ol, table') || el.find('li, td').length) lines.push(...listItems($, el));
 		else if (!HEADING_TAGS.has(tag)) {
 			const repeated = rows ? repeatedRows($, el) : [];
-			lines.push(...(repeated.length ? repeated : linesOf($, el, HIDDEN)));
+			lines.push(...(repeated.length ? repeated : linesOf($, el, `${HIDDEN}, ${NUTRITION}`)));
 		}
 		if (lines.length > 80) break;
 	}
