@@ -54,6 +54,13 @@ describe('recipes read from the markup, for pages without structured data', () =
 		expect(out.ingredients).toEqual(['2 cups onions', '1 pound beef', '500 ml yogurt']);
 	});
 
+	it("never takes the page's own frame for furniture, whatever its theme's classes say", () => {
+		const out = extractionSummary(
+			readPage(`<html><body class="theme avada-social-full-transparent"><main class="has-share-bar"><h1>Pie</h1><h3>Ingredients:</h3><ul><li>3 eggs</li><li>1 pie crust</li></ul><div class="share"><ul><li>Facebook</li><li>X</li></ul></div></main></body></html>`, base)
+		);
+		expect(out.ingredients).toEqual(['3 eggs', '1 pie crust']);
+	});
+
 	it('does not take a wrapper around both sections as the method', () => {
 		const out = extract(`
 			<div class="recipe-method-wrap">

@@ -19,8 +19,8 @@ const METHOD_HEADING = new RegExp(`^(?:${METHOD_WORDS})\\b`, 'i');
 
 const INGREDIENT_CLASS = /ingredient|zutat|ingrediente/i;
 const METHOD_CLASS = /instruction|direction|method|preparation|step|zubereitung|preparacion/i;
-/** Page furniture that holds lists which are not the recipe. */
-export const FURNITURE = 'nav, header, footer, [role="navigation"], [class*="comment" i], [class*="related" i], [class*="share" i], [class*="social" i]';
+/** Page furniture that holds lists which are not the recipe. The page's own frame (body, main, article) is never it, whatever its classes say ("avada-social-…"). */
+export const FURNITURE = ['nav', 'header', 'footer', '[role="navigation"]', ...['comment', 'related', 'share', 'social'].map((name) => `[class*="${name}" i]:not(html, body, main, article)`)].join(', ');
 /**
  * Lists the page keeps hidden until asked: the other unit system, the inactive tab. Not for
  * titles, which sites hide from sight for search engines and screen readers.
