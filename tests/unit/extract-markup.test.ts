@@ -61,6 +61,12 @@ describe('recipes read from the markup, for pages without structured data', () =
 		expect(out.ingredients).toEqual(['3 eggs', '1 pie crust']);
 	});
 
+	it('reads on past step numbers set as headings, and stops at the next real heading', () => {
+		const out = extract(`<h1>Pie</h1><h3>Ingredients</h3><ul><li>3 eggs</li><li>1 pie crust</li></ul><h3>Preparation:</h3>
+			<h6>STEP 1.</h6><p>Preheat the oven.</p><h6>STEP 2.</h6><p>Whisk the eggs.</p><h3>More recipes</h3><p>Apple pie is lovely.</p>`);
+		expect(out.instructions).toEqual(['Preheat the oven.', 'Whisk the eggs.']);
+	});
+
 	it('does not take a wrapper around both sections as the method', () => {
 		const out = extract(`
 			<div class="recipe-method-wrap">

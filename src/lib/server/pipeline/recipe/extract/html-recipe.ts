@@ -195,6 +195,8 @@ function headingMatch($: CheerioAPI, el: Element, pattern: RegExp): boolean {
 	return text.length > 0 && text.length <= 40 && pattern.test(text) && (HEADING_TAGS.has(tag) || $(el).children().length <= 1);
 }
 
+const STEP_NUMBER = /^(?:step|stap|schritt|étape|etape|paso|passo|krok|lépés)?\s*\d{1,2}\s*[.:)]?$/i;
+
 /** The lines that follow a heading, up to the next heading of another section. */
 function afterHeading($: CheerioAPI, heading: Element, stop: RegExp, rows: boolean): string[] {
 	// Climb while the heading is alone in its wrapper (<div><h3>Ingredients</h3></div><ul>…), or
@@ -207,6 +209,8 @@ function afterHeading($: CheerioAPI, heading: Element, stop: RegExp, rows: boole
 		const node = el.get(0)!;
 		const tag = node.tagName.toLowerCase();
 		if (headingMatch($, node, stop) || el.find('h1, h2, h3, h4, h5, h6').toArray().some((h) => headingMatch($, h, stop))) break;
+		// A step's number set as a heading ("STEP 2.") goes on with the method; another heading ends it.
+		if (HEADING_TAGS.has(tag) && STEP_NUMBER.test(squash(el.text()))) continue;
 		if (HEADING_TAGS.has(tag) && lines.length) break;
 		if (el.is('ul, ol, table') || el.find('li, td').length) lines.push(...listItems($, el));
 		else if (!HEADING_TAGS.has(tag)) {
