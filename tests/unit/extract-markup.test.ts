@@ -134,6 +134,9 @@ describe('recipes read from the markup, for pages without structured data', () =
 			<ul class="u-visuallyhidden"><li>2 cups flour</li></ul>
 			<div class="recipe-nutrition"><h4>Each serving contains</h4><ul><li>Energy 1405kj 17%</li><li>Fat 10g 15%</li></ul></div></div>`);
 		expect(out.ingredients).toEqual(['250 g flour', '100 g sugar']);
+		const toggled = extract(`<h1>Potatoes</h1><h3>Ingredients</h3><div><ul><li class="metric">4 potatoes</li><li class="metric">100ml oil</li>
+			<li class="imperial hide">3 1/2fl oz oil</li></ul><ul class="hidden md:block"><li>Plenty of salt</li></ul></div>`);
+		expect(toggled.ingredients).toEqual(['4 potatoes', '100ml oil', 'Plenty of salt']);
 	});
 
 	it('reads a table row as one ingredient, its amount, unit and food in cells of their own', () => {

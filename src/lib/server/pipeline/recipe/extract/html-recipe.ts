@@ -23,9 +23,10 @@ const METHOD_CLASS = /instruction|direction|method|preparation|step|zubereitung|
 export const FURNITURE = ['nav', 'header', 'footer', '[role="navigation"]', ...['comment', 'related', 'share', 'social'].map((name) => `[class*="${name}" i]:not(html, body, main, article)`)].join(', ');
 /**
  * Lists the page keeps hidden until asked: the other unit system, the inactive tab. Not for
- * titles, which sites hide from sight for search engines and screen readers.
+ * titles, which sites hide from sight for search engines and screen readers. A class that is
+ * hidden only at some widths ("hidden md:block") is shown.
  */
-const HIDDEN = '[hidden], .visuallyhidden, .u-visuallyhidden, .tab-pane:not(.active)';
+const HIDDEN = '[hidden], .hide, .hidden:not([class*=":"]), .is-hidden, .visuallyhidden, .u-visuallyhidden, .tab-pane:not(.active)';
 /** The nutrition table: its rows ("Fat 10g 15%") read like ingredient lines. */
 const NUTRITION = '[class*="nutrition" i], [class*="nutrient" i]';
 const NOT_THE_LIST = `${FURNITURE}, ${HIDDEN}, ${NUTRITION}`;
