@@ -115,6 +115,11 @@ describe('recipes read from the markup, for pages without structured data', () =
 		expect(out.ingredients).toEqual(['Wings', '20 wings', '½ tsp salt', 'Sauce', '1 tbsp soy sauce', '2 tsp wine', 'Tools', 'Air fryer']);
 	});
 
+	it("leaves the card's own labels out of an ingredient list: its heading word, the servings", () => {
+		const out = extract(`<h1>Chicken</h1><div class="recipe-ingredients"><ul><li>Ingredients</li><li>for 3 to 4 servings</li><li>2 portion(s)</li><li>1 pound chicken</li><li>½ tsp salt</li></ul></div>`);
+		expect(out.ingredients).toEqual(['1 pound chicken', '½ tsp salt']);
+	});
+
 	it('leaves steps and tips out of an ingredient list, and looks further when that leaves nothing; run-on steps are the method', () => {
 		const out = extract(`<h1>Ribs</h1><h3>Ingredients</h3><ul><li>1 rack of ribs</li><li>Fajita rub (optional, or any rub you like, really)</li><li>Optional</li>
 			<li>Prepare your smoker at 275 degrees and use hickory wood for this smoke.</li></ul>`);
@@ -228,6 +233,9 @@ describe("structured data and the page's own lists together", () => {
 		const data = ld({ '@type': 'Recipe', name: 'Crêpes', recipeIngredient: ['Lait : 50 cl', 'Beurre : 120 g', 'Sel : 8 pincées'], recipeInstructions: ['Mix.'] });
 		const other = '<ul class="ingredients"><li>2</li><li>4</li><li>6</li><li>Pour la pâte</li><li>Lait : 25 cl</li><li>Beurre : 60 g</li><li>Sel : 4 pincées</li></ul>';
 		expect(extract(`${data}${other}`).ingredients).toEqual(['Lait : 50 cl', 'Beurre : 120 g', 'Sel : 8 pincées']);
+		const ads = `<ul class="ingredients"><li>4 personnes</li><li>Lait : 50 cl</li><li>Beurre : 120 g</li><li>Sel : 8 pincées</li>
+			<li>En cliquant sur les liens, vous pouvez être redirigé vers Amazon.fr</li><li>Ustensiles</li><li>1 saladier Les meilleures ventes</li><li>1 couteau Top 3</li></ul>`;
+		expect(extract(`${data}${ads}`).ingredients).toEqual(['Lait : 50 cl', 'Beurre : 120 g', 'Sel : 8 pincées']);
 	});
 });
 

@@ -2,6 +2,8 @@ import type { Cheerio, CheerioAPI } from 'cheerio';
 import type { AnyNode, Element } from 'domhandler';
 import { INGREDIENT_WORDS, METHOD_WORDS } from './headings';
 import { tidyIngredient, tidyStep } from './lines';
+import { BLOCK, INLINE, linesOf, squash, UNREADABLE } from './markup-lines';
+import { isServingsLine } from './page-facts';
 
 /**
  * The recipe as a page's markup shows it, for pages whose structured data is missing or poor:
@@ -15,6 +17,8 @@ export interface HtmlRecipe {
 }
 
 const INGREDIENT_HEADING = new RegExp(`^(?:the\\s+)?(?:${INGREDIENT_WORDS})\\b`, 'i');
+/** The list's own heading word as a line of it ("Ingredients", "Zutaten:"). */
+const LIST_LABEL = new RegExp(`^(?:${INGREDIENT_WORDS})\\s*[:：]?$`, 'i');
 const METHOD_HEADING = new RegExp(`^(?:${METHOD_WORDS})\\b`, 'i');
 
 const INGREDIENT_CLASS = /ingredient|zutat|ingrediente/i;
@@ -31,54 +35,6 @@ const HIDDEN = '[hidden], .hide, .hidden:not([class*=":"]), .is-hidden, .visuall
 const NUTRITION = '[class*="nutrition" i], [class*="nutrient" i]';
 const NOT_THE_LIST = `${FURNITURE}, ${HIDDEN}, ${NUTRITION}`;
 const HEADING_TAGS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
-
-const squash = (s: string) => s.replace(/\s+/g, ' ').trim();
-
-/** Marks where one element meets the next, so "<span>2</span><span>eggs</span>" reads "2 eggs" (a private-use character, which no page text holds). */
-const SEAM = '\ue000';
-const UNSPACED_SCRIPT = /[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}]/u;
-
-/**
- * Where elements meet between words, or a word and a bracket, a space. Not in scripts written
- * without spaces (Chinese, Japanese), nor between a number and a unit symbol, which print joins ("250g").
- */
-function spacedSeam(before: string, next: string): boolean {
-	if (!/[\p{L}\p{N})]/u.test(before) || !/^[\p{L}\p{N}(]/u.test(next)) return false;
-	if (UNSPACED_SCRIPT.test(before) || UNSPACED_SCRIPT.test(next[0]!)) return false;
-	return !(/\d/.test(before) && /^[a-zµ][a-zA-Z]?(?!\p{L})/u.test(next));
-}
-
-const closeSeams = (text: string) =>
-	text
-		.split(SEAM)
-		.filter(Boolean)
-		.reduce((out, part) => out + (spacedSeam(out.at(-1) ?? '', part) ? ' ' : '') + part, '');
-
-const BLOCK = 'p, div, li, ul, ol, table, h1, h2, h3, h4, h5, h6, tr, td, th, dt, dd, blockquote, section';
-const INLINE = 'span, a, small, i, em, b, strong, sup, button, svg, img';
-const UNREADABLE = 'script, style, noscript, template, button, input, select, svg';
-
-/**
- * An element's text with <br> and block boundaries kept as line breaks, without what `drop`
- * selects. Where two elements meet between letters or digits, a space: sites set amount, unit
- * and food in elements of their own and space them with CSS.
- */
-export function linesOf($: CheerioAPI, el: Cheerio<AnyNode>, drop = ''): string[] {
-	if (el.is(UNREADABLE)) return [];
-	const clone = el.clone();
-	clone.find(`${UNREADABLE}${drop ? `, ${drop}` : ''}`).remove();
-	clone.find('br').replaceWith('\n');
-	clone.find(BLOCK).each((_, x) => {
-		$(x).prepend('\n').append('\n');
-	});
-	clone.find('*').each((_, x) => {
-		$(x).before(SEAM).after(SEAM);
-	});
-	return closeSeams(clone.text())
-		.split('\n')
-		.map(squash)
-		.filter(Boolean);
-}
 
 /** A list item is one line however it is marked up inside; a paragraph may hold several (<br>). */
 const lineOf = ($: CheerioAPI, el: Element) => linesOf($, $(el)).join(' ');
@@ -351,7 +307,9 @@ export function readHtmlRecipe($: CheerioAPI): HtmlRecipe {
 		}
 		return [];
 	};
-	const clean = (lines: string[]) => lines.map(tidyIngredient).filter((line) => line && !UNIT_SWITCH.test(line) && !isStep(line));
+	// The card's own labels are not ingredients: the unit switch, the servings, the list's heading.
+	const label = (line: string) => UNIT_SWITCH.test(line) || isServingsLine(line) || LIST_LABEL.test(line);
+	const clean = (lines: string[]) => lines.map(tidyIngredient).filter((line) => line && !label(line) && !isStep(line));
 	// A list of tips or steps named like the ingredients is not them: the next finder is asked.
 	const ingredients = first(
 		(lines) => clean(lines).length > 0,

@@ -59,7 +59,10 @@ export function pageListIsBetter(data: string[], shown: string[], { amounts }: {
 		const named = data.map(words);
 		const further = (lines: string[]) => lines.filter((line) => hasAmount(line) && words(line) && !named.some((d) => words(line).includes(d))).length;
 		const begins = share(data, (line, i) => page[i]?.includes(fold(line)) ?? false) >= 0.8;
-		if ((begins && further(shown.slice(data.length)) >= 2) || further(shown) > data.length) return true;
+		// What follows the list is read up to the first sentence: a page goes on to ads and tools there.
+		const after = shown.slice(data.length);
+		const end = after.findIndex((line) => !hasAmount(line) && line.length > 40);
+		if ((begins && further(end < 0 ? after : after.slice(0, end)) >= 2) || further(shown) > data.length) return true;
 	}
 	if (amounts && data.length > shown.length && cutIntoPieces(data, shown)) return true;
 	// The data glued the page's lines into a few ("Sauce: 2 eggs 1 cup milk …").

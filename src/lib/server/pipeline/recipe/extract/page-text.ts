@@ -1,5 +1,6 @@
 import type { CheerioAPI } from 'cheerio';
-import { FURNITURE, linesOf } from './html-recipe';
+import { FURNITURE } from './html-recipe';
+import { linesOf } from './markup-lines';
 
 /** Enough for any recipe written out in prose; a language model is never sent more than its own limit. */
 const MAX_CHARS = 30_000;

@@ -1,6 +1,6 @@
 import type { CheerioAPI } from 'cheerio';
 import { cleanText, ingredientLines, splitLines, stepLines, tidyStep } from './lines';
-import { linesOf } from './html-recipe';
+import { linesOf } from './markup-lines';
 import { absoluteUrl, isJsonObject, servingsText, type Json, type JsonObject } from './values';
 
 export { cleanText };

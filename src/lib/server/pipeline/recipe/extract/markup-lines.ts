@@ -1,0 +1,55 @@
+import type { Cheerio, CheerioAPI } from 'cheerio';
+import type { AnyNode } from 'domhandler';
+
+/**
+ * A page element's text as a reader sees it: line breaks where blocks and <br> break lines, and
+ * spaces where separately styled elements meet between words.
+ */
+
+export const squash = (s: string) => s.replace(/\s+/g, ' ').trim();
+
+/** Marks where one element meets the next, so "<span>2</span><span>eggs</span>" reads "2 eggs" (a private-use character, which no page text holds). */
+const SEAM = '\ue000';
+const UNSPACED_SCRIPT = /[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}]/u;
+
+/**
+ * Where elements meet between words, or a word and a bracket, a space. Not in scripts written
+ * without spaces (Chinese, Japanese), nor between a number and a unit symbol, which print joins ("250g").
+ */
+function spacedSeam(before: string, next: string): boolean {
+	if (!/[\p{L}\p{N})]/u.test(before) || !/^[\p{L}\p{N}(]/u.test(next)) return false;
+	if (UNSPACED_SCRIPT.test(before) || UNSPACED_SCRIPT.test(next[0]!)) return false;
+	return !(/\d/.test(before) && /^[a-zµ][a-zA-Z]?(?!\p{L})/u.test(next));
+}
+
+const closeSeams = (text: string) =>
+	text
+		.split(SEAM)
+		.filter(Boolean)
+		.reduce((out, part) => out + (spacedSeam(out.at(-1) ?? '', part) ? ' ' : '') + part, '');
+
+export const BLOCK = 'p, div, li, ul, ol, table, h1, h2, h3, h4, h5, h6, tr, td, th, dt, dd, blockquote, section';
+export const INLINE = 'span, a, small, i, em, b, strong, sup, button, svg, img';
+export const UNREADABLE = 'script, style, noscript, template, button, input, select, svg';
+
+/**
+ * An element's text with <br> and block boundaries kept as line breaks, without what `drop`
+ * selects. Where two elements meet between letters or digits, a space: sites set amount, unit
+ * and food in elements of their own and space them with CSS.
+ */
+export function linesOf($: CheerioAPI, el: Cheerio<AnyNode>, drop = ''): string[] {
+	if (el.is(UNREADABLE)) return [];
+	const clone = el.clone();
+	clone.find(`${UNREADABLE}${drop ? `, ${drop}` : ''}`).remove();
+	clone.find('br').replaceWith('\n');
+	clone.find(BLOCK).each((_, x) => {
+		$(x).prepend('\n').append('\n');
+	});
+	clone.find('*').each((_, x) => {
+		$(x).before(SEAM).after(SEAM);
+	});
+	return closeSeams(clone.text())
+		.split('\n')
+		.map(squash)
+		.filter(Boolean);
+}
