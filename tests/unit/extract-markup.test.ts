@@ -67,6 +67,12 @@ describe('recipes read from the markup, for pages without structured data', () =
 		expect(out.instructions).toEqual(['Preheat the oven.', 'Whisk the eggs.']);
 	});
 
+	it('reads a list in headed sections named alike as one list, with each section\'s heading', () => {
+		const section = (name: string, items: string[]) => `<div class="ingredients-wrap"><h5>${name}</h5><ul>${items.map((i) => `<li>${i}</li>`).join('')}</ul></div>`;
+		const out = extract(`<h1>Wings</h1><h4>Ingrediënten</h4>${section('', ['20 kippenvleugels', '½ tl zout'])}${section('Sausmix', ['1 el sojasaus', '2 tl rijstwijn'])}`);
+		expect(out.ingredients).toEqual(['20 kippenvleugels', '½ tl zout', 'Sausmix', '1 el sojasaus', '2 tl rijstwijn']);
+	});
+
 	it('does not take a wrapper around both sections as the method', () => {
 		const out = extract(`
 			<div class="recipe-method-wrap">

@@ -118,6 +118,19 @@ function siblingsNamed($: CheerioAPI, el: Element, row = false): string[] {
 		.filter(Boolean);
 }
 
+/** A list in headed sections, each in an element named alike ("ingredients-wrap"): every section's heading and items. */
+function sectionsNamed($: CheerioAPI, el: Element): string[] {
+	return $(el)
+		.parent()
+		.children()
+		.filter((_, x) => (x as Element).tagName === el.tagName && (x as Element).attribs.class === el.attribs.class)
+		.toArray()
+		.flatMap((section) => {
+			const heading = squash($(section).children('h2, h3, h4, h5, h6').first().text());
+			return [...(heading ? [heading] : []), ...listItems($, $(section), { rows: true })];
+		});
+}
+
 /** How many siblings share the element's tag and class: three or more are the rows of a list. */
 const alike = ($: CheerioAPI, el: Element) =>
 	$(el)
@@ -138,7 +151,12 @@ function byClass($: CheerioAPI, named: RegExp, unlike: RegExp, { rows = false } 
 		if ($(el).find('[class], [id]').toArray().some((inner) => unlike.test(classOf(inner as Element)))) return;
 		// A named line (<p class="instructions">) is one of its named siblings, which together are the list.
 		const row = rows && !$(el).is('p, li') && alike($, el as Element) >= 3 && isRow($, el as Element);
-		const items = $(el).is('p, li') || row ? siblingsNamed($, el as Element, row) : listItems($, $(el as Element), { rows });
+		const items =
+			$(el).is('p, li') || row
+				? siblingsNamed($, el as Element, row)
+				: rows && alike($, el as Element) >= 2 && $(el).children('h2, h3, h4, h5, h6').length && $(el).find('li').length
+					? sectionsNamed($, el as Element)
+					: listItems($, $(el as Element), { rows });
 		if (items.length > best.length) best = items;
 	});
 	return best;
