@@ -121,9 +121,11 @@ describe('recipes read from the markup, for pages without structured data', () =
 		expect(out.ingredients).toEqual(['Wings', '20 wings', '½ tsp salt', 'Sauce', '1 tbsp soy sauce', '2 tsp wine', 'Tools', 'Air fryer']);
 	});
 
-	it("leaves the card's own labels out of an ingredient list: its heading word, the servings", () => {
-		const out = extract(`<h1>Chicken</h1><div class="recipe-ingredients"><ul><li>Ingredients</li><li>for 3 to 4 servings</li><li>2 portion(s)</li><li>1 pound chicken</li><li>½ tsp salt</li></ul></div>`);
+	it("leaves the card's own labels out of an ingredient list (its heading word, the servings), and a newsletter sign-up", () => {
+		const out = extract(`<h1>Chicken</h1><div class="recipe-ingredients"><ul><li>Ingredients</li><li>for 3 to 4 servings</li><li>2 portion(s)</li><li>2 - 4 porcje</li><li>1 pound chicken</li><li>½ tsp salt</li></ul></div>`);
 		expect(out.ingredients).toEqual(['1 pound chicken', '½ tsp salt']);
+		const signup = extract(`<h1>Tart</h1><h3>Ingredients</h3><div><p>250g pastry<br>3 egg yolks</p><div><div class="newsletter-cta"><a href="#">Subscribe to our newsletter</a></div></div></div>`);
+		expect(signup.ingredients).toEqual(['250g pastry', '3 egg yolks']);
 	});
 
 	it('leaves steps and tips out of an ingredient list, and looks further when that leaves nothing; run-on steps are the method', () => {

@@ -24,7 +24,7 @@ const METHOD_HEADING = new RegExp(`^(?:${METHOD_WORDS})\\b`, 'i');
 const INGREDIENT_CLASS = /ingredient|zutat|ingrediente/i;
 const METHOD_CLASS = /instruction|direction|method|preparation|step|zubereitung|preparacion/i;
 /** Page furniture that holds lists which are not the recipe. The page's own frame (body, main, article) is never it, whatever its classes say ("avada-social-…"). */
-export const FURNITURE = ['nav', 'header', 'footer', '[role="navigation"]', ...['comment', 'related', 'share', 'social'].map((name) => `[class*="${name}" i]:not(html, body, main, article)`)].join(', ');
+export const FURNITURE = ['nav', 'header', 'footer', '[role="navigation"]', ...['comment', 'related', 'share', 'social', 'newsletter', 'subscribe'].map((name) => `[class*="${name}" i]:not(html, body, main, article)`)].join(', ');
 /**
  * Lists the page keeps hidden until asked: the other unit system, the inactive tab. Not for
  * titles, which sites hide from sight for search engines and screen readers. A class that is
@@ -190,7 +190,7 @@ function afterHeading($: CheerioAPI, heading: Element, stop: RegExp, rows: boole
 		if (el.is('ul, ol, table') || el.find('li, td').length) lines.push(...listItems($, el));
 		else if (!HEADING_TAGS.has(tag)) {
 			const repeated = rows ? repeatedRows($, el) : [];
-			lines.push(...(repeated.length ? repeated : linesOf($, el, `${HIDDEN}, ${NUTRITION}`)));
+			lines.push(...(repeated.length ? repeated : linesOf($, el, NOT_THE_LIST)));
 		}
 		if (lines.length > 80) break;
 	}

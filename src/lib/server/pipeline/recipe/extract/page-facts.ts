@@ -14,12 +14,12 @@ export interface PageFacts {
 
 const YIELD_LABEL =
 	/\b(?:serves|servings?|yields?|makes|portions?|portionen|personen|personnes|porciones|porções|porzioni|porcií|porcji|adag|personas|pessoas|persone|pers\.?)\b\s*:?\s*(?:about\s+)?(\d+(?:\s*(?:-|–|to|à|bis|a)\s*\d+)?)(\s+[^\d\s.,;:|]+)?/i;
-const YIELD_AFTER = /\b(\d+(?:\s*(?:-|–|to)\s*\d+)?)\s+(servings?|portions?|people|personnes|personen|personer|portionen|portioner|porsjoner|porties|porciones|personas|persone|porzioni|pessoas|porcií|adag)\b/i;
+const YIELD_AFTER = /\b(\d+(?:\s*(?:-|–|to)\s*\d+)?)\s+(servings?|portions?|people|personnes|personen|personer|portionen|portioner|porsjoner|porties|porciones|personas|persone|porzioni|pessoas|porcií|porcje|porcji|adag)\b/i;
 
 const SERVINGS_ONLY = new RegExp(String.raw`^(?:for|pour|für|para|per|voor|na)?\s*(?:${YIELD_AFTER.source}|${YIELD_LABEL.source})\s*$`, 'i');
 
 /** A line that only states the servings ("4 personnes", "for 3 to 4 servings", "2 portion(s)"), as cards print above their list. */
-export const isServingsLine = (line: string) => SERVINGS_ONLY.test(line.replace(/\((\w+)\)/g, '$1').replace(/\bporcje\b/i, 'porcji').trim());
+export const isServingsLine = (line: string) => SERVINGS_ONLY.test(line.replace(/\((\w+)\)/g, '$1').trim());
 
 const DURATION = String.raw`((?:\d+(?:[.,]\d+)?\s*(?:h|hrs?|hours?|std\.?|stunden?|heures?|horas?|ore|uur|óra|m|mins?|minutes?|minuten|minutos|minuti|perc)\b\.?\s*(?:and\s+)?)+)`;
 const TOTAL = new RegExp(String.raw`\b(?:total(?:\s+time)?|ready\s+in|pronto\s+in|listo\s+en|prêt\s+en|fertig\s+in|klaar\s+in|gesamtzeit|temps\s+total|tiempo\s+total|totaltid|tempo\s+total|tempo\s+totale|totale\s+tijd|total\s+tid|celkový\s+čas|összesen)\b\s*:?\s*` + DURATION, 'i');
