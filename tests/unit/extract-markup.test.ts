@@ -61,6 +61,12 @@ describe('recipes read from the markup, for pages without structured data', () =
 		expect(out.ingredients).toEqual(['3 eggs', '1 pie crust']);
 	});
 
+	it('reads on past a lower heading that names a part of the list, and stops at one of its own level', () => {
+		const out = extract(`<h1>Yuringi</h1><h2>Ingredients</h2><ul><li>1 pound chicken</li><li>½ tsp salt</li></ul><h3>For sauce:</h3><ul><li>3 tbsp soy sauce</li></ul>
+			<h2>Good to know</h2><ul><li>4 servings</li></ul><h2>Directions</h2><ol><li>Fry the chicken.</li><li>Pour the sauce over it.</li></ol>`);
+		expect(out.ingredients).toEqual(['1 pound chicken', '½ tsp salt', 'For sauce:', '3 tbsp soy sauce']);
+	});
+
 	it('reads on past step numbers set as headings, and stops at the next real heading', () => {
 		const out = extract(`<h1>Pie</h1><h3>Ingredients</h3><ul><li>3 eggs</li><li>1 pie crust</li></ul><h3>Preparation:</h3>
 			<h6>STEP 1.</h6><p>Preheat the oven.</p><h6>STEP 2.</h6><p>Whisk the eggs.</p><h3>More recipes</h3><p>Apple pie is lovely.</p>`);

@@ -179,13 +179,20 @@ function afterHeading($: CheerioAPI, heading: Element, stop: RegExp, rows: boole
 	let start: Cheerio<Element> = $(heading);
 	const decoration = (el: Cheerio<Element>) => el.nextAll().toArray().every((x) => $(x).is(INLINE) && !$(x).find(BLOCK).length);
 	while (decoration(start) && start.parent().length && !start.parent().is('body')) start = start.parent();
+	// "h2" < "h3": a label that is no heading tag (<strong>Method</strong>) is the lowest level.
+	const level = HEADING_TAGS.has(heading.tagName.toLowerCase()) ? heading.tagName.toLowerCase() : 'h7';
 	const lines: string[] = [];
 	for (let el = start.next(); el.length; el = el.next()) {
 		const node = el.get(0)!;
 		const tag = node.tagName.toLowerCase();
 		if (headingMatch($, node, stop) || el.find('h1, h2, h3, h4, h5, h6').toArray().some((h) => headingMatch($, h, stop))) break;
-		// A step's number set as a heading ("STEP 2.") goes on with the method; another heading ends it.
+		// A step's number set as a heading ("STEP 2.") goes on with the method, and a lower heading
+		// (an <h3> under the <h2>) names a part of it ("For the sauce:"); another heading ends it.
 		if (HEADING_TAGS.has(tag) && STEP_NUMBER.test(squash(el.text()))) continue;
+		if (HEADING_TAGS.has(tag) && tag > level && lines.length) {
+			lines.push(squash(el.text()));
+			continue;
+		}
 		if (HEADING_TAGS.has(tag) && lines.length) break;
 		if (el.is('ul, ol, table') || el.find('li, td').length) lines.push(...listItems($, el));
 		else if (!HEADING_TAGS.has(tag)) {
