@@ -55,14 +55,14 @@ export function pageListIsBetter(data: string[], shown: string[], { amounts }: {
 		if (share(data, hasAmount) < 0.3 && share(shown, hasAmount) >= 0.5) return true;
 		// …or its end lost: the page's list begins with the data's lines and goes on with further
 		// ingredients, with amounts, that are none of the data's (not its lines for other servings).
-		// Or it lost most of the list: more such further lines than it kept.
+		// Or it lost a large part of the list: further lines at least three for every four it kept.
 		const named = data.map(words);
 		const further = (lines: string[]) => lines.filter((line) => hasAmount(line) && words(line) && !named.some((d) => words(line).includes(d))).length;
 		const begins = share(data, (line, i) => page[i]?.includes(fold(line)) ?? false) >= 0.8;
 		// What follows the list is read up to the first sentence: a page goes on to ads and tools there.
 		const after = shown.slice(data.length);
 		const end = after.findIndex((line) => !hasAmount(line) && line.length > 40);
-		if ((begins && further(end < 0 ? after : after.slice(0, end)) >= 2) || further(shown) > data.length) return true;
+		if ((begins && further(end < 0 ? after : after.slice(0, end)) >= 2) || further(shown) >= data.length * 0.75) return true;
 	}
 	if (amounts && data.length > shown.length && cutIntoPieces(data, shown)) return true;
 	// The data glued the page's lines into a few ("Sauce: 2 eggs 1 cup milk …").
