@@ -34,8 +34,8 @@ export interface ExtractedContent {
 const clean = (s: string | undefined): string | null => (s ? cleanText(s) || null : null);
 
 /**
- * Structured data wins, except where it is missing or poorer than what the page shows: no
- * lines, everything in one line, or ingredient names without the amounts the page lists.
+ * Structured data wins, except where it is missing or visibly poorer than what the page shows
+ * (list-choice.ts: lines lost, amounts left out, lines glued together or cut apart).
  */
 function withPageLists(structured: ExtractedRecipe | null, page: HtmlRecipe, facts: PageFacts): ExtractedRecipe | null {
 	if (!structured) {
