@@ -1,4 +1,4 @@
-import { INGREDIENT_WORDS, METHOD_WORDS, SHOUTED } from './headings';
+import { INGREDIENT_WORDS, METHOD_WORDS, SHOUTED, STEP_WORDS } from './headings';
 import { textFacts } from './page-facts';
 
 /**
@@ -24,10 +24,10 @@ interface Line {
 
 const EMOJI = String.raw`(?:(?![©®™])\p{Extended_Pictographic}|[\u{1F3FB}-\u{1F3FF}\u{1F1E6}-\u{1F1FF}\uFE0F\u200D\u20E3])`;
 const BULLET = new RegExp(String.raw`^(?:${EMOJI}|[•‣⁃∙·○●■□◆◇▪▫►▸▹→⇒➜➤✓✗☐*~>+=\-–—])+\s*`, 'u');
-const STEP_NUMBER = [
+const STEP_PREFIX = [
 	/^(?:[0-9]\uFE0F?\u20E3)+\s*/u, // keycaps: 1️⃣, 1️⃣0️⃣
 	/^\u{1F51F}\s*/u, // 🔟
-	/^(?:step|schritt|paso|passo|stap|étape|etape|trin|steg)\s*\d+\s*[:.)\-–—]?\s*/iu,
+	new RegExp(String.raw`^(?:${STEP_WORDS})\s*\d+\s*[:.)\-–—]?\s*`, 'iu'),
 	/^\(?\d{1,2}\s*(?:[.)\]:](?!\d)|\/\s|[-–—]\s+(?=\p{L}))\s*/u // "1." "1)" "(1)" "1/" "1 - Preheat", not "1.5 cups", "1 - 3 pounds", "10-minute"
 ];
 const TRAILING_EMOJI = new RegExp(String.raw`(?:\s*${EMOJI})+$`, 'u');
@@ -71,7 +71,7 @@ function toLine(raw: string): Line | null {
 	// Bullets may come in runs ("👉 1."), but only one step number: "6. 6- Add" keeps the author's "6-".
 	for (let changed = true; changed; ) {
 		changed = false;
-		for (const pattern of step !== null ? [BULLET] : [...STEP_NUMBER, BULLET]) {
+		for (const pattern of step !== null ? [BULLET] : [...STEP_PREFIX, BULLET]) {
 			const m = pattern.exec(text);
 			if (!m?.[0]) continue;
 			if (pattern !== BULLET) step = m[0].includes('\u{1F51F}') ? 10 : Number(m[0].replace(/\D/g, '')) || null;

@@ -1,6 +1,6 @@
 import type { Cheerio, CheerioAPI } from 'cheerio';
 import type { AnyNode, Element } from 'domhandler';
-import { INGREDIENT_WORDS, METHOD_WORDS } from './headings';
+import { INGREDIENT_WORDS, METHOD_WORDS, STEP_NUMBER } from './headings';
 import { tidyIngredient, tidyStep } from './lines';
 import { BLOCK, INLINE, linesOf, squash, UNREADABLE } from './markup-lines';
 import { isServingsLine } from './page-facts';
@@ -106,37 +106,42 @@ function listItems($: CheerioAPI, root: Cheerio<Element>, { rows = false } = {})
 	return repeated.length ? repeated : leaves('p').flatMap((el) => linesOf($, $(el)));
 }
 
+/** An element's name: its class, else its microdata property. */
+const nameOf = (el: Element) => el.attribs.class ?? el.attribs.itemprop;
+
+/** The element and its siblings of the same tag and name. */
+const namedAlike = ($: CheerioAPI, el: Element) =>
+	$(el)
+		.parent()
+		.children()
+		.filter((_, x) => (x as Element).tagName === el.tagName && nameOf(x as Element) === nameOf(el))
+		.toArray();
+
 /** The element and its siblings named alike; an item or row is one line, a paragraph may be several. */
 function siblingsNamed($: CheerioAPI, el: Element, row = false): string[] {
-	const name = el.attribs.class ?? el.attribs.itemprop;
 	// List items named alike are one list, across the lists of its sections.
-	const kin = el.tagName === 'li' ? $(el).closest('ul, ol').parent().find('li').filter((_, x) => $(x).closest(NOT_THE_LIST).length === 0) : $(el).parent().children();
-	return kin
-		.filter((_, x) => (x as Element).tagName === el.tagName && ((x as Element).attribs.class ?? (x as Element).attribs.itemprop) === name)
-		.toArray()
-		.flatMap((x) => (el.tagName === 'li' || row ? [lineOf($, x)] : linesOf($, $(x))))
-		.filter(Boolean);
+	const kin =
+		el.tagName === 'li'
+			? $(el)
+					.closest('ul, ol')
+					.parent()
+					.find('li')
+					.filter((_, x) => $(x).closest(NOT_THE_LIST).length === 0 && nameOf(x as Element) === nameOf(el))
+					.toArray()
+			: namedAlike($, el);
+	return kin.flatMap((x) => (el.tagName === 'li' || row ? [lineOf($, x)] : linesOf($, $(x)))).filter(Boolean);
 }
 
 /** A list in headed sections, each in an element named alike ("ingredients-wrap"): every section's heading and items. */
 function sectionsNamed($: CheerioAPI, el: Element): string[] {
-	return $(el)
-		.parent()
-		.children()
-		.filter((_, x) => (x as Element).tagName === el.tagName && (x as Element).attribs.class === el.attribs.class)
-		.toArray()
-		.flatMap((section) => {
-			const heading = squash($(section).children('h2, h3, h4, h5, h6').first().text());
-			return [...(heading ? [heading] : []), ...listItems($, $(section), { rows: true })];
-		});
+	return namedAlike($, el).flatMap((section) => {
+		const heading = squash($(section).children('h2, h3, h4, h5, h6').first().text());
+		return [...(heading ? [heading] : []), ...listItems($, $(section), { rows: true })];
+	});
 }
 
-/** How many siblings share the element's tag and class: three or more are the rows of a list. */
-const alike = ($: CheerioAPI, el: Element) =>
-	$(el)
-		.parent()
-		.children()
-		.filter((_, x) => (x as Element).tagName === el.tagName && (x as Element).attribs.class === el.attribs.class).length;
+/** How many siblings are named alike: three or more are the rows of a list. */
+const alike = ($: CheerioAPI, el: Element) => namedAlike($, el).length;
 
 /**
  * The largest list inside elements whose class or id names the section (e.g. "recipe-ingredients").
@@ -169,8 +174,6 @@ function headingMatch($: CheerioAPI, el: Element, pattern: RegExp): boolean {
 	const text = ownText($, el);
 	return text.length > 0 && text.length <= 40 && pattern.test(text) && (HEADING_TAGS.has(tag) || $(el).children().length <= 1);
 }
-
-const STEP_NUMBER = /^(?:step|stap|schritt|étape|etape|paso|passo|krok|lépés)?\s*\d{1,2}\s*[.:)]?$/i;
 
 /** The lines that follow a heading, up to the next heading of another section. */
 function afterHeading($: CheerioAPI, heading: Element, stop: RegExp, rows: boolean): string[] {

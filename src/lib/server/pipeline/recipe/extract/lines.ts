@@ -1,4 +1,5 @@
 import * as cheerio from 'cheerio';
+import { STEP_WORDS } from './headings';
 
 /** What Windows-1252 shows for the bytes 0x80–0x9F, so text decoded as it can be encoded back. */
 const CP1252_HIGH = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ';
@@ -8,7 +9,10 @@ const byteOf = (ch: string) => {
 	return code <= 0xff && !(code >= 0x80 && code < 0xa0 && high < 0) ? code : high >= 0 ? 0x80 + high : -1;
 };
 /** A UTF-8 lead byte and its continuation bytes, as Latin-1 or Windows-1252 shows them. */
-const MOJIBAKE = /[\u00c2-\u00f4][\u0080-\u00bf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]{1,3}/g;
+const LEAD = '[\\u00c2-\\u00f4]';
+const CONTINUATION = '[\\u0080-\\u00bf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]';
+const MOJIBAKE = new RegExp(`${LEAD}${CONTINUATION}{1,3}`, 'g');
+const HAS_MOJIBAKE = new RegExp(`${LEAD}${CONTINUATION}`);
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
@@ -16,7 +20,7 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
  * such sequence read again as the UTF-8 it was. Sequences that are not valid UTF-8 stay.
  */
 export function repairMojibake(text: string): string {
-	if (!/[\u00c2-\u00f4][\u0080-\u00bf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]/.test(text)) return text;
+	if (!HAS_MOJIBAKE.test(text)) return text;
 	return text.replace(MOJIBAKE, (seq) => {
 		const lead = byteOf(seq[0]!);
 		const length = lead < 0xe0 ? 2 : lead < 0xf0 ? 3 : 4;
@@ -67,7 +71,7 @@ export function stepLines(raw: string): string[] {
 }
 
 /** A step's own label before its sentence ("Step 1 Install…", "STEP 2 | Mix…", "Étape 3 : Cuire…"). */
-const STEP_LABEL = /^(?:step|stap|schritt|étape|etape|paso|passo|krok|lépés)\s*\d{1,2}\s*[.):|-]?\s+(?=\S)/i;
+const STEP_LABEL = new RegExp(String.raw`^(?:${STEP_WORDS})\s*\d{1,2}\s*[.):|-]?\s+(?=\S)`, 'i');
 
 /**
  * A step without the label sites print before it: the app numbers steps itself. A label before

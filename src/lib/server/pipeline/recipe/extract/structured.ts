@@ -1,5 +1,6 @@
 import type { CheerioAPI } from 'cheerio';
 import { cleanText, ingredientLines, splitLines, stepLines, tidyStep } from './lines';
+import { STEP_NUMBER } from './headings';
 import { linesOf } from './markup-lines';
 import { absoluteUrl, isJsonObject, servingsText, type Json, type JsonObject } from './values';
 
@@ -162,7 +163,7 @@ function stepTitle(name: string, text: string): string | null {
 	const title = cleanText(name);
 	const fold = (s: string) => s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
 	const [t, body] = [fold(title), fold(cleanText(text))];
-	if (!t || body.startsWith(t) || t.startsWith(body) || /^(?:step|étape|etape|schritt|paso|passo|stap|krok|lépés)?\s*\d+\.?$/i.test(title)) return null;
+	if (!t || body.startsWith(t) || t.startsWith(body) || STEP_NUMBER.test(title)) return null;
 	return title;
 }
 
