@@ -51,7 +51,7 @@ describe('the parsing phase', () => {
 				prepTime: 'PT15M',
 				cookTime: 'PT40M',
 				keywords: 'cake, lemon, baking',
-				nutrition: { '@type': 'NutritionInformation', calories: '320 kcal', proteinContent: '5 g' },
+				nutrition: { '@type': 'NutritionInformation', calories: '320 kcal', proteinContent: '5 g', fatContent: ' g' },
 				recipeIngredient: ['200 g flour', '2 eggs', 'For the glaze:', '100 g icing sugar'],
 				recipeInstructions: [
 					{ '@type': 'HowToSection', name: 'Cake', itemListElement: [{ '@type': 'HowToStep', text: 'Mix everything.' }, { '@type': 'HowToStep', text: 'Bake.' }] },
@@ -78,6 +78,9 @@ describe('the parsing phase', () => {
 			nutrition: { calories: '320 kcal', protein: '5 g', fat: null }
 		});
 		expect(recipe.ingredientGroups.map((g) => g.name)).toEqual([null, 'For the glaze']);
+		// A card's empty template ("calories": " calories") is no nutrition at all.
+		const empty = page(ld({ '@type': 'Recipe', name: 'Popcorn', nutrition: { calories: ' calories' }, recipeIngredient: ['1 cup corn', '2 tbsp oil'], recipeInstructions: ['Pop.'] }));
+		expect((await parseContent(empty, model, ctx)).nutrition).toBeNull();
 		expect(recipe.ingredientGroups[0]!.ingredients[0]).toMatchObject({ text: '200 g flour', quantity: 200, unit: 'gram', name: 'flour' });
 		expect(recipe.stepGroups).toEqual([
 			{ name: 'Cake', steps: ['Mix everything.', 'Bake.'] },

@@ -10,7 +10,8 @@ export type RecipeSource = Pick<Recipe, 'image' | 'sourceUrl' | 'siteName' | 'au
 function nutritionOf(values: Record<string, string> | null | undefined): Nutrition | null {
 	if (!values) return null;
 	const out: Nutrition = { calories: null, fat: null, saturatedFat: null, carbohydrates: null, sugar: null, fiber: null, protein: null, sodium: null };
-	for (const [field, key] of schemaOrgNutrients) out[field] = values[key]?.slice(0, 40) ?? null;
+	// A value without a number ("calories": " calories", a card's empty template) states nothing.
+	for (const [field, key] of schemaOrgNutrients) out[field] = /\d/.test(values[key] ?? '') ? values[key]!.slice(0, 40) : null;
 	return Object.values(out).some(Boolean) ? out : null;
 }
 
