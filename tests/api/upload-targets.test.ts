@@ -86,9 +86,16 @@ describe('uploading to Tandoor', () => {
 		await waitForItem(second, id, (i) => i.status === 'success', 30_000);
 		expect(tandoor.recipes.size).toBe(1);
 		expect(creates(tandoor)).toBe(1);
-		// The retry went straight to the recorded recipe: an update, then the picture; no search.
+		// The retry went straight to the recorded recipe: its rows read, the spare ones deleted (two
+		// steps, none of the ingredient rows: the page has one step), an update in place, then the
+		// picture; no search, nothing left behind.
 		const [recipeId] = [...tandoor.recipes.keys()];
-		expect(tandoor.requests.slice(before).map((r) => `${r.method} ${r.path}`)).toEqual([`PUT /api/recipe/${recipeId}/`, `PUT /api/recipe/${recipeId}/image/`]);
+		const after = tandoor.requests.slice(before).map((r) => `${r.method} ${r.path}`);
+		expect(after[0]).toBe(`GET /api/recipe/${recipeId}/`);
+		expect(after.slice(-2)).toEqual([`PUT /api/recipe/${recipeId}/`, `PUT /api/recipe/${recipeId}/image/`]);
+		expect(after.some((r) => r.startsWith('POST') || r.includes('?query='))).toBe(false);
+		expect(tandoor.orphans()).toEqual({ steps: 0, ingredients: 0, properties: 0 });
+		expect(tandoor.recipes.get(recipeId!)!.image).toEqual(expect.stringContaining('/media/recipes/'));
 	});
 
 	it('a refused token fails the item at once with what to do; fixing it in Settings and pressing Retry saves one recipe', async () => {

@@ -4,16 +4,30 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 
 /**
- * A stand-in for a Tandoor Recipes 2.x server on 127.0.0.1, for the endpoints Cookmark uses. It
- * checks every request the way Django REST framework would with Tandoor's serializers
+ * A stand-in for a Tandoor Recipes 2.x server (2.6.12) on 127.0.0.1, for the endpoints Cookmark
+ * uses. It checks every request the way Django REST framework would with Tandoor's serializers
  * (TandoorRecipes/recipes cookbook/serializer.py, lengths from cookbook/migrations): a body the
  * real server would refuse gets a 400 in DRF's shape ({"field": ["message"]}, nested lists with {}
  * for the valid items), unknown fields are ignored. Like Tandoor it answers a missing or wrong
  * token with 403 (SessionAuthentication comes first, so DRF sends no 401), sends anything outside
- * its API routes to the login page (the 2.x front end's catch-all), matches foods, units and
- * keywords by name or creates them, and fetches an image_url itself, answering 200 with
- * `image: null` when it could not use it. It skips Tandoor's rule against fetching private
- * addresses, since the test images live on 127.0.0.1.
+ * its API routes to the login page (the 2.x front end's catch-all, Mealie's paths included), and
+ * matches foods, units (name or plural, case-insensitively; a new unit's plural is its name),
+ * keywords and property types by name or creates them.
+ *
+ * What the real server was seen to do, from its source:
+ * - Steps, ingredients and properties are many-to-many rows (cookbook/models.py). A write that
+ *   sends a nested row with its id updates that row in place (an ingredient's original_text
+ *   excepted), one without an id creates a row, and the rows left out are only unlinked
+ *   (drf-writable-nested's perform_nested_delete_or_update): they stay in the tables, out of
+ *   reach of /api/step/ and /api/ingredient/, which see only linked rows. `orphans()` counts them.
+ * - The image action (cookbook/views/api.py RecipeViewSet.image) fetches `image_url` through an
+ *   SSRF filter (helper/HelperFunctions.py safe_request): loopback and LAN addresses (every test
+ *   site), a failed fetch, or neither field: the picture is set to none, wiping one the person
+ *   chose, 200 `{"image": null}`. Fetched bytes that are no picture are a 500. A file `image`
+ *   must be a real picture (400) named .jpg/.jpeg/.png/.gif/.webp (anything else a 500).
+ * - Tokens have scopes (helper/permission_helper.py CustomTokenHasReadWriteScope): a "read"
+ *   token, or a guest user, gets 403 "You do not have permission to perform this action." for
+ *   any write, and everything for reading.
  */
 
 export type FailKind =
@@ -27,6 +41,14 @@ export type FailKind =
 export interface TandoorServerOptions {
 	/** The only Bearer token the server accepts. */
 	token: string;
+	/** The token's scope ("read write" as Tandoor's UI makes them; "read" may not write). */
+	scope?: string;
+	/** The user's group in the space: a guest may read but not write. */
+	group?: 'admin' | 'user' | 'guest';
+	/** The space's units, as the person made them (none in a fresh space). */
+	units?: { name: string; plural_name?: string | null; base_unit?: string | null }[];
+	/** The space's property types (none in a fresh space; Open Data's import adds Calories, Fats…). */
+	propertyTypes?: { name: string; unit?: string | null; open_data_slug?: string | null }[];
 	/** What /api/server-settings/current/ reports. */
 	version?: string;
 	user?: { username: string; first_name: string; last_name: string };
@@ -114,6 +136,9 @@ const listOf = <T extends z.ZodType>(item: T) => z.array(item, { error: invalid(
 
 // ---- Tandoor's serializers, as far as a recipe write goes ---------------------------------------
 
+/** A nested row's id: drf-writable-nested updates the row it names, in the space. */
+const rowId = z.number().int().optional();
+
 const KeywordWrite = nested({ name: charField(64, false), description: charField(null, true).optional() });
 
 const FoodWrite = nested({ name: charField(128, false), plural_name: charField(128, true).nullable().optional() });
@@ -121,10 +146,18 @@ const FoodWrite = nested({ name: charField(128, false), plural_name: charField(1
 const UnitWrite = nested({
 	name: charField(128, false),
 	plural_name: charField(128, true).nullable().optional(),
-	description: charField(null, true).nullable().optional()
+	description: charField(null, true).nullable().optional(),
+	base_unit: charField(256, true).nullable().optional()
+});
+
+const PropertyWrite = nested({
+	id: rowId,
+	property_amount: decimalField().nullable(),
+	property_type: nested({ id: rowId, name: charField(128, false), unit: charField(64, true).nullable().optional() })
 });
 
 const IngredientWrite = nested({
+	id: rowId,
 	food: FoodWrite.nullable(),
 	unit: UnitWrite.nullable(),
 	amount: decimalField(),
@@ -132,12 +165,11 @@ const IngredientWrite = nested({
 	order: integerField().optional(),
 	is_header: booleanField().optional(),
 	no_amount: booleanField().optional(),
-	original_text: charField(512, true).nullable().optional(),
-	always_use_plural_unit: booleanField().optional(),
-	always_use_plural_food: booleanField().optional()
+	original_text: charField(512, true).nullable().optional()
 });
 
 const StepWrite = nested({
+	id: rowId,
 	name: charField(128, true).optional(),
 	instruction: charField(null, true).optional(),
 	ingredients: listOf(IngredientWrite),
@@ -159,7 +191,8 @@ export const RecipeWrite = nested({
 	show_ingredient_overview: booleanField().optional(),
 	servings: integerField().optional(),
 	servings_text: charField(32, true).optional(),
-	private: booleanField().optional()
+	private: booleanField().optional(),
+	properties: listOf(PropertyWrite).optional()
 });
 type RecipeWrite = z.infer<typeof RecipeWrite>;
 
@@ -191,18 +224,35 @@ function addMessage(node: Record<PropertyKey, unknown>, key: PropertyKey, messag
 	else node[key] = [message];
 }
 
+/** A refusal found while saving (an id that names no row), answered in DRF's shape. */
+class DrfError extends Error {
+	constructor(
+		readonly status: number,
+		readonly body: Json
+	) {
+		super(`HTTP ${status}`);
+	}
+}
+
 const isRecord = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 // ---- The server ---------------------------------------------------------------------------------
 
 export async function startTandoorServer(options: TandoorServerOptions) {
-	const version = options.version ?? '2.3.1';
+	const version = options.version ?? '2.6.12';
+	const scope = new Set((options.scope ?? 'read write').split(/\s+/));
+	const group = options.group ?? 'user';
 	const user = options.user ?? { username: 'ada', first_name: 'Ada', last_name: 'Lovelace' };
 	const recipes = new Map<number, Json>();
 	const requests: RecordedRequest[] = [];
 	const foods = new Map<string, Named>();
-	const units = new Map<string, Named>();
+	const units = new Map<string, Named & { base_unit: string | null }>();
 	const keywords = new Map<string, Json>();
+	const propertyTypes: { id: number; name: string; unit: string | null; open_data_slug: string | null }[] = [];
+	/** Every step, ingredient and property row ever made, linked or not, by id. */
+	const steps = new Map<number, Json>();
+	const ingredients = new Map<number, Json>();
+	const properties = new Map<number, Json>();
 	let failing: FailKind | null = null;
 	let lastId = 0;
 	const nextId = () => ++lastId;
@@ -220,13 +270,30 @@ export async function startTandoorServer(options: TandoorServerOptions) {
 	};
 
 	/** Foods and units are found by name or plural, case-insensitively, or created (FoodSerializer.create). */
-	function named(registry: Map<string, Named>, name: string, plural: string | null | undefined): Named {
+	function named<T extends Named>(registry: Map<string, T>, name: string, extra: Omit<T, 'id' | 'name'>): T {
 		const key = name.toLowerCase();
 		const found = registry.get(key) ?? [...registry.values()].find((n) => n.plural_name?.toLowerCase() === key);
 		if (found) return found;
-		const created = { id: nextId(), name, plural_name: plural ?? null };
+		const created = { id: nextId(), name, ...extra } as T;
 		registry.set(key, created);
 		return created;
+	}
+
+	/** PropertyTypeSerializer.create: by name, case-insensitively, or created with its unit. */
+	function propertyType(data: { name: string; unit?: string | null }) {
+		const found = propertyTypes.find((t) => t.name.toLowerCase() === data.name.toLowerCase());
+		if (found) return found;
+		const created = { id: nextId(), name: data.name, unit: data.unit ?? null, open_data_slug: null };
+		propertyTypes.push(created);
+		return created;
+	}
+
+	/** A nested row sent with an id is that row (any in the space); without one, a new row. */
+	function row(table: Map<number, Json>, id: number | undefined, what: string): Json | null {
+		if (id === undefined) return null;
+		const found = table.get(id);
+		if (!found) throw new DrfError(400, { [what]: { id: [`Invalid pk "${id}" - object does not exist.`] } });
+		return found;
 	}
 
 	function keyword(name: string): Json {
@@ -241,29 +308,34 @@ export async function startTandoorServer(options: TandoorServerOptions) {
 	}
 
 	function ingredient(data: z.infer<typeof IngredientWrite>, order: number): Json {
-		const food = data.food ? named(foods, data.food.name, data.food.plural_name) : null;
-		const unit = data.unit ? named(units, data.unit.name, data.unit.plural_name) : null;
-		return {
-			id: nextId(),
+		const existing = row(ingredients, data.id, 'ingredient');
+		const food = data.food ? named(foods, data.food.name, { plural_name: data.food.plural_name ?? null }) : null;
+		// UnitSerializer.create: a new unit's plural is its name; an existing one is never changed.
+		const unit = data.unit ? named(units, data.unit.name, { plural_name: data.unit.name, base_unit: data.unit.base_unit ?? null }) : null;
+		const written: Json = {
+			id: existing?.id ?? nextId(),
 			food: food && { ...food, description: '', full_name: food.name },
-			unit: unit && { ...unit, description: null, base_unit: null, open_data_slug: null },
-			// CustomDecimalField answers two decimals.
-			amount: Math.round(data.amount * 100) / 100,
+			unit: unit && { ...unit, description: null, open_data_slug: null },
+			// CustomDecimalField answers four decimals.
+			amount: Math.round(data.amount * 10_000) / 10_000,
 			conversions: [],
 			note: data.note ?? null,
 			order: data.order ?? order,
 			is_header: data.is_header ?? false,
 			no_amount: data.no_amount ?? false,
-			original_text: data.original_text ?? null,
+			// IngredientSimpleSerializer.update drops original_text: a row keeps the one it was made with.
+			original_text: existing ? existing.original_text : (data.original_text ?? null),
 			used_in_recipes: [],
-			always_use_plural_unit: data.always_use_plural_unit ?? false,
-			always_use_plural_food: data.always_use_plural_food ?? false
+			checked: false
 		};
+		ingredients.set(written.id as number, written);
+		return written;
 	}
 
 	function step(data: z.infer<typeof StepWrite>, order: number): Json {
-		return {
-			id: nextId(),
+		const existing = row(steps, data.id, 'step');
+		const written: Json = {
+			id: existing?.id ?? nextId(),
 			name: data.name ?? '',
 			instruction: data.instruction ?? '',
 			ingredients: data.ingredients.map(ingredient),
@@ -276,6 +348,28 @@ export async function startTandoorServer(options: TandoorServerOptions) {
 			step_recipe_data: null,
 			show_ingredients_table: data.show_ingredients_table ?? true
 		};
+		steps.set(written.id as number, written);
+		return written;
+	}
+
+	function property(data: z.infer<typeof PropertyWrite>): Json {
+		const existing = row(properties, data.id, 'property');
+		const type = propertyType(data.property_type);
+		const written: Json = { id: existing?.id ?? nextId(), property_amount: data.property_amount, property_type: { ...type, description: '', order: 0, fdc_id: null } };
+		properties.set(written.id as number, written);
+		return written;
+	}
+
+	/** Rows no recipe links any more: what an update without ids leaves behind in Tandoor. */
+	function orphans() {
+		const linkedSteps = new Set([...recipes.values()].flatMap((r) => (r.steps as Json[]).map((st) => st.id)));
+		const linkedIngredients = new Set([...recipes.values()].flatMap((r) => (r.steps as Json[]).flatMap((st) => (st.ingredients as Json[]).map((i) => i.id))));
+		const linkedProperties = new Set([...recipes.values()].flatMap((r) => (r.properties as Json[]).map((pr) => pr.id)));
+		return {
+			steps: [...steps.keys()].filter((id) => !linkedSteps.has(id)).length,
+			ingredients: [...ingredients.keys()].filter((id) => !linkedIngredients.has(id)).length,
+			properties: [...properties.keys()].filter((id) => !linkedProperties.has(id)).length
+		};
 	}
 
 	/** What a validated write changes; DRF leaves the fields a request does not name as they were. */
@@ -284,6 +378,7 @@ export async function startTandoorServer(options: TandoorServerOptions) {
 		for (const [key, value] of Object.entries(data)) {
 			if (value === undefined) continue;
 			if (key === 'steps') fields.steps = (value as RecipeWrite['steps']).map(step);
+			else if (key === 'properties') fields.properties = (value as NonNullable<RecipeWrite['properties']>).map(property);
 			else if (key === 'keywords') fields.keywords = (value as NonNullable<RecipeWrite['keywords']>).map((k) => keyword(k.name));
 			else fields[key] = value;
 		}
@@ -344,6 +439,31 @@ export async function startTandoorServer(options: TandoorServerOptions) {
 		recent: ''
 	});
 
+	/** Whether a recipe links this step, or a linked step this ingredient. */
+	function rowLinked(kind: 'step' | 'ingredient', id: number): boolean {
+		return [...recipes.values()].some((r) => (r.steps as Json[]).some((st) => (kind === 'step' ? st.id === id : (st.ingredients as Json[]).some((i) => i.id === id))));
+	}
+
+	/** A deleted row leaves every recipe and step that linked it. */
+	function unlink(kind: 'step' | 'ingredient' | 'property', id: number) {
+		for (const recipe of recipes.values()) {
+			if (kind === 'step') recipe.steps = (recipe.steps as Json[]).filter((st) => st.id !== id);
+			if (kind === 'property') recipe.properties = (recipe.properties as Json[]).filter((pr) => pr.id !== id);
+			if (kind === 'ingredient') for (const st of recipe.steps as Json[]) st.ingredients = (st.ingredients as Json[]).filter((i) => i.id !== id);
+		}
+		if (kind === 'ingredient') for (const st of steps.values()) st.ingredients = (st.ingredients as Json[]).filter((i) => i.id !== id);
+	}
+
+	/** DefaultPagination: page_size (at most 200), page, and DRF's 404 for a page past the end. */
+	function page(path: string, items: Json[], query: Record<string, string>): [number, unknown] {
+		const size = Math.min(Math.max(Number.parseInt(query.page_size ?? '50', 10) || 50, 1), 200);
+		const number = Number.parseInt(query.page ?? '1', 10);
+		const pages = Math.max(1, Math.ceil(items.length / size));
+		if (!Number.isInteger(number) || number < 1 || number > pages) return [404, { detail: 'Invalid page.' }];
+		const link = (p: number) => `${origin}${path}?${new URLSearchParams({ ...query, page: String(p) })}`;
+		return [200, { count: items.length, next: number < pages ? link(number + 1) : null, previous: number > 1 ? link(number - 1) : null, timestamp: new Date().toISOString(), results: items.slice((number - 1) * size, number * size) }];
+	}
+
 	/** RecipeViewSet's list: a name search (exact names first, as Tandoor's ranking puts them), 25 a page. */
 	function list(query: Record<string, string>): [number, unknown] {
 		const q = (query.query ?? '').trim().toLowerCase();
@@ -363,18 +483,34 @@ export async function startTandoorServer(options: TandoorServerOptions) {
 		];
 	}
 
-	/** Tandoor's image action: fetch image_url itself (or take an uploaded file); no usable picture clears the image. */
+	/**
+	 * Tandoor's image action. A file is checked as DRF's ImageField does, then by its name's
+	 * extension; `image_url` is fetched through the SSRF filter, which refuses loopback and LAN
+	 * addresses; whatever fails to give a picture sets the picture to none.
+	 */
 	async function setImage(recipe: Json, form: FormData): Promise<[number, unknown]> {
 		const fields = { image_url: form.get('image_url') ?? undefined };
 		const parsed = ImageWrite.safeParse(fields);
 		if (!parsed.success) return [400, drfErrors(parsed.error.issues, fields)];
 		const file = form.get('image');
-		let type: string | null = file instanceof Blob && file.type.startsWith('image/') ? file.type : null;
-		if (!type && parsed.data.image_url) type = await fetchedImageType(parsed.data.image_url);
-		const path = type ? `/media/recipes/${randomUUID()}_${recipe.id}.${type.split('/')[1]?.replace('jpeg', 'jpg') ?? 'jpg'}` : null;
+		let picture: { type: string } | null = null;
+		if (file instanceof Blob) {
+			const bytes = Buffer.from(await file.arrayBuffer());
+			if (bytes.length === 0) return [400, { image: ['The submitted file is empty.'] }];
+			if (!pictureType(bytes)) return [400, { image: ['Upload a valid image. The file you uploaded was either not an image or a corrupted image.'] }];
+			// RecipeImageSerializer.update returns None for another extension, and DRF's assert is a 500.
+			if (!/\.(png|jpe?g|gif|webp)$/i.test((file as File).name ?? '')) return [500, SERVER_ERROR_PAGE];
+			picture = { type: file.type };
+		} else if (parsed.data.image_url) {
+			const fetched = await fetchThroughFilter(parsed.data.image_url);
+			if (fetched && !pictureType(fetched)) return [500, SERVER_ERROR_PAGE];
+			if (fetched) picture = { type: `image/${pictureType(fetched)}` };
+		}
+		const extension = picture ? (picture.type.split('/')[1] ?? 'jpeg').replace('jpeg', 'jpg') : null;
+		const path = extension ? `/media/recipes/${randomUUID()}_${recipe.id}.${extension}` : null;
 		recipe.image = path && `${origin}${path}`;
 		// Built without the request, the serializer answers the media path without the host.
-		return [200, { image: path, image_url: parsed.data.image_url ?? null }];
+		return [200, { image: path, image_url: file instanceof Blob ? null : (parsed.data.image_url ?? null) }];
 	}
 
 	const send = (res: http.ServerResponse, entry: RecordedRequest, status: number, body: unknown, headers: Record<string, string> = {}) => {
@@ -393,7 +529,7 @@ export async function startTandoorServer(options: TandoorServerOptions) {
 		if (kind.status === 401) {
 			return send(res, entry, 401, { detail: 'Authentication credentials were not provided.' }, { 'www-authenticate': 'Bearer realm="api"', ...headers });
 		}
-		if (kind.status === 500) return send(res, entry, 500, '<!doctype html>\n<html lang="en">\n<head>\n  <title>Server Error (500)</title>\n</head>\n<body>\n  <h1>Server Error (500)</h1><p></p>\n</body>\n</html>\n', headers);
+		if (kind.status === 500) return send(res, entry, 500, SERVER_ERROR_PAGE, headers);
 		return send(res, entry, 503, '<html><head><title>503 Service Temporarily Unavailable</title></head><body><center><h1>503 Service Temporarily Unavailable</h1></center><hr><center>nginx</center></body></html>', headers);
 	}
 
@@ -429,13 +565,41 @@ export async function startTandoorServer(options: TandoorServerOptions) {
 		}
 		const detail = /^\/api\/recipe\/([^/.]+)\/$/.exec(path);
 		const image = /^\/api\/recipe\/([^/.]+)\/image\/$/.exec(path);
-		const known = path === '/api/user-preference/' || path === '/api/recipe/' || detail || image;
+		const part = /^\/api\/(step|ingredient|property)\/(\d+)\/$/.exec(path);
+		const lists: Record<string, () => Json[]> = {
+			'/api/unit/': () => [...units.values()].map((u) => ({ ...u, description: null, open_data_slug: null })),
+			'/api/property-type/': () => propertyTypes.map((t) => ({ ...t, description: '', order: 0, fdc_id: null }))
+		};
+		const known = path === '/api/user-preference/' || path === '/api/recipe/' || path in lists || detail || image || part;
 		if (!known) {
 			// Django appends a missing slash when that names a route; everything else is the front end's, which wants a login.
 			if (!path.endsWith('/') && /^\/api\/(recipe(\/[^/.]+(\/image)?)?|user-preference|server-settings\/current)$/.test(path)) return [301, undefined, { location: `${path}/` }];
-			return [302, undefined, { location: `/accounts/login/?next=${encodeURIComponent(path)}` }];
+			return [302, undefined, { location: `/accounts/login/?next=${path}` }];
 		}
 		if (!authorized(req)) return [403, { detail: 'Authentication credentials were not provided.' }];
+		// The preferences answer any token; every other route wants the `user` group, and writes the write scope.
+		const writing = !['GET', 'HEAD', 'OPTIONS'].includes(method);
+		const readOnly = (writing && !scope.has('write')) || (!writing && !scope.has('read'));
+		if (path !== '/api/user-preference/' && (readOnly || (group === 'guest' && (writing || !!part || path in lists)))) {
+			return [403, { detail: 'You do not have permission to perform this action.' }];
+		}
+		if (path in lists) {
+			if (method !== 'GET') return notAllowed(method, ['GET', 'POST', 'HEAD', 'OPTIONS']);
+			return page(path, lists[path]!(), entry.query);
+		}
+		if (part) {
+			const table = { step: steps, ingredient: ingredients, property: properties }[part[1] as 'step' | 'ingredient' | 'property'];
+			const id = Number(part[2]);
+			// The step and ingredient lists see only rows a recipe links; properties, the whole space.
+			const visible = table.has(id) && (part[1] === 'property' || rowLinked(part[1] as 'step' | 'ingredient', id));
+			const name = { step: 'Step', ingredient: 'Ingredient', property: 'Property' }[part[1] as 'step' | 'ingredient' | 'property'];
+			if (!visible) return [404, { detail: `No ${name} matches the given query.` }];
+			if (method === 'GET') return [200, table.get(id)];
+			if (method !== 'DELETE') return notAllowed(method, ['GET', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
+			table.delete(id);
+			unlink(part[1] as 'step' | 'ingredient' | 'property', id);
+			return [204, undefined];
+		}
 
 		if (path === '/api/user-preference/') {
 			if (method !== 'GET') return notAllowed(method, ['GET', 'PATCH', 'HEAD', 'OPTIONS']);
@@ -521,7 +685,13 @@ export async function startTandoorServer(options: TandoorServerOptions) {
 			failing = null;
 			return scripted(res, entry, kind);
 		}
-		const answer = await route(req, entry, raw, rawBody);
+		let answer: Awaited<ReturnType<typeof route>>;
+		try {
+			answer = await route(req, entry, raw, rawBody);
+		} catch (err) {
+			if (!(err instanceof DrfError)) throw err;
+			answer = [err.status, err.body];
+		}
 		if (answer === 'hold') {
 			// close() ends the connection; tests wait on the hold as an event.
 			for (const notify of holdWaiters.splice(0)) notify(entry);
@@ -531,6 +701,8 @@ export async function startTandoorServer(options: TandoorServerOptions) {
 		send(res, entry, status, body, headers);
 	});
 	const holdWaiters: Array<(entry: RecordedRequest) => void> = [];
+	for (const unit of options.units ?? []) units.set(unit.name.toLowerCase(), { id: nextId(), name: unit.name, plural_name: unit.plural_name ?? null, base_unit: unit.base_unit ?? null });
+	for (const type of options.propertyTypes ?? []) propertyTypes.push({ id: nextId(), name: type.name, unit: type.unit ?? null, open_data_slug: type.open_data_slug ?? null });
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
@@ -543,6 +715,10 @@ export async function startTandoorServer(options: TandoorServerOptions) {
 		failNext(kind: FailKind) {
 			failing = kind;
 		},
+		units,
+		propertyTypes,
+		/** Step, ingredient and property rows no recipe links any more. */
+		orphans,
 		/** Resolves with the next request the server holds back ('timeout-after-create', 'hold-image'). */
 		nextHold: () => new Promise<RecordedRequest>((resolve) => holdWaiters.push(resolve)),
 		close: () =>
@@ -558,13 +734,28 @@ export type TandoorServer = Awaited<ReturnType<typeof startTandoorServer>>;
 /** A multipart body parsed the way a browser's FormData would be. */
 const formData = (body: Buffer, type: string) => new Response(new Uint8Array(body), { headers: { 'content-type': type } }).formData();
 
-/** What a real image fetch gives Tandoor: the picture's media type, or null when it got none. */
-async function fetchedImageType(url: string): Promise<string | null> {
+/** Django's own page for an unhandled exception (no 500.html in Tandoor). */
+const SERVER_ERROR_PAGE = '<!doctype html>\n<html lang="en">\n<head>\n  <title>Server Error (500)</title>\n</head>\n<body>\n  <h1>Server Error (500)</h1><p></p>\n</body>\n</html>\n';
+
+/** The picture format Pillow finds in the bytes, or null. */
+function pictureType(bytes: Buffer): string | null {
+	if (bytes[0] === 0xff && bytes[1] === 0xd8) return 'jpeg';
+	if (bytes.subarray(1, 4).toString('latin1') === 'PNG') return 'png';
+	if (bytes.subarray(0, 3).toString('latin1') === 'GIF') return 'gif';
+	if (bytes.subarray(8, 12).toString('latin1') === 'WEBP') return 'webp';
+	return null;
+}
+
+/**
+ * What requests_hardened's IP filter lets Tandoor fetch: nothing on loopback or a LAN (every test
+ * site is on 127.0.0.1), and any answer's body whatever its status. Null when the fetch failed.
+ */
+async function fetchThroughFilter(url: string): Promise<Buffer | null> {
 	try {
+		const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+		if (host === 'localhost' || /^(127\.|10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|169\.254\.|::1$|f[cd])/i.test(host)) return null;
 		const res = await fetch(url, { signal: AbortSignal.timeout(5_000), redirect: 'follow' });
-		const type = (res.headers.get('content-type') ?? '').split(';')[0]?.trim() ?? '';
-		await res.arrayBuffer();
-		return res.ok && type.startsWith('image/') ? type : null;
+		return Buffer.from(await res.arrayBuffer());
 	} catch {
 		return null;
 	}

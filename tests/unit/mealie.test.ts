@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Recipe } from '../../src/lib/contract/recipe';
 import { PermanentError, RetryableError } from '../../src/lib/server/queue/errors';
-import { MEALIE_MARK, duration, mealieClient, mealieSlug, nutrientAmount } from '../../src/lib/server/targets/mealie';
+import { nutrientAmount } from '../../src/lib/server/targets/amounts';
+import { MEALIE_MARK, duration, mealieClient, mealieSlug } from '../../src/lib/server/targets/mealie';
 import type { RemoteRecipe, TargetConnection } from '../../src/lib/server/targets/target';
 import { within } from '../helpers/deferred';
 import { html, startHttpServer } from '../helpers/http-server';
@@ -21,7 +22,7 @@ const limits = (timeoutMs = 5_000) => ({ timeoutMs, maxBytes: 1_000_000, allowPr
 const client = (connection: Partial<TargetConnection> = {}, timeoutMs?: number) =>
 	mealieClient({ kind: 'mealie', baseUrl: server.origin, token: TOKEN, ...connection }, limits(timeoutMs));
 const noop = async () => {};
-const link = (slug: string) => ({ remoteId: slug, url: `${server.origin}/g/home/r/${slug}` });
+const link = (slug: string, hasPicture = false) => ({ remoteId: slug, url: `${server.origin}/g/home/r/${slug}`, hasPicture });
 
 async function failure(promise: Promise<unknown>): Promise<Error> {
 	const err = await within(promise.then(() => null, (e: unknown) => e), 10_000, 'the call to settle');
@@ -65,6 +66,14 @@ const cake: Recipe = makeRecipe({
 
 const pancakes = makeRecipe();
 
+/** A create whose answer never comes: the client gives up (as on its timeout) once the server holds it back. */
+function createUnanswered(recipe: Recipe, created: (remote: RemoteRecipe) => Promise<void>) {
+	server.failNext('timeout-after-create');
+	const controller = new AbortController();
+	void server.nextHang().then(() => controller.abort(new RetryableError('timeout', 'Mealie did not answer in time')));
+	return client().create(recipe, created, controller.signal);
+}
+
 describe('create', () => {
 	it('writes the whole recipe with Mealie’s fields and conventions', async () => {
 		const baking = server.seedTag('Baking');
@@ -77,16 +86,23 @@ describe('create', () => {
 		expect(stored).toMatchObject({
 			name: 'Lemon Drizzle Cake',
 			description: 'A bake-sale classic.',
-			recipeYield: '1 loaf, 10 slices',
-			recipeServings: 10,
+			// A yield of things, as Mealie's importer splits one (clean_yield): its quantity and words, no servings.
+			recipeServings: 0,
+			recipeYieldQuantity: 1,
+			recipeYield: 'loaf, 10 slices',
 			prepTime: '15 minutes',
 			performTime: '50 minutes',
 			totalTime: '1 hour 5 minutes',
 			orgURL: 'https://example.com/lemon-drizzle-cake',
 			extras: { [MEALIE_MARK]: 'https://example.com/lemon-drizzle-cake' },
-			// Amounts shown; the household's other settings (Mealie's defaults differ) kept as they were.
-			settings: { public: true, showNutrition: false, showAssets: false, landscapeView: false, disableComments: false, disableAmount: false, locked: false }
+			// The household's settings (Mealie's defaults differ) kept as they were; v3.1+ has no disableAmount.
+			settings: { public: true, showNutrition: false, showAssets: false, landscapeView: false, disableComments: false, locked: false }
 		});
+		// Each ingredient has a reference id of its own: without one, Mealie stores NULL and the recipe breaks.
+		const references = stored.recipeIngredient.map((i) => i.referenceId);
+		expect(references.every((id) => typeof id === 'string' && /^[0-9a-f-]{36}$/.test(id))).toBe(true);
+		expect(new Set(references).size).toBe(5);
+		expect(server.broken.size).toBe(0);
 		// Amount, unit and food linked by id, the comment as the note, the line as originalText; the group name on its first line.
 		const gram = server.units.find((u) => u.name === 'gram')!;
 		const food = (name: string) => ({ id: server.foods.find((f) => f.name === name)!.id, name });
@@ -107,7 +123,7 @@ describe('create', () => {
 		// The missing unit and foods were created once each, as Mealie's create schemas want them.
 		expect(gram).toMatchObject({ pluralName: 'grams', abbreviation: 'g', fraction: false, useAbbreviation: false });
 		expect(server.units.map((u) => u.name)).toEqual(['teaspoon', 'tablespoon', 'cup', 'gram']);
-		expect(server.foods.map((f) => f.name)).toEqual(['unsalted butter', 'eggs', 'lemons', 'caster sugar', 'lemon juice']);
+		expect(server.foods.map((f) => f.name).sort()).toEqual(['caster sugar', 'eggs', 'lemon juice', 'lemons', 'unsalted butter']);
 		expect(stored.recipeInstructions.map(({ title, text }) => ({ title, text }))).toEqual([
 			{ title: '', text: 'Heat the oven to 180°C.' },
 			{ title: '', text: 'Beat the butter, sugar and eggs until pale.' },
@@ -166,7 +182,7 @@ describe('create', () => {
 
 		const remote = await client().create(pancakes, noop);
 
-		expect(remote).toEqual({ remoteId: 'pancakes-1', url: `${server.origin}/recipe/pancakes-1` });
+		expect(remote).toEqual({ remoteId: 'pancakes-1', url: `${server.origin}/recipe/pancakes-1`, hasPicture: false });
 		expect(server.recipes.get('pancakes-1')!.name).toBe('Pancakes (1)');
 		expect(server.requests.find((r) => r.method === 'PATCH')!.body).not.toHaveProperty('name');
 	});
@@ -192,7 +208,7 @@ describe('update', () => {
 
 		expect(updated).toEqual(remote); // PATCH keeps the slug
 		const after = server.recipes.get(remote.remoteId)!;
-		expect(after).toMatchObject({ name: 'Lemon Drizzle Loaf', description: '', recipeServings: 0, tags: [], notes: [{ title: 'Tip', text: 'Use unwaxed lemons.' }] });
+		expect(after).toMatchObject({ name: 'Lemon Drizzle Loaf', description: '', recipeServings: 4, recipeYieldQuantity: 0, recipeYield: '', tags: [], notes: [{ title: 'Tip', text: 'Use unwaxed lemons.' }] });
 		expect(after.recipeIngredient.map((i) => i.note)).toEqual(['1 lemon']);
 		expect(after.recipeInstructions.map((s) => s.text)).toEqual(['Bake it.']);
 		expect(after.extras).toEqual({ shoppingSync: 'on', [MEALIE_MARK]: cake.sourceUrl });
@@ -206,7 +222,7 @@ describe('update', () => {
 
 		const before = server.requests.length;
 
-		expect(await client().update(remote, pancakes)).toBeNull();
+		expect(await client().update(remote, pancakes)).toEqual({ unusable: 'deleted' });
 		expect(server.requests.slice(before).map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual(['GET /api/recipes/pancakes 404']);
 		expect(server.recipes.size).toBe(0);
 	});
@@ -279,22 +295,23 @@ describe('ingredients', () => {
 			tags: []
 		});
 
-		const remote = await client().create(recipe, noop);
+		const mealie = client();
+		const remote = await mealie.create(recipe, noop);
 
 		expect(server.requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([
 			'GET /api/users/self 200',
 			'GET /api/units 200',
+			'POST /api/units 201',
 			'GET /api/foods 200',
 			'POST /api/foods 201',
-			'POST /api/units 201',
 			'POST /api/recipes 201',
 			'GET /api/recipes/salted-flour 200',
 			'PATCH /api/recipes/salted-flour 200'
 		]);
 		expect(server.requests.filter((r) => r.method === 'GET' && /units|foods/.test(r.path)).map((r) => r.query)).toEqual([{ perPage: '-1' }, { perPage: '-1' }]);
 		expect(server.requests.filter((r) => r.method === 'POST' && /units|foods/.test(r.path)).map((r) => r.body)).toEqual([
-			{ name: 'salt' },
-			{ name: 'pinch', pluralName: 'pinches', abbreviation: '', pluralAbbreviation: '', useAbbreviation: false, fraction: true }
+			{ name: 'pinch', pluralName: 'pinches', abbreviation: '', pluralAbbreviation: '', useAbbreviation: false, fraction: true },
+			{ name: 'salt' }
 		]);
 		const stored = server.recipes.get(remote.remoteId)!;
 		expect(stored.recipeIngredient.map(({ quantity, note, originalText, display }) => ({ quantity, note, originalText, display }))).toEqual([
@@ -310,15 +327,17 @@ describe('ingredients', () => {
 		]);
 		expect(stored.recipeIngredient.at(-1)).toMatchObject({ unit: null, food: null });
 
-		// Sending it again reads the lists again and creates nothing: the recipe, the lists, the PATCH.
+		// Sending it again with the same client reads no list and creates nothing: the recipe and the PATCH.
 		const before = server.requests.length;
-		expect(await client().update(remote, recipe)).toEqual(remote);
-		expect(log(before)).toEqual(['GET /api/recipes/salted-flour', 'GET /api/users/self', 'GET /api/units', 'GET /api/foods', 'PATCH /api/recipes/salted-flour']);
+		expect(await mealie.update(remote, recipe)).toEqual(remote);
+		expect(log(before)).toEqual(['GET /api/recipes/salted-flour', 'PATCH /api/recipes/salted-flour']);
 		expect(server.units).toHaveLength(4);
 		expect(server.foods.map((f) => f.name)).toEqual(['flour', 'salt']);
 	});
 
-	it('turns “disable amount” off on update too, keeping the recipe’s other settings', async () => {
+	it('turns “disable amount” off on update too (Mealie before v3.1), keeping the recipe’s other settings', async () => {
+		await server.close();
+		server = await startMealieServer({ token: TOKEN, version: 'v2.0.0' });
 		const remote = await client().create(pancakes, noop);
 		const stored = server.recipes.get(remote.remoteId)!;
 		stored.settings = { ...stored.settings, public: false, showNutrition: true, locked: false, disableAmount: true };
@@ -352,6 +371,8 @@ describe('ingredients', () => {
 			'/api/foods lemons 403',
 			'/api/foods lemon juice 201'
 		]);
+		// A refusal reads the list again once (another upload may have made it meanwhile), then gives up.
+		expect(log().filter((r) => r === 'GET /api/units' || r === 'GET /api/foods')).toEqual(['GET /api/units', 'GET /api/units', 'GET /api/foods', 'GET /api/foods']);
 	});
 
 	it('fails on a refused token or the server’s trouble while creating, before any recipe exists', async () => {
@@ -365,6 +386,98 @@ describe('ingredients', () => {
 		expect(busy).toBeInstanceOf(RetryableError);
 		expect(busy).toMatchObject({ code: 'server_error' });
 		expect(server.recipes.size).toBe(0);
+	});
+});
+
+describe('what the real servers do differently', () => {
+	it('leaves a copy an earlier write broke alone: update says so, findExisting passes it over', async () => {
+		const remote = await client().create(pancakes, noop);
+		server.broken.add(server.recipes.get(remote.remoteId)!.id);
+
+		const answer = await client().update(remote, pancakes);
+
+		expect(answer).toMatchObject({ unusable: 'broken', note: expect.stringContaining(remote.url) });
+		expect(await client().findExisting(pancakes)).toBeNull();
+		// A new copy can be made beside it, under the name Mealie gives when the slug is taken.
+		expect(await client().create(pancakes, noop)).toEqual(link('pancakes-1'));
+		expect(server.broken.size).toBe(1);
+	});
+
+	it('writes servings where the version has them: the whole yield as text before v2.3', async () => {
+		await server.close();
+		server = await startMealieServer({ token: TOKEN, version: 'v2.0.0' });
+
+		const remote = await client().create(cake, noop);
+
+		const stored = server.recipes.get(remote.remoteId)!;
+		expect(stored.recipeYield).toBe('1 loaf, 10 slices');
+		expect(stored).not.toHaveProperty('recipeServings');
+		expect(stored.settings).toMatchObject({ disableAmount: false });
+		expect(stored.recipeIngredient.map((i) => i.display)[0]).toBe('225 grams unsalted butter softened');
+
+		const servings = await client().create(makeRecipe({ title: 'Soup', yields: null, servings: 6, sourceUrl: 'https://example.com/soup' }), noop);
+		expect(server.recipes.get(servings.remoteId)!.recipeYield).toBe('6 servings');
+	});
+
+	it('writes a yield of servings as servings on v2.3+, as Mealie’s importer does', async () => {
+		const remote = await client().create(makeRecipe({ yields: 'Serves 4-6', servings: 4 }), noop);
+		expect(server.recipes.get(remote.remoteId)).toMatchObject({ recipeServings: 4, recipeYieldQuantity: 0, recipeYield: '' });
+	});
+
+	it.each(['v3.5.0', 'v3.24.0'])('%s: a unit another upload created a moment ago is looked up again and linked, not lost', async (version) => {
+		await server.close();
+		server = await startMealieServer({ token: TOKEN, version });
+		// Between this upload's list and its create, another process makes the same unit and food.
+		server.before('POST', '/api/units', () => server.seedUnit({ name: 'gram', abbreviation: 'g' }));
+		server.before('POST', '/api/foods', () => server.seedFood('unsalted butter'));
+
+		const remote = await client().create(cake, noop);
+
+		const creates = server.requests.filter((r) => r.method === 'POST' && /units|foods/.test(r.path));
+		expect(creates.find((r) => r.path === '/api/units')!.status).toBe(server.traits.conflictStatus);
+		const stored = server.recipes.get(remote.remoteId)!;
+		const gram = server.units.filter((u) => u.name === 'gram');
+		expect(gram).toHaveLength(1);
+		expect(stored.recipeIngredient.filter((i) => i.food).length).toBe(5);
+		expect(stored.recipeIngredient[0]).toMatchObject({ unit: { id: gram[0]!.id }, food: { id: server.foods.find((f) => f.name === 'unsalted butter')!.id } });
+	});
+
+	it('two uploads at once in one process create each missing unit and food once, and link every line', async () => {
+		const mealie = client();
+		const other = makeRecipe({ ...cake, title: 'Lemon Bars', sourceUrl: 'https://example.com/lemon-bars' });
+
+		const [a, b] = await Promise.all([mealie.create(cake, noop), mealie.create(other, noop)]);
+
+		const posts = server.requests.filter((r) => r.method === 'POST' && /units|foods|tags/.test(r.path));
+		expect(posts.map((r) => r.status)).toEqual(posts.map(() => 201));
+		expect(server.foods).toHaveLength(5);
+		for (const remote of [a, b]) expect(server.recipes.get(remote.remoteId)!.recipeIngredient.every((i) => i.food)).toBe(true);
+		expect(server.requests.filter((r) => r.method === 'GET' && /units|foods|tags/.test(r.path))).toHaveLength(3);
+	});
+
+	it('a tag made meanwhile (Mealie answers a bare 500) is read again and linked', async () => {
+		server.before('POST', '/api/organizers/tags', () => server.seedTag('Baking'));
+
+		const remote = await client().create(makeRecipe({ tags: ['Baking'] }), noop);
+
+		expect(server.tags.map((t) => t.name)).toEqual(['Baking']);
+		expect(server.recipes.get(remote.remoteId)!.tags).toEqual([{ id: server.tags[0]!.id, name: 'Baking', slug: 'baking' }]);
+	});
+
+	it('without canOrganize (v3.19+) asks for no new foods or tags: those lines go as notes, units still link', async () => {
+		await server.close();
+		server = await startMealieServer({ token: TOKEN, version: 'v3.24.0', canOrganize: false, foods: [{ name: 'eggs' }] });
+
+		const remote = await client().create(makeRecipe({ tags: ['Brunch'] }), noop);
+
+		expect(server.requests.filter((r) => r.method === 'POST' && /foods|tags/.test(r.path))).toEqual([]);
+		const stored = server.recipes.get(remote.remoteId)!;
+		expect(stored.recipeIngredient.map((i) => [i.note, (i.food as { name: string } | null)?.name ?? null])).toEqual([
+			['2 cups flour', null],
+			['1 tsp salt', null],
+			['beaten', 'eggs']
+		]);
+		expect(stored.tags).toEqual([]);
 	});
 });
 
@@ -387,10 +500,9 @@ describe('findExisting', () => {
 
 	it('adopts the stub a lost create answer left behind, so the retry makes exactly one recipe', async () => {
 		server.seedRecipe('Pancakes', { orgURL: 'https://other.example/pancakes', recipeIngredient: ['2 eggs'] });
-		server.failNext('timeout-after-create');
 		const created = vi.fn(noop);
 
-		const err = await failure(client({}, 300).create(pancakes, created));
+		const err = await failure(createUnanswered(pancakes, created));
 
 		expect(err).toBeInstanceOf(RetryableError);
 		expect(err).toMatchObject({ code: 'timeout' });
@@ -412,8 +524,7 @@ describe('findExisting', () => {
 	});
 
 	it('leaves a same-named recipe alone once someone has put something in it, or another account made it', async () => {
-		server.failNext('timeout-after-create');
-		await failure(client({}, 300).create(pancakes, noop));
+		await failure(createUnanswered(pancakes, noop));
 		const stub = server.recipes.get('pancakes')!;
 
 		stub.description = 'Started typing my own.';
@@ -431,7 +542,7 @@ describe('findExisting', () => {
 
 describe('testConnection', () => {
 	it('reports the server version and the token’s account', async () => {
-		expect(await client().testConnection()).toEqual({ server: 'Mealie v2.8.0', user: 'Casey Cook' });
+		expect(await client().testConnection()).toEqual({ server: 'Mealie v3.5.0', user: 'Casey Cook' });
 	});
 
 	it('names the token, never shows it, when Mealie refuses it', async () => {
@@ -492,25 +603,53 @@ describe('errors', () => {
 });
 
 describe('setImage', () => {
-	it('has Mealie fetch the picture: true when it took it, false when it could not use it', async () => {
-		const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0xff, 0xd9]);
-		const site = await startHttpServer({
-			'/cake.jpg': (_req, res) => void res.writeHead(200, { 'content-type': 'image/jpeg' }).end(jpeg),
-			'/cake.html': html('<p>not a picture</p>')
-		});
+	const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0xff, 0xd9]);
+	const picture = { bytes: jpeg, mediaType: 'image/jpeg', extension: 'jpg' };
+
+	it('uploads the bytes and confirms the picture where Mealie serves it', async () => {
+		const remote = await client().create(cake, noop);
+		const id = server.recipes.get(remote.remoteId)!.id;
+
+		expect(await client().setImage(remote, picture)).toBe(true);
+
+		const upload = server.requests.find((r) => r.method === 'PUT')!;
+		expect(upload).toMatchObject({ path: `/api/recipes/${remote.remoteId}/image`, status: 200, body: { extension: 'jpg', image: { filename: 'original.jpg', type: 'image/jpeg', size: jpeg.length } } });
+		expect(server.requests.at(-1)).toMatchObject({ method: 'GET', path: `/api/media/recipes/${id}/images/tiny-original.webp`, status: 200 });
+		expect(server.images.get(id)).toEqual({ type: 'image/jpeg', size: jpeg.length });
+		// The copy now has a picture: a re-send keeps it rather than sending another.
+		expect(await client().update(remote, cake)).toEqual({ ...remote, hasPicture: true });
+	});
+
+	it('is false for bytes Mealie cannot open, and passes on the server’s trouble', async () => {
+		const remote = await client().create(cake, noop);
+
+		expect(await client().setImage(remote, { ...picture, bytes: Buffer.from('<html>not a picture</html>') })).toBe(false);
+		expect(server.requests.at(-1)).toMatchObject({ method: 'PUT', status: 500 });
+		expect(await client().update(remote, cake)).toEqual({ ...remote, hasPicture: false });
+
+		server.failNext({ status: 502 });
+		expect(await failure(client().setImage(remote, picture))).toBeInstanceOf(RetryableError);
+	});
+
+	it('repairs a copy whose picture Mealie only claims to have: an image key with no file behind it', async () => {
+		const site = await startHttpServer({ '/cake.jpg': (_req, res) => void res.writeHead(200, { 'content-type': 'image/jpeg' }).end(jpeg) });
 		try {
 			const remote = await client().create(cake, noop);
-			const id = server.recipes.get(remote.remoteId)!.id;
+			// What an earlier version did: have Mealie fetch the URL. From a private address it cannot, yet says 200.
+			const scraped = await fetch(`${server.origin}/api/recipes/${remote.remoteId}/image`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+				body: JSON.stringify({ url: `${site.origin}/cake.jpg` })
+			});
+			expect([scraped.status, await scraped.json()]).toEqual([200, null]);
+			expect(site.hits).toEqual([]);
+			const stored = server.recipes.get(remote.remoteId)!;
+			expect(stored.image).toEqual(expect.any(String));
+			expect(server.images.has(stored.id)).toBe(false);
 
-			expect(await client().setImage(remote, `${site.origin}/cake.html`)).toBe(false);
-			expect(server.images.has(id)).toBe(false);
-
-			expect(await client().setImage(remote, `${site.origin}/cake.jpg`)).toBe(true);
-			expect(server.images.get(id)).toEqual({ type: 'image/jpeg', size: jpeg.length });
-			expect(server.requests.at(-1)).toMatchObject({ method: 'POST', path: `/api/recipes/${remote.remoteId}/image`, body: { url: `${site.origin}/cake.jpg` } });
-
-			server.failNext({ status: 502 });
-			expect(await failure(client().setImage(remote, `${site.origin}/cake.jpg`))).toBeInstanceOf(RetryableError);
+			// The key proves nothing: the copy counts as without a picture, so the next send uploads one.
+			expect(await client().update(remote, cake)).toEqual({ ...remote, hasPicture: false });
+			expect(await client().setImage(remote, picture)).toBe(true);
 		} finally {
 			await site.close();
 		}
@@ -567,8 +706,8 @@ describe('the test server', () => {
 		const cup = server.units.find((u) => u.name === 'cup')!;
 		const res = await patch('pancakes', {
 			recipeIngredient: [
-				{ quantity: 2, unit: { id: cup.id, name: 'cup' }, food: { id: flour.id, name: 'flour' }, note: '' },
-				{ quantity: 1, unit: null, food: { id: '5f0c3b8e-52a4-4d0b-9a43-0d6f1a3c2b11', name: 'ghost' }, note: 'x' }
+				{ quantity: 2, unit: { id: cup.id, name: 'cup' }, food: { id: flour.id, name: 'flour' }, note: '', referenceId: crypto.randomUUID() },
+				{ quantity: 1, unit: null, food: { id: '5f0c3b8e-52a4-4d0b-9a43-0d6f1a3c2b11', name: 'ghost' }, note: 'x', referenceId: crypto.randomUUID() }
 			]
 		});
 		expect(res.status).toBe(200);
@@ -576,7 +715,72 @@ describe('the test server', () => {
 			{ unit: { id: cup.id, name: 'cup' }, food: { id: flour.id, name: 'flour' } },
 			{ unit: null, food: null }
 		]);
-		expect((await patch('pancakes', { recipeIngredient: [{ quantity: 1, food: { name: 'flour' } }] })).status).toBe(500);
+		expect((await patch('pancakes', { recipeIngredient: [{ quantity: 1, food: { name: 'flour' }, referenceId: crypto.randomUUID() }] })).status).toBe(500);
+		// The unique constraint compares exactly: another case is another name.
+		expect((await post('/api/foods', { name: 'Flour' })).status).toBe(201);
+	});
+
+	it('breaks a recipe written without reference ids, as Mealie before v3.12 does, and reads NULL as a fresh id after', async () => {
+		const brokenAnswer = { detail: { message: 'Unknown Error', error: true, exception: 'ValidationError' } };
+		const call = (method: string, path: string, body?: unknown) =>
+			fetch(`${server.origin}${path}`, { method, headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` }, body: body === undefined ? undefined : JSON.stringify(body) });
+		server.seedRecipe('Pancakes');
+
+		const res = await patch('pancakes', { description: 'saved anyway', recipeIngredient: [{ quantity: 0, note: '2 eggs' }] });
+		expect([res.status, await res.json()]).toEqual([500, brokenAnswer]);
+		// The write was committed, and nothing can read, repair or delete the recipe through the API.
+		expect(server.recipes.get('pancakes')).toMatchObject({ description: 'saved anyway' });
+		for (const [method, body] of [['GET'], ['PATCH', { recipeIngredient: [] }], ['PUT', { name: 'Pancakes' }], ['DELETE']] as const) {
+			const answer = await call(method, '/api/recipes/pancakes', body);
+			expect([method, answer.status, await answer.json()]).toEqual([method, 500, brokenAnswer]);
+		}
+		const bulk = await call('POST', '/api/recipes/bulk-actions/delete', { recipes: ['pancakes'] });
+		expect([bulk.status, await bulk.json()]).toEqual([200, null]);
+		expect(((await (await call('GET', '/api/recipes')).json()) as { items: { slug: string }[] }).items.map((r) => r.slug)).toEqual(['pancakes']);
+		// A step without ingredientReferences is a TypeError before anything is stored.
+		server.seedRecipe('Waffles');
+		const step = await patch('waffles', { description: 'not saved', recipeInstructions: [{ text: 'Heat the iron.' }] });
+		expect([step.status, ((await step.json()) as typeof brokenAnswer).detail.exception]).toEqual([500, 'TypeError']);
+		expect(server.recipes.get('waffles')!.description).toBe('');
+
+		await server.close();
+		server = await startMealieServer({ token: TOKEN, version: 'v3.27.0' });
+		server.seedRecipe('Pancakes');
+		expect((await patch('pancakes', { recipeIngredient: [{ quantity: 0, note: '2 eggs' }] })).status).toBe(200);
+		const first = ((await (await call('GET', '/api/recipes/pancakes')).json()) as { recipeIngredient: { referenceId: string }[] }).recipeIngredient[0]!.referenceId;
+		const second = ((await (await call('GET', '/api/recipes/pancakes')).json()) as { recipeIngredient: { referenceId: string }[] }).recipeIngredient[0]!.referenceId;
+		expect(first).not.toBe(second);
+	});
+
+	it('answers a taken unit name as each version does, a taken tag with a bare 500, and refuses foods and tags without canOrganize from v3.19', async () => {
+		const post = (path: string, body: unknown) =>
+			fetch(`${server.origin}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` }, body: JSON.stringify(body) });
+		const taken = async () => {
+			const res = await post('/api/units', { name: 'cup' });
+			return [res.status, ((await res.json()) as { detail: { message: string } }).detail.message];
+		};
+		expect(await taken()).toEqual([400, 'An unexpected error occurred']);
+		expect((await post('/api/organizers/tags', { name: 'Baking' })).status).toBe(201);
+		const tag = await post('/api/organizers/tags', { name: 'baking' });
+		expect([tag.status, tag.headers.get('content-type'), await tag.text()]).toEqual([500, 'text/plain', 'Internal Server Error']);
+
+		await server.close();
+		server = await startMealieServer({ token: TOKEN, version: 'v3.24.0', canOrganize: false });
+		expect(await taken()).toEqual([409, 'This item already exists.']);
+		expect((await post('/api/foods', { name: 'flour' })).status).toBe(403);
+		expect((await post('/api/organizers/tags', { name: 'Baking' })).status).toBe(403);
+		expect((await post('/api/units', { name: 'pinch' })).status).toBe(201);
+	});
+
+	it('serves its web page for any other path, Tandoor’s included, never JSON', async () => {
+		const get = (path: string) => fetch(`${server.origin}${path}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+		for (const path of ['/api/user-preference/', '/api/server-settings/current/', '/g/home']) {
+			const res = await get(path);
+			expect([path, res.status, res.headers.get('content-type')]).toEqual([path, 404, 'text/html; charset=utf-8']);
+		}
+		await server.close();
+		server = await startMealieServer({ token: TOKEN, version: 'v2.0.0' });
+		expect((await get('/api/user-preference/')).status).toBe(200);
 	});
 });
 
@@ -602,12 +806,12 @@ describe('Mealie’s spelling', () => {
 		expect(duration(1)).toBe('1 minute');
 		expect(duration(90)).toBe('1 hour 30 minutes');
 		expect(duration(60 * 24 + 120)).toBe('1 day 2 hours');
-		expect(nutrientAmount('250 kcal')).toBe('250');
-		expect(nutrientAmount('1,200 kcal')).toBe('1200');
-		expect(nutrientAmount('2,5 g')).toBe('2.5');
-		expect(nutrientAmount('about 12.5g')).toBe('12.5');
+		expect(nutrientAmount('250 kcal')).toBe(250);
+		expect(nutrientAmount('1,200 kcal')).toBe(1200);
+		expect(nutrientAmount('2,5 g')).toBe(2.5);
+		expect(nutrientAmount('about 12.5g')).toBe(12.5);
 		expect(nutrientAmount('n/a')).toBeNull();
-		expect(nutrientAmount('1.2 g', true)).toBe('1200');
-		expect(nutrientAmount('480 mg', true)).toBe('480');
+		expect(nutrientAmount('1.2 g', true)).toBe(1200);
+		expect(nutrientAmount('480 mg', true)).toBe(480);
 	});
 });

@@ -90,7 +90,7 @@ const stored = (remote: RemoteRecipe) => server.recipes.get(Number(remote.remote
 describe('create', () => {
 	it('saves the whole recipe the way Tandoor’s own importer shapes one', async () => {
 		const remote = await client().create(shakshuka, noop);
-		expect(remote).toEqual({ remoteId: '1', url: `${server.origin}/recipe/1` });
+		expect(remote).toEqual({ remoteId: '1', url: `${server.origin}/recipe/1`, hasPicture: false });
 		const recipe = stored(remote);
 		expect(recipe).toMatchObject({
 			name: 'Shakshuka',
@@ -115,12 +115,14 @@ describe('create', () => {
 				{ food: 'chopped tomatoes', unit: 'can', amount: 1.5, note: '', original_text: '1½ cans chopped tomatoes', is_header: false, no_amount: false, order: 2 },
 				{ food: 'salt', unit: null, amount: 0, note: 'to taste', original_text: 'salt to taste', is_header: false, no_amount: true, order: 3 },
 				{ food: null, unit: null, amount: 0, note: 'For the topping', original_text: null, is_header: true, no_amount: true, order: 4 },
-				{ food: 'eggs', unit: null, amount: 4, note: '', original_text: '4-6 eggs', is_header: false, no_amount: false, order: 5 },
+				// Tandoor has no range: the upper end goes in the note.
+				{ food: 'eggs', unit: null, amount: 4, note: 'up to 6', original_text: '4-6 eggs', is_header: false, no_amount: false, order: 5 },
+				// No food found: the whole line is the food, as Tandoor's importer writes it (2.x shows no row without one).
 				{
-					food: null,
+					food: 'a handful of whatever herbs you have',
 					unit: null,
 					amount: 0,
-					note: 'a handful of whatever herbs you have',
+					note: '',
 					original_text: 'a handful of whatever herbs you have',
 					is_header: false,
 					no_amount: true,
@@ -130,7 +132,12 @@ describe('create', () => {
 			[],
 			[]
 		]);
-		expect(server.requests.map((r) => [line(r), r.status, r.headers.authorization])).toEqual([['POST /api/recipe/', 201, `Bearer ${TOKEN}`]]);
+		// The person's units are read first, to use their spellings.
+		expect(server.requests.map((r) => [line(r), r.status, r.headers.authorization])).toEqual([
+			['GET /api/unit/', 200, `Bearer ${TOKEN}`],
+			['POST /api/recipe/', 201, `Bearer ${TOKEN}`]
+		]);
+		expect(server.units.get('tablespoon')).toMatchObject({ name: 'tablespoon', base_unit: 'tbsp' });
 	});
 
 	it('fills what the recipe does not say: servings from the yield, the rest of the total as waiting, one empty step', async () => {
@@ -189,7 +196,7 @@ describe('create', () => {
 		expect(row.food.name).toHaveLength(128);
 		expect(row.note).toHaveLength(256);
 		expect(row.original_text).toHaveLength(500);
-		expect(server.requests.map((r) => r.status)).toEqual([201]);
+		expect(server.requests.map((r) => r.status)).toEqual([200, 201]);
 	});
 
 	it('awaits created with the id before it sends anything else', async () => {
@@ -206,19 +213,19 @@ describe('create', () => {
 				return remote;
 			});
 		const remote = await within(entered.promise, 5_000, 'created to be called');
-		expect(remote).toEqual({ remoteId: '1', url: `${server.origin}/recipe/1` });
-		expect(server.requests.map(line)).toEqual(['POST /api/recipe/']);
+		expect(remote).toEqual({ remoteId: '1', url: `${server.origin}/recipe/1`, hasPicture: false });
+		expect(server.requests.map(line)).toEqual(['GET /api/unit/', 'POST /api/recipe/']);
 		await new Promise((resolve) => setImmediate(resolve));
 		expect(settled).toBe(false);
 		release.resolve();
 		expect(await creating).toEqual(remote);
-		expect(server.requests.map(line)).toEqual(['POST /api/recipe/']);
+		expect(server.requests.map(line)).toEqual(['GET /api/unit/', 'POST /api/recipe/']);
 	});
 
 	it('passes on a failure of created and sends nothing more', async () => {
 		const broken = new Error('database is gone');
 		await expect(client().create(shakshuka, async () => Promise.reject(broken))).rejects.toBe(broken);
-		expect(server.requests.map(line)).toEqual(['POST /api/recipe/']);
+		expect(server.requests.map(line)).toEqual(['GET /api/unit/', 'POST /api/recipe/']);
 	});
 
 	it('reports what Tandoor refused, by field', async () => {
@@ -237,37 +244,62 @@ describe('create', () => {
 });
 
 describe('update', () => {
-	it('writes the recipe over the old one, steps and keywords replaced', async () => {
+	const changed: Recipe = {
+		...shakshuka,
+		title: 'Green shakshuka',
+		tags: ['Brunch'],
+		ingredientGroups: [{ name: null, ingredients: [{ text: '200 g spinach', quantity: 200, quantityMax: null, unit: 'gram', name: 'spinach', comment: null }] }],
+		stepGroups: [{ name: null, steps: ['Wilt the spinach.'] }]
+	};
+
+	it('writes the recipe over the old one in place: its own rows reused by id, the spare ones deleted, none left behind', async () => {
 		const remote = await client().create(shakshuka, noop);
 		const before = structuredClone(stored(remote));
-		const changed: Recipe = {
-			...shakshuka,
-			title: 'Green shakshuka',
-			tags: ['Brunch'],
-			ingredientGroups: [{ name: null, ingredients: [{ text: '200 g spinach', quantity: 200, quantityMax: null, unit: 'gram', name: 'spinach', comment: null }] }],
-			stepGroups: [{ name: null, steps: ['Wilt the spinach.'] }]
-		};
+		const from = server.requests.length;
+
 		expect(await client().update(remote, changed)).toEqual(remote);
+
 		const after = stored(remote);
 		expect(server.recipes.size).toBe(1);
 		expect(after).toMatchObject({ id: 1, name: 'Green shakshuka', created_at: before.created_at });
 		expect(after.keywords.map((k: any) => k.name)).toEqual(['Brunch']);
 		expect(after.steps.map((s: any) => s.instruction)).toEqual(['Wilt the spinach.']);
-		expect(rows(after)[0]).toEqual([
-			{ food: 'spinach', unit: 'gram', amount: 200, note: '', original_text: '200 g spinach', is_header: false, no_amount: false, order: 0 }
-		]);
-		expect(after.steps[0].id).not.toBe(before.steps[0].id);
-		expect(server.requests.map((r) => [line(r), r.status])).toEqual([
-			['POST /api/recipe/', 201],
+		// The first step and first ingredient row are the same rows, rewritten (Tandoor keeps a row's original_text).
+		expect(after.steps[0].id).toBe(before.steps[0].id);
+		expect(after.steps[0].ingredients[0]).toMatchObject({ id: before.steps[0].ingredients[0].id, food: { name: 'spinach' }, unit: { name: 'gram' }, amount: 200 });
+		const put = server.requests.find((r) => r.method === 'PUT')!;
+		expect((put.body as any).steps[0]).toMatchObject({ id: before.steps[0].id, ingredients: [{ id: before.steps[0].ingredients[0].id }] });
+		// Six spare ingredient rows and two spare steps, deleted before the PUT (after it, no endpoint could reach them).
+		expect(server.requests.slice(from).map((r) => [line(r), r.status])).toEqual([
+			['GET /api/recipe/1/', 200],
+			['GET /api/unit/', 200],
+			...before.steps[0].ingredients.slice(1).map((i: any) => [`DELETE /api/ingredient/${i.id}/`, 204]),
+			...before.steps.slice(1).map((st: any) => [`DELETE /api/step/${st.id}/`, 204]),
 			['PUT /api/recipe/1/', 200]
 		]);
+		expect(server.orphans()).toEqual({ steps: 0, ingredients: 0, properties: 0 });
 	});
 
-	it('answers null when the recipe was deleted in Tandoor', async () => {
+	it('leaves nothing behind after ten re-sends, where steps sent without ids would leave every old row', async () => {
+		const remote = await client().create(shakshuka, noop);
+		for (let i = 0; i < 10; i++) await client().update(remote, i % 2 ? shakshuka : changed);
+		expect(server.orphans()).toEqual({ steps: 0, ingredients: 0, properties: 0 });
+
+		// What the earlier client did: a full PUT without ids. Tandoor keeps the old rows, unlinked.
+		const put = await fetch(`${server.origin}/api/recipe/1/`, {
+			method: 'PUT',
+			headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+			body: JSON.stringify(tandoorRecipe(shakshuka))
+		});
+		expect(put.status).toBe(200);
+		expect(server.orphans()).toEqual({ steps: 3, ingredients: 7, properties: 0 });
+	});
+
+	it('says the copy is gone when the recipe was deleted in Tandoor', async () => {
 		const remote = await client().create(shakshuka, noop);
 		server.recipes.delete(1);
-		expect(await client().update(remote, shakshuka)).toBeNull();
-		expect(server.requests.at(-1)).toMatchObject({ method: 'PUT', path: '/api/recipe/1/', status: 404 });
+		expect(await client().update(remote, shakshuka)).toEqual({ unusable: 'deleted' });
+		expect(server.requests.at(-1)).toMatchObject({ method: 'GET', path: '/api/recipe/1/', status: 404 });
 	});
 });
 
@@ -301,52 +333,57 @@ describe('findExisting', () => {
 		expect(called).toBe(false);
 		expect(server.recipes.size).toBe(1);
 
-		expect(await client().findExisting(shakshuka)).toEqual({ remoteId: '1', url: `${server.origin}/recipe/1` });
+		expect(await client().findExisting(shakshuka)).toEqual({ remoteId: '1', url: `${server.origin}/recipe/1`, hasPicture: false });
 	});
 });
 
 describe('setImage', () => {
-	it('has Tandoor fetch the picture from its URL', async () => {
-		const images = await startHttpServer({
-			'/shakshuka.jpg': (_req, res) => res.writeHead(200, { 'content-type': 'image/jpeg' }).end(Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10]))
-		});
-		try {
-			const remote = await client().create(shakshuka, noop);
-			expect(await client().setImage(remote, `${images.origin}/shakshuka.jpg`)).toBe(true);
-			expect(stored(remote).image).toMatch(new RegExp(`^${server.origin}/media/recipes/[0-9a-f-]+_1\\.jpg$`));
-			const put = server.requests.at(-1);
-			expect(put).toMatchObject({ method: 'PUT', path: '/api/recipe/1/image/', status: 200, body: { image_url: `${images.origin}/shakshuka.jpg` } });
-			expect(put?.headers['content-type']).toMatch(/^multipart\/form-data; boundary=/);
-			expect(images.hits).toEqual(['/shakshuka.jpg']);
-		} finally {
-			await images.close();
-		}
-	});
+	const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0xff, 0xd9]);
+	const picture = { bytes: jpeg, mediaType: 'image/jpeg', extension: 'jpg' };
 
-	it('is false when Tandoor could not use the picture', async () => {
-		const images = await startHttpServer({});
-		try {
-			const remote = await client().create(shakshuka, noop);
-			expect(await client().setImage(remote, `${images.origin}/gone.jpg`)).toBe(false);
-			expect(stored(remote).image).toBeNull();
-		} finally {
-			await images.close();
-		}
-	});
-
-	it('is false on a 4xx, and never sends a URL Tandoor would refuse', async () => {
+	it('uploads the picture’s bytes as a file, never a URL for Tandoor to fetch', async () => {
 		const remote = await client().create(shakshuka, noop);
+		expect(await client().setImage(remote, picture)).toBe(true);
+		expect(stored(remote).image).toMatch(new RegExp(`^${server.origin}/media/recipes/[0-9a-f-]+_1\\.jpg$`));
+		const put = server.requests.at(-1);
+		expect(put).toMatchObject({ method: 'PUT', path: '/api/recipe/1/image/', status: 200, body: { image: { filename: 'recipe.jpg', type: 'image/jpeg', size: jpeg.length } } });
+		expect(put?.body).not.toHaveProperty('image_url');
+		// Re-sending keeps the picture there, whoever chose it.
+		expect(await client().update(remote, shakshuka)).toEqual({ ...remote, hasPicture: true });
+	});
+
+	it('would lose a picture to image_url: Tandoor cannot fetch from a private address and clears the picture it had', async () => {
+		const images = await startHttpServer({ '/shakshuka.jpg': (_req, res) => res.writeHead(200, { 'content-type': 'image/jpeg' }).end(jpeg) });
+		try {
+			const remote = await client().create(shakshuka, noop);
+			await client().setImage(remote, picture);
+			const form = new FormData();
+			form.append('image_url', `${images.origin}/shakshuka.jpg`);
+			const res = await fetch(`${server.origin}/api/recipe/1/image/`, { method: 'PUT', headers: { authorization: `Bearer ${TOKEN}` }, body: form });
+			expect([res.status, await res.json()]).toEqual([200, { image: null, image_url: `${images.origin}/shakshuka.jpg` }]);
+			expect(stored(remote).image).toBeNull();
+			expect(images.hits).toEqual([]);
+		} finally {
+			await images.close();
+		}
+	});
+
+	it('is false for what Tandoor will not take, and for a recipe gone meanwhile', async () => {
+		const remote = await client().create(shakshuka, noop);
+		expect(await client().setImage(remote, { ...picture, bytes: Buffer.from('<html>not a picture</html>') })).toBe(false);
+		expect(server.requests.at(-1)).toMatchObject({ status: 400 });
+		const requests = server.requests.length;
+		expect(await client().setImage(remote, { bytes: jpeg, mediaType: 'image/avif', extension: 'avif' })).toBe(false);
+		expect(server.requests).toHaveLength(requests); // Tandoor's image action takes no AVIF: not sent
 		server.recipes.delete(1);
-		expect(await client().setImage(remote, 'https://cooking.example/shakshuka.jpg')).toBe(false);
+		expect(await client().setImage(remote, picture)).toBe(false);
 		expect(server.requests.at(-1)).toMatchObject({ path: '/api/recipe/1/image/', status: 404 });
-		expect(await client().setImage(remote, `https://cooking.example/${'x'.repeat(4100)}.jpg`)).toBe(false);
-		expect(server.requests).toHaveLength(2);
 	});
 
 	it('throws the server’s trouble rather than calling it a bad picture', async () => {
 		const remote = await client().create(shakshuka, noop);
-		server.failNext({ status: 500 });
-		const err = await rejection(client().setImage(remote, 'https://cooking.example/shakshuka.jpg'));
+		server.failNext({ status: 503 });
+		const err = await rejection(client().setImage(remote, picture));
 		expect(err).toBeInstanceOf(RetryableError);
 		expect(err.code).toBe('server_error');
 	});
@@ -354,25 +391,37 @@ describe('setImage', () => {
 
 describe('testConnection', () => {
 	it('reports the server’s version and the token’s user', async () => {
-		expect(await client().testConnection()).toEqual({ server: 'Tandoor 2.3.1', user: 'Ada Lovelace' });
-		expect(server.requests.map((r) => [line(r), r.headers.authorization ?? null])).toEqual([
-			['GET /api/user-preference/', `Bearer ${TOKEN}`],
-			['GET /api/server-settings/current/', null]
+		expect(await client().testConnection()).toEqual({ server: 'Tandoor 2.6.12', user: 'Ada Lovelace' });
+		expect(server.requests.map((r) => [line(r), r.headers.authorization ?? null, r.status])).toEqual([
+			['GET /api/user-preference/', `Bearer ${TOKEN}`, 200],
+			// The right to save, proved without saving: an empty recipe is refused for its missing fields.
+			['POST /api/recipe/', `Bearer ${TOKEN}`, 400],
+			['GET /api/server-settings/current/', null, 200]
 		]);
+		expect(server.recipes.size).toBe(0);
+	});
+
+	it.each([{ scope: 'read' }, { group: 'guest' as const }])('says what the token lacks when it may read but not save (%o)', async (limits) => {
+		await server.close();
+		server = await startTandoorServer({ token: TOKEN, ...limits });
+		const err = await rejection(client().testConnection());
+		expect(err).toMatchObject({ code: 'target_read_only', message: expect.stringContaining('“read write” scope') });
+		// What the earlier test missed: every upload then fails with the same 403.
+		expect(await rejection(client().create(shakshuka, noop))).toMatchObject({ code: 'target_auth' });
 	});
 
 	it('asks for a new token when Tandoor refuses this one', async () => {
 		const err = await rejection(client({}, { token: 'tda_wrong' }).testConnection());
 		expect(err).toBeInstanceOf(PermanentError);
 		expect(err.code).toBe('target_auth');
-		expect(err.message).toBe('Tandoor refused the token (403): check your Tandoor token in Settings');
+		expect(err.message).toBe('Tandoor refused the token (403): check your Tandoor token in Settings (it needs the “read write” scope)');
 	});
 
 	it('takes a 401 the same way', async () => {
 		server.failNext({ status: 401 });
 		const err = await rejection(client().create(shakshuka, noop));
 		expect(err.code).toBe('target_auth');
-		expect(err.message).toBe('Tandoor refused the token (401): check your Tandoor token in Settings');
+		expect(err.message).toBe('Tandoor refused the token (401): check your Tandoor token in Settings (it needs the “read write” scope)');
 	});
 
 	it('says when the address is not a Tandoor server', async () => {
@@ -384,7 +433,7 @@ describe('testConnection', () => {
 			expect(err.code).toBe('target_not_found');
 			expect(err.message).toBe(`this does not look like a Tandoor server: 127.0.0.1:${site.port} answered 404 for /api/user-preference/`);
 			const create = await rejection(elsewhere.create(shakshuka, noop));
-			expect(create.message).toBe(`this does not look like a Tandoor server: 127.0.0.1:${site.port} answered 404 for /api/recipe/`);
+			expect(create.message).toBe(`this does not look like a Tandoor server: 127.0.0.1:${site.port} answered 404 for /api/unit/`);
 			expect(await rejection(elsewhere.update({ remoteId: '1', url: '' }, shakshuka))).toMatchObject({ code: 'target_not_found' });
 		} finally {
 			await site.close();
@@ -405,7 +454,7 @@ describe('testConnection', () => {
 	it('refuses an address below Tandoor’s, which Tandoor sends to its login page', async () => {
 		const err = await rejection(client({}, { baseUrl: `${server.origin}/recipes` }).testConnection());
 		expect(err).toBeInstanceOf(PermanentError);
-		expect(err.code).toBe('redirected');
+		expect(err).toMatchObject({ code: 'target_not_found', message: `this address is not a Tandoor server: ${new URL(server.origin).host} sends /recipes/api/user-preference/ to /accounts/login/` });
 	});
 });
 

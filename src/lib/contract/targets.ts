@@ -68,5 +68,13 @@ export const TargetTestResult = z.object({ server: z.string(), user: z.string().
 export type TargetTestResult = z.infer<typeof TargetTestResult>;
 
 /** Where a recipe was saved on a target, as an item's result and a library recipe show it. */
-export const TargetLink = z.object({ kind: TargetKind, remoteId: z.string(), url: z.string(), imageSet: z.boolean() });
+export const TargetLink = z.object({
+	kind: TargetKind,
+	remoteId: z.string(),
+	url: z.string(),
+	/** Whether the copy there shows a picture (the one sent now, or one it already had). */
+	imageSet: z.boolean(),
+	/** What the person should know about this send (why the picture is missing, a broken earlier copy). */
+	notes: z.array(z.string()).optional()
+});
 export type TargetLink = z.infer<typeof TargetLink>;

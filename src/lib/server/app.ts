@@ -9,6 +9,7 @@ import { PushSender } from './push/sender';
 import { loadVapidKeys, type VapidKeys } from './push/vapid';
 import { HostLimiter } from './net/host-limiter';
 import { configuredLimits, safeFetch } from './net/safe-fetch';
+import { downloadPicture } from './pictures/download';
 import { recipePipeline } from './pipeline/recipe';
 import { llmClientFromConfig } from './llm/chat-json';
 import { PipelineRegistry } from './queue/pipeline';
@@ -64,11 +65,13 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
 	const cipher = await TokenCipher.load({ secret: config.SECRET_KEY, dataDir: config.DATA_DIR });
 	await checkTokenKey(database, cipher, !!config.SECRET_KEY, log);
 	// Targets are the user's own servers, often on their LAN: private addresses are allowed for
-	// them (and only them), under the same time, size and per-host limits as page fetches.
+	// them (and only them), under the same time and size limits as page fetches. They are not
+	// third-party sites, so they have their own per-host limiter, without a per-minute cap. A
+	// recipe's picture comes from the public web: it is fetched like a page, then sent as bytes.
+	const targetHosts = new HostLimiter({ concurrency: config.TARGET_HOST_CONCURRENCY, intervalMs: 60_000 });
 	const targets = new TargetService(database, new TargetSettings(database, cipher, config), {
-		...configuredLimits(config),
-		allowPrivate: true,
-		hosts
+		limits: { ...configuredLimits(config), allowPrivate: true, hosts: targetHosts },
+		loadPicture: (url, signal) => hosts.run(url, signal, () => downloadPicture(url, { signal, ...configuredLimits(config) }))
 	});
 	const registry = new PipelineRegistry();
 	registry.register(

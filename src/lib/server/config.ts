@@ -80,6 +80,8 @@ export const configSchema = z.object({
 	/** Politeness per site (host name): requests at once, and requests started in any minute. */
 	FETCH_HOST_CONCURRENCY: int(2, 1, 64),
 	FETCH_HOST_RATE_PER_MINUTE: int(60, 1, 6_000),
+	/** Requests at once to the person's own Tandoor or Mealie (per server, per process); no per-minute cap. */
+	TARGET_HOST_CONCURRENCY: int(4, 1, 64),
 
 	/**
 	 * An OpenAI-compatible API (OpenAI, Ollama, LM Studio, vLLM), up to its version:

@@ -26,6 +26,8 @@ export interface ApiRequestOptions extends Pick<SafeFetchOptions, 'timeoutMs' | 
 }
 
 export interface ApiResponse {
+	/** The URL asked for (no redirects are followed). */
+	url: string;
 	status: number;
 	headers: Headers;
 	/** The body parsed as JSON when it is JSON, else null. */
@@ -64,7 +66,7 @@ async function send(raw: string, options: ApiRequestOptions): Promise<ApiRespons
 				body = null;
 			}
 		}
-		return { status: res.status, headers: res.headers as unknown as Headers, body, text: text.slice(0, 2048) };
+		return { url: url.href, status: res.status, headers: res.headers as unknown as Headers, body, text: text.slice(0, 2048) };
 	} catch (err) {
 		if (err instanceof JobError) throw err;
 		if (options.signal?.aborted) throw options.signal.reason;
@@ -77,8 +79,9 @@ async function send(raw: string, options: ApiRequestOptions): Promise<ApiRespons
 
 /**
  * What any HTTP API's status means for a retry: 429 and 5xx are the server's passing trouble
- * (Retry-After honoured), a redirect means the configured address is not the API's own.
- * Null for statuses the caller must judge itself.
+ * (Retry-After honoured). A redirect to another origin (http → https, another host) means the
+ * server lives there; one within the same origin (a login page, the web app's own routes) means
+ * this address serves something else than the API. Null for statuses the caller must judge itself.
  */
 export function serverTrouble(res: ApiResponse, service: string, now = new Date()): JobError | null {
 	if (res.status === 429) {
@@ -86,8 +89,22 @@ export function serverTrouble(res: ApiResponse, service: string, now = new Date(
 	}
 	if (res.status >= 500) return new RetryableError('server_error', `${service} had a server error (${res.status})`, parseRetryAfter(res.headers.get('retry-after'), now));
 	if (res.status >= 300 && res.status < 400) {
-		const to = res.headers.get('location');
-		return new PermanentError('redirected', `${service} redirects to ${to ? safeHost(to) : 'another address'}; use that address in Settings`);
+		const to = redirectTarget(res);
+		if (to && to.origin === new URL(res.url).origin) {
+			return new PermanentError('target_not_found', `this address is not a ${service} server: ${safeHost(res.url)} sends ${new URL(res.url).pathname} to ${to.pathname}`);
+		}
+		return new PermanentError('redirected', `${service} redirects to ${to ? to.host : 'another address'}; use that address in Settings`);
 	}
 	return null;
+}
+
+/** A redirect's Location resolved against the request (servers send relative ones); null when missing or unreadable. */
+function redirectTarget(res: ApiResponse): URL | null {
+	const location = res.headers.get('location');
+	if (!location) return null;
+	try {
+		return new URL(location, res.url);
+	} catch {
+		return null;
+	}
 }

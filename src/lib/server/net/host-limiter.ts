@@ -3,8 +3,8 @@ import PQueue from 'p-queue';
 export interface HostLimits {
 	/** Requests to one host at once. */
 	concurrency: number;
-	/** Requests to one host started within any `intervalMs` (a sliding window, so no bursts at window edges). */
-	intervalCap: number;
+	/** Requests to one host started within any `intervalMs` (a sliding window, so no bursts at window edges); none when left out. */
+	intervalCap?: number;
 	intervalMs: number;
 }
 
@@ -18,6 +18,8 @@ interface HostQueue {
 /**
  * Politeness towards the sites we fetch: per host name (any port), a bounded number of requests
  * at once and per interval, so a batch of shares from one site queues up instead of hammering it.
+ * The person's own servers (Tandoor, Mealie) get a limiter of their own, with room for their
+ * many small API calls and no per-minute cap: they are not third-party sites.
  * A host's queue is dropped after a whole interval without jobs: its window is empty by then, so
  * nothing is forgotten, and the map holds only hosts used recently.
  */
@@ -56,7 +58,8 @@ export class HostLimiter {
 			return existing;
 		}
 		const { concurrency, intervalCap, intervalMs } = this.limits;
-		const entry: HostQueue = { queue: new PQueue({ concurrency, intervalCap, interval: intervalMs, strict: true }), jobs: 0 };
+		const rate = intervalCap === undefined ? {} : { intervalCap, interval: intervalMs, strict: true };
+		const entry: HostQueue = { queue: new PQueue({ concurrency, ...rate }), jobs: 0 };
 		this.hosts.set(host, entry);
 		return entry;
 	}

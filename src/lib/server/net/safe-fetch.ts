@@ -48,6 +48,11 @@ export interface FetchedPage {
 	body: string;
 }
 
+/** A fetched resource as bytes (a picture, a file), not decoded. */
+export interface FetchedBytes extends Omit<FetchedPage, 'body'> {
+	bytes: Uint8Array;
+}
+
 export const USER_AGENT =
 	'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36 Cookmark/0.1';
 
@@ -100,6 +105,12 @@ export function checkUrl(raw: string, options: Pick<SafeFetchOptions, 'allowPriv
  * checked again), bounded in time and size, HTML by default, decoded in the page's own charset.
  */
 export async function safeFetch(raw: string, options: SafeFetchOptions): Promise<FetchedPage> {
+	const { bytes, ...page } = await safeFetchBytes(raw, options);
+	return { ...page, body: decodeHtml(bytes, page.contentType) };
+}
+
+/** safeFetch's rules, the body left as bytes: for pictures and other files (pass `accept`). */
+export async function safeFetchBytes(raw: string, options: SafeFetchOptions): Promise<FetchedBytes> {
 	const timeout = AbortSignal.timeout(options.timeoutMs);
 	const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
 	const { dispatcher, release } = dispatcherFor(options);
@@ -129,7 +140,7 @@ async function fetchFollowing(
 	dispatcher: Dispatcher,
 	signal: AbortSignal,
 	progress: { answered: boolean }
-): Promise<FetchedPage> {
+): Promise<FetchedBytes> {
 	const accept = options.accept ?? HTML_TYPES;
 	const maxRedirects = options.maxRedirects ?? 5;
 	let url = checkUrl(raw, options);
@@ -167,8 +178,7 @@ async function fetchFollowing(
 			throw new PermanentError('too_large', `the page is larger than ${Math.round(options.maxBytes / 1024)} KiB`);
 		}
 		progress.answered = true;
-		const bytes = await readLimited(res.body, options.maxBytes);
-		return { url: url.href, status: res.status, contentType, body: decodeHtml(bytes, contentType) };
+		return { url: url.href, status: res.status, contentType, bytes: await readLimited(res.body, options.maxBytes) };
 	}
 }
 

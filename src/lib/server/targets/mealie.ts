@@ -1,72 +1,86 @@
+import { randomUUID } from 'node:crypto';
+import PQueue from 'p-queue';
 import { z } from 'zod';
 import { allIngredients, schemaOrgNutrients, type Ingredient, type Nutrition, type Recipe } from '../../contract/recipe';
-import { apiRequest, serverTrouble, type ApiResponse } from '../net/api-request';
+import { unitLabel } from '../../format';
+import { apiRequest, FormData, serverTrouble, type ApiResponse } from '../net/api-request';
 import { safeHost } from '../net/errors';
 import { JobError, PermanentError, RetryableError } from '../queue/errors';
-import { unitLabel } from '../../format';
-import { canonicalUnit } from '../pipeline/recipe/parse/units';
+import { pictureFile } from '../pictures/download';
+import { findUnit, nutrientAmount, rangeNote } from './amounts';
+import { expectKind } from './identify';
+import { RemoteList } from './remote-list';
 import type { ConnectionReport, RemoteRecipe, TargetClient, TargetConnection, TargetRequestLimits } from './target';
+import { splitYield } from './yields';
 
 /**
- * Saves recipes to a Mealie server (v1.x and v2.x) through its REST API. Written against Mealie
- * v2.x's source (mealie-recipes/mealie, the households era), checked against v1.x where they differ:
+ * Saves recipes to a Mealie server through its REST API. Followed: Mealie v2.0.0 (tag v2.0.0) and
+ * 3.x (read at 3.5.0, with the merged changes after it named by PR); v1.x where it differs.
+ * Where each behaviour comes from, in mealie-recipes/mealie:
  *
  * - mealie/routes/recipe/recipe_crud_routes.py: `POST /api/recipes {name}` answers 201 with the
- *   new slug as a JSON string; `GET`/`PATCH /api/recipes/{slug}`; `POST /api/recipes/{slug}/image
- *   {url}` has Mealie fetch a picture itself (400 "Url is not an image").
- * - mealie/schema/recipe/recipe.py, recipe_ingredient.py, recipe_step.py, recipe_nutrition.py:
- *   the camelCase fields written here. PATCH applies only the fields sent (`exclude_unset`), so
- *   the recipe's settings, image, notes and assets survive; PUT would reset them.
+ *   new slug as a JSON string; `GET`/`PATCH /api/recipes/{slug}`. PATCH applies only the fields
+ *   sent (services/recipe/recipe_service.py patch_one, `model_dump(exclude_unset=True)`), so the
+ *   recipe's image, notes and assets survive; PUT would reset them.
+ * - mealie/schema/recipe/recipe_ingredient.py: `reference_id` has a default (uuid4), but a default
+ *   is not "set", so a PATCH without `referenceId` stores NULL, commits, and then fails validating
+ *   its own answer: 500 `{"detail":{"message":"Unknown Error",…,"exception":"ValidationError"}}`.
+ *   From then on every read, write and delete of that recipe answers the same 500 (repos/
+ *   repository_generic.py validates before anything else) until Mealie's PR #7139 (2026) reads
+ *   NULL as a fresh id. Hence every ingredient is sent with a `referenceId` of its own, as Mealie's
+ *   UI does; a recorded copy that answers that 500 is left alone (nothing can repair or delete it
+ *   through the API) and the recipe is made again, with a note saying so.
+ * - mealie/db/models/recipe/instruction.py: a step without `ingredientReferences` fails with a
+ *   500 TypeError until PR #7732, so every step carries `[]`.
  * - mealie/services/recipe/recipe_service.py and mealie/repos/repository_recipes.py: a create
  *   from a name alone gets one placeholder ingredient and one placeholder step, and a taken slug
  *   makes Mealie rename the recipe "Name (1)" (slug name-1), up to ten times.
  * - mealie/db/models/_model_utils/auto_init.py: a unit, food or tag given without an id fails the
  *   whole save ("Expected 'id' to be provided for unit"), hence the choices below.
  * - mealie/routes/organizers/controller_tags.py: tags are created by name (`POST
- *   /api/organizers/tags`), then linked to the recipe by id.
- * - mealie/schema/response/query_filter.py: `queryFilter=orgURL = "…"`, compared case-insensitively.
+ *   /api/organizers/tags`; a taken slug is an unhandled 500), then linked to the recipe by id.
+ * - mealie/schema/response/query_filter.py: `queryFilter=orgURL = "…"` is an exact comparison.
  * - mealie/services/scraper/cleaner.py: how Mealie's own importer writes times ("1 hour 30
- *   minutes"), nutrition (the number alone; sodium in mg) and cook time (as performTime).
- * - mealie/routes/app/app_about.py and mealie/schema/user/user.py: version, account, group slug;
- *   recipe pages live at /g/{groupSlug}/r/{slug} since v1.0.0 (PR #2632), /recipe/{slug} before.
+ *   minutes"), nutrition (the number alone; sodium in mg), cook time (as performTime), and since
+ *   v2.3 (migration b1020f328e98, PR #4489) a yield as `recipeServings`, `recipeYieldQuantity`
+ *   and the yield's words (clean_yield). v2.0–2.2 ignore those fields (pydantic's extra=ignore),
+ *   so there the whole yield goes in `recipeYield`; which applies is read off the recipe's JSON.
+ * - mealie/routes/recipe/recipe_crud_routes.py images: `POST …/image {url}` has Mealie fetch a
+ *   picture itself and answers `200 null` even when its fetch failed, leaving an image key with no
+ *   file; since v3.26 it refuses private addresses. So the bytes are uploaded instead (`PUT
+ *   …/image`, multipart `image` and `extension`; Mealie re-encodes them to WebP), and the picture
+ *   is confirmed where Mealie serves it (routes/media/media_recipe.py, no token needed).
+ * - mealie/routes/app/app_about.py and mealie/schema/user/user.py: version, account, group slug,
+ *   `canOrganize` (without it, v3.19+ answers 403 to creating foods and tags, PR #7651); recipe
+ *   pages live at /g/{groupSlug}/r/{slug} since v1.0.0 (PR #2632), /recipe/{slug} before.
  * - python-slugify (un33k/python-slugify, slugify/slugify.py): how Mealie turns a name into a slug.
  *
  * Ingredients are written the way Mealie's own ingredient parser leaves them once the user has
- * pressed "Parse" and saved (mealie/services/parser_services/ingredient_parser.py, NLPParser;
- * the v2 schema in mealie/schema/recipe/recipe_ingredient.py, RecipeIngredient):
- * `quantity` (0 when the line has none, as the parser writes it, which _format_display prints as
- * no amount), `unit` and `food` as the user's own IngredientUnit and
+ * pressed "Parse" and saved (mealie/services/parser_services/ingredient_parser.py, NLPParser):
+ * `quantity` (0 when the line has none), `unit` and `food` as the user's own IngredientUnit and
  * IngredientFood objects with their ids, `note` for the comment, `originalText` for the line.
  * That is what lets Mealie scale a recipe and add it to a shopping list. The units and foods:
  *
- * - mealie/routes/unit_and_foods/units.py and foods.py (v1.0 onwards, group-scoped since v1.0 and
- *   still per group, not per household, in v2): `GET /api/units` and `GET /api/foods` answer a
- *   page (`{page, perPage, total, totalPages, items, next, previous}`; `perPage=-1` is every
- *   item); `POST` with CreateIngredientUnit `{name, pluralName, abbreviation, fraction, …}` or
- *   CreateIngredientFood `{name, …}` answers 201 with the new object. The v1 betas answered a bare
- *   list, which is read too.
- * - Each list is read once per upload; a unit matches our canonical English name, its plural or
- *   its usual abbreviation (tsp, tbsp, g, ml…) against the unit's name, pluralName, abbreviation,
- *   pluralAbbreviation and aliases, ignoring case; a food matches the ingredient's name against
- *   the food's name, pluralName and aliases. What is missing is created, once per name per upload.
- * - auto_init (above) fails the whole save for a unit or food without an id, so only objects
- *   with ids are ever sent. When Mealie will not create one (no permission, a validation or
- *   unique-name refusal), that ingredient goes as before: its whole line in `note`, no unit or
- *   food, so nothing is lost and the recipe still saves.
- * - mealie/schema/recipe/recipe.py: every ingredient's display follows the recipe's
- *   `settings.disableAmount` (v1 and v2); with it on, Mealie shows only the note. It is turned off
- *   in the same PATCH. PATCH replaces `settings` whole (exclude_unset, then the repository's
- *   dict update builds RecipeSettings from what was sent), so the recipe's current settings are
- *   read first and sent back with that one change; a new recipe is read once after its create
- *   for this, since its settings come from the household's preferences.
- * - Mealie has no range: "2–3 lemons" sends 2 and keeps "up to 3" in the note.
+ * - mealie/routes/unit_and_foods/units.py and foods.py (group-scoped, not per household): `GET`
+ *   answers a page (`perPage=-1` is every item; the v1 betas answered a bare list, read too);
+ *   `POST` answers 201 with the new object. A name the group already has (a unique constraint,
+ *   case-sensitive) is refused: 400 "An unexpected error occurred" with the database's words,
+ *   409 since PR #7712. Another upload may have made it a moment ago, so a refused create reads
+ *   the list again and takes what is there (RemoteList).
+ * - The lists are read once for a run of uploads (kept a few minutes in this process) and what
+ *   is missing is created once per name, several at a time; a unit matches our canonical name,
+ *   its plural or its usual abbreviation against the unit's name, pluralName, abbreviation,
+ *   pluralAbbreviation and aliases, ignoring case; a food matches its name, pluralName and aliases.
+ * - Only objects with ids are ever sent. When Mealie will not create one (no permission, a
+ *   validation refusal), that ingredient goes with its whole line in `note`, no unit or food, so
+ *   nothing is lost and the recipe still saves.
+ * - v1–v3.0: every ingredient's display follows the recipe's `settings.disableAmount`; it is
+ *   turned off in the same PATCH. PATCH replaces `settings` whole, so the recipe's current
+ *   settings are read first and sent back with that one change. v3.1 dropped the setting
+ *   ("everything is a food"), and ignores it.
  *
- * Requests per upload: the account (once per client), the tags (when the recipe has any), the
- * unit and food lists (when an ingredient has a food), one create per missing tag, unit or food,
- * then the recipe's own create, read and PATCH.
- *
- * Mealie's string columns have no length limits, so nothing is cut here beyond the recipe model's
- * own bounds.
+ * Requests for an upload, once the lists are known: the recipe's create, read and PATCH, plus one
+ * create per missing unit, food or tag, and the picture's upload and check.
  */
 
 const SERVICE = 'Mealie';
@@ -75,6 +89,9 @@ export const MEALIE_MARK = 'cookmark_source';
 /** How many renames Mealie tries when a slug is taken ("Name (1)" … "Name (10)"). */
 const MAX_RENAMES = 10;
 const MAX_MESSAGE = 200;
+/** How long the account, units, foods and tags read from the server are trusted. */
+const ACCOUNT_TTL_MS = 10 * 60_000;
+const LIST_TTL_MS = 3 * 60_000;
 
 type Json = Record<string, unknown>;
 
@@ -83,18 +100,21 @@ const Self = z.object({
 	username: z.string().nullish(),
 	fullName: z.string().nullish(),
 	email: z.string().nullish(),
-	groupSlug: z.string().nullish()
+	groupSlug: z.string().nullish(),
+	canOrganize: z.boolean().nullish()
 });
 type Self = z.infer<typeof Self>;
 
 const About = z.object({ version: z.string() });
 
-const RemoteRecipeJson = z.object({
+const RemoteRecipeJson = z.looseObject({
+	id: z.string().nullish(),
 	slug: z.string().min(1),
 	name: z.string().nullish(),
 	userId: z.string().nullish(),
 	orgURL: z.string().nullish(),
 	description: z.string().nullish(),
+	image: z.unknown().nullish(),
 	recipeIngredient: z.array(z.object({ unit: z.unknown().nullish(), food: z.unknown().nullish() })).nullish(),
 	recipeInstructions: z.array(z.unknown()).nullish(),
 	settings: z.record(z.string(), z.unknown()).nullish(),
@@ -133,17 +153,31 @@ interface Links {
 	foods: Map<string, Food | null>;
 }
 
+/** A recipe Mealie holds but cannot read back: an earlier write without reference ids broke it (see above). */
+const BROKEN = Symbol('broken');
+
+/** How many missing units or foods are created at once. */
+const CREATE_CONCURRENCY = 4;
+
+async function eachLimited<T>(items: T[], concurrency: number, run: (item: T) => Promise<void>): Promise<void> {
+	const queue = new PQueue({ concurrency });
+	await Promise.all(items.map((item) => queue.add(() => run(item))));
+}
+
 export function mealieClient(connection: TargetConnection, limits: TargetRequestLimits): TargetClient {
 	const base = connection.baseUrl.replace(/\/+$/, '');
 	const host = safeHost(base);
-	let me: Promise<Self> | null = null;
+	let me: { account: Promise<Self>; at: number } | null = null;
+	/** Recipe slugs to their ids, as last read: Mealie serves pictures by id. */
+	const ids = new Map<string, string>();
 
-	async function call(method: 'GET' | 'POST' | 'PATCH', path: string, options: { json?: unknown; query?: Record<string, string>; signal?: AbortSignal } = {}) {
+	async function call(method: 'GET' | 'POST' | 'PATCH' | 'PUT', path: string, options: { json?: unknown; form?: FormData; query?: Record<string, string>; signal?: AbortSignal } = {}) {
 		const query = options.query ? `?${new URLSearchParams(options.query)}` : '';
 		return apiRequest(`${base}${path}${query}`, {
 			...limits,
 			method,
 			json: options.json,
+			form: options.form,
 			signal: options.signal,
 			headers: { authorization: `Bearer ${connection.token}` }
 		});
@@ -162,29 +196,36 @@ export function mealieClient(connection: TargetConnection, limits: TargetRequest
 		return read(await call('GET', path, { signal, query }), path, schema);
 	}
 
-	/** The token's account, once per client: the group slug makes the recipe links. */
+	/** The token's account, read again after a while: the group slug makes the recipe links. */
 	function self(signal?: AbortSignal): Promise<Self> {
-		if (me) return me;
+		if (me && Date.now() - me.at < ACCOUNT_TTL_MS) return me.account;
 		const pending = getJson('/api/users/self', Self, signal);
-		me = pending;
+		const entry = { account: pending, at: Date.now() };
+		me = entry;
 		// A failed lookup is not remembered: the next call asks again.
 		pending.catch(() => {
-			if (me === pending) me = null;
+			if (me === entry) me = null;
 		});
 		return pending;
 	}
 
-	function remoteOf(account: Self, slug: string): RemoteRecipe {
+	function remoteOf(account: Self, slug: string, hasPicture = false): RemoteRecipe {
 		const page = account.groupSlug ? `/g/${encodeURIComponent(account.groupSlug)}/r/` : '/recipe/';
-		return { remoteId: slug, url: `${base}${page}${encodeURIComponent(slug)}` };
+		return { remoteId: slug, url: `${base}${page}${encodeURIComponent(slug)}`, hasPicture };
 	}
 
-	/** The recipe, or null when Mealie says it does not exist. */
-	async function fetchRecipe(slug: string, signal?: AbortSignal): Promise<RemoteRecipeJson | null> {
+	function remember(recipe: RemoteRecipeJson): RemoteRecipeJson {
+		if (recipe.id) ids.set(recipe.slug, recipe.id);
+		return recipe;
+	}
+
+	/** The recipe; null when Mealie says it does not exist, BROKEN when it cannot read it back. */
+	async function fetchRecipe(slug: string, signal?: AbortSignal): Promise<RemoteRecipeJson | null | typeof BROKEN> {
 		const path = recipePath(slug);
 		const res = await call('GET', path, { signal });
 		if (isMissing(res)) return null;
-		return read(res, path, RemoteRecipeJson);
+		if (isBroken(res)) return BROKEN;
+		return remember(read(res, path, RemoteRecipeJson));
 	}
 
 	/** PATCHes the fields in `body`; null when the recipe no longer exists. */
@@ -192,39 +233,12 @@ export function mealieClient(connection: TargetConnection, limits: TargetRequest
 		const path = recipePath(slug);
 		const res = await call('PATCH', path, { json: body, signal });
 		if (isMissing(res)) return null;
-		return read(res, path, RemoteRecipeJson);
+		return remember(read(res, path, RemoteRecipeJson));
 	}
 
-	/**
-	 * The tags as Mealie wants them on a recipe: existing organizer tags with their ids, the
-	 * missing ones created first. Tags are extras: one Mealie will not create (no permission, a
-	 * slug clash our slugify did not foresee) is left off rather than failing the recipe.
-	 */
-	async function resolveTags(names: string[], signal?: AbortSignal): Promise<Tag[]> {
-		if (names.length === 0) return [];
-		const path = '/api/organizers/tags';
-		const known = tagsOf(await getJson(path, z.union([Page(Tag), z.array(Tag)]), signal, { perPage: '-1' }));
-		const tags: Tag[] = [];
-		for (const name of names) {
-			const tag = known.find((t) => sameTag(t, name)) ?? (await createTag(name, signal));
-			if (tag && !tags.some((t) => t.id === tag.id)) tags.push(tag);
-			if (tag && !known.includes(tag)) known.push(tag);
-		}
-		return tags;
-	}
-
-	async function createTag(name: string, signal?: AbortSignal): Promise<Tag | null> {
-		const path = '/api/organizers/tags';
-		const res = await call('POST', path, { json: { name }, signal });
-		if (res.status === 401) throw failure(res, host, path);
-		if (res.status < 200 || res.status >= 300) return null;
-		const tag = Tag.safeParse(res.body);
-		return tag.success ? tag.data : null;
-	}
-
-	/** Every item of a unit or food list that has the fields needed; a malformed one is skipped. */
-	async function listAll<T>(path: string, schema: z.ZodType<T>, signal?: AbortSignal): Promise<T[]> {
-		const answer = await getJson(path, AnyList, signal, { perPage: '-1' });
+	/** Every item of a list that has the fields needed; a malformed one is skipped. */
+	async function listAll<T>(path: string, schema: z.ZodType<T>): Promise<T[]> {
+		const answer = await getJson(path, AnyList, undefined, { perPage: '-1' });
 		const items = Array.isArray(answer) ? answer : answer.items;
 		return items.flatMap((item) => {
 			const parsed = schema.safeParse(item);
@@ -232,14 +246,21 @@ export function mealieClient(connection: TargetConnection, limits: TargetRequest
 		});
 	}
 
+	const lists = {
+		units: new RemoteList(() => listAll('/api/units', Unit), LIST_TTL_MS),
+		foods: new RemoteList(() => listAll('/api/foods', Food), LIST_TTL_MS),
+		tags: new RemoteList(() => listAll('/api/organizers/tags', Tag), LIST_TTL_MS)
+	};
+
 	/**
-	 * A unit or food Mealie creates; null when it refuses (permission, validation, a name taken):
-	 * the ingredient then goes as a note. A refused token and the server's trouble still fail.
+	 * A unit, food or tag Mealie creates; null when it refuses (permission, validation, a name
+	 * taken meanwhile: RemoteList then reads the list again). A refused token still fails, and so
+	 * does the server's trouble, except for a tag: a taken tag slug is Mealie's unhandled 500.
 	 */
-	async function createOne<T>(path: string, body: Json, schema: z.ZodType<T>, signal?: AbortSignal): Promise<T | null> {
-		const res = await call('POST', path, { json: body, signal });
+	async function createOne<T>(path: string, body: Json, schema: z.ZodType<T>, { tolerate500 = false } = {}): Promise<T | null> {
+		const res = await call('POST', path, { json: body });
 		if (res.status === 401) throw failure(res, host, path);
-		const trouble = serverTrouble(res, SERVICE);
+		const trouble = tolerate500 && res.status === 500 ? null : serverTrouble(res, SERVICE);
 		if (trouble) throw trouble;
 		if (res.status < 200 || res.status >= 300) return null;
 		const parsed = schema.safeParse(res.body);
@@ -247,40 +268,50 @@ export function mealieClient(connection: TargetConnection, limits: TargetRequest
 	}
 
 	/**
-	 * The user's unit and food for each ingredient that names a food: the two lists read once,
-	 * what is missing created once per name, in the recipe's order.
+	 * The tags as Mealie wants them on a recipe: existing organizer tags with their ids, the
+	 * missing ones created first. Tags are extras: one Mealie will not create (no permission, a
+	 * slug clash our slugify did not foresee) is left off rather than failing the recipe.
 	 */
-	async function resolveLinks(recipe: Recipe, signal?: AbortSignal): Promise<Links> {
+	async function resolveTags(names: string[], account: Self, signal?: AbortSignal): Promise<Tag[]> {
+		const tags: Tag[] = [];
+		for (const name of names) {
+			const key = mealieSlug(name) ?? name.toLowerCase();
+			const find = (known: readonly Tag[]) => known.find((t) => sameTag(t, name)) ?? null;
+			const create = () => (account.canOrganize === false ? Promise.resolve(null) : createOne('/api/organizers/tags', { name }, Tag, { tolerate500: true }));
+			const tag = await lists.tags.resolve(key, find, create, signal);
+			if (tag && !tags.some((t) => t.id === tag.id)) tags.push(tag);
+		}
+		return tags;
+	}
+
+	/**
+	 * The user's unit and food for each ingredient that names a food: the lists read once per run,
+	 * what is missing created once per name, a few at a time. Mealie without `canOrganize` (v3.19+)
+	 * refuses new foods, so none is asked for; units are not restricted.
+	 */
+	async function resolveLinks(recipe: Recipe, account: Self, signal?: AbortSignal): Promise<Links> {
 		const links: Links = { units: new Map(), foods: new Map() };
 		const linked = allIngredients(recipe).filter((i) => i.name?.trim());
-		if (linked.length === 0) return links;
-		const units = linked.some((i) => i.unit) ? await listAll('/api/units', Unit, signal) : [];
-		const foods = await listAll('/api/foods', Food, signal);
-		for (const ingredient of linked) {
-			if (ingredient.unit) {
-				const key = ingredient.unit.toLowerCase();
-				if (!links.units.has(key)) {
-					const unit = findUnit(units, ingredient.unit) ?? (await createOne('/api/units', newUnit(ingredient.unit), Unit, signal));
-					links.units.set(key, unit);
-					if (unit) units.push(unit);
-				}
-				// A unit Mealie refused sends this line as a note: no food is made for it.
-				if (!links.units.get(key)) continue;
-			}
-			const name = ingredient.name!.trim();
-			const key = name.toLowerCase();
-			if (links.foods.has(key)) continue;
-			const food = findFood(foods, name) ?? (await createOne('/api/foods', { name }, Food, signal));
-			links.foods.set(key, food);
-			if (food) foods.push(food);
-		}
+		const unitNames = [...new Map(linked.filter((i) => i.unit).map((i) => [i.unit!.toLowerCase(), i.unit!])).values()];
+		await eachLimited(unitNames, CREATE_CONCURRENCY, async (name) => {
+			const find = (units: readonly Unit[]) => findUnit(units, name, unitSpellings);
+			links.units.set(name.toLowerCase(), await lists.units.resolve(name.toLowerCase(), find, () => createOne('/api/units', newUnit(name), Unit), signal));
+		});
+		// A unit Mealie refused sends its lines as notes: no food is made for them.
+		const foodNames = [
+			...new Map(linked.filter((i) => !i.unit || links.units.get(i.unit.toLowerCase())).map((i) => [i.name!.trim().toLowerCase(), i.name!.trim()])).values()
+		];
+		await eachLimited(foodNames, CREATE_CONCURRENCY, async (name) => {
+			const create = () => (account.canOrganize === false ? Promise.resolve(null) : createOne('/api/foods', { name }, Food));
+			links.foods.set(name.toLowerCase(), await lists.foods.resolve(name.toLowerCase(), (foods) => findFood(foods, name), create, signal));
+		});
 		return links;
 	}
 
 	/**
-	 * Our recipe for this source: orgURL matches exactly (Mealie's filter ignores case) and our mark
-	 * says we wrote it. Mealie's own importer sets orgURL too, and a page the user imported there
-	 * is theirs, not ours to overwrite.
+	 * Our recipe for this source: orgURL matches and our mark says we wrote it. Mealie's own
+	 * importer sets orgURL too, and a page the user imported there is theirs, not ours to overwrite.
+	 * A recipe Mealie cannot read back is passed over: it can be neither adopted nor repaired.
 	 */
 	async function bySource(sourceUrl: string, signal?: AbortSignal): Promise<RemoteRecipeJson | null> {
 		// A raw `"` would end the filter's quoted value; URLs normally carry it as %22.
@@ -288,7 +319,7 @@ export function mealieClient(connection: TargetConnection, limits: TargetRequest
 		const page = await getJson('/api/recipes', Page(Summary), signal, { queryFilter: `orgURL = "${sourceUrl}"`, perPage: '50', page: '1' });
 		for (const item of page.items.filter((i) => i.orgURL === sourceUrl)) {
 			const recipe = await fetchRecipe(item.slug, signal);
-			if (recipe && recipe.extras?.[MEALIE_MARK] === sourceUrl) return recipe;
+			if (recipe && recipe !== BROKEN && recipe.extras?.[MEALIE_MARK] === sourceUrl) return recipe;
 		}
 		return null;
 	}
@@ -309,9 +340,17 @@ export function mealieClient(connection: TargetConnection, limits: TargetRequest
 			if (!slug) return null;
 			const recipe = await fetchRecipe(slug, signal);
 			if (!recipe) return null;
-			if (recipe.slug === slug && isUntouchedStub(recipe, name, account)) return recipe;
+			if (recipe !== BROKEN && recipe.slug === slug && isUntouchedStub(recipe, name, account)) return recipe;
 		}
 		return null;
+	}
+
+	/** Whether Mealie really serves a picture for this recipe: its image key alone proves nothing. */
+	async function showsPicture(recipeId: string, signal?: AbortSignal): Promise<boolean> {
+		const res = await call('GET', `/api/media/recipes/${encodeURIComponent(recipeId)}/images/tiny-original.webp`, { signal });
+		const trouble = serverTrouble(res, SERVICE);
+		if (trouble) throw trouble;
+		return res.status === 200 && (res.headers.get('content-type') ?? '').startsWith('image/');
 	}
 
 	return {
@@ -319,7 +358,7 @@ export function mealieClient(connection: TargetConnection, limits: TargetRequest
 
 		async testConnection(signal): Promise<ConnectionReport> {
 			// About first: it needs no token, so a wrong address and a wrong token read differently.
-			const about = await getJson('/api/app/about', About, signal);
+			const about = await expectKind('mealie', base, limits, signal, () => getJson('/api/app/about', About, signal));
 			me = null;
 			const account = await self(signal);
 			return {
@@ -337,13 +376,14 @@ export function mealieClient(connection: TargetConnection, limits: TargetRequest
 		async create(recipe, created, signal) {
 			// Everything that can fail before the recipe exists is done first: no stub for nothing.
 			const account = await self(signal);
-			const tags = await resolveTags(recipe.tags, signal);
-			const links = await resolveLinks(recipe, signal);
+			const tags = await resolveTags(recipe.tags, account, signal);
+			const links = await resolveLinks(recipe, account, signal);
 			const path = '/api/recipes';
 			const slug = read(await call('POST', path, { json: { name: recipe.title }, signal }), path, z.string().min(1));
 			await created(remoteOf(account, slug));
-			// Its settings, which the PATCH must send back whole.
+			// Its settings, which the PATCH must send back whole, and which fields this Mealie has.
 			const fresh = await fetchRecipe(slug, signal);
+			if (fresh === BROKEN) throw new RetryableError('server_error', `Mealie could not read back the recipe ${slug} it just made`);
 			const written = fresh && (await write(slug, recipeFields(recipe, tags, links, { ...fresh, name: recipe.title, extras: {} }), signal));
 			if (!written) throw new RetryableError('target_vanished', `the recipe ${slug} was deleted from Mealie while it was being saved`);
 			return remoteOf(account, written.slug);
@@ -351,21 +391,38 @@ export function mealieClient(connection: TargetConnection, limits: TargetRequest
 
 		async update(remote, recipe, signal) {
 			const current = await fetchRecipe(remote.remoteId, signal);
-			if (!current) return null;
+			if (!current) return { unusable: 'deleted' };
+			if (current === BROKEN) {
+				return {
+					unusable: 'broken',
+					note: `Mealie still lists an earlier copy it cannot open (${remote.url}), broken by a Mealie bug that later versions repair; a new copy was made`
+				};
+			}
 			const account = await self(signal);
-			const tags = await resolveTags(recipe.tags, signal);
-			const links = await resolveLinks(recipe, signal);
+			const tags = await resolveTags(recipe.tags, account, signal);
+			const links = await resolveLinks(recipe, account, signal);
 			const written = await write(current.slug, recipeFields(recipe, tags, links, current), signal);
+			if (!written) return { unusable: 'deleted' };
+			const hasPicture = !!current.image && !!current.id && (await showsPicture(current.id, signal));
 			// PATCH keeps the slug in v2; an older server may derive a new one from a new name.
-			return written ? remoteOf(account, written.slug) : null;
+			return remoteOf(account, written.slug, hasPicture);
 		},
 
-		async setImage(remote, imageUrl, signal) {
-			const res = await call('POST', `${recipePath(remote.remoteId)}/image`, { json: { url: imageUrl }, signal });
-			if (res.status >= 200 && res.status < 300) return true;
+		async setImage(remote, picture, signal) {
+			const path = `${recipePath(remote.remoteId)}/image`;
+			const form = new FormData();
+			const file = pictureFile(picture, 'original');
+			form.append('image', file.blob, file.filename);
+			form.append('extension', picture.extension);
+			const res = await call('PUT', path, { form, signal });
+			// Mealie answers 500 for a picture Pillow cannot open; that is the picture's trouble, not the server's.
+			if (res.status === 500) return false;
 			const trouble = serverTrouble(res, SERVICE);
 			if (trouble) throw trouble;
-			return false;
+			if (res.status === 401) throw failure(res, host, path);
+			if (res.status < 200 || res.status >= 300 || !isObject(res.body) || res.body.image == null) return false;
+			const id = ids.get(remote.remoteId) ?? (await fetchRecipe(remote.remoteId, signal).then((r) => (r && r !== BROKEN ? r.id : null)));
+			return !!id && (await showsPicture(id, signal));
 		}
 	};
 }
@@ -375,6 +432,12 @@ const recipePath = (slug: string) => `/api/recipes/${encodeURIComponent(slug)}`;
 /** Mealie's own 404 for a recipe that does not exist is JSON with a `detail`; anything else is not Mealie. */
 function isMissing(res: ApiResponse): boolean {
 	return res.status === 404 && isObject(res.body) && 'detail' in res.body;
+}
+
+/** The answer for a recipe whose stored ingredients fail Mealie's own validation (see the header). */
+function isBroken(res: ApiResponse): boolean {
+	const detail = isObject(res.body) ? res.body.detail : null;
+	return res.status === 500 && isObject(detail) && detail.exception === 'ValidationError';
 }
 
 function isUntouchedStub(recipe: RemoteRecipeJson, name: string, account: Self): boolean {
@@ -392,13 +455,11 @@ function isUntouchedStub(recipe: RemoteRecipeJson, name: string, account: Self):
 }
 
 /** The fields this app owns, as a PATCH body. */
-function recipeFields(recipe: Recipe, tags: Tag[], links: Links, current: Pick<RemoteRecipeJson, 'name' | 'extras' | 'settings'>): Json {
+function recipeFields(recipe: Recipe, tags: Tag[], links: Links, current: RemoteRecipeJson): Json {
 	return {
 		...nameField(current.name, recipe.title),
 		description: recipe.description ?? '',
-		recipeYield: recipe.yields,
-		// v2 shows servings on their own and scales by them; v1 ignores the field.
-		recipeServings: recipe.servings ?? 0,
+		...yieldFields(recipe, 'recipeServings' in current),
 		prepTime: duration(recipe.prepMinutes),
 		performTime: duration(recipe.cookMinutes),
 		totalTime: duration(recipe.totalMinutes),
@@ -407,11 +468,24 @@ function recipeFields(recipe: Recipe, tags: Tag[], links: Links, current: Pick<R
 		recipeIngredient: ingredients(recipe, links),
 		recipeInstructions: instructions(recipe),
 		nutrition: nutrition(recipe.nutrition),
-		// Amounts, units and foods show only with "disable amount" off; PATCH replaces settings whole.
+		// v1–3.0 show amounts, units and foods only with "disable amount" off; PATCH replaces settings whole.
 		settings: { ...(current.settings ?? {}), disableAmount: false },
 		// PATCH replaces extras whole: keep what others stored there.
 		extras: { ...(current.extras ?? {}), [MEALIE_MARK]: recipe.sourceUrl }
 	};
+}
+
+/**
+ * The yield as clean_yield writes it: a yield of servings ("Serves 4") is the servings, one of
+ * things ("12 muffins") a quantity and its words. A Mealie before v2.3 has only the text.
+ */
+function yieldFields(recipe: Recipe, structured: boolean): Json {
+	const text = recipe.yields ?? (recipe.servings ? `${recipe.servings} servings` : null);
+	if (!structured) return { recipeYield: text };
+	const parts = splitYield(recipe.yields);
+	if (!parts) return { recipeServings: recipe.servings ?? 0, recipeYieldQuantity: 0, recipeYield: recipe.yields ?? '' };
+	if (parts.servings) return { recipeServings: recipe.servings ?? parts.count, recipeYieldQuantity: 0, recipeYield: '' };
+	return { recipeServings: 0, recipeYieldQuantity: parts.count, recipeYield: parts.words };
 }
 
 /**
@@ -423,10 +497,18 @@ function nameField(current: string | null | undefined, title: string): Json {
 	return { name: title };
 }
 
-/** Group names go on the group's first ingredient as `title`, Mealie's own convention. */
+/**
+ * Group names go on the group's first ingredient as `title`, Mealie's own convention. Each
+ * ingredient gets a reference id of its own, as Mealie's UI gives it (see the header).
+ */
 function ingredients(recipe: Recipe, links: Links): Json[] {
 	return recipe.ingredientGroups.flatMap((group) =>
-		group.ingredients.map((ingredient, i) => ({ title: i === 0 && group.name ? group.name : null, ...ingredientFields(ingredient, links), originalText: ingredient.text }))
+		group.ingredients.map((ingredient, i) => ({
+			title: i === 0 && group.name ? group.name : null,
+			...ingredientFields(ingredient, links),
+			originalText: ingredient.text,
+			referenceId: randomUUID()
+		}))
 	);
 }
 
@@ -435,14 +517,11 @@ function ingredientFields(ingredient: Ingredient, links: Links): Json {
 	const unit = ingredient.unit ? links.units.get(ingredient.unit.toLowerCase()) : null;
 	const food = ingredient.name?.trim() ? links.foods.get(ingredient.name.trim().toLowerCase()) : null;
 	if (!food || unit === undefined || (ingredient.unit && !unit)) return { quantity: 0, unit: null, food: null, note: ingredient.text };
-	const { quantity, quantityMax } = ingredient;
-	const range = quantity !== null && quantityMax !== null && quantityMax > quantity ? `up to ${amountText(quantityMax)}` : '';
-	const comment = ingredient.comment ?? '';
 	return {
-		quantity: quantity ?? 0,
+		quantity: ingredient.quantity ?? 0,
 		unit: unit ? unitRef(unit) : null,
 		food: { id: food.id, name: food.name, ...(food.pluralName ? { pluralName: food.pluralName } : {}) },
-		note: range && comment ? `${comment} (${range})` : range || comment
+		note: rangeNote(ingredient)
 	};
 }
 
@@ -454,8 +533,6 @@ function unitRef(unit: Unit): Json {
 	}
 	return ref;
 }
-
-const amountText = (n: number) => String(Math.round(n * 1000) / 1000);
 
 /**
  * For units Cookmark creates in a person's Mealie: the abbreviation Mealie's own lists use, and
@@ -481,15 +558,7 @@ const NEW_UNITS: Record<string, { abbreviation: string; metric?: boolean }> = {
 
 const lower = (s: string | null | undefined) => (s ?? '').trim().toLowerCase();
 
-/**
- * The user's unit for our canonical one: by name first, then any of its spellings (plural,
- * abbreviation, alias) that the ingredient parser's own vocabulary reads as that unit.
- */
-function findUnit<T extends Pick<Unit, 'name' | 'pluralName' | 'abbreviation' | 'pluralAbbreviation' | 'aliases'>>(units: readonly T[], canonical: string): T | null {
-	const name = lower(canonical);
-	const spellings = (u: T) => [u.name, u.pluralName, u.abbreviation, u.pluralAbbreviation, ...(u.aliases ?? []).map((a) => a.name)].filter((s): s is string => !!s?.trim());
-	return units.find((u) => lower(u.name) === name) ?? units.find((u) => spellings(u).some((s) => lower(s) === name || canonicalUnit(s) === name)) ?? null;
-}
+const unitSpellings = (u: Unit) => [u.name, u.pluralName, u.abbreviation, u.pluralAbbreviation, ...(u.aliases ?? []).map((a) => a.name)];
 
 /** The user's food of this name, plural name or alias. */
 function findFood<T extends Pick<Food, 'name' | 'pluralName' | 'aliases'>>(foods: readonly T[], name: string): T | null {
@@ -542,23 +611,11 @@ function nutrition(values: Nutrition | null): Json | null {
 	if (!values) return null;
 	const fields: Json = {};
 	for (const [ours, theirs] of schemaOrgNutrients) {
+		// The number alone, as Mealie's importer stores it (a string column).
 		const amount = nutrientAmount(values[ours], theirs === 'sodiumContent');
-		if (amount !== null) fields[theirs] = amount;
+		if (amount !== null) fields[theirs] = String(amount);
 	}
 	return Object.keys(fields).length > 0 ? fields : null;
-}
-
-/**
- * The number alone, as Mealie's importer stores it: Mealie prints its own unit beside it (kcal,
- * g, and mg for sodium, so sodium given in grams is converted).
- */
-export function nutrientAmount(text: string | null, milligrams = false): string | null {
-	const digits = text?.match(/\d[\d.,]*/)?.[0].replace(/[.,]+$/, '');
-	if (!text || !digits) return null;
-	// "1,200 kcal" has a thousands separator, "2,5 g" a decimal comma.
-	const number = Number.parseFloat(/^\d{1,3}(,\d{3})+$/.test(digits) ? digits.replaceAll(',', '') : digits.replace(',', '.'));
-	const inGrams = milligrams && /\d\s*g\b|grams?\b/i.test(text) && !/mg|milligram/i.test(text);
-	return String(inGrams ? Math.round(number * 1_000_000) / 1000 : number);
 }
 
 // Letters and marks NFKD leaves whole that python-slugify's unidecode spells out; `'` is dropped

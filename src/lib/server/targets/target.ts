@@ -1,5 +1,6 @@
 import type { Recipe } from '../../contract/recipe';
 import type { ApiRequestOptions } from '../net/api-request';
+import type { Picture } from '../pictures/download';
 
 export type TargetKind = 'tandoor' | 'mealie';
 
@@ -7,6 +8,20 @@ export type TargetKind = 'tandoor' | 'mealie';
 export interface RemoteRecipe {
 	remoteId: string;
 	url: string;
+	/**
+	 * Whether the copy there already shows a picture (one this app sent, or one the person chose):
+	 * it is kept, never replaced, so a re-send cannot take a picture away.
+	 */
+	hasPicture?: boolean;
+}
+
+/**
+ * A recorded copy that cannot be written to: deleted there, or left broken by an earlier write
+ * (`note` then says what the person should know; a new copy is made either way).
+ */
+export interface UnusableCopy {
+	unusable: 'deleted' | 'broken';
+	note?: string;
 }
 
 /** What "Test connection" reports when URL and token work. */
@@ -47,8 +62,11 @@ export interface TargetClient {
 	 * anything else is sent, so the caller can store the id first.
 	 */
 	create(recipe: Recipe, created: (remote: RemoteRecipe) => Promise<void>, signal?: AbortSignal): Promise<RemoteRecipe>;
-	/** Writes the whole recipe over an existing one; null when it no longer exists there (deleted). */
-	update(remote: RemoteRecipe, recipe: Recipe, signal?: AbortSignal): Promise<RemoteRecipe | null>;
-	/** Sets the recipe's picture from a public URL. False when the target could not use it (best effort). */
-	setImage(remote: RemoteRecipe, imageUrl: string, signal?: AbortSignal): Promise<boolean>;
+	/** Writes the whole recipe over an existing one, or says why that copy cannot take it. */
+	update(remote: RemoteRecipe, recipe: Recipe, signal?: AbortSignal): Promise<RemoteRecipe | UnusableCopy>;
+	/**
+	 * Uploads the picture's bytes (the target never fetches a URL itself: it may not reach the
+	 * source, and a failed fetch there can clear a picture). True once the target shows it.
+	 */
+	setImage(remote: RemoteRecipe, picture: Picture, signal?: AbortSignal): Promise<boolean>;
 }
