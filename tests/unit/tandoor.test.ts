@@ -243,6 +243,61 @@ describe('create', () => {
 	});
 });
 
+describe('the person’s own vocabulary', () => {
+	it('uses their spelling of a unit (their “g” for our gram) and creates ours with Tandoor’s base unit otherwise', async () => {
+		await server.close();
+		server = await startTandoorServer({ token: TOKEN, units: [{ name: 'g', base_unit: 'g' }, { name: 'EL', plural_name: 'tbsp' }] });
+		const recipe: Recipe = {
+			...shakshuka,
+			ingredientGroups: [
+				{
+					name: null,
+					ingredients: [
+						{ text: '200 g spinach', quantity: 200, quantityMax: null, unit: 'gram', name: 'spinach', comment: null },
+						{ text: '2 tbsp oil', quantity: 2, quantityMax: null, unit: 'tablespoon', name: 'oil', comment: null },
+						{ text: '1 cup stock', quantity: 1, quantityMax: null, unit: 'cup', name: 'stock', comment: null }
+					]
+				}
+			]
+		};
+
+		const remote = await client().create(recipe, noop);
+
+		expect(rows(stored(remote))[0]!.map((r) => r.unit)).toEqual(['g', 'EL', 'cup']);
+		expect([...server.units.values()].map((u) => [u.name, u.base_unit])).toEqual([
+			['g', 'g'],
+			['EL', null],
+			['cup', 'us_cup']
+		]);
+	});
+
+	it('sends nutrition as recipe properties per serving, on the person’s own property types where they have them', async () => {
+		await server.close();
+		server = await startTandoorServer({ token: TOKEN, propertyTypes: [{ name: 'Kalorien', unit: 'kcal', open_data_slug: 'property-calories' }, { name: 'Fat', unit: 'g' }] });
+		const withNutrition: Recipe = { ...shakshuka, nutrition: { calories: '320 kcal', fat: '18 g', saturatedFat: null, carbohydrates: '22 g', sugar: null, fiber: null, protein: '15 g', sodium: '0.8 g' } };
+
+		const remote = await client().create(withNutrition, noop);
+
+		const properties = (stored(remote).properties as any[]).map((p) => [p.property_type.name, p.property_type.unit, p.property_amount]);
+		expect(properties).toEqual([
+			['Kalorien', 'kcal', 320],
+			['Fat', 'g', 18],
+			['Carbohydrates', 'g', 22],
+			['Proteins', 'g', 15],
+			['Sodium', 'mg', 800]
+		]);
+		// Sent again: the same property rows, rewritten; none left behind.
+		await client().update(remote, { ...withNutrition, nutrition: { ...withNutrition.nutrition!, calories: '300 kcal', sodium: null } });
+		expect((stored(remote).properties as any[]).map((p) => [p.property_type.name, p.property_amount])).toEqual([
+			['Kalorien', 300],
+			['Fat', 18],
+			['Carbohydrates', 22],
+			['Proteins', 15]
+		]);
+		expect(server.orphans()).toEqual({ steps: 0, ingredients: 0, properties: 0 });
+	});
+});
+
 describe('update', () => {
 	const changed: Recipe = {
 		...shakshuka,
