@@ -174,6 +174,34 @@ describe('uploading to Mealie', () => {
 		expect((await server.api(`/api/recipes/${recipeId}/send`, { method: 'POST' })).status).toBe(200);
 		expect(mealie.recipes.size).toBe(1);
 	});
+	it('a copy an earlier write broke is replaced and named; a picture that cannot be had is named, never a failure', async () => {
+		const { storage } = await setUp();
+		const site = await startHttpServer({ '/soup': html(recipePage('Green Soup', '<meta property="og:image" content="/gone.jpg">')) });
+		const mealie = await startMealieServer({ token: 'mealie-jwt', version: 'v2.0.0' });
+		cleanups.push(() => mealie.close(), () => site.close());
+		const server = await boot(storage, { MEALIE_BASE_URL: mealie.origin, MEALIE_TOKEN: 'mealie-jwt' });
+		await server.signUp();
+
+		const done = ItemDetail.parse(await waitForItem(server, await share(server, `${site.origin}/soup`), (i) => i.status === 'success'));
+
+		const target = (done.results as { target: { imageSet: boolean; notes: string[] } }).target;
+		expect(target).toMatchObject({ kind: 'mealie', remoteId: 'green-soup', imageSet: false });
+		expect(target.notes).toEqual([expect.stringMatching(/^saved without its picture: the picture could not be downloaded: .*404/)]);
+		expect(mealie.broken.size).toBe(0);
+
+		// What every upload did before reference ids were sent: the copy in Mealie can no longer be read.
+		mealie.broken.add(mealie.recipes.get('green-soup')!.id);
+		const recipeId = (done.results as { recipeId: string }).recipeId;
+		const sent = await server.api(`/api/recipes/${recipeId}/send`, { method: 'POST' });
+		expect(sent.status).toBe(200);
+		const link = (await sent.json()) as { remoteId: string; notes: string[] };
+		expect(link.remoteId).toBe('green-soup-1');
+		expect(link.notes[0]).toMatch(/^Mealie still lists an earlier copy it cannot open \(.*green-soup\)/);
+		expect(mealie.recipes.get('green-soup-1')).toMatchObject({ name: 'Green Soup (1)', orgURL: `${site.origin}/soup` });
+		// The next send updates the new copy: the broken one is no longer ours to try.
+		expect((await (await server.api(`/api/recipes/${recipeId}/send`, { method: 'POST' })).json()) as object).toMatchObject({ remoteId: 'green-soup-1' });
+		expect(mealie.recipes.size).toBe(2);
+	});
 });
 
 describe('target settings API', () => {
