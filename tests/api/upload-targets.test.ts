@@ -204,6 +204,30 @@ describe('uploading to Mealie', () => {
 	});
 });
 
+describe('a run of uploads', () => {
+	it('twelve shares at worker concurrency 2 into a fresh Mealie: every line with a food linked, each unit and food made once', async () => {
+		const { storage } = await setUp();
+		const titles = Array.from({ length: 12 }, (_, i) => `Bake ${i + 1}`);
+		const site = await startHttpServer(Object.fromEntries(titles.map((t, i) => [`/bake-${i + 1}`, html(recipePage(t))])));
+		const mealie = await startMealieServer({ token: 'mealie-jwt', latencyMs: 5, units: [] });
+		cleanups.push(() => mealie.close(), () => site.close());
+		const server = await boot(storage, { MEALIE_BASE_URL: mealie.origin, MEALIE_TOKEN: 'mealie-jwt', QUEUE_CONCURRENCY: '2' });
+		await server.signUp();
+
+		const ids = await Promise.all(titles.map((_, i) => share(server, `${site.origin}/bake-${i + 1}`)));
+		for (const id of ids) await waitForItem(server, id, (i) => i.status === 'success', 60_000);
+
+		expect(mealie.recipes.size).toBe(12);
+		for (const recipe of mealie.recipes.values()) {
+			expect(recipe.recipeIngredient.map((i) => (i.food as { name: string } | null)?.name ?? null)).toEqual(['flour', 'salt', 'eggs']);
+		}
+		expect(mealie.units.map((u) => u.name).sort()).toEqual(['cup', 'teaspoon']);
+		expect(mealie.foods.map((f) => f.name).sort()).toEqual(['eggs', 'flour', 'salt']);
+		// Read once for the run, not once a recipe.
+		expect(mealie.requests.filter((r) => r.method === 'GET' && r.path === '/api/foods').length).toBeLessThanOrEqual(2);
+	});
+});
+
 describe('target settings API', () => {
 	it('validates input, tests a connection without saving it, and never answers with a token', async () => {
 		const { tandoor, storage } = await setUp();
