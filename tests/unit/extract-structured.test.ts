@@ -224,6 +224,53 @@ describe('microdata and fallbacks', () => {
 	});
 });
 
+describe("ingredient groups the page prints over the data's lines", () => {
+	const data = ld({ '@type': 'Recipe', name: 'Cake', recipeIngredient: ['2 cups flour', '1 egg (beaten)', '1 cup sugar', '2 tbsp milk'] });
+	const recipeOf = (body: string) => readPage(page(data, body), base).recipe!;
+	const items = (lines: string[], attrs = '') => `<ul>${lines.map((l) => `<li${attrs}>${l}</li>`).join('')}</ul>`;
+
+	it('keeps the data\'s lines under the headings of a WP Recipe Maker card, and leaves them out of the contract\'s flat list', () => {
+		const group = (name: string, lines: string[]) =>
+			`<div class="wprm-recipe-ingredient-group"><h4 class="wprm-recipe-group-name">${name}</h4>${items(lines, ' class="wprm-recipe-ingredient"')}</div>`;
+		// The card prints the note without the data's brackets, and a check box before each line.
+		const html = page(data, `<div class="wprm-recipe-ingredients-container"><h3 class="wprm-recipe-header">Ingredients</h3>${group('Cake', ['▢ 2 cups flour', '▢ 1 egg beaten'])}${group('Glaze', ['▢ 1 cup sugar', '▢ 2 tbsp milk'])}</div>`);
+		const recipe = readPage(html, base).recipe!;
+		expect(recipe.ingredients).toEqual(['Cake', '2 cups flour', '1 egg (beaten)', 'Glaze', '1 cup sugar', '2 tbsp milk']);
+		expect(recipe.ingredientHeadings).toEqual(['Cake', 'Glaze']);
+		expect(extract(html).ingredients).toEqual(['2 cups flour', '1 egg (beaten)', '1 cup sugar', '2 tbsp milk']);
+	});
+
+	it('takes any theme\'s heading between the lists, and names the first group only by a heading marked up alike', () => {
+		const recipe = recipeOf(`<div class="card"><h3>Ingredients</h3><p class="yield">Makes one cake</p>${items(['2 cups flour', '1 egg (beaten)'])}<p><strong>Glaze</strong></p>${items(['1 cup sugar', '2 tbsp milk'])}</div>`);
+		expect(recipe.ingredients).toEqual(['2 cups flour', '1 egg (beaten)', 'Glaze', '1 cup sugar', '2 tbsp milk']);
+		expect(recipe.ingredientHeadings).toEqual(['Glaze']);
+	});
+
+	it('takes headings set as items of the list itself', () => {
+		const recipe = recipeOf(`<ul><li class="sub">Dough</li><li>2 cups flour</li><li>1 egg, beaten</li><li class="sub">Glaze</li><li>1 cup sugar</li><li>2 tbsp milk</li></ul>`);
+		expect(recipe.ingredientHeadings).toEqual(['Dough', 'Glaze']);
+	});
+
+	it("finds the card's groups after the post's own copy of the list", () => {
+		const card = `<div class="recipe-card"><h4>Dough</h4>${items(['2 cups flour', '1 egg (beaten)'])}<h4>Glaze</h4>${items(['1 cup sugar', '2 tbsp milk'])}</div>`;
+		const recipe = recipeOf(`<article><p>You will need:</p>${items(['2 cups flour', '1 egg (beaten)', '1 cup sugar', '2 tbsp milk'])}<p>Now the recipe.</p></article>${card}`);
+		expect(recipe.ingredientHeadings).toEqual(['Dough', 'Glaze']);
+	});
+
+	it.each([
+		['the page shows one list', items(['2 cups flour', '1 egg (beaten)', '1 cup sugar', '2 tbsp milk'])],
+		['lists follow each other without headings', `${items(['2 cups flour', '1 egg (beaten)'])}${items(['1 cup sugar', '2 tbsp milk'])}`],
+		['the page shows a line the data lacks', `<h4>Dough</h4>${items(['2 cups flour', '1 egg (beaten)'])}<h4>Glaze</h4>${items(['1 cup sugar', '1 tsp vanilla', '2 tbsp milk'])}`],
+		['the page lacks a line of the data', `<h4>Dough</h4>${items(['2 cups flour', '1 egg (beaten)'])}<h4>Glaze</h4>${items(['1 cup sugar'])}`],
+		['a note stands between the lists', `${items(['2 cups flour', '1 egg (beaten)'])}<p>Whisk these first, then set the bowl aside while you make the glaze below.</p>${items(['1 cup sugar', '2 tbsp milk'])}`],
+		['the lines between the lists are marked up unlike each other', `<h4>Dough</h4>${items(['2 cups flour'])}<h4>Filling</h4>${items(['1 egg (beaten)'])}<p class="ad">Advertisement</p>${items(['1 cup sugar', '2 tbsp milk'])}`]
+	])('keeps the flat list when %s', (_, body) => {
+		const recipe = recipeOf(body);
+		expect(recipe.ingredients).toEqual(['2 cups flour', '1 egg (beaten)', '1 cup sugar', '2 tbsp milk']);
+		expect(recipe.ingredientHeadings).toBeUndefined();
+	});
+});
+
 describe('durations', () => {
 	it.each([
 		['PT1H30M', 90],

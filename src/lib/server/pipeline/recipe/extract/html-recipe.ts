@@ -18,7 +18,7 @@ export interface HtmlRecipe {
 
 const INGREDIENT_HEADING = new RegExp(`^(?:the\\s+)?(?:${INGREDIENT_WORDS})\\b`, 'i');
 /** The list's own heading word as a line of it ("Ingredients", "Zutaten:"). */
-const LIST_LABEL = new RegExp(`^(?:${INGREDIENT_WORDS})\\s*[:：]?$`, 'i');
+export const LIST_LABEL = new RegExp(`^(?:${INGREDIENT_WORDS})\\s*[:：]?$`, 'i');
 const METHOD_HEADING = new RegExp(`^(?:${METHOD_WORDS})\\b`, 'i');
 
 const INGREDIENT_CLASS = /ingredient|zutat|ingrediente/i;
@@ -33,7 +33,7 @@ export const FURNITURE = ['nav', 'header', 'footer', '[role="navigation"]', ...[
 const HIDDEN = '[hidden], .hide, .hidden:not([class*=":"]), .is-hidden, .visuallyhidden, .u-visuallyhidden, .tab-pane:not(.active)';
 /** The nutrition table: its rows ("Fat 10g 15%") read like ingredient lines. */
 const NUTRITION = '[class*="nutrition" i], [class*="nutrient" i]';
-const NOT_THE_LIST = `${FURNITURE}, ${HIDDEN}, ${NUTRITION}`;
+export const NOT_THE_LIST = `${FURNITURE}, ${HIDDEN}, ${NUTRITION}`;
 const HEADING_TAGS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
 
 /** A list item is one line however it is marked up inside; a paragraph may hold several (<br>). */
@@ -217,7 +217,7 @@ function byHeading($: CheerioAPI, heading: RegExp, stop: RegExp, { rows = false 
 }
 
 /** A line that starts with an amount ("2 cups", "½ tl", "1-2", "200g"). */
-const AMOUNT_LED = /^(?:about |approx\.? |ca\.? )?(?:\d|[¼-¾⅐-⅞])/i;
+export const AMOUNT_LED = /^(?:about |approx\.? |ca\.? )?(?:\d|[¼-¾⅐-⅞])/i;
 
 /**
  * Lists whose items mostly start with an amount, for pages that neither name nor head their

@@ -11,8 +11,8 @@ const fold = (line: string) => line.toLowerCase().replace(/\s+/g, '');
 /** A line's words without its amounts: "Salt: 2 pinches" and "Salt: 8 pinches" are one ingredient. */
 const words = (line: string) => line.toLowerCase().replace(/[^\p{L}]+/gu, '');
 
-/** Letters and digits only, to compare a line with the pieces it was cut into. */
-const bare = (line: string) => line.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
+/** Letters and digits only, to compare one line as two sources print it, or with the pieces it was cut into. */
+export const bare = (line: string) => line.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
 
 /** The data cut the page's lines into pieces at their commas ("250 g pork", "in pieces"). */
 function cutIntoPieces(data: string[], shown: string[]): boolean {

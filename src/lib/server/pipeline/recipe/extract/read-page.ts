@@ -1,4 +1,5 @@
 import * as cheerio from 'cheerio';
+import type { CheerioAPI } from 'cheerio';
 import { absoluteUrl } from './values';
 import { metaUrl, pagePictures } from './picture';
 import { cleanText, readStructuredRecipe, type ExtractedRecipe } from './structured';
@@ -7,6 +8,7 @@ import { readPageFacts, textFacts, type PageFacts } from './page-facts';
 import { readSocialPost, type SocialPost } from './social';
 import { mainText } from './page-text';
 import { pageListIsBetter } from './list-choice';
+import { pageIngredientGroups } from './ingredient-groups';
 import { cleanTitle, readCaption } from './caption';
 
 /** What the extraction phase keeps of a page; the parsing phase reads only this. */
@@ -35,9 +37,10 @@ const clean = (s: string | undefined): string | null => (s ? cleanText(s) || nul
 
 /**
  * Structured data wins, except where it is missing or visibly poorer than what the page shows
- * (list-choice.ts: lines lost, amounts left out, lines glued together or cut apart).
+ * (list-choice.ts: lines lost, amounts left out, lines glued together or cut apart). Its
+ * ingredient lines take the group headings the page prints over them (ingredient-groups.ts).
  */
-function withPageLists(structured: ExtractedRecipe | null, page: HtmlRecipe, facts: PageFacts): ExtractedRecipe | null {
+function withPageLists($: CheerioAPI, structured: ExtractedRecipe | null, page: HtmlRecipe, facts: PageFacts): ExtractedRecipe | null {
 	if (!structured) {
 		if (page.ingredients.length < 2) return null;
 		return {
@@ -52,11 +55,14 @@ function withPageLists(structured: ExtractedRecipe | null, page: HtmlRecipe, fac
 			source: 'markup'
 		};
 	}
+	const ingredients = pageListIsBetter(structured.ingredients, page.ingredients, { amounts: true })
+		? { ingredients: page.ingredients }
+		: (pageIngredientGroups($, structured.ingredients) ?? { ingredients: structured.ingredients });
 	return {
 		...structured,
 		yields: structured.yields ?? facts.yields,
 		totalTime: structured.totalTime ?? facts.totalMinutes,
-		ingredients: pageListIsBetter(structured.ingredients, page.ingredients, { amounts: true }) ? page.ingredients : structured.ingredients,
+		...ingredients,
 		instructions: pageListIsBetter(structured.instructions, page.instructions, { amounts: false }) ? page.instructions : structured.instructions
 	};
 }
@@ -72,7 +78,7 @@ export function readPage(html: string, url: string): ExtractedContent {
 		return null;
 	};
 	const canonical = absoluteUrl($('link[rel="canonical"]').attr('href'), url) ?? absoluteUrl(meta('og:url') ?? undefined, url) ?? url;
-	const recipe = withPageLists(readStructuredRecipe($, url), readHtmlRecipe($), readPageFacts($));
+	const recipe = withPageLists($, readStructuredRecipe($, url), readHtmlRecipe($), readPageFacts($));
 	const title = pageTitle($);
 	const ogImage = metaUrl(meta('og:image:secure_url', 'og:image', 'og:image:url', 'twitter:image', 'twitter:image:src'), url);
 	const images = pagePictures($, url, ogImage, recipe?.image ?? null, recipe?.title ?? title);
@@ -118,7 +124,9 @@ export function extractionSummary(content: ExtractedContent) {
 	return {
 		url: content.canonicalUrl,
 		title: r?.title ?? content.title,
-		ingredients: r?.ingredients ?? [],
+		// The foods alone, as recipe-scrapers' `ingredients` (group names are its `ingredient_groups`);
+		// steps keep their section names, as its `instructions` do.
+		ingredients: r?.ingredients.filter((line) => !r.ingredientHeadings?.includes(line)) ?? [],
 		instructions: r?.instructions ?? [],
 		yields: r?.yields ?? null,
 		total_time: r?.totalTime ?? null,

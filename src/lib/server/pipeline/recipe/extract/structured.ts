@@ -27,6 +27,8 @@ export interface ExtractedRecipe {
 	nutrition?: Record<string, string> | null;
 	/** The lines of `instructions` that head a section (HowToSection names, step titles). */
 	instructionHeadings?: string[];
+	/** The lines of `ingredients` that head a group (the headings the page prints over the data's lines). */
+	ingredientHeadings?: string[];
 }
 
 
