@@ -27,6 +27,15 @@ describe('sections of ingredient and step lists', () => {
 		]);
 	});
 
+	it('groups ingredients under the group names extraction read from the page, whatever they look like', () => {
+		const parse = (text: string) => ({ text, quantity: null, quantityMax: null, unit: null, name: text, comment: null });
+		const groups = ingredientGroups(['Barbacoa', '1 pound beef', 'Whole30 Tortillas', '2 plantains'], parse, ['Barbacoa', 'Whole30 Tortillas']);
+		expect(groups.map((g) => [g.name, g.ingredients.map((i) => i.text)])).toEqual([
+			['Barbacoa', ['1 pound beef']],
+			['Whole30 Tortillas', ['2 plantains']]
+		]);
+	});
+
 	it('groups steps under known section names and lines that end in a colon', () => {
 		const groups = stepGroups(['Mix.', 'Make the glaze:', 'Stir sugar into the juice.', 'Baking', 'Bake 20 min. Cool.'], ['Baking']);
 		expect(groups).toEqual([

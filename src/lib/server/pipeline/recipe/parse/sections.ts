@@ -21,11 +21,13 @@ export function isIngredientHeading(line: string): boolean {
 	return SHOUTED.test(t) && t.split(/\s+/).length <= 2 && /\p{L}{3}/u.test(t);
 }
 
-export function ingredientGroups(lines: string[], parse: (line: string) => Ingredient): IngredientGroup[] {
+/** `headings`: the lines extraction knows to be group names (the page's headings over the data's lines). */
+export function ingredientGroups(lines: string[], parse: (line: string) => Ingredient, headings: readonly string[] = []): IngredientGroup[] {
+	const named = new Set(headings);
 	const groups: IngredientGroup[] = [];
 	let current: IngredientGroup = { name: null, ingredients: [] };
 	for (const line of lines) {
-		if (isIngredientHeading(line)) {
+		if (named.has(line) || isIngredientHeading(line)) {
 			if (current.ingredients.length || current.name) groups.push(current);
 			current = { name: heading(line), ingredients: [] };
 		} else {

@@ -46,7 +46,7 @@ export function draftByRules(content: ExtractedContent): RecipeDraft | null {
 		prepMinutes: prep,
 		cookMinutes: cook,
 		totalMinutes: r.totalTime ?? (prep !== null && cook !== null ? prep + cook : null),
-		ingredientGroups: ingredientGroups(r.ingredients.slice(0, 200).map((l) => l.slice(0, 500)), parseIngredientLine),
+		ingredientGroups: ingredientGroups(r.ingredients.slice(0, 200).map((l) => l.slice(0, 500)), parseIngredientLine, r.ingredientHeadings),
 		stepGroups: stepGroups(r.instructions.slice(0, 200).map((l) => l.slice(0, 5000)), r.instructionHeadings),
 		tags: (r.keywords ?? []).slice(0, 30)
 	};
