@@ -82,3 +82,6 @@ export function unitLabel(unit: string, amount: number | null): string {
 	if (/(?:leaf|loaf)$/.test(unit)) return `${unit.slice(0, -1)}ves`;
 	return `${unit}s`;
 }
+
+/** A message as a sentence: its first letter in capitals (the server writes them lower-case, to be quoted). */
+export const capitalise = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);

@@ -1,4 +1,5 @@
 import { fail, redirect, type ActionFailure, type RequestEvent } from '@sveltejs/kit';
+import { capitalise } from '../../format';
 import type { z } from 'zod';
 import type { App } from '../app';
 import { ApiError } from '../http/api';
@@ -30,7 +31,6 @@ export function formFailure(err: unknown, values: Record<string, string> = {}) {
 	throw err;
 }
 
-const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 /**
  * The login and sign-up forms: validate, sign in through the shared logic (the same as the JSON

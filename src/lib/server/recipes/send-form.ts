@@ -1,4 +1,5 @@
 import { fail } from '@sveltejs/kit';
+import { capitalise } from '../../format';
 import type { TargetKind } from '../../contract/targets';
 import { currentUser } from '../http/api';
 import { resendRecipe } from '../targets/resend';
@@ -26,4 +27,3 @@ export async function sendAction(locals: App.Locals, recipeId: string, signal?: 
 	return { section: 'send', sent: outcome.link };
 }
 
-const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
