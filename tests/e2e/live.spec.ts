@@ -52,6 +52,32 @@ test('a failed item shows Retry; one click and it runs again and succeeds', asyn
 	await expectSamePage(page);
 });
 
+test('a page reload that answers after a live update does not take an item back to an older state', async ({ page }) => {
+	await signedInAs(page);
+	site.fail('Medlar-Cheese', 1);
+	await page.goto('/');
+	await expect(page.getByRole('status').filter({ hasText: 'Live' })).toBeVisible();
+	// The reload after a share is read while the item runs, and answers only after it has failed.
+	let failedShown!: () => void;
+	const shown = new Promise<void>((resolve) => (failedShown = resolve));
+	await page.route('**/__data.json*', async (route) => {
+		const response = await route.fetch();
+		await shown;
+		await route.fulfill({ response });
+	}, { times: 1 });
+	await page.getByLabel('Add a recipe link').fill(`${site.origin}/Medlar-Cheese`);
+	const reload = page.waitForResponse((res) => res.url().includes('__data.json'));
+	await page.getByRole('button', { name: 'Add' }).click();
+	const card = page.locator('article').filter({ hasText: '127.0.0.1' }).first();
+	await expect(card.getByText(/does not exist \(404\)/)).toBeVisible();
+	failedShown();
+	await reload;
+
+	await expect(card.getByText('Failed')).toBeVisible();
+	await expect(card.getByText(/does not exist \(404\)/)).toBeVisible();
+	await expect(card.getByText('Working')).toHaveCount(0);
+});
+
 test('the connection drops and comes back: the stream resumes and shows the final state it missed', async ({ page, context }) => {
 	await signedInAs(page);
 	site.hold('Pear-Tart');
