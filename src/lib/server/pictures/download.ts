@@ -1,5 +1,5 @@
 import { JobError } from '../queue/errors';
-import { HttpStatusError } from '../net/errors';
+import { HttpStatusError, safeHost } from '../net/errors';
 import { safeFetchBytes, type SafeFetchOptions } from '../net/safe-fetch';
 
 /** A recipe's picture as bytes, ready to upload: what it is by its content, not by what a server claimed. */
@@ -47,7 +47,9 @@ export async function downloadPicture(url: string, options: Omit<SafeFetchOption
 		return { ok: true, picture: { ...kind, bytes: fetched.bytes } };
 	} catch (err) {
 		if (options.signal?.aborted) throw options.signal.reason;
-		if (err instanceof JobError || err instanceof HttpStatusError) return { ok: false, reason: `the picture could not be downloaded: ${err.message}` };
+		// The fetcher's words are about pages; a picture's failed answer is said plainly.
+		if (err instanceof HttpStatusError) return { ok: false, reason: `the picture could not be downloaded (${safeHost(err.url)} answered ${err.status})` };
+		if (err instanceof JobError) return { ok: false, reason: `the picture could not be downloaded: ${err.message}` };
 		throw err;
 	}
 }
