@@ -64,12 +64,14 @@ export function sessionCookie(res: Response): string {
 
 /**
  * Starts the built app on a free loopback port and waits until it is ready: as `node build` with
- * ORIGIN set (the default), or as `npm start` runs it (scripts/start.mjs, no ORIGIN).
+ * ORIGIN set (the default), or as `npm start` runs it (scripts/start.mjs, no ORIGIN). The port is
+ * free when chosen but may be taken before the app binds it (suites run side by side and their
+ * stand-in servers listen on port 0); the app then exits with EADDRINUSE and starts again on another.
  */
 export async function startServer(
 	storage: ServerStorage,
 	env: Record<string, string> = {},
-	options: { via?: 'node-build' | 'npm-start' } = {}
+	options: { via?: 'node-build' | 'npm-start'; portsTried?: number } = {}
 ): Promise<ServerProcess> {
 	if (!existsSync(entry)) throw new Error('build/index.js is missing: run `npm run build` (npm test does it)');
 	const port = await freePort();
@@ -127,12 +129,19 @@ export async function startServer(
 
 	const deadline = Date.now() + 30_000;
 	for (;;) {
-		if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${output}`);
-		try {
-			const res = await fetch(`${origin}/api/ready`);
-			if (res.ok) return server;
-		} catch {
-			// not listening yet
+		if (child.exitCode !== null) {
+			const tried = (options.portsTried ?? 0) + 1;
+			if (output.includes('EADDRINUSE') && tried < 5) return startServer(storage, env, { ...options, portsTried: tried });
+			throw new Error(`server exited with ${child.exitCode}:\n${output}`);
+		}
+		// Asked only once this process says it listens: until then another may answer on the port.
+		if (/Listening on|Cookmark is running/.test(output)) {
+			try {
+				const res = await fetch(`${origin}/api/ready`);
+				if (res.ok) return server;
+			} catch {
+				// not ready yet
+			}
 		}
 		if (Date.now() > deadline) {
 			await server.stop('SIGKILL');
