@@ -1,7 +1,7 @@
 /** Link handling for shared text: finding the link, and the key that spots the same link twice. */
 
 const LINK = /https?:\/\/[^\s<>"'`\u00a0\u201c\u201d]+/i;
-const TRAILING = /[.,;:!?'"\u2019»›)\]}>]+$/;
+const TRAILING = new Set('.,;:!?\'"\u2019»›)]}>');
 const BARE_DOMAIN = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}(?:[/?#]\S*)?$/i;
 
 /** The link in one piece of text, without the punctuation a sentence puts after it. */
@@ -9,14 +9,31 @@ export function findLink(text: string | undefined | null): string | null {
 	if (!text) return null;
 	const match = LINK.exec(text);
 	if (!match) return null;
-	let link = match[0];
-	// "(see https://x.com/a)" keeps no ")" but "https://en.wikipedia.org/wiki/Pie_(food)" keeps it.
-	while (TRAILING.test(link)) {
-		const last = link.at(-1)!;
-		if (last === ')' && (link.match(/\(/g)?.length ?? 0) >= (link.match(/\)/g)?.length ?? 0)) break;
-		link = link.slice(0, -1);
-	}
+	const link = withoutTrailingPunctuation(match[0]);
 	return isHttpUrl(link) ? link : null;
+}
+
+/**
+ * "(see https://x.com/a)" keeps no ")" but "https://en.wikipedia.org/wiki/Pie_(food)" keeps it.
+ * One pass from the end with the brackets counted once: a link may be the whole 64 KiB body, and
+ * a regex anchored at its end (or a recount per character) is quadratic in a run of punctuation.
+ */
+function withoutTrailingPunctuation(link: string): string {
+	let open = 0;
+	let close = 0;
+	for (const c of link) {
+		if (c === '(') open++;
+		else if (c === ')') close++;
+	}
+	let end = link.length;
+	while (end > 0 && TRAILING.has(link[end - 1]!)) {
+		if (link[end - 1] === ')') {
+			if (open >= close) break;
+			close--;
+		}
+		end--;
+	}
+	return link.slice(0, end);
 }
 
 export function isHttpUrl(value: string): boolean {

@@ -141,3 +141,21 @@ describe('captions without headings', () => {
 		expect(r).toMatchObject({ title: 'Pasta al limone', ingredients: ['200 g di spaghetti', '1 limone'], instructions: ['Cuoci la pasta.', 'Mescola.'] });
 	});
 });
+
+describe('readCaption on long runs', () => {
+	// Found by fuzzing (tests/unit/fuzz-text.test.ts): patterns anchored at a line's end were tried
+	// at every character of a run and backtracked over the rest of it, seconds for 80k spaces.
+	it('reads runs of spaces, emoji, hashtags and punctuation in linear time', () => {
+		const start = performance.now();
+		for (const run of [' '.repeat(100_000) + 'x', '🍅'.repeat(50_000) + 'x', '!' + '#a'.repeat(50_000) + '!', 'a' + '1'.repeat(100_000) + 'b:', '.'.repeat(100_000) + 'x']) {
+			readCaption(`Title\nIngredients:\n- 1 egg\n${run}`);
+			readCaption(run);
+		}
+		expect(performance.now() - start).toBeLessThan(2_000);
+	});
+
+	it('still takes the hashtags and emoji off a line\'s end, not a word\'s "#"', () => {
+		const r = readCaption(caption('Garlic Shrimp #dinner #food', 'Ingredients:', '- 1 cup rice 🍅🍅 #yum#good', '- 2 tbsp C#', 'Method', '1. Mix it all well. 🍅', '2. Fry!#x'));
+		expect(r).toMatchObject({ title: 'Garlic Shrimp', ingredients: ['1 cup rice', '2 tbsp C#'], instructions: ['Mix it all well.', 'Fry!'] });
+	});
+});

@@ -287,3 +287,13 @@ describe('parseIngredientLine: properties', () => {
 		);
 	});
 });
+
+describe('parseIngredientLine on long lines', () => {
+	// Found by fuzzing (tests/unit/fuzz-text.test.ts): the 500-character cut could end on a space,
+	// which the contract's text (trimmed) does not keep.
+	it('keeps no space at the end of a line it cuts', () => {
+		const parsed = parseIngredientLine(', 1'.repeat(400));
+		expect(parsed.text).toBe(parsed.text.trim());
+		expect(Ingredient.parse(parsed)).toEqual(parsed);
+	});
+});

@@ -48,3 +48,15 @@ describe('normalizeUrl', () => {
 		expect(normalizeUrl('https://example.com/?p=1')).not.toBe(normalizeUrl('https://example.com/?p=2'));
 	});
 });
+
+describe('findLink on long input', () => {
+	// Found by tests/unit/fuzz-text.test.ts: an end-anchored regex per trailing character made a
+	// 64 KiB body of ")" take minutes (cubic), blocking the server's event loop.
+	it('reads a link followed by a long run of punctuation in linear time', () => {
+		const start = performance.now();
+		expect(findLink('https://a.example/x' + ')'.repeat(60_000))).toBe('https://a.example/x');
+		expect(findLink('see https://a.example/' + '.'.repeat(60_000) + 'x.')).toBe('https://a.example/' + '.'.repeat(60_000) + 'x');
+		expect(findLink('https://a.example/(' + '('.repeat(30_000) + ')'.repeat(60_000))).toBe('https://a.example/(' + '('.repeat(30_000) + ')'.repeat(30_001));
+		expect(performance.now() - start).toBeLessThan(1_000);
+	});
+});

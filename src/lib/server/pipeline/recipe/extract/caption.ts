@@ -30,8 +30,12 @@ const STEP_PREFIX = [
 	new RegExp(String.raw`^(?:${STEP_WORDS})\s*\d+\s*[:.)\-–—]?\s*`, 'iu'),
 	/^\(?\d{1,2}\s*(?:[.)\]:](?!\d)|\/\s|[-–—]\s+(?=\p{L}))\s*/u // "1." "1)" "(1)" "1/" "1 - Preheat", not "1.5 cups", "1 - 3 pounds", "10-minute"
 ];
-const TRAILING_EMOJI = new RegExp(String.raw`(?:\s*${EMOJI})+$`, 'u');
-const TRAILING_HASHTAGS = /(?:\s*#[\p{L}\p{N}_]+)+\s*$/u;
+// Patterns anchored at the end start only where a run of what they strip starts (the lookbehind):
+// else the engine tries them at every character of a long run and backtracks over the rest of it,
+// which is quadratic. For the emoji that changes nothing (the leftmost match never starts inside a
+// run); hashtags now follow a space or punctuation, not a word ("C#", "no#1" are no hashtags).
+const TRAILING_EMOJI = new RegExp(String.raw`(?<!\s|${EMOJI})(?:\s*${EMOJI})+$`, 'u');
+const TRAILING_HASHTAGS = /(?:(?<!\s)(?=\s)|(?<![\s\p{L}\p{N}_])(?=#))(?:\s*#[\p{L}\p{N}_]+)+\s*$/u;
 /** Lines that talk to the reader rather than cook: links, follows, saves, comment prompts. */
 const CALL_TO_ACTION =
 	/\b(?:link in (?:my |the )?bio|(?:full|printable|detailed) recipe (?:is )?(?:on|at|in|linked|below)|recipe (?:is )?(?:on|at) (?:my|the|our) (?:blog|website|site)|follow (?:@|me\b|us\b|for more)|save (?:this|it)(?: post| recipe)? for later|tag (?:a|your|someone)|share (?:this )?with (?:a|your|someone)|comment ["“']?\p{L}+["”']? (?:below|and|for)|(?:recipe|ingredients|instructions|details) (?:below|down below|in (?:the )?comments)|subscribe|turn on (?:post )?notifications)/iu;
@@ -98,7 +102,7 @@ function sectionNamed(words: string, label: boolean): Section | null {
  */
 function headingOf(line: Line): { section: Section; inline: string[] } | null {
 	if (line.step !== null) return null;
-	const words = line.text.replace(/^[^\p{L}]+|[^\p{L})]+$/gu, '');
+	const words = line.text.replace(/^[^\p{L}]+|(?<![^\p{L})])[^\p{L})]+$/gu, '');
 	const whole = words.length <= 50 ? sectionNamed(words, /:$/.test(line.text) || SHOUTED.test(words)) : null;
 	if (whole) return { section: whole, inline: [] };
 	const m = /^([^:：]{1,40}?)\s*[:：]\s*(\S.*)$/u.exec(line.text);
@@ -164,7 +168,7 @@ export function cleanTitle(text: string): string {
 		.replace(new RegExp(EMOJI, 'gu'), '')
 		.replace(/#[\p{L}\p{N}_]+/gu, '')
 		.replace(/^(?:recipe|rezept|receta|recette|ricetta|recept)\s*:\s*/iu, '')
-		.replace(/^[*_"“'‘\s]+|[*_"”'’:.\s]+$/gu, '')
+		.replace(/^[*_"“'‘\s]+|(?<![*_"”'’:.\s])[*_"”'’:.\s]+$/gu, '')
 		.replace(/\s+/g, ' ')
 		.trim();
 	return SHOUTED.test(t) ? titleCase(t) : t;
@@ -215,7 +219,7 @@ function inlineRecipe(caption: string): CaptionRecipe | null {
 	const lines = (raw: string) => raw.split(SENTENCE_END).map(toLine).filter((l): l is Line => l !== null);
 	// The sentences after the list are the steps, but not its facts ("Serves 1!"), which are read elsewhere.
 	const instructions = lines(end >= 0 ? after.slice(end + 1) : '').filter((l) => !FACT.test(l.text) && !isFactLine(l.text)).map((l) => l.text);
-	const preamble = lines(text.slice(0, need.index).replace(/\s*(?:so\s+)?$/i, ''));
+	const preamble = lines(text.slice(0, need.index).replace(/(?<!\s)\s*(?:so\s+)?$/i, ''));
 	const title = pickTitle(preamble);
 	const intro = preamble.filter((l) => l !== title).map((l) => l.text);
 	return { title: title ? cleanTitle(title.text) : null, ingredients, instructions, description: intro.join(' ') || null };

@@ -271,7 +271,8 @@ function clean(s: string, max: number): string | null {
 
 /** Reads one ingredient line; never throws. */
 export function parseIngredientLine(line: string): Ingredient {
-	const text = (typeof line === 'string' ? line : '').replace(/\s+/g, ' ').trim().slice(0, LIMITS.text);
+	// Cut, then trimmed again: the contract keeps no space at the end of a line.
+	const text = clean(typeof line === 'string' ? line : '', LIMITS.text) ?? '';
 	try {
 		return { text, ...parseTokens(tokenize(text.slice(0, MAX_PARSED))) };
 	} catch {
