@@ -39,7 +39,9 @@ export async function readJson<S extends z.ZodType>(request: Request, schema: S)
 	let text: string;
 	try {
 		text = await request.text();
-	} catch {
+	} catch (err) {
+		// A chunked body declares no length: the server's own cap (BODY_SIZE_LIMIT) ends it mid-read.
+		if ((err as { status?: number }).status === 413) throw new ApiError(413, 'payload_too_large', `the body may be at most ${MAX_JSON_BYTES} bytes`);
 		throw new ApiError(400, 'invalid_body', 'the request body could not be read');
 	}
 	if (Buffer.byteLength(text) > MAX_JSON_BYTES) throw new ApiError(413, 'payload_too_large', `the body may be at most ${MAX_JSON_BYTES} bytes`);
