@@ -31,7 +31,7 @@ const closes: Array<() => void> = [];
 let port = 0;
 const peerHits: string[] = [];
 
-const slowSockets: Array<ReturnType<typeof deferred>> = [];
+const slowSockets: Array<ReturnType<typeof deferred<void>>> = [];
 /** Resolves when the server side of the next slow answer is closed (its slot is free). */
 function nextSlowClose() {
 	const closed = deferred();
