@@ -28,6 +28,8 @@ function issuesOf(error: z.ZodError): ApiIssue[] {
 
 const MAX_JSON_BYTES = 64 * 1024;
 
+const tooLarge = (limit: number) => new ApiError(413, 'payload_too_large', `the body may be at most ${limit} bytes`);
+
 /**
  * The body as text, refused with 413 past `limit` bytes. A body sent without a length (chunked) is
  * counted as it arrives; what follows an overflow is still read and dropped, so the connection
@@ -47,14 +49,14 @@ async function readTextUpTo(request: Request, limit: number): Promise<string> {
 				void (async () => {
 					while (!(await reader.read()).done);
 				})().catch(() => {});
-				throw new ApiError(413, 'payload_too_large', `the body may be at most ${limit} bytes`);
+				throw tooLarge(limit);
 			}
 			chunks.push(value);
 		}
 	} catch (err) {
 		if (err instanceof ApiError) throw err;
 		// SvelteKit errors the stream itself past BODY_SIZE_LIMIT or a body longer than declared.
-		if ((err as { status?: number }).status === 413) throw new ApiError(413, 'payload_too_large', `the body may be at most ${limit} bytes`);
+		if ((err as { status?: number }).status === 413) throw tooLarge(limit);
 		throw new ApiError(400, 'invalid_body', 'the request body could not be read');
 	}
 	return new TextDecoder().decode(Buffer.concat(chunks));
@@ -67,7 +69,7 @@ export async function readJson<S extends z.ZodType>(request: Request, schema: S)
 		throw new ApiError(415, 'unsupported_media_type', 'send the body as application/json');
 	}
 	const declared = Number(request.headers.get('content-length') ?? NaN);
-	if (declared > MAX_JSON_BYTES) throw new ApiError(413, 'payload_too_large', `the body may be at most ${MAX_JSON_BYTES} bytes`);
+	if (declared > MAX_JSON_BYTES) throw tooLarge(MAX_JSON_BYTES);
 	const text = await readTextUpTo(request, MAX_JSON_BYTES);
 	let value: unknown;
 	try {
