@@ -1,9 +1,11 @@
-import { redirect, type Handle, type HandleServerError, type ServerInit } from '@sveltejs/kit';
+import { type Handle, type HandleServerError, type ServerInit } from '@sveltejs/kit';
 import { authenticate } from '$lib/server/auth/request';
 import { countAccounts } from '$lib/server/auth/users';
 import { isApiPath, isPublicPath, loginUrl } from '$lib/server/http/access';
 import { errorResponse } from '$lib/server/http/api';
 import { crossSiteRefusal } from '$lib/server/http/csrf';
+import { withSecurityHeaders } from '$lib/server/http/security-headers';
+import { discardUnreadBody } from '$lib/server/http/unread-body';
 import { getApp } from '$lib/server/runtime';
 import { startupFailureMessage } from '$lib/server/startup-error';
 
@@ -18,6 +20,15 @@ export const init: ServerInit = async () => {
 };
 
 export const handle: Handle = async ({ event, resolve }) => {
+	try {
+		return withSecurityHeaders(await gate({ event, resolve }));
+	} finally {
+		discardUnreadBody(event.request);
+	}
+};
+
+/** Signs the request in and refuses what it may not do; everything else goes to its route. */
+const gate: Handle = async ({ event, resolve }) => {
 	const app = await getApp();
 	event.locals.app = app;
 	event.locals.log = app.log;
@@ -41,7 +52,9 @@ export const handle: Handle = async ({ event, resolve }) => {
 			});
 		}
 		// A brand-new server has nobody to sign in as: start with creating the first account.
-		redirect(303, (await countAccounts(app.database)) === 0 ? '/signup' : loginUrl(event.url));
+		const to = (await countAccounts(app.database)) === 0 ? '/signup' : loginUrl(event.url);
+		// Returned, not thrown with redirect(): a thrown one would be answered past the headers above.
+		return new Response(null, { status: 303, headers: { location: to } });
 	}
 	return resolve(event);
 };

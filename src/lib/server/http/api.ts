@@ -28,6 +28,40 @@ function issuesOf(error: z.ZodError): ApiIssue[] {
 
 const MAX_JSON_BYTES = 64 * 1024;
 
+const tooLarge = (limit: number) => new ApiError(413, 'payload_too_large', `the body may be at most ${limit} bytes`);
+
+/**
+ * The body as text, refused with 413 past `limit` bytes. A body sent without a length (chunked) is
+ * counted as it arrives; what follows an overflow is still read and dropped, so the connection
+ * stays usable for the client's next request.
+ */
+async function readTextUpTo(request: Request, limit: number): Promise<string> {
+	const reader = request.body?.getReader();
+	if (!reader) return '';
+	const chunks: Uint8Array[] = [];
+	let size = 0;
+	try {
+		for (;;) {
+			const { done, value } = await reader.read();
+			if (done) break;
+			size += value.byteLength;
+			if (size > limit) {
+				void (async () => {
+					while (!(await reader.read()).done);
+				})().catch(() => {});
+				throw tooLarge(limit);
+			}
+			chunks.push(value);
+		}
+	} catch (err) {
+		if (err instanceof ApiError) throw err;
+		// SvelteKit errors the stream itself past BODY_SIZE_LIMIT or a body longer than declared.
+		if ((err as { status?: number }).status === 413) throw tooLarge(limit);
+		throw new ApiError(400, 'invalid_body', 'the request body could not be read');
+	}
+	return new TextDecoder().decode(Buffer.concat(chunks));
+}
+
 /** Reads and validates a JSON body: 415 for another media type, 413 when too big, 400 when malformed or invalid. */
 export async function readJson<S extends z.ZodType>(request: Request, schema: S): Promise<z.infer<S>> {
 	const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
@@ -35,14 +69,8 @@ export async function readJson<S extends z.ZodType>(request: Request, schema: S)
 		throw new ApiError(415, 'unsupported_media_type', 'send the body as application/json');
 	}
 	const declared = Number(request.headers.get('content-length') ?? NaN);
-	if (declared > MAX_JSON_BYTES) throw new ApiError(413, 'payload_too_large', `the body may be at most ${MAX_JSON_BYTES} bytes`);
-	let text: string;
-	try {
-		text = await request.text();
-	} catch {
-		throw new ApiError(400, 'invalid_body', 'the request body could not be read');
-	}
-	if (Buffer.byteLength(text) > MAX_JSON_BYTES) throw new ApiError(413, 'payload_too_large', `the body may be at most ${MAX_JSON_BYTES} bytes`);
+	if (declared > MAX_JSON_BYTES) throw tooLarge(MAX_JSON_BYTES);
+	const text = await readTextUpTo(request, MAX_JSON_BYTES);
 	let value: unknown;
 	try {
 		value = JSON.parse(text);
