@@ -126,3 +126,17 @@ describe('the parsing phase', () => {
 		expect((err as PermanentError).message).toBe('no recipe found on this page');
 	});
 });
+
+describe('durations the recipe model cannot hold', () => {
+	// Found by fuzzing (tests/unit/fuzz-extract.test.ts): a totalTime of 86400.5 minutes rounded to
+	// 86401, over the model's 60 days, and the parsing phase threw a ZodError instead of reading the recipe.
+	it('are left out, and the recipe is read', async () => {
+		const recipe = await parseContent(
+			page(ld({ '@type': 'Recipe', name: 'Pie', recipeIngredient: ['1 egg'], recipeInstructions: ['Bake.'], totalTime: 86400.5, prepTime: 'PT99999999H', cookTime: 'PT10M' })),
+			noModel,
+			ctx
+		);
+		expect(recipe).toMatchObject({ title: 'Pie', totalMinutes: null, prepMinutes: null, cookMinutes: 10 });
+		expect(Recipe.parse(recipe)).toEqual(recipe);
+	});
+});

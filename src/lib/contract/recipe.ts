@@ -8,7 +8,9 @@ import { z } from 'zod';
  */
 
 const amount = z.number().finite().nonnegative();
-const minutes = z.number().int().nonnegative().max(60 * 24 * 60);
+/** The longest duration a recipe states: 60 days (a ferment, a cure). */
+export const MAX_MINUTES = 60 * 24 * 60;
+const minutes = z.number().int().nonnegative().max(MAX_MINUTES);
 const text = z.string().trim();
 
 export const Ingredient = z.object({

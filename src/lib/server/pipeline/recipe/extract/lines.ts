@@ -1,4 +1,4 @@
-import * as cheerio from 'cheerio';
+import { loadHtml } from './html-dom';
 import { STEP_WORDS } from './headings';
 
 /** What Windows-1252 shows for the bytes 0x80–0x9F, so text decoded as it can be encoded back. */
@@ -40,7 +40,7 @@ export function cleanText(value: string): string {
 	let text = repairMojibake(value);
 	// Twice: some sites escape their HTML before putting it in JSON ("&lt;p&gt;Stir.&lt;/p&gt;").
 	for (let pass = 0; pass < 2 && (text.includes('<') || text.includes('&')); pass++) {
-		text = cheerio.load(`<div>${text}</div>`, null, false)('div').text();
+		text = loadHtml(`<div>${text}</div>`, { fragment: true })('div').text();
 	}
 	return text.replace(/\s+/g, ' ').trim();
 }
@@ -48,9 +48,9 @@ export function cleanText(value: string): string {
 /** One string that holds several lines: HTML paragraphs, list items, <br> or line breaks. */
 export function splitLines(raw: string): string[] {
 	// HTML escaped into the text ("&lt;p&gt;") is still the site's markup.
-	const value = /&lt;\/?(?:p|li|br)\b/i.test(raw) ? cheerio.load(`<div>${raw}</div>`, null, false)('div').text() : raw;
+	const value = /&lt;\/?(?:p|li|br)\b/i.test(raw) ? loadHtml(`<div>${raw}</div>`, { fragment: true })('div').text() : raw;
 	if (/<(?:li|p|br)\b/i.test(value)) {
-		const $ = cheerio.load(`<div>${value.replace(/<br\s*\/?>/gi, '\n')}</div>`, null, false);
+		const $ = loadHtml(`<div>${value.replace(/<br\s*\/?>/gi, '\n')}</div>`, { fragment: true });
 		const items = $('li, p').toArray().map((el) => $(el).text());
 		const parts = items.length ? items.flatMap((s) => s.split(/\n+/)) : $('div').text().split(/\n+/);
 		return parts.map((s) => s.replace(/\s+/g, ' ').trim()).filter(Boolean);

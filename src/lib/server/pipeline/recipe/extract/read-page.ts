@@ -1,5 +1,5 @@
-import * as cheerio from 'cheerio';
 import type { CheerioAPI } from 'cheerio';
+import { loadHtml } from './html-dom';
 import { absoluteUrl } from './values';
 import { metaUrl, pagePictures } from './picture';
 import { cleanText, readStructuredRecipe, type ExtractedRecipe } from './structured';
@@ -69,7 +69,7 @@ function withPageLists($: CheerioAPI, structured: ExtractedRecipe | null, page: 
 
 /** Reads a page: its structured recipe, and its own description of itself (OpenGraph, Twitter meta, <title>). */
 export function readPage(html: string, url: string): ExtractedContent {
-	const $ = cheerio.load(html);
+	const $ = loadHtml(html);
 	const meta = (...names: string[]) => {
 		for (const name of names) {
 			const value = $(`meta[property="${name}"], meta[name="${name}"]`).first().attr('content');

@@ -1,4 +1,4 @@
-import { schemaOrgNutrients, type Nutrition, type Recipe, type RecipeDraft } from '../../../../contract/recipe';
+import { MAX_MINUTES, schemaOrgNutrients, type Nutrition, type Recipe, type RecipeDraft } from '../../../../contract/recipe';
 import type { ExtractedContent } from '../extract';
 import { parseIngredientLine } from './ingredient-line';
 import { ingredientGroups, stepGroups } from './sections';
@@ -33,11 +33,14 @@ const fallbackTitle = (content: ExtractedContent) => content.title ?? new URL(co
  * The recipe by Cookmark's own rules, from what extraction found: each ingredient line parsed
  * into amount, unit and food, section names made into groups. Null when there is no recipe.
  */
+/** A duration the recipe model holds (whole minutes up to MAX_MINUTES); a page's "PT99999H" or 86400.5 is none. */
+const minutesOrNull = (m: number | null | undefined) => (m != null && Number.isInteger(m) && m >= 0 && m <= MAX_MINUTES ? m : null);
+
 export function draftByRules(content: ExtractedContent): RecipeDraft | null {
 	const r = content.recipe;
 	if (!r || (r.ingredients.length === 0 && r.instructions.length === 0)) return null;
-	const prep = r.prepTime ?? null;
-	const cook = r.cookTime ?? null;
+	const prep = minutesOrNull(r.prepTime);
+	const cook = minutesOrNull(r.cookTime);
 	return {
 		title: (r.title ?? fallbackTitle(content)).slice(0, 300),
 		description: (r.description ?? content.description)?.slice(0, 2000) ?? null,
@@ -45,7 +48,7 @@ export function draftByRules(content: ExtractedContent): RecipeDraft | null {
 		servings: servingsOf(r.yields),
 		prepMinutes: prep,
 		cookMinutes: cook,
-		totalMinutes: r.totalTime ?? (prep !== null && cook !== null ? prep + cook : null),
+		totalMinutes: minutesOrNull(r.totalTime) ?? (prep !== null && cook !== null ? minutesOrNull(prep + cook) : null),
 		ingredientGroups: ingredientGroups(r.ingredients.slice(0, 200).map((l) => l.slice(0, 500)), parseIngredientLine, r.ingredientHeadings),
 		stepGroups: stepGroups(r.instructions.slice(0, 200).map((l) => l.slice(0, 5000)), r.instructionHeadings),
 		tags: (r.keywords ?? []).slice(0, 30)
