@@ -2,7 +2,7 @@ import { type Handle, type HandleServerError, type ServerInit } from '@sveltejs/
 import { authenticate } from '$lib/server/auth/request';
 import { countAccounts } from '$lib/server/auth/users';
 import { isApiPath, isPublicPath, loginUrl } from '$lib/server/http/access';
-import { errorResponse } from '$lib/server/http/api';
+import { decodedPath, errorResponse } from '$lib/server/http/api';
 import { crossSiteRefusal } from '$lib/server/http/csrf';
 import { withSecurityHeaders } from '$lib/server/http/security-headers';
 import { discardUnreadBody } from '$lib/server/http/unread-body';
@@ -56,6 +56,8 @@ const gate: Handle = async ({ event, resolve }) => {
 		// Returned, not thrown with redirect(): a thrown one would be answered past the headers above.
 		return new Response(null, { status: 303, headers: { location: to } });
 	}
+	// Kit answers a path that is no valid percent-encoding (/api/recipes/%C0%AF) with its HTML error page.
+	if (api && decodedPath(event.url.pathname) === null) return errorResponse(400, 'malformed_path', 'the path is not valid percent-encoded UTF-8');
 	return resolve(event);
 };
 

@@ -92,9 +92,11 @@ const page = fc
 const nested = (open: string, close: string, n: number, inner: string) => open.repeat(n) + inner + close.repeat(n);
 const ldScript = (json: string) => `<script type="application/ld+json">${json}</script>`;
 const hostile = fc.oneof(
-	// Deep nesting, closed or not, plain or named like the recipe.
+	// Deep nesting, closed or not, plain or named like the recipe. (Not <p>, which HTML does not
+	// nest: 10,000 of them are that many paragraphs, and the markup readers' cost per element is
+	// what the long lists below bound.)
 	fc
-		.tuple(fc.constantFrom('<div>', '<ul><li>', '<div class="ingredients">', '<span itemscope itemtype="https://schema.org/Recipe">', '<table><tr><td>', '<b><i>', '<p>'), fc.integer({ min: 50, max: 10_000 }), fc.boolean())
+		.tuple(fc.constantFrom('<div>', '<ul><li>', '<div class="ingredients">', '<span itemscope itemtype="https://schema.org/Recipe">', '<table><tr><td>', '<b><i>'), fc.integer({ min: 50, max: 10_000 }), fc.boolean())
 		.map(([open, n, closed]) => {
 			const close = closed ? open.replace(/<(\w+)[^>]*>/g, '</$1>').split(/(?=<\/)/).reverse().join('') : '';
 			return nested(open, close, n, '<li>1 cup flour</li><li>2 eggs</li>');

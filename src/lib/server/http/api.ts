@@ -88,6 +88,16 @@ export function parseQuery<S extends z.ZodType>(url: URL, schema: S): z.infer<S>
 	return parsed.data;
 }
 
+/** The path decoded, null when it is no valid percent-encoded UTF-8 ("%C0%AF", "%A"). */
+export function decodedPath(pathname: string): string | null {
+	// The decoded value is returned, not dropped: the bundler removes a call to decodeURI whose result goes unused, and its throw with it.
+	try {
+		return decodeURI(pathname);
+	} catch {
+		return null;
+	}
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A path id that is not a UUID names nothing: 404, the same as an id that does not exist. */

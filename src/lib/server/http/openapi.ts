@@ -816,6 +816,9 @@ function commonErrors(op: Operation): Failure[] {
 			{ status: 415, codes: ['unsupported_media_type'], description: 'The body is not application/json.' }
 		);
 	}
+	if (op.id) {
+		errors.push({ status: 400, codes: ['malformed_path'], description: 'The path is not valid percent-encoded UTF-8.' });
+	}
 	if (op.query && !op.query.byHand) {
 		errors.push({ status: 400, codes: ['validation_failed'], description: 'The query string is not valid (`issues` says where).' });
 	}

@@ -18,6 +18,8 @@ export const GET = api(async ({ url, request, locals }) => {
 	if (itemId && !(await app.queue.item(user.id, itemId))) throw notFound();
 	const lastRaw = request.headers.get('last-event-id') ?? url.searchParams.get('lastEventId');
 	const lastEventId = lastRaw && /^\d{1,15}$/.test(lastRaw.trim()) ? Number(lastRaw) : 0;
+	// Kit answers HEAD with this handler; a stream never ends, so a HEAD would never be answered.
+	if (request.method === 'HEAD') return new Response(null, { headers: STREAM_HEADERS });
 
 	const encoder = new TextEncoder();
 	let stop = () => {};
@@ -89,15 +91,15 @@ export const GET = api(async ({ url, request, locals }) => {
 		}
 	});
 
-	return new Response(stream, {
-		headers: {
-			'content-type': 'text/event-stream; charset=utf-8',
-			'cache-control': 'no-cache, no-transform',
-			connection: 'keep-alive',
-			// Tell nginx and friends not to buffer the stream.
-			'x-accel-buffering': 'no'
-		}
-	});
+	return new Response(stream, { headers: STREAM_HEADERS });
 });
+
+const STREAM_HEADERS = {
+	'content-type': 'text/event-stream; charset=utf-8',
+	'cache-control': 'no-cache, no-transform',
+	connection: 'keep-alive',
+	// Tell nginx and friends not to buffer the stream.
+	'x-accel-buffering': 'no'
+};
 
 export const fallback = methodNotAllowed(['GET']);
