@@ -75,10 +75,16 @@ const isRow = ($: CheerioAPI, el: Element) => {
  */
 function repeatedRows($: CheerioAPI, root: Cheerio<Element>): string[] {
 	const groups = new Map<string, Element[]>();
+	if (root.closest(`${NOT_THE_LIST}, ${UNREADABLE}`).length) return [];
+	// Found once for the whole subtree: asking each element for its ancestors compiled the
+	// selectors again per element, which took seconds on a big page.
+	const skipped = new Set(root.find(`${NOT_THE_LIST}, ${UNREADABLE}`).find('*').addBack().toArray());
 	root.find('*').each((_, el) => {
-		if ($(el).closest(NOT_THE_LIST).length || $(el).closest(UNREADABLE).length) return;
+		if (skipped.has(el)) return;
 		const key = `${el.tagName}.${el.attribs.class ?? ''}`;
-		groups.set(key, [...(groups.get(key) ?? []), el]);
+		const group = groups.get(key);
+		if (group) group.push(el);
+		else groups.set(key, [el]);
 	});
 	let best: string[] = [];
 	let bestText = 0;
@@ -94,11 +100,14 @@ function repeatedRows($: CheerioAPI, root: Cheerio<Element>): string[] {
 
 /** Leaf list items (else rows built of other elements, else paragraphs) under `root` that are not page furniture, as text lines. */
 function listItems($: CheerioAPI, root: Cheerio<Element>, { rows = false } = {}): string[] {
-	const leaves = (selector: string) =>
-		root
-			.find(selector)
-			.filter((_, el) => $(el).find(selector).length === 0 && $(el).closest(NOT_THE_LIST).length === 0)
-			.toArray();
+	const furniture = root.closest(NOT_THE_LIST).length ? null : new Set(root.find(NOT_THE_LIST).find('*').addBack().toArray());
+	const leaves = (selector: string) => {
+		if (!furniture) return [];
+		const found = root.find(selector);
+		// An element is a leaf unless another match lies inside it: the parents of all matches, found at once.
+		const holders = new Set(found.parents().toArray());
+		return found.toArray().filter((el) => !holders.has(el) && !furniture.has(el));
+	};
 	// A table row is one line too: amount, unit and food in cells of their own.
 	const items = [...leaves('li'), ...leaves('tr').filter((tr) => $(tr).children('td').length > 0)].map((el) => rowOf($, el)).filter(Boolean);
 	if (items.length) return items;
