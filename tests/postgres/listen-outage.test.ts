@@ -1,0 +1,48 @@
+import { sql } from 'drizzle-orm';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase, type Database } from '../../src/lib/server/db/client';
+import { isDatabaseUnavailable } from '../../src/lib/server/db/unavailable';
+import { within } from '../helpers/deferred';
+import { createPostgresDatabase } from '../helpers/db';
+import { startTcpProxy } from '../helpers/tcp-proxy';
+
+const cleanups: Array<() => Promise<unknown>> = [];
+afterEach(async () => {
+	while (cleanups.length) await cleanups.pop()!();
+});
+
+describe('LISTEN through a database outage', () => {
+	it('comes back by itself once the database answers again', async () => {
+		const pg = await createPostgresDatabase();
+		const url = new URL(pg.url);
+		const proxy = await startTcpProxy({ host: url.hostname, port: Number(url.port) });
+		url.port = String(proxy.port);
+		const app = await openDatabase({ databaseUrl: url.href });
+		const direct = await openDatabase({ databaseUrl: pg.url });
+		cleanups.push(pg.drop, proxy.close, () => app.close(), () => direct.close());
+
+		const heard: string[] = [];
+		await app.listen('bounds', (payload) => heard.push(payload));
+		await direct.notify('bounds', 'before');
+		await within(waitFor(() => heard.includes('before'), direct), 10_000, 'the first notification');
+
+		proxy.cut();
+		const failure = await app.rows(sql`select 1`).catch((err: unknown) => err);
+		expect(isDatabaseUnavailable(failure)).toBe(true);
+		// The listening connection tried to come back while the database was away, again and again:
+		// postgres.js's own reconnect backoff would be at 10–20 s by now.
+		await within(proxy.refused(6), 20_000, 'the listener to try to reconnect');
+		proxy.restore();
+
+		// Notifications sent before LISTEN is back are lost; it must be back within a bound.
+		await within(waitFor(() => heard.includes('after'), direct, 'after'), 5_000, 'a notification after the outage');
+	});
+});
+
+/** Resolves when `done()` holds, sending `payload` (if any) between checks so one lands after LISTEN is back. */
+async function waitFor(done: () => boolean, direct: Database, payload?: string): Promise<void> {
+	while (!done()) {
+		if (payload) await direct.notify('bounds', payload);
+		await new Promise((r) => setTimeout(r, 50));
+	}
+}
