@@ -2,8 +2,13 @@ import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../src/lib/server/db/client';
 import { isDatabaseUnavailable } from '../../src/lib/server/db/unavailable';
-import { within } from '../helpers/deferred';
+import { migrate } from '../../src/lib/server/db/migrate';
+import { LiveHub } from '../../src/lib/server/live/hub';
+import { QueueService } from '../../src/lib/server/queue/service';
+import { deferred, within } from '../helpers/deferred';
 import { createPostgresDatabase } from '../helpers/db';
+import { harness, testPipeline } from '../helpers/engine';
+import { testLogger } from '../helpers/logger';
 import { startTcpProxy } from '../helpers/tcp-proxy';
 
 const cleanups: Array<() => Promise<unknown>> = [];
@@ -46,3 +51,33 @@ async function waitFor(done: () => boolean, direct: Database, payload?: string):
 		await new Promise((r) => setTimeout(r, 50));
 	}
 }
+
+describe('live updates through a database outage', () => {
+	it('a change made while this process was cut off reaches its streams once the connection is back', async () => {
+		const pg = await createPostgresDatabase();
+		const url = new URL(pg.url);
+		const proxy = await startTcpProxy({ host: url.hostname, port: Number(url.port) });
+		url.port = String(proxy.port);
+		const app = await openDatabase({ databaseUrl: url.href });
+		const direct = await openDatabase({ databaseUrl: pg.url });
+		cleanups.push(pg.drop, proxy.close, () => app.close(), () => direct.close());
+		await migrate(direct, pg.url);
+
+		// Another process (a worker elsewhere) still reaches the database while this one does not.
+		const { pipeline } = testPipeline('p', { only: async () => 1 });
+		const elsewhere = await harness(direct, [pipeline]);
+		const hub = new LiveHub(app, new QueueService(app, elsewhere.registry, { maxAttempts: 3 }), testLogger, 10);
+		cleanups.push(() => hub.close());
+		const frames: string[] = [];
+		const delivered = deferred();
+		await hub.subscribe({ userId: elsewhere.userId, itemId: null, send: (frame) => (frames.push(frame), delivered.resolve()) });
+
+		proxy.cut();
+		const id = await elsewhere.enqueue('https://example.com/while-cut-off');
+		await within(proxy.refused(1), 10_000, 'the listener to try to reconnect');
+		proxy.restore();
+
+		await within(delivered.promise, 10_000, 'the change made during the outage');
+		expect(frames.some((f) => f.includes(id))).toBe(true);
+	});
+});

@@ -18,8 +18,12 @@ export interface Database {
 	readonly db: Db;
 	/** Runs a raw statement and returns its rows, whichever driver is underneath. */
 	rows<T = Record<string, unknown>>(query: SQL): Promise<T[]>;
-	/** Subscribes to a NOTIFY channel; resolves once listening, to an unsubscribe function. */
-	listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+	/**
+	 * Subscribes to a NOTIFY channel; resolves once listening, to an unsubscribe function.
+	 * `onResumed` runs when listening holds again after the connection was lost (PostgreSQL only):
+	 * notifications sent meanwhile are gone, and a subscriber that must not miss any looks them up.
+	 */
+	listen(channel: string, onPayload: (payload: string) => void, onResumed?: () => void): Promise<() => Promise<void>>;
 	notify(channel: string, payload: string): Promise<void>;
 	close(): Promise<void>;
 }
@@ -54,7 +58,7 @@ async function openPostgres(url: string, max = 10): Promise<Database> {
 		async rows<T>(query: SQL) {
 			return (await db.execute(query)) as unknown as T[];
 		},
-		listen: (channel, onPayload) => listener.listen(channel, onPayload),
+		listen: (channel, onPayload, onResumed) => listener.listen(channel, onPayload, onResumed),
 		async notify(channel, payload) {
 			await client.notify(channel, payload);
 		},

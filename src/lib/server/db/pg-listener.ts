@@ -1,6 +1,10 @@
 import type { Sql } from 'postgres';
 
 type Handler = (payload: string) => void;
+interface Subscription {
+	handler: Handler;
+	onResumed?: () => void;
+}
 
 export interface ListenerHooks {
 	onnotify(channel: string, payload: string): void;
@@ -20,7 +24,7 @@ const MAX_RETRY_MS = 1_000;
  * channel until it holds.
  */
 export class PgListener {
-	private readonly handlers = new Map<string, { ready: Promise<unknown>; handlers: Set<Handler> }>();
+	private readonly handlers = new Map<string, { ready: Promise<unknown>; subscriptions: Set<Subscription> }>();
 	private readonly sql: Sql;
 	/** Set by every drop; the retry loop runs until a LISTEN succeeds with no drop since. */
 	private lost = false;
@@ -30,7 +34,7 @@ export class PgListener {
 	constructor(connect: (hooks: ListenerHooks) => Sql) {
 		this.sql = connect({
 			onnotify: (channel, payload) => {
-				for (const handler of this.handlers.get(channel)?.handlers ?? []) handler(payload);
+				for (const s of this.handlers.get(channel)?.subscriptions ?? []) s.handler(payload);
 			},
 			onclose: () => {
 				this.lost = true;
@@ -39,19 +43,20 @@ export class PgListener {
 		});
 	}
 
-	async listen(channel: string, handler: Handler): Promise<() => Promise<void>> {
+	async listen(channel: string, handler: Handler, onResumed?: () => void): Promise<() => Promise<void>> {
 		let entry = this.handlers.get(channel);
 		if (!entry) {
-			entry = { ready: this.sql.unsafe(`listen ${quote(channel)}`), handlers: new Set() };
+			entry = { ready: this.sql.unsafe(`listen ${quote(channel)}`), subscriptions: new Set() };
 			this.handlers.set(channel, entry);
 			entry.ready.catch(() => this.handlers.delete(channel));
 		}
-		entry.handlers.add(handler);
+		const subscription: Subscription = { handler, onResumed };
+		entry.subscriptions.add(subscription);
 		await entry.ready;
 		const own = entry;
 		return async () => {
-			own.handlers.delete(handler);
-			if (own.handlers.size > 0 || this.handlers.get(channel) !== own) return;
+			own.subscriptions.delete(subscription);
+			if (own.subscriptions.size > 0 || this.handlers.get(channel) !== own) return;
 			this.handlers.delete(channel);
 			await this.sql.unsafe(`unlisten ${quote(channel)}`).catch(() => {});
 		};
@@ -72,6 +77,7 @@ export class PgListener {
 				if (channels.length === 0) return;
 				try {
 					await this.sql.unsafe(channels.map((c) => `listen ${quote(c)}`).join('; '));
+					for (const entry of this.handlers.values()) for (const s of entry.subscriptions) s.onResumed?.();
 				} catch {
 					this.lost = true;
 					await new Promise((resolve) => setTimeout(resolve, wait).unref());

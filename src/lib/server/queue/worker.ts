@@ -106,7 +106,8 @@ export class Worker extends EventEmitter<{ idle: [] }> {
 	 */
 	async start({ loop = true }: { loop?: boolean } = {}): Promise<void> {
 		const { database } = this.o;
-		this.unlisteners.push(await database.listen(channels.jobs, () => this.wake()));
+		// Back from a lost connection, work enqueued meanwhile woke nobody: look now.
+		this.unlisteners.push(await database.listen(channels.jobs, () => this.wake(), () => this.wake()));
 		this.unlisteners.push(
 			await database.listen(channels.cancel, (itemId) => {
 				for (const run of this.runs.values()) if (run.item.id === itemId) this.stopRun(run, new StopSignal('canceled'));
