@@ -71,3 +71,11 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
 		}
 	};
 }
+
+/** A proxy in front of the server a connection string names, and the same string through the proxy. */
+export async function proxyInFrontOf(connectionString: string): Promise<{ proxy: TcpProxy; url: string }> {
+	const url = new URL(connectionString);
+	const proxy = await startTcpProxy({ host: url.hostname, port: Number(url.port) });
+	url.port = String(proxy.port);
+	return { proxy, url: url.href };
+}

@@ -5,7 +5,7 @@ import { deferred, within } from '../helpers/deferred';
 import { html, startHttpServer } from '../helpers/http-server';
 import { recipePage } from '../helpers/recipe-page';
 import { serverStorage, startServer, waitForItem, type ServerProcess, type ServerStorage } from '../helpers/server';
-import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy';
+import { proxyInFrontOf, type TcpProxy } from '../helpers/tcp-proxy';
 
 /** How long the database stays away; a few seconds here, COOKMARK_TEST_OUTAGE_MS=30000 for the long run. */
 const OUTAGE_MS = Number(process.env.COOKMARK_TEST_OUTAGE_MS ?? 4_000);
@@ -28,11 +28,9 @@ beforeAll(async () => {
 		}
 	});
 	storage = await serverStorage();
-	const direct = new URL(storage.env.DATABASE_URL!);
-	proxy = await startTcpProxy({ host: direct.hostname, port: Number(direct.port) });
-	const viaProxy = new URL(direct);
-	viaProxy.port = String(proxy.port);
-	server = await startServer(storage, { DATABASE_URL: viaProxy.href, QUEUE_LEASE_MS: '2000', QUEUE_POLL_MS: '500' });
+	const cutOffable = await proxyInFrontOf(storage.env.DATABASE_URL!);
+	proxy = cutOffable.proxy;
+	server = await startServer(storage, { DATABASE_URL: cutOffable.url, QUEUE_LEASE_MS: '2000', QUEUE_POLL_MS: '500' });
 	await server.signUp();
 }, 90_000);
 

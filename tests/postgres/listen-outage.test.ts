@@ -9,22 +9,26 @@ import { deferred, within } from '../helpers/deferred';
 import { createPostgresDatabase } from '../helpers/db';
 import { harness, testPipeline } from '../helpers/engine';
 import { testLogger } from '../helpers/logger';
-import { startTcpProxy } from '../helpers/tcp-proxy';
+import { proxyInFrontOf } from '../helpers/tcp-proxy';
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
 	while (cleanups.length) await cleanups.pop()!();
 });
 
+/** A fresh database, opened as the app would (through a proxy the test can cut) and directly. */
+async function cutOffable() {
+	const pg = await createPostgresDatabase();
+	const { proxy, url } = await proxyInFrontOf(pg.url);
+	const app = await openDatabase({ databaseUrl: url });
+	const direct = await openDatabase({ databaseUrl: pg.url });
+	cleanups.push(pg.drop, proxy.close, () => app.close(), () => direct.close());
+	return { pg, proxy, app, direct };
+}
+
 describe('LISTEN through a database outage', () => {
 	it('comes back by itself once the database answers again', async () => {
-		const pg = await createPostgresDatabase();
-		const url = new URL(pg.url);
-		const proxy = await startTcpProxy({ host: url.hostname, port: Number(url.port) });
-		url.port = String(proxy.port);
-		const app = await openDatabase({ databaseUrl: url.href });
-		const direct = await openDatabase({ databaseUrl: pg.url });
-		cleanups.push(pg.drop, proxy.close, () => app.close(), () => direct.close());
+		const { proxy, app, direct } = await cutOffable();
 
 		const heard: string[] = [];
 		await app.listen('bounds', (payload) => heard.push(payload));
@@ -54,13 +58,7 @@ async function waitFor(done: () => boolean, direct: Database, payload?: string):
 
 describe('live updates through a database outage', () => {
 	it('a change made while this process was cut off reaches its streams once the connection is back', async () => {
-		const pg = await createPostgresDatabase();
-		const url = new URL(pg.url);
-		const proxy = await startTcpProxy({ host: url.hostname, port: Number(url.port) });
-		url.port = String(proxy.port);
-		const app = await openDatabase({ databaseUrl: url.href });
-		const direct = await openDatabase({ databaseUrl: pg.url });
-		cleanups.push(pg.drop, proxy.close, () => app.close(), () => direct.close());
+		const { pg, proxy, app, direct } = await cutOffable();
 		await migrate(direct, pg.url);
 
 		// Another process (a worker elsewhere) still reaches the database while this one does not.
