@@ -5,6 +5,7 @@ import { deferred, within } from '../helpers/deferred';
 import { html, startHttpServer } from '../helpers/http-server';
 import { recipePage } from '../helpers/recipe-page';
 import { serverStorage, startServer, waitForItem, type ServerProcess, type ServerStorage } from '../helpers/server';
+import { openStream } from '../helpers/sse';
 import { proxyInFrontOf, type TcpProxy } from '../helpers/tcp-proxy';
 
 /** How long the database stays away; a few seconds here, COOKMARK_TEST_OUTAGE_MS=30000 for the long run. */
@@ -47,9 +48,12 @@ const linesWith = (text: string) => server.logs().split('\n').filter((l) => l.in
 describe('a database outage', () => {
 	it('is answered 503, not 500 or a hang; the worker waits it out; everything accepted finishes after', async () => {
 		const accepted: string[] = [];
+		const stream = await openStream(server);
+		await stream.next((e) => e.event === 'connection');
 		const created = await share(`${site.origin}/held`);
 		expect(created.status).toBe(201);
-		accepted.push(((await created.json()) as { id: string }).id);
+		const held = ((await created.json()) as { id: string }).id;
+		accepted.push(held);
 		await within(pageAsked.promise, 15_000, 'the held item to be in flight');
 
 		proxy.cut();
@@ -62,6 +66,7 @@ describe('a database outage', () => {
 			expect(res.headers.get('retry-after')).toBe('5');
 		}
 		await expectError(await server.api('/api/ready', { auth: false }), 503, 'database_unavailable');
+		await expectError(await server.api('/api/queue/stream', { signal: AbortSignal.timeout(15_000) }), 503, 'database_unavailable');
 		// Liveness is not the database's: it answers, with or without credentials.
 		expect((await server.api('/api/health')).status).toBe(200);
 		expect((await server.api('/api/health', { auth: false })).status).toBe(200);
@@ -80,6 +85,9 @@ describe('a database outage', () => {
 		accepted.push(((await after.json()) as { id: string }).id);
 
 		for (const id of accepted) await waitForItem<ItemDetail>(server, id, (i) => i.status === 'success', 30_000);
+		// The stream opened before the outage stayed open and hears how the item in flight ended.
+		await stream.next((e) => e.event === 'queue-update' && e.data.itemId === held && e.data.status === 'success', 15_000, 'the held item done');
+		stream.close();
 		console.log(`outage ${restoredAt - cutAt} ms; ready ${readyAfter} ms after; all accepted items done ${Date.now() - restoredAt} ms after`);
 
 		// The worker said so once when it began and once when it ended, and never called it a failure of its own.

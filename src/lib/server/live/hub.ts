@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { QueueDeleteEvent, QueueUpdateEvent } from '../../contract/queue';
 import type { Database } from '../db/client';
+import { isDatabaseUnavailable } from '../db/unavailable';
 import { channels } from '../queue/channels';
 import type { QueueService } from '../queue/service';
 import { eventsAfter, latestEventId, pruneEvents, type ItemChange, type LoggedEvent } from './event-log';
@@ -121,15 +122,21 @@ export class LiveHub {
 		this.lastDelivery.set(userId, Date.now());
 		const changes = [...(this.pending.get(userId)?.values() ?? [])].sort((a, b) => a.eventId - b.eventId);
 		this.pending.delete(userId);
+		let next = 0;
 		try {
-			for (const change of changes) {
+			for (; next < changes.length; next++) {
+				const change = changes[next]!;
 				const frame = await this.frameFor(userId, change);
 				for (const s of this.subscribers) {
 					if (s.userId === userId && (s.itemId === null || s.itemId === change.itemId)) s.send(frame, change.eventId);
 				}
 			}
 		} catch (err) {
-			this.log.error({ err }, 'live update delivery failed');
+			// Not dropped: the catch-up after a lost connection reads again from the first change not sent
+			// (a stream ignores what it already had).
+			this.heard = Math.min(this.heard, changes[next]!.eventId - 1);
+			if (isDatabaseUnavailable(err)) this.log.warn('live updates held back until the database answers');
+			else this.log.error({ err }, 'live update delivery failed');
 		}
 	}
 }
