@@ -1,8 +1,9 @@
-import { type Handle, type HandleServerError, type ServerInit } from '@sveltejs/kit';
-import { authenticate } from '$lib/server/auth/request';
+import { error, type Handle, type HandleServerError, type ServerInit } from '@sveltejs/kit';
+import { authenticate, type RequestAuth } from '$lib/server/auth/request';
 import { countAccounts } from '$lib/server/auth/users';
 import { isApiPath, isPublicPath, loginUrl } from '$lib/server/http/access';
-import { errorResponse } from '$lib/server/http/api';
+import { databaseUnavailable, errorResponse } from '$lib/server/http/api';
+import { isDatabaseUnavailable } from '$lib/server/db/unavailable';
 import { crossSiteRefusal } from '$lib/server/http/csrf';
 import { withSecurityHeaders } from '$lib/server/http/security-headers';
 import { discardUnreadBody } from '$lib/server/http/unread-body';
@@ -33,7 +34,16 @@ const gate: Handle = async ({ event, resolve }) => {
 	event.locals.app = app;
 	event.locals.log = app.log;
 
-	const auth = await authenticate(app.database, event);
+	let auth: RequestAuth;
+	try {
+		auth = await authenticate(app.database, event);
+	} catch (err) {
+		if (!isDatabaseUnavailable(err)) throw err;
+		// The probes must answer whatever credentials they are sent: /api/health stays up in an outage.
+		if (isPublicPath(event.url.pathname)) auth = { user: null, via: null };
+		else if (isApiPath(event.url.pathname)) return databaseUnavailable();
+		else error(503, 'The database does not answer right now; try again shortly.');
+	}
 	event.locals.user = auth.user;
 	event.locals.auth = auth;
 
