@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import { error, type Handle, type HandleServerError, type ServerInit } from '@sveltejs/kit';
 import { authenticate, type RequestAuth } from '$lib/server/auth/request';
 import { countAccounts } from '$lib/server/auth/users';
@@ -7,6 +8,7 @@ import { isDatabaseUnavailable } from '$lib/server/db/unavailable';
 import { crossSiteRefusal } from '$lib/server/http/csrf';
 import { withSecurityHeaders } from '$lib/server/http/security-headers';
 import { discardUnreadBody } from '$lib/server/http/unread-body';
+import { spareBusyKeepAliveConnections } from '$lib/server/http/keep-alive.js';
 import { getApp } from '$lib/server/runtime';
 import { startupFailureMessage } from '$lib/server/startup-error';
 
@@ -21,6 +23,9 @@ export const init: ServerInit = async () => {
 };
 
 export const handle: Handle = async ({ event, resolve }) => {
+	// adapter-node's own server (`node build`): once, on its first request.
+	const server = (event.platform as { req?: { socket?: { server?: Server } } } | undefined)?.req?.socket?.server;
+	if (server) spareBusyKeepAliveConnections(server);
 	try {
 		return withSecurityHeaders(await gate({ event, resolve }));
 	} finally {
