@@ -2,6 +2,7 @@ import { json, type RequestEvent, type RequestHandler } from '@sveltejs/kit';
 import type { z } from 'zod';
 import type { ApiError as ApiErrorBody, ApiIssue } from '../../contract/errors';
 import type { SessionUser } from '../auth/sessions';
+import { isDatabaseUnavailable } from '../db/unavailable';
 
 /** An error that becomes a JSON answer `{error:{code,message,issues?}}` with its status. */
 export class ApiError extends Error {
@@ -108,9 +109,13 @@ export function itemId(value: string | undefined): string {
 
 export const notFound = () => new ApiError(404, 'not_found', 'no such item');
 
+/** While the database cannot be reached: the request may be repeated as it is, shortly. */
+export const databaseUnavailable = () =>
+	errorResponse(503, 'database_unavailable', 'the database does not answer right now; try again shortly', undefined, { 'retry-after': '5' });
+
 /**
- * Wraps a JSON endpoint: ApiErrors become their JSON answer; anything else is logged and
- * answered with a JSON 500 that names no internals.
+ * Wraps a JSON endpoint: ApiErrors become their JSON answer; a database that cannot be reached a
+ * 503; anything else is logged and answered with a JSON 500 that names no internals.
  */
 export function api(handler: (event: RequestEvent) => Promise<Response>): RequestHandler {
 	return async (event) => {
@@ -118,6 +123,7 @@ export function api(handler: (event: RequestEvent) => Promise<Response>): Reques
 			return await handler(event);
 		} catch (err) {
 			if (err instanceof ApiError) return errorResponse(err.status, err.code, err.message, err.issues, err.headers);
+			if (isDatabaseUnavailable(err)) return databaseUnavailable();
 			event.locals.log?.error({ err, path: event.url.pathname }, 'request failed');
 			return errorResponse(500, 'internal_error', 'something went wrong on the server');
 		}

@@ -8,10 +8,31 @@ export interface ItemChange {
 	kind: 'update' | 'delete';
 }
 
-/** The newest event id of this user (0 when none): where a fresh stream starts counting from. */
-export async function latestEventId(database: Database, userId: string): Promise<number> {
-	const [row] = await database.db.select({ id: max(itemEvents.id) }).from(itemEvents).where(eq(itemEvents.userId, userId));
+/** The newest event id of this user, or of anyone (0 when none): where a fresh stream starts counting from. */
+export async function latestEventId(database: Database, userId?: string): Promise<number> {
+	const [row] = await database.db
+		.select({ id: max(itemEvents.id) })
+		.from(itemEvents)
+		.where(userId ? eq(itemEvents.userId, userId) : undefined);
 	return Number(row?.id ?? 0);
+}
+
+export interface LoggedEvent {
+	id: number;
+	userId: string;
+	itemId: string;
+	kind: 'update' | 'delete';
+}
+
+/** The latest event of each item of these users changed after event `afterId`: what a listener that lost its connection missed. */
+export async function eventsAfter(database: Database, afterId: number, userIds: readonly string[]): Promise<LoggedEvent[]> {
+	if (userIds.length === 0) return [];
+	const rows = await database.rows<Omit<LoggedEvent, 'id'> & { id: number | string }>(sql`
+		select distinct on (item_id) id, user_id as "userId", item_id as "itemId", kind
+		from item_events
+		where id > ${afterId} and user_id in (${sql.join(userIds.map((u) => sql`${u}`), sql`, `)})
+		order by item_id, id desc`);
+	return rows.map((r) => ({ ...r, id: Number(r.id) }));
 }
 
 /**

@@ -1,9 +1,10 @@
 import type { Logger } from 'pino';
 import type { QueueDeleteEvent, QueueUpdateEvent } from '../../contract/queue';
 import type { Database } from '../db/client';
+import { isDatabaseUnavailable } from '../db/unavailable';
 import { channels } from '../queue/channels';
 import type { QueueService } from '../queue/service';
-import { pruneEvents, type ItemChange } from './event-log';
+import { eventsAfter, latestEventId, pruneEvents, type ItemChange, type LoggedEvent } from './event-log';
 import { sseFrame } from './sse';
 
 export interface Subscriber {
@@ -31,6 +32,8 @@ export class LiveHub {
 	private listening: Promise<void> | null = null;
 	private unlisten: (() => Promise<void>) | null = null;
 	private pruneTimer: NodeJS.Timeout | null = null;
+	/** The newest event this hub has heard of: where it catches up from after its LISTEN was lost. */
+	private heard = 0;
 
 	constructor(
 		private readonly database: Database,
@@ -66,7 +69,12 @@ export class LiveHub {
 
 	private start(): Promise<void> {
 		this.listening ??= (async () => {
-			this.unlisten = await this.database.listen(channels.itemEvents, (payload) => this.onEvent(payload));
+			this.unlisten = await this.database.listen(
+				channels.itemEvents,
+				(payload) => this.onEvent(payload),
+				() => void this.catchUp()
+			);
+			this.heard = Math.max(this.heard, await latestEventId(this.database));
 			const prune = () =>
 				pruneEvents(this.database, new Date(Date.now() - RETENTION_MS)).catch((err) => this.log.warn({ err }, 'event pruning failed'));
 			void prune();
@@ -77,12 +85,27 @@ export class LiveHub {
 	}
 
 	private onEvent(payload: string): void {
-		let event: { id: number; userId: string; itemId: string; kind: 'update' | 'delete' };
+		let event: LoggedEvent;
 		try {
 			event = JSON.parse(payload);
 		} catch {
 			return;
 		}
+		this.note(event);
+	}
+
+	/** The changes made while LISTEN was down (a database outage) reached no stream: deliver them now. */
+	private async catchUp(): Promise<void> {
+		try {
+			const users = [...new Set([...this.subscribers].map((s) => s.userId))];
+			for (const event of await eventsAfter(this.database, this.heard, users)) this.note(event);
+		} catch (err) {
+			this.log.warn({ err }, 'could not catch up on the changes missed while the database was away');
+		}
+	}
+
+	private note(event: LoggedEvent): void {
+		this.heard = Math.max(this.heard, event.id);
 		if (![...this.subscribers].some((s) => s.userId === event.userId)) return;
 		const forUser = this.pending.get(event.userId) ?? new Map<string, ItemChange>();
 		this.pending.set(event.userId, forUser);
@@ -99,15 +122,21 @@ export class LiveHub {
 		this.lastDelivery.set(userId, Date.now());
 		const changes = [...(this.pending.get(userId)?.values() ?? [])].sort((a, b) => a.eventId - b.eventId);
 		this.pending.delete(userId);
+		let next = 0;
 		try {
-			for (const change of changes) {
+			for (; next < changes.length; next++) {
+				const change = changes[next]!;
 				const frame = await this.frameFor(userId, change);
 				for (const s of this.subscribers) {
 					if (s.userId === userId && (s.itemId === null || s.itemId === change.itemId)) s.send(frame, change.eventId);
 				}
 			}
 		} catch (err) {
-			this.log.error({ err }, 'live update delivery failed');
+			// Not dropped: the catch-up after a lost connection reads again from the first change not sent
+			// (a stream ignores what it already had).
+			this.heard = Math.min(this.heard, changes[next]!.eventId - 1);
+			if (isDatabaseUnavailable(err)) this.log.warn('live updates held back until the database answers');
+			else this.log.error({ err }, 'live update delivery failed');
 		}
 	}
 }
