@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { config as loadConfig, type Config } from './config';
 import { openDatabase, type Database } from './db/client';
 import { migrate } from './db/migrate';
+import { whenDatabaseAnswers } from './db/wait';
 import { LiveHub } from './live/hub';
 import { createLogger } from './log';
 import { Notifier } from './push/notifier';
@@ -52,7 +53,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
 	const config = options.config ?? loadConfig();
 	const log = options.log ?? createLogger(config.LOG_LEVEL);
 	const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
-	await migrate(database, config.DATABASE_URL);
+	await whenDatabaseAnswers(() => migrate(database, config.DATABASE_URL), { waitMs: config.DATABASE_WAIT_MS, log });
 
 	// Keyed by the shared link's host. Redirect hops to another host ride on that slot: waiting
 	// for a second host's slot while holding the first could deadlock (a → b → a), and the hop

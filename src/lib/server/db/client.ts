@@ -16,8 +16,14 @@ export interface Database {
 	readonly db: Db;
 	/** Runs a raw statement and returns its rows, whichever driver is underneath. */
 	rows<T = Record<string, unknown>>(query: SQL): Promise<T[]>;
-	/** Subscribes to a NOTIFY channel; resolves once listening, to an unsubscribe function. */
-	listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+	/** Runs raw statements in one transaction: each sees what committed before it began. */
+	transaction<T>(work: (rows: Database['rows']) => Promise<T>): Promise<T>;
+	/**
+	 * Subscribes to a NOTIFY channel; resolves once listening, to an unsubscribe function.
+	 * `onRelisten` runs each time listening starts again after the connection was lost (a database
+	 * restart): notifications sent meanwhile are gone, so a caller catches up from the tables.
+	 */
+	listen(channel: string, onPayload: (payload: string) => void, onRelisten?: () => void): Promise<() => Promise<void>>;
 	notify(channel: string, payload: string): Promise<void>;
 	close(): Promise<void>;
 }
@@ -48,8 +54,16 @@ async function openPostgres(url: string, max = 10): Promise<Database> {
 		async rows<T>(query: SQL) {
 			return (await db.execute(query)) as unknown as T[];
 		},
-		async listen(channel, onPayload) {
-			const sub = await client.listen(channel, onPayload);
+		transaction(work) {
+			return db.transaction((tx) => work(async <T>(query: SQL) => (await tx.execute(query)) as unknown as T[]));
+		},
+		async listen(channel, onPayload, onRelisten) {
+			let listened = false;
+			// postgres.js listens again by itself after a reconnect, and says so here each time.
+			const sub = await client.listen(channel, onPayload, () => {
+				if (listened) onRelisten?.();
+				listened = true;
+			});
 			return () => sub.unlisten();
 		},
 		async notify(channel, payload) {
@@ -78,7 +92,11 @@ async function openPglite(dataDir: string): Promise<Database> {
 			const result = (await db.execute(query)) as unknown as { rows: T[] };
 			return result.rows;
 		},
+		transaction(work) {
+			return db.transaction((tx) => work(async <T>(query: SQL) => ((await tx.execute(query)) as unknown as { rows: T[] }).rows));
+		},
 		async listen(channel, onPayload) {
+			// In-process: the connection is never lost, so never listens again.
 			return client.listen(channel, onPayload);
 		},
 		async notify(channel, payload) {

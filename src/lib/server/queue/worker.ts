@@ -55,6 +55,8 @@ interface Run {
 	stopRequested: StopSignal | null;
 	/** True while the database still shows this run's lease. */
 	leased: boolean;
+	/** When the lease runs out (engine clock, ms) unless a heartbeat extends it. */
+	leaseUntil: number;
 }
 
 type PhaseOutcome = { ok: true; output: unknown } | { ok: false; error: unknown };
@@ -100,14 +102,14 @@ export class Worker extends EventEmitter<{ idle: [] }> {
 	 */
 	async start({ loop = true }: { loop?: boolean } = {}): Promise<void> {
 		const { database } = this.o;
-		this.unlisteners.push(await database.listen(channels.jobs, () => this.wake()));
+		// After a reconnect, a look at the table stands in for the notifications missed meanwhile.
+		this.unlisteners.push(await database.listen(channels.jobs, () => this.wake(), () => this.wake()));
 		this.unlisteners.push(
 			await database.listen(channels.cancel, (itemId) => {
 				for (const run of this.runs.values()) if (run.item.id === itemId) this.stopRun(run, new StopSignal('canceled'));
 			})
 		);
-		const beat = Math.max(100, Math.floor(this.o.leaseMs / 3));
-		this.heartbeatTimer = setInterval(() => void this.heartbeat(), beat);
+		this.heartbeatTimer = setInterval(() => void this.heartbeat(), this.beatMs);
 		this.heartbeatTimer.unref();
 		if (loop) this.loopDone = this.loop();
 		this.log.info({ worker: this.id, concurrency: this.o.concurrency }, 'worker started');
@@ -117,6 +119,10 @@ export class Worker extends EventEmitter<{ idle: [] }> {
 	wake(): void {
 		this.wakePending = true;
 		this.wakeSleeper?.();
+	}
+
+	private get beatMs(): number {
+		return Math.max(100, Math.floor(this.o.leaseMs / 3));
 	}
 
 	get activeCount(): number {
@@ -225,19 +231,20 @@ export class Worker extends EventEmitter<{ idle: [] }> {
 	private async claim(): Promise<ClaimedItem[]> {
 		const free = this.o.concurrency - this.runs.size;
 		if (free <= 0 || this.stopping) return [];
+		const now = this.o.clock.now();
 		const claimed = await claimItems(this.o.database, {
 			worker: this.id,
 			pipelines: this.o.registry.names(),
 			limit: free,
 			leaseMs: this.o.leaseMs,
-			now: this.o.clock.now()
+			now
 		});
-		for (const item of claimed) this.launch(item);
+		for (const item of claimed) this.launch(item, now.getTime() + this.o.leaseMs);
 		return claimed;
 	}
 
-	private launch(item: ClaimedItem): void {
-		const run: Run = { item, abort: () => {}, stopRequested: null, leased: true };
+	private launch(item: ClaimedItem, leaseUntil: number): void {
+		const run: Run = { item, abort: () => {}, stopRequested: null, leased: true, leaseUntil };
 		this.runs.set(item.leaseToken, run);
 		void this.queue.add(async () => {
 			try {
@@ -270,13 +277,25 @@ export class Worker extends EventEmitter<{ idle: [] }> {
 	}
 
 	private async heartbeat(): Promise<void> {
-		const tokens = [...this.runs.keys()];
+		const now = this.o.clock.now();
+		// A lease that could run out before the next beat is given up here and now: once it expires
+		// another worker may take the item, and this one must have stopped by then (it cannot tell
+		// while the database is out of reach).
+		for (const run of this.runs.values()) {
+			if (run.leased && run.leaseUntil - now.getTime() <= this.beatMs) {
+				this.log.warn({ itemId: run.item.id }, 'lease not renewed in time; stopping the run');
+				this.stopRun(run, new StopSignal('lease_lost'));
+			}
+		}
+		const tokens = [...this.runs.entries()].filter(([, run]) => run.leased).map(([token]) => token);
 		if (tokens.length === 0) return;
 		try {
-			const valid = await extendLeases(this.o.database, { tokens, leaseMs: this.o.leaseMs, now: this.o.clock.now() });
+			const valid = await extendLeases(this.o.database, { tokens, leaseMs: this.o.leaseMs, now });
 			for (const token of tokens) {
 				const run = this.runs.get(token);
-				if (run && !valid.has(token) && run.leased) this.stopRun(run, new StopSignal('lease_lost'));
+				if (!run?.leased) continue;
+				if (valid.has(token)) run.leaseUntil = Math.max(run.leaseUntil, now.getTime() + this.o.leaseMs);
+				else this.stopRun(run, new StopSignal('lease_lost'));
 			}
 		} catch (err) {
 			this.log.error({ err }, 'heartbeat failed');
