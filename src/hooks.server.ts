@@ -2,7 +2,8 @@ import { redirect, type Handle, type HandleServerError, type ServerInit } from '
 import { authenticate } from '$lib/server/auth/request';
 import { countAccounts } from '$lib/server/auth/users';
 import { isApiPath, isPublicPath, loginUrl } from '$lib/server/http/access';
-import { errorResponse } from '$lib/server/http/api';
+import { databaseUnavailable, errorResponse } from '$lib/server/http/api';
+import { isDatabaseUnavailable } from '$lib/server/db/unavailable';
 import { crossSiteRefusal } from '$lib/server/http/csrf';
 import { getApp } from '$lib/server/runtime';
 import { startupFailureMessage } from '$lib/server/startup-error';
@@ -22,7 +23,13 @@ export const handle: Handle = async ({ event, resolve }) => {
 	event.locals.app = app;
 	event.locals.log = app.log;
 
-	const auth = await authenticate(app.database, event);
+	let auth: Awaited<ReturnType<typeof authenticate>>;
+	try {
+		auth = await authenticate(app.database, event);
+	} catch (err) {
+		if (isDatabaseUnavailable(err)) return databaseUnavailable();
+		throw err;
+	}
 	event.locals.user = auth.user;
 	event.locals.auth = auth;
 

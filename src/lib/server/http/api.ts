@@ -2,6 +2,7 @@ import { json, type RequestEvent, type RequestHandler } from '@sveltejs/kit';
 import type { z } from 'zod';
 import type { ApiError as ApiErrorBody, ApiIssue } from '../../contract/errors';
 import type { SessionUser } from '../auth/sessions';
+import { isDatabaseUnavailable } from '../db/unavailable';
 
 /** An error that becomes a JSON answer `{error:{code,message,issues?}}` with its status. */
 export class ApiError extends Error {
@@ -80,11 +81,19 @@ export function api(handler: (event: RequestEvent) => Promise<Response>): Reques
 			return await handler(event);
 		} catch (err) {
 			if (err instanceof ApiError) return errorResponse(err.status, err.code, err.message, err.issues, err.headers);
+			if (isDatabaseUnavailable(err)) return databaseUnavailable();
 			event.locals.log?.error({ err, path: event.url.pathname }, 'request failed');
 			return errorResponse(500, 'internal_error', 'something went wrong on the server');
 		}
 	};
 }
+
+/**
+ * The answer while the database is down or restarting: 503 with Retry-After, so a client (the
+ * share page, the app's own pages, a script) sends the request again instead of giving up.
+ */
+export const databaseUnavailable = (): Response =>
+	errorResponse(503, 'database_unavailable', 'the database does not answer; try again shortly', undefined, { 'retry-after': '2' });
 
 /** `fallback` for endpoints: other methods get a JSON 405 with Allow. */
 export function methodNotAllowed(allowed: string[]): RequestHandler {

@@ -1,4 +1,4 @@
-import { and, eq, lt, max, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, lt, max, sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { itemEvents } from '../db/schema';
 
@@ -8,10 +8,30 @@ export interface ItemChange {
 	kind: 'update' | 'delete';
 }
 
-/** The newest event id of this user (0 when none): where a fresh stream starts counting from. */
-export async function latestEventId(database: Database, userId: string): Promise<number> {
-	const [row] = await database.db.select({ id: max(itemEvents.id) }).from(itemEvents).where(eq(itemEvents.userId, userId));
+/** The newest event id of this user, or of everyone (0 when none): where counting starts from. */
+export async function latestEventId(database: Database, userId?: string): Promise<number> {
+	const [row] = await database.db
+		.select({ id: max(itemEvents.id) })
+		.from(itemEvents)
+		.where(userId ? eq(itemEvents.userId, userId) : undefined);
 	return Number(row?.id ?? 0);
+}
+
+export interface LoggedEvent {
+	id: number;
+	userId: string;
+	itemId: string;
+	kind: 'update' | 'delete';
+}
+
+/** Every event after `afterId`, oldest first: what a hub missed while it was not listening. */
+export async function eventsAfter(database: Database, afterId: number): Promise<LoggedEvent[]> {
+	const rows = await database.db
+		.select({ id: itemEvents.id, userId: itemEvents.userId, itemId: itemEvents.itemId, kind: itemEvents.kind })
+		.from(itemEvents)
+		.where(gt(itemEvents.id, afterId))
+		.orderBy(asc(itemEvents.id));
+	return rows.map((r) => ({ ...r, id: Number(r.id), kind: r.kind as LoggedEvent['kind'] }));
 }
 
 /**

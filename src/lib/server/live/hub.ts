@@ -3,7 +3,7 @@ import type { QueueDeleteEvent, QueueUpdateEvent } from '../../contract/queue';
 import type { Database } from '../db/client';
 import { channels } from '../queue/channels';
 import type { QueueService } from '../queue/service';
-import { pruneEvents, type ItemChange } from './event-log';
+import { eventsAfter, latestEventId, pruneEvents, type ItemChange, type LoggedEvent } from './event-log';
 import { sseFrame } from './sse';
 
 export interface Subscriber {
@@ -31,6 +31,9 @@ export class LiveHub {
 	private listening: Promise<void> | null = null;
 	private unlisten: (() => Promise<void>) | null = null;
 	private pruneTimer: NodeJS.Timeout | null = null;
+	/** The newest event id this hub has taken in. */
+	private seen = 0;
+	private chain: Promise<void> = Promise.resolve();
 
 	constructor(
 		private readonly database: Database,
@@ -66,7 +69,17 @@ export class LiveHub {
 
 	private start(): Promise<void> {
 		this.listening ??= (async () => {
-			this.unlisten = await this.database.listen(channels.itemEvents, (payload) => this.onEvent(payload));
+			this.unlisten = await this.database.listen(
+				channels.itemEvents,
+				(payload) => this.onPayload(payload),
+				() => {
+					// From what had been seen when the connection came back, not when the catch-up runs:
+					// live events may arrive meanwhile, and they are newer than the missed ones.
+					const from = this.seen;
+					void this.serially(() => this.catchUp(from));
+				}
+			);
+			this.seen = Math.max(this.seen, await latestEventId(this.database));
 			const prune = () =>
 				pruneEvents(this.database, new Date(Date.now() - RETENTION_MS)).catch((err) => this.log.warn({ err }, 'event pruning failed'));
 			void prune();
@@ -76,13 +89,33 @@ export class LiveHub {
 		return this.listening;
 	}
 
-	private onEvent(payload: string): void {
-		let event: { id: number; userId: string; itemId: string; kind: 'update' | 'delete' };
+	private onPayload(payload: string): void {
+		let event: LoggedEvent;
 		try {
 			event = JSON.parse(payload);
 		} catch {
 			return;
 		}
+		this.onEvent(event);
+	}
+
+	/**
+	 * Back to listening after the database connection was lost: the events written meanwhile were
+	 * notified to nobody. Event ids become visible in order, so they are those after the last one
+	 * seen before the reconnect.
+	 */
+	private async catchUp(from: number): Promise<void> {
+		try {
+			const missed = await eventsAfter(this.database, from);
+			if (missed.length) this.log.info({ events: missed.length }, 'caught up on events missed while reconnecting');
+			for (const event of missed) this.onEvent(event);
+		} catch (err) {
+			this.log.error({ err }, 'could not catch up on missed events');
+		}
+	}
+
+	private onEvent(event: LoggedEvent): void {
+		this.seen = Math.max(this.seen, event.id);
 		if (![...this.subscribers].some((s) => s.userId === event.userId)) return;
 		const forUser = this.pending.get(event.userId) ?? new Map<string, ItemChange>();
 		this.pending.set(event.userId, forUser);
@@ -90,24 +123,40 @@ export class LiveHub {
 		if (!previous || previous.eventId < event.id) forUser.set(event.itemId, { eventId: event.id, itemId: event.itemId, kind: event.kind });
 		if (this.timers.has(event.userId)) return;
 		const wait = Math.max(0, this.coalesceMs - (Date.now() - (this.lastDelivery.get(event.userId) ?? 0)));
-		this.timers.set(event.userId, setTimeout(() => void this.deliver(event.userId), wait));
+		this.timers.set(event.userId, setTimeout(() => void this.serially(() => this.deliver(event.userId)), wait));
 	}
 
-	/** Sends a user's pending changes, oldest event first, so a client's Last-Event-ID never skips one. */
+	/**
+	 * Deliveries and catch-ups run one after another: a stream drops an event older than one it
+	 * has sent, so a second delivery overtaking a slow first one would lose the first one's rest.
+	 */
+	private serially(work: () => Promise<void>): Promise<void> {
+		this.chain = this.chain.then(work);
+		return this.chain;
+	}
+
+	/**
+	 * Sends a user's pending changes, oldest event first, so a client's Last-Event-ID never skips
+	 * one. When the database fails midway, the unsent rest waits for the next try: dropping it
+	 * could drop an item's final state.
+	 */
 	private async deliver(userId: string): Promise<void> {
 		this.timers.delete(userId);
 		this.lastDelivery.set(userId, Date.now());
 		const changes = [...(this.pending.get(userId)?.values() ?? [])].sort((a, b) => a.eventId - b.eventId);
 		this.pending.delete(userId);
+		let sent = 0;
 		try {
 			for (const change of changes) {
 				const frame = await this.frameFor(userId, change);
 				for (const s of this.subscribers) {
 					if (s.userId === userId && (s.itemId === null || s.itemId === change.itemId)) s.send(frame, change.eventId);
 				}
+				sent++;
 			}
 		} catch (err) {
-			this.log.error({ err }, 'live update delivery failed');
+			this.log.error({ err }, 'live update delivery failed; trying again shortly');
+			for (const change of changes.slice(sent)) this.onEvent({ id: change.eventId, userId, itemId: change.itemId, kind: change.kind });
 		}
 	}
 }
