@@ -1,6 +1,7 @@
 // Starts a throwaway PostgreSQL cluster from the machine's packages (Debian: /usr/lib/postgresql/N/bin)
 // on a free loopback port inside a temporary directory. Used by the test runner and benchmarks.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -51,7 +52,7 @@ function cleanStale() {
 }
 
 /**
- * @returns {Promise<{url: string, port: number, version: string, stop: () => void} | null>}
+ * @returns {Promise<{url: string, port: number, version: string, stop: () => void, halt: () => Promise<void>, resume: () => Promise<void>} | null>}
  *   null when PostgreSQL is not installed.
  */
 export async function startPostgres({ durable = false } = {}) {
@@ -82,18 +83,35 @@ export async function startPostgres({ durable = false } = {}) {
 	const port = await freePort();
 	// Tests trade durability for speed; benchmarks ask for the real thing.
 	const fast = durable ? '' : ' -c fsync=off -c synchronous_commit=off -c full_page_writes=off';
-	run('pg_ctl', [
+	const startArgs = [
 		'-D', data, '-w', '-t', '60', '-l', path.join(dir, 'server.log'),
 		'-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=300${fast}`,
 		'start'
-	]);
+	];
+	// An immediate stop is a crash as clients see it: connections drop, the next start recovers.
+	const crashArgs = ['-D', data, '-m', 'immediate', '-w', 'stop'];
+	// Asynchronous for chaos runs, whose own servers must keep answering meanwhile.
+	const pgCtl = (args) => {
+		const [exe, ...rest] = [...runAs, path.join(bin, 'pg_ctl'), ...args];
+		return promisify(execFile)(exe, rest).then(() => {});
+	};
+	run('pg_ctl', startArgs);
 	const version = run('postgres', ['--version']).trim();
 	let stopped = false;
 	const stop = () => {
 		if (stopped) return;
 		stopped = true;
-		exec('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+		exec('pg_ctl', crashArgs);
 		rmSync(dir, { recursive: true, force: true });
 	};
-	return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, port, version, stop };
+	return {
+		url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+		port,
+		version,
+		stop,
+		/** Stops the server as a crash would, keeping its data directory and port (chaos runs). */
+		halt: () => pgCtl(crashArgs),
+		/** Starts it again on the same data directory and port after halt(). */
+		resume: () => pgCtl(startArgs)
+	};
 }
