@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { deferred } from '../helpers/deferred';
 import { html, startHttpServer } from '../helpers/http-server';
 import { recipePage } from '../helpers/recipe-page';
-import { freePort, startServer, type ServerProcess } from '../helpers/server';
+import { startServer, type ServerProcess } from '../helpers/server';
 import { seededRandom } from './gate';
 
 export const PgliteKillOptions = z.object({
@@ -52,7 +52,6 @@ export async function runPgliteKills(input: PgliteKillOptions): Promise<PgliteKi
 	});
 	const storage = { env: { DATA_DIR: dir }, cleanup: async () => {} };
 	const env = { QUEUE_LEASE_MS: '1000', QUEUE_POLL_MS: '200', LOG_LEVEL: 'warn', FETCH_HOST_RATE_PER_MINUTE: '6000', FETCH_HOST_CONCURRENCY: '8' };
-	const port = await freePort();
 	const accepted = new Set<string>();
 	let reopenFailures = 0;
 	let server: ServerProcess | null = null;
@@ -61,7 +60,9 @@ export async function runPgliteKills(input: PgliteKillOptions): Promise<PgliteKi
 	try {
 		for (let round = 0; round <= o.kills; round++) {
 			try {
-				server = await startServer(storage, env, { port });
+				server = null;
+				// A fresh port each time (startServer moves on when one is taken); only the data directory is kept.
+				server = await startServer(storage, env);
 			} catch (err) {
 				reopenFailures++;
 				problems.push(`the data directory did not open after kill ${round}: ${String(err).slice(0, 500)}`);
@@ -89,13 +90,13 @@ export async function runPgliteKills(input: PgliteKillOptions): Promise<PgliteKi
 			await sending;
 			o.log(`pglite: kill ${round + 1} after ${accepted.size} accepted links`);
 		}
-		const ready = server!;
-		// Everything accepted must be there, and finish.
-		const items = await listAll(ready);
+		// Everything accepted must be there, and finish, on the last server (unless it did not start).
+		const ready = reopenFailures === 0 ? server : null;
+		const items = ready ? await listAll(ready) : [];
 		const urls = new Set(items.map((i) => i.url));
 		const lost = [...accepted].filter((u) => !urls.has(u)).length;
 		if (lost) problems.push(`${lost} accepted links lost`);
-		const succeeded = await untilSettled(ready, accepted.size);
+		const succeeded = ready ? await untilSettled(ready, accepted.size) : 0;
 		return {
 			kills: o.kills,
 			accepted: accepted.size,
