@@ -240,7 +240,10 @@ export async function runPostgresChaos(input: PostgresChaosOptions): Promise<Pos
 		const lost = urls.filter((u) => !byUrl.get(u)?.some((i) => TERMINAL.includes(i.status))).length;
 		const doubled = [...byUrl.values()].filter((list) => list.length > 1).length;
 		if (doubled) problems.push(`${doubled} links became more than one item`);
-		if (lost) problems.push(`${lost} items lost or never finished`);
+		if (lost) {
+			const open = items.filter((i) => !TERMINAL.includes(i.status)).slice(0, 5);
+			problems.push(`${lost} items lost or never finished, e.g. ${open.map((i) => `${i.id} ${i.status}`).join(', ')}`);
+		}
 		const succeeded = items.filter((i) => i.status === 'success');
 
 		const library = await sql<{ source_url: string; n: string }[]>`select source_url, count(*) as n from recipes group by source_url`;
