@@ -16,21 +16,23 @@ export function findPostgresBin() {
 	const versions = readdirSync(base)
 		.filter((v) => existsSync(path.join(base, v, 'bin', 'initdb')))
 		.sort((a, b) => Number(b) - Number(a));
-	return versions.length ? path.join(base, versions[0], 'bin') : null;
+	return versions[0] ? path.join(base, versions[0], 'bin') : null;
 }
 
+/** @returns {Promise<number>} */
 function freePort() {
 	return new Promise((resolve, reject) => {
 		const server = net.createServer();
 		server.unref();
 		server.on('error', reject);
 		server.listen(0, '127.0.0.1', () => {
-			const { port } = server.address();
+			const { port } = /** @type {net.AddressInfo} */ (server.address());
 			server.close(() => resolve(port));
 		});
 	});
 }
 
+/** @param {number} pid */
 function alive(pid) {
 	try {
 		process.kill(pid, 0);
@@ -63,6 +65,7 @@ export async function startPostgres({ durable = false } = {}) {
 	const data = path.join(dir, 'data');
 	// initdb refuses to run as root; run the server as the packages' postgres user then.
 	const asRoot = process.getuid?.() === 0;
+	/** @type {string[]} */
 	let runAs = [];
 	if (asRoot) {
 		const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
@@ -70,10 +73,14 @@ export async function startPostgres({ durable = false } = {}) {
 		chownSync(dir, uid, gid);
 		runAs = ['runuser', '-u', 'postgres', '--'];
 	}
-	const exec = (cmd, args) => {
-		const [exe, ...rest] = [...runAs, path.join(bin, cmd), ...args];
-		return spawnSync(exe, rest, { encoding: 'utf8' });
+	/** @type {(cmd: string, args: string[]) => [string, string[]]} The program to start, as the postgres user when root. */
+	const command = (cmd, args) => {
+		const [exe = '', ...rest] = [...runAs, path.join(bin, cmd), ...args];
+		return [exe, rest];
 	};
+	/** @type {(cmd: string, args: string[]) => import('node:child_process').SpawnSyncReturns<string>} */
+	const exec = (cmd, args) => spawnSync(...command(cmd, args), { encoding: 'utf8' });
+	/** @type {(cmd: string, args: string[]) => string} */
 	const run = (cmd, args) => {
 		const r = exec(cmd, args);
 		if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stderr || r.stdout}`);
@@ -91,10 +98,8 @@ export async function startPostgres({ durable = false } = {}) {
 	// An immediate stop is a crash as clients see it: connections drop, the next start recovers.
 	const crashArgs = ['-D', data, '-m', 'immediate', '-w', 'stop'];
 	// Asynchronous for chaos runs, whose own servers must keep answering meanwhile.
-	const pgCtl = (args) => {
-		const [exe, ...rest] = [...runAs, path.join(bin, 'pg_ctl'), ...args];
-		return promisify(execFile)(exe, rest).then(() => {});
-	};
+	/** @type {(args: string[]) => Promise<void>} */
+	const pgCtl = (args) => promisify(execFile)(...command('pg_ctl', args)).then(() => {});
 	run('pg_ctl', startArgs);
 	const version = run('postgres', ['--version']).trim();
 	let stopped = false;

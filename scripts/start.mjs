@@ -10,6 +10,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { spareBusyKeepAliveConnections } from '../src/lib/server/http/keep-alive.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const build = path.join(root, 'build');
@@ -44,6 +45,7 @@ const server = http.createServer((req, res) => {
 	if (stampProtocol) req.headers[PROTOCOL] = 'http';
 	handler(req, res);
 });
+spareBusyKeepAliveConnections(server);
 server.listen(port, host, () => {
 	const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
 	console.log(`Cookmark is running: open http://${shown}:${port}`);

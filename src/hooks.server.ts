@@ -1,10 +1,14 @@
-import { redirect, type Handle, type HandleServerError, type ServerInit } from '@sveltejs/kit';
-import { authenticate } from '$lib/server/auth/request';
+import type { Server } from 'node:http';
+import { error, type Handle, type HandleServerError, type ServerInit } from '@sveltejs/kit';
+import { authenticate, type RequestAuth } from '$lib/server/auth/request';
 import { countAccounts } from '$lib/server/auth/users';
 import { isApiPath, isPublicPath, loginUrl } from '$lib/server/http/access';
 import { databaseUnavailable, errorResponse } from '$lib/server/http/api';
 import { isDatabaseUnavailable } from '$lib/server/db/unavailable';
 import { crossSiteRefusal } from '$lib/server/http/csrf';
+import { withSecurityHeaders } from '$lib/server/http/security-headers';
+import { discardUnreadBody } from '$lib/server/http/unread-body';
+import { spareBusyKeepAliveConnections } from '$lib/server/http/keep-alive.js';
 import { getApp } from '$lib/server/runtime';
 import { startupFailureMessage } from '$lib/server/startup-error';
 
@@ -19,16 +23,31 @@ export const init: ServerInit = async () => {
 };
 
 export const handle: Handle = async ({ event, resolve }) => {
+	// adapter-node's own server (`node build`): once, on its first request.
+	const server = (event.platform as { req?: { socket?: { server?: Server } } } | undefined)?.req?.socket?.server;
+	if (server) spareBusyKeepAliveConnections(server);
+	try {
+		return withSecurityHeaders(await gate({ event, resolve }));
+	} finally {
+		discardUnreadBody(event.request);
+	}
+};
+
+/** Signs the request in and refuses what it may not do; everything else goes to its route. */
+const gate: Handle = async ({ event, resolve }) => {
 	const app = await getApp();
 	event.locals.app = app;
 	event.locals.log = app.log;
 
-	let auth: Awaited<ReturnType<typeof authenticate>>;
+	let auth: RequestAuth;
 	try {
 		auth = await authenticate(app.database, event);
 	} catch (err) {
-		if (isDatabaseUnavailable(err)) return databaseUnavailable();
-		throw err;
+		if (!isDatabaseUnavailable(err)) throw err;
+		// The probes must answer whatever credentials they are sent: /api/health stays up in an outage.
+		if (isPublicPath(event.url.pathname)) auth = { user: null, via: null };
+		else if (isApiPath(event.url.pathname)) return databaseUnavailable();
+		else error(503, 'The database does not answer right now; try again shortly.');
 	}
 	event.locals.user = auth.user;
 	event.locals.auth = auth;
@@ -48,7 +67,9 @@ export const handle: Handle = async ({ event, resolve }) => {
 			});
 		}
 		// A brand-new server has nobody to sign in as: start with creating the first account.
-		redirect(303, (await countAccounts(app.database)) === 0 ? '/signup' : loginUrl(event.url));
+		const to = (await countAccounts(app.database)) === 0 ? '/signup' : loginUrl(event.url);
+		// Returned, not thrown with redirect(): a thrown one would be answered past the headers above.
+		return new Response(null, { status: 303, headers: { location: to } });
 	}
 	return resolve(event);
 };

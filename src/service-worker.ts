@@ -4,6 +4,7 @@
 /// <reference lib="webworker" />
 import { build, files, version } from '$service-worker';
 import type { PushMessage } from '$lib/contract/push';
+import { sameOriginHref } from '$lib/links';
 
 const sw = self as unknown as ServiceWorkerGlobalScope;
 
@@ -165,7 +166,7 @@ sw.addEventListener('notificationclick', (event) => {
 				await fetch(`/api/queue/${data.itemId}/retry`, { method: 'POST', credentials: 'same-origin' }).catch(() => {});
 				target = `/items/${data.itemId}`;
 			}
-			const url = new URL(target, sw.location.origin).href;
+			const url = sameOriginHref(target, sw.location.origin);
 			const windows = await sw.clients.matchAll({ type: 'window', includeUncontrolled: true });
 			const open = windows.find((w) => new URL(w.url).origin === sw.location.origin);
 			if (open) {

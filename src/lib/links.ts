@@ -71,3 +71,17 @@ export function normalizeUrl(raw: string): string {
 	if (url.pathname.length > 1) url.pathname = url.pathname.replace(/\/+$/, '');
 	return url.href;
 }
+
+/**
+ * Where a notification's tap may go: an address on this app, else its home page. The payload is
+ * data, so a URL to another site (or a javascript: one) never becomes a navigation.
+ */
+export function sameOriginHref(target: string | null | undefined, origin: string): string {
+	try {
+		const url = new URL(target || '/', origin);
+		if (url.origin === origin) return url.href;
+	} catch {
+		// unreadable: home
+	}
+	return new URL('/', origin).href;
+}

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDbKind } from '../helpers/db';
 import { serverStorage, sessionCookie, startServer, type ServerProcess, type ServerStorage } from '../helpers/server';
 
 /**
@@ -6,7 +7,15 @@ import { serverStorage, sessionCookie, startServer, type ServerProcess, type Ser
  * (no worker), so the states are known. Another user's id answers 404, never 403.
  */
 let storage: ServerStorage;
-let server: ServerProcess;
+/**
+ * On PostgreSQL two app processes share the database behind one origin, as behind a load
+ * balancer, and requests take turns between them: every session and token is made on one process
+ * and used, revoked or ended on the other. PGlite is one process's database: one server.
+ */
+const servers: ServerProcess[] = [];
+let turn = 0;
+const server = { api: (...args: Parameters<ServerProcess['api']>) => servers[turn++ % servers.length]!.api(...args) };
+const appOrigin = 'http://cookmark.test';
 
 const pw = 'correct horse battery staple';
 type Who = 'anon' | 'A' | 'B' | 'tokenA' | 'revoked';
@@ -36,7 +45,9 @@ async function enqueue(who: Who, url: string): Promise<string> {
 
 beforeAll(async () => {
 	storage = await serverStorage();
-	server = await startServer(storage, { QUEUE_PROCESSING_ENABLED: 'false' });
+	const env = { QUEUE_PROCESSING_ENABLED: 'false', ORIGIN: appOrigin };
+	servers.push(await startServer(storage, env));
+	if (testDbKind() === 'postgres') servers.push(await startServer(storage, env));
 
 	const signup = await server.api('/api/auth/signup', { method: 'POST', json: { username: 'alice', password: pw }, auth: false });
 	expect(signup.status).toBe(201);
@@ -62,7 +73,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-	await server?.stop();
+	await Promise.all(servers.map((s) => s.stop()));
 	await storage?.cleanup();
 });
 
@@ -253,7 +264,7 @@ describe('cookies and cross-site requests', () => {
 		expect((await withCookie.json()).error.code).toBe('cross_site_request');
 		const fetchMeta = await server.api('/api/queue', { method: 'POST', json: { url: 'https://example.com/csrf2' }, headers: { ...headersFor.A, 'sec-fetch-site': 'cross-site' }, auth: false });
 		expect(fetchMeta.status).toBe(403);
-		const sameOrigin = await server.api('/api/queue', { method: 'POST', json: { url: 'https://example.com/csrf3' }, headers: { ...headersFor.A, origin: server.origin }, auth: false });
+		const sameOrigin = await server.api('/api/queue', { method: 'POST', json: { url: 'https://example.com/csrf3' }, headers: { ...headersFor.A, origin: appOrigin }, auth: false });
 		expect(sameOrigin.status).toBe(201);
 		const withToken = await server.api('/api/queue', { method: 'POST', json: { url: 'https://example.com/csrf4' }, headers: { ...headersFor.tokenA, ...evil }, auth: false });
 		expect(withToken.status).toBe(201);

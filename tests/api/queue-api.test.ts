@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ItemDetail, ItemList, Item } from '../../src/lib/contract/queue';
 import { expectError } from '../helpers/api-error';
@@ -210,6 +211,29 @@ describe('bad input gets a clear 4xx in JSON, never a 500', () => {
 		await expectError(await post({ url: 'ftp://example.com/x' }), 422, 'no_link');
 		await expectError(await post({ url: 'https://example.com/' + 'a'.repeat(5000) }), 400, 'validation_failed');
 		await expectError(await post({ text: 'x'.repeat(70_000) }), 413, 'payload_too_large');
+	});
+
+	it('a body over the limit is 413 JSON however it is sent: streamed without a length, or as a form', async () => {
+		// Chunked, past the server's own 512 KB cap: it used to end there as a 400 "could not be read".
+		const chunked = await new Promise<{ status?: number; body: string }>((resolve, reject) => {
+			const token = idle.token!;
+			const req = http.request(`${idle.origin}/api/queue`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` } }, (res) => {
+				let body = '';
+				res.on('data', (d) => (body += d)).on('end', () => resolve({ status: res.statusCode, body }));
+			});
+			req.on('error', reject);
+			for (let i = 0; i < 10; i++) req.write(' '.repeat(64 * 1024));
+			req.end();
+		});
+		expect(chunked.status).toBe(413);
+		expect(JSON.parse(chunked.body).error.code).toBe('payload_too_large');
+		const form = await idle.api('/login', {
+			method: 'POST',
+			body: new URLSearchParams({ username: 'x'.repeat(600_000), password: 'x' }),
+			headers: { origin: idle.origin },
+			auth: false
+		});
+		expect([form.status, form.headers.get('content-type')]).toEqual([413, 'application/json']);
 	});
 
 	it('GET /api/queue', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isPublicAddress } from '../../src/lib/server/net/address';
+import { isLanAddress, isPublicAddress } from '../../src/lib/server/net/address';
 
 describe('isPublicAddress', () => {
 	it.each([
@@ -18,4 +18,18 @@ describe('isPublicAddress', () => {
 			expect(isPublicAddress(address)).toBe(true);
 		}
 	);
+});
+
+describe('isLanAddress (where a person’s own server may be)', () => {
+	it('allows public, private, loopback, CGNAT and unique-local addresses', () => {
+		for (const a of ['93.184.216.34', '192.168.1.20', '10.0.0.5', '172.16.3.4', '127.0.0.1', '::1', '100.64.0.9', 'fd12:3456::1', '2606:4700::1111', '::ffff:192.168.1.20']) {
+			expect(isLanAddress(a), a).toBe(true);
+		}
+	});
+
+	it('refuses link-local (cloud metadata), multicast, broadcast, unspecified and non-addresses, in every spelling', () => {
+		for (const a of ['169.254.169.254', '169.254.0.1', 'fe80::1', '::ffff:169.254.169.254', '64:ff9b::a9fe:a9fe', '224.0.0.1', 'ff02::1', '255.255.255.255', '0.0.0.0', '::', 'example.com', '']) {
+			expect(isLanAddress(a), a).toBe(false);
+		}
+	});
 });

@@ -284,3 +284,20 @@ describe('servings, times and title from the page text', () => {
 		expect(extract('<h1>Our newsletter</h1>', '<title>Apple Pie - Best Bakes</title>').title).toBe('Apple Pie');
 	});
 });
+
+describe('big pages are read in time proportional to their size', () => {
+	// Not a benchmark: each bound is tens of times what linear work takes here, and a fraction of
+	// what the quadratic versions took (the seam joiner flattened its text once per element; the
+	// furniture check compiled its selectors once per element).
+	const bounded = (label: string, body: string) =>
+		it(label, () => {
+			const started = performance.now();
+			const out = extract(body);
+			expect(performance.now() - started).toBeLessThan(15_000);
+			return out;
+		});
+
+	const products = Array.from({ length: 8_000 }, (_, i) => `<div class="tile"><span>Product</span><span>${i}</span><span>€</span><span>${i % 10},99</span></div>`).join('');
+	bounded('a shop page with thousands of tiles around a short recipe', `<h1>Stew</h1><div class="recipe-ingredients"><ul><li>1 onion</li><li>2 carrots</li></ul></div><section>${products}</section>`);
+	bounded('a method heading over thousands of separately styled pieces', `<h1>Stew</h1><h2>Method</h2><div>${'<span>stir</span><i>and</i><b>wait</b>'.repeat(3_000)}</div>`);
+});

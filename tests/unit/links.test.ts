@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findLink, linkFromShare, normalizeUrl } from '../../src/lib/links';
+import { findLink, linkFromShare, normalizeUrl, sameOriginHref } from '../../src/lib/links';
 
 describe('findLink', () => {
 	it('finds the link inside shared text, without the sentence punctuation after it', () => {
@@ -47,4 +47,22 @@ describe('normalizeUrl', () => {
 		expect(normalizeUrl('https://youtu.be/abc?si=xyz')).toBe('https://youtube.com/watch?v=abc');
 		expect(normalizeUrl('https://example.com/?p=1')).not.toBe(normalizeUrl('https://example.com/?p=2'));
 	});
+});
+
+describe('sameOriginHref (where a notification tap goes)', () => {
+	const origin = 'https://cookmark.test';
+	it.each([
+		['/?highlight=1', 'https://cookmark.test/?highlight=1'],
+		['/items/abc', 'https://cookmark.test/items/abc'],
+		[undefined, 'https://cookmark.test/']
+	])('keeps %s on the app', (target, expected) => {
+		expect(sameOriginHref(target, origin)).toBe(expected);
+	});
+
+	it.each(['https://evil.example/phish', '//evil.example/x', 'javascript:alert(1)', 'data:text/html,<script>alert(1)</script>', 'http://cookmark.test/'])(
+		'sends %s home instead',
+		(target) => {
+			expect(sameOriginHref(target, origin)).toBe('https://cookmark.test/');
+		}
+	);
 });

@@ -3,7 +3,7 @@ import http from 'node:http';
 import net, { isIP, type AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { isPublicAddress } from '../../src/lib/server/net/address';
-import type { AddressPolicy } from '../../src/lib/server/net/guarded-lookup';
+import { guardedLookupWith, lanPolicy, type AddressPolicy } from '../../src/lib/server/net/guarded-lookup';
 import { guardedLookup, safeFetch } from '../../src/lib/server/net/safe-fetch';
 import { classifyError } from '../../src/lib/server/queue/errors';
 import { deferred, within } from '../helpers/deferred';
@@ -202,6 +202,18 @@ describe('safeFetch: SSRF guard, addresses', () => {
 	it('checks DNS answers with the system resolver too', async () => {
 		const result = await new Promise<{ err: unknown }>((resolve) => guardedLookup('localhost', {}, (err) => resolve({ err })));
 		expect(classifyError(result.err)).toMatchObject({ kind: 'permanent', code: 'blocked_address' });
+	});
+
+	it('a fetch allowed into private space (a person\'s own server) still never reaches link-local: cloud metadata stays out', async () => {
+		for (const url of ['http://169.254.169.254/latest/meta-data/', 'http://[fe80::1]/', 'http://[::ffff:169.254.169.254]/', 'http://0.0.0.0/']) {
+			expect(await failure(safeFetch(url, open)), url).toMatchObject({ kind: 'permanent', code: 'blocked_address' });
+		}
+		const byName = await new Promise<{ err: unknown }>((resolve) =>
+			guardedLookupWith({ ...lanPolicy, resolve: async () => [{ address: '169.254.169.254', family: 4 }] })('metadata.internal', {}, (err) => resolve({ err }))
+		);
+		expect(classifyError(byName.err)).toMatchObject({ code: 'blocked_address' });
+		// …while the LAN and this machine are reachable for it (the fixture answers).
+		expect((await safeFetch(`${site.origin}/page`, open)).status).toBe(200);
 	});
 
 	it.each(['file:///etc/passwd', 'ftp://example.com/', 'gopher://x/', 'javascript:alert(1)', 'http://user:pw@example.com/', 'not a url'])(

@@ -9,6 +9,7 @@ import { Notifier } from './push/notifier';
 import { PushSender } from './push/sender';
 import { loadVapidKeys, type VapidKeys } from './push/vapid';
 import { HostLimiter } from './net/host-limiter';
+import type { AddressPolicy } from './net/guarded-lookup';
 import { configuredLimits, safeFetch } from './net/safe-fetch';
 import { downloadPicture } from './pictures/download';
 import { recipePipeline } from './pipeline/recipe';
@@ -46,6 +47,12 @@ export interface CreateAppOptions {
 	/** Overrides QUEUE_PROCESSING_ENABLED (the worker command forces it on). */
 	startWorker?: boolean;
 	log?: Logger;
+	/**
+	 * Test-only seam for fetches of shared links and their pictures (SafeFetchOptions.policy): a
+	 * test stages DNS answers and lets a fixture on 127.0.0.x play a public site. The web process
+	 * never passes it (runtime.ts), so the system resolver and the public-address rule apply.
+	 */
+	addressPolicy?: AddressPolicy;
 }
 
 /** The composition root: the only module that knows both the engine and the recipe pipeline. */
@@ -55,6 +62,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
 	const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
 	await whenDatabaseAnswers(() => migrate(database, config.DATABASE_URL), { waitMs: config.DATABASE_WAIT_MS, log });
 
+	const publicFetch = { ...configuredLimits(config), policy: options.addressPolicy };
 	// Keyed by the shared link's host. Redirect hops to another host ride on that slot: waiting
 	// for a second host's slot while holding the first could deadlock (a → b → a), and the hop
 	// count is small and bounded.
@@ -72,7 +80,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
 	const targetHosts = new HostLimiter({ concurrency: config.TARGET_HOST_CONCURRENCY, intervalMs: 60_000 });
 	const targets = new TargetService(database, new TargetSettings(database, cipher, config), {
 		limits: { ...configuredLimits(config), allowPrivate: true, hosts: targetHosts },
-		loadPicture: (url, signal) => hosts.run(url, signal, () => downloadPicture(url, { signal, ...configuredLimits(config) }))
+		loadPicture: (url, signal) => hosts.run(url, signal, () => downloadPicture(url, { signal, ...publicFetch }))
 	});
 	const registry = new PipelineRegistry();
 	registry.register(
@@ -81,10 +89,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
 			sendToTarget: (input) => targets.send(input),
 			llm: llmClientFromConfig(config),
 			llmMaxInputChars: config.LLM_MAX_INPUT_CHARS,
-			fetchPage: (url, signal) =>
-				hosts.run(url, signal, () =>
-					safeFetch(url, { signal, ...configuredLimits(config) })
-				)
+			fetchPage: (url, signal) => hosts.run(url, signal, () => safeFetch(url, { signal, ...publicFetch }))
 		})
 	);
 

@@ -1,7 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { SQL } from 'drizzle-orm';
+import type { Options } from 'postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { PgListener } from './pg-listener';
 import * as schema from './schema';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -20,10 +22,10 @@ export interface Database {
 	transaction<T>(work: (rows: Database['rows']) => Promise<T>): Promise<T>;
 	/**
 	 * Subscribes to a NOTIFY channel; resolves once listening, to an unsubscribe function.
-	 * `onRelisten` runs each time listening starts again after the connection was lost (a database
-	 * restart): notifications sent meanwhile are gone, so a caller catches up from the tables.
+	 * `onResumed` runs when listening holds again after the connection was lost (PostgreSQL only):
+	 * notifications sent meanwhile are gone, and a subscriber that must not miss any looks them up.
 	 */
-	listen(channel: string, onPayload: (payload: string) => void, onRelisten?: () => void): Promise<() => Promise<void>>;
+	listen(channel: string, onPayload: (payload: string) => void, onResumed?: () => void): Promise<() => Promise<void>>;
 	notify(channel: string, payload: string): Promise<void>;
 	close(): Promise<void>;
 }
@@ -43,10 +45,14 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
 async function openPostgres(url: string, max = 10): Promise<Database> {
 	const { default: postgres } = await import('postgres');
 	const { drizzle } = await import('drizzle-orm/postgres-js');
-	const client = postgres(url, {
-		max,
-		onnotice: () => {}
-	});
+	// During an outage postgres.js waits before each reconnect, up to 20 s by default: a request
+	// arriving then would wait that long, and recovery would lag the database by as much. A
+	// connection that cannot be opened fails within 10 s (not 30), which bounds a request's wait.
+	const options = { onnotice: () => {}, backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 1), connect_timeout: 10 };
+	const client = postgres(url, { ...options, max });
+	const listener = new PgListener((hooks) =>
+		postgres(url, { ...options, ...hooks, max: 1, max_lifetime: null, fetch_types: false } as Options<{}>)
+	);
 	const db = drizzle(client, { schema }) as unknown as Db;
 	return {
 		kind: 'postgres',
@@ -57,20 +63,12 @@ async function openPostgres(url: string, max = 10): Promise<Database> {
 		transaction(work) {
 			return db.transaction((tx) => work(async <T>(query: SQL) => (await tx.execute(query)) as unknown as T[]));
 		},
-		async listen(channel, onPayload, onRelisten) {
-			let listened = false;
-			// postgres.js listens again by itself after a reconnect, and says so here each time.
-			const sub = await client.listen(channel, onPayload, () => {
-				if (listened) onRelisten?.();
-				listened = true;
-			});
-			return () => sub.unlisten();
-		},
+		listen: (channel, onPayload, onResumed) => listener.listen(channel, onPayload, onResumed),
 		async notify(channel, payload) {
 			await client.notify(channel, payload);
 		},
 		async close() {
-			await client.end({ timeout: 5 });
+			await Promise.all([listener.close(), client.end({ timeout: 5 })]);
 		}
 	};
 }

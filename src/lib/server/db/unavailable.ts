@@ -1,29 +1,34 @@
-// What a database client throws when the server is down, restarting or out of reach, as opposed
-// to a query that is wrong: the first is worth a 503 and a retry, the second is a bug.
+/**
+ * Errors that say the database cannot be reached right now (it restarts, the network drops), as
+ * opposed to a query that is wrong: the first kind is worth waiting out, the second is a bug.
+ */
 const CONNECTION_CODES = new Set([
-	// node's socket errors
+	// node sockets
 	'ECONNREFUSED',
 	'ECONNRESET',
-	'EPIPE',
 	'ETIMEDOUT',
+	'EPIPE',
 	'EHOSTUNREACH',
 	'ENETUNREACH',
+	'ENOTFOUND',
+	'EAI_AGAIN',
 	// postgres.js
-	'CONNECTION_CLOSED',
-	'CONNECTION_ENDED',
-	'CONNECTION_DESTROYED',
 	'CONNECT_TIMEOUT',
-	// PostgreSQL: shutting down, crashed, starting up or recovering
+	'CONNECTION_CLOSED',
+	'CONNECTION_DESTROYED',
+	'CONNECTION_ENDED',
+	// PostgreSQL: shutting down, starting up, too many connections
 	'57P01',
 	'57P02',
-	'57P03'
+	'57P03',
+	'53300'
 ]);
 
-/** True when `err` (or what it wraps, as drizzle does) says the database cannot be reached now. */
 export function isDatabaseUnavailable(err: unknown): boolean {
+	// drizzle wraps the driver's error as `cause`.
 	for (let e = err, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
 		const code = (e as { code?: unknown }).code;
-		// SQLSTATE class 08: connection exceptions.
+		// SQLSTATE class 08: connection exception.
 		if (typeof code === 'string' && (CONNECTION_CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code))) return true;
 	}
 	return false;

@@ -29,6 +29,40 @@ function issuesOf(error: z.ZodError): ApiIssue[] {
 
 const MAX_JSON_BYTES = 64 * 1024;
 
+const tooLarge = (limit: number) => new ApiError(413, 'payload_too_large', `the body may be at most ${limit} bytes`);
+
+/**
+ * The body as text, refused with 413 past `limit` bytes. A body sent without a length (chunked) is
+ * counted as it arrives; what follows an overflow is still read and dropped, so the connection
+ * stays usable for the client's next request.
+ */
+async function readTextUpTo(request: Request, limit: number): Promise<string> {
+	const reader = request.body?.getReader();
+	if (!reader) return '';
+	const chunks: Uint8Array[] = [];
+	let size = 0;
+	try {
+		for (;;) {
+			const { done, value } = await reader.read();
+			if (done) break;
+			size += value.byteLength;
+			if (size > limit) {
+				void (async () => {
+					while (!(await reader.read()).done);
+				})().catch(() => {});
+				throw tooLarge(limit);
+			}
+			chunks.push(value);
+		}
+	} catch (err) {
+		if (err instanceof ApiError) throw err;
+		// SvelteKit errors the stream itself past BODY_SIZE_LIMIT or a body longer than declared.
+		if ((err as { status?: number }).status === 413) throw tooLarge(limit);
+		throw new ApiError(400, 'invalid_body', 'the request body could not be read');
+	}
+	return new TextDecoder().decode(Buffer.concat(chunks));
+}
+
 /** Reads and validates a JSON body: 415 for another media type, 413 when too big, 400 when malformed or invalid. */
 export async function readJson<S extends z.ZodType>(request: Request, schema: S): Promise<z.infer<S>> {
 	const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
@@ -36,14 +70,8 @@ export async function readJson<S extends z.ZodType>(request: Request, schema: S)
 		throw new ApiError(415, 'unsupported_media_type', 'send the body as application/json');
 	}
 	const declared = Number(request.headers.get('content-length') ?? NaN);
-	if (declared > MAX_JSON_BYTES) throw new ApiError(413, 'payload_too_large', `the body may be at most ${MAX_JSON_BYTES} bytes`);
-	let text: string;
-	try {
-		text = await request.text();
-	} catch {
-		throw new ApiError(400, 'invalid_body', 'the request body could not be read');
-	}
-	if (Buffer.byteLength(text) > MAX_JSON_BYTES) throw new ApiError(413, 'payload_too_large', `the body may be at most ${MAX_JSON_BYTES} bytes`);
+	if (declared > MAX_JSON_BYTES) throw tooLarge(MAX_JSON_BYTES);
+	const text = await readTextUpTo(request, MAX_JSON_BYTES);
 	let value: unknown;
 	try {
 		value = JSON.parse(text);
@@ -71,9 +99,13 @@ export function itemId(value: string | undefined): string {
 
 export const notFound = () => new ApiError(404, 'not_found', 'no such item');
 
+/** While the database cannot be reached: the request may be repeated as it is, shortly. */
+export const databaseUnavailable = () =>
+	errorResponse(503, 'database_unavailable', 'the database does not answer right now; try again shortly', undefined, { 'retry-after': '5' });
+
 /**
- * Wraps a JSON endpoint: ApiErrors become their JSON answer; anything else is logged and
- * answered with a JSON 500 that names no internals.
+ * Wraps a JSON endpoint: ApiErrors become their JSON answer; a database that cannot be reached a
+ * 503; anything else is logged and answered with a JSON 500 that names no internals.
  */
 export function api(handler: (event: RequestEvent) => Promise<Response>): RequestHandler {
 	return async (event) => {
@@ -87,13 +119,6 @@ export function api(handler: (event: RequestEvent) => Promise<Response>): Reques
 		}
 	};
 }
-
-/**
- * The answer while the database is down or restarting: 503 with Retry-After, so a client (the
- * share page, the app's own pages, a script) sends the request again instead of giving up.
- */
-export const databaseUnavailable = (): Response =>
-	errorResponse(503, 'database_unavailable', 'the database does not answer; try again shortly', undefined, { 'retry-after': '2' });
 
 /** `fallback` for endpoints: other methods get a JSON 405 with Allow. */
 export function methodNotAllowed(allowed: string[]): RequestHandler {

@@ -839,7 +839,15 @@ function commonErrors(op: Operation): Failure[] {
 		errors.push({ status: 403, codes: ['cross_site_request'], description: 'A session cookie sent from another site.' });
 	}
 	if (op.internalErrors !== false) {
-		errors.push({ status: 500, codes: ['internal_error'], description: 'Something went wrong on the server (it is logged).' });
+		errors.push(
+			{ status: 500, codes: ['internal_error'], description: 'Something went wrong on the server (it is logged).' },
+			{
+				status: 503,
+				codes: ['database_unavailable'],
+				description: 'The database cannot be reached right now (restarting, or the network dropped); the same request may be sent again shortly.',
+				headers: ['RetryAfter']
+			}
+		);
 	}
 	return errors;
 }

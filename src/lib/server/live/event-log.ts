@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, lt, max, sql } from 'drizzle-orm';
+import { and, eq, lt, max, sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { itemEvents } from '../db/schema';
 
@@ -8,7 +8,7 @@ export interface ItemChange {
 	kind: 'update' | 'delete';
 }
 
-/** The newest event id of this user, or of everyone (0 when none): where counting starts from. */
+/** The newest event id of this user, or of anyone (0 when none): where a fresh stream starts counting from. */
 export async function latestEventId(database: Database, userId?: string): Promise<number> {
 	const [row] = await database.db
 		.select({ id: max(itemEvents.id) })
@@ -24,14 +24,15 @@ export interface LoggedEvent {
 	kind: 'update' | 'delete';
 }
 
-/** Every event after `afterId`, oldest first: what a hub missed while it was not listening. */
-export async function eventsAfter(database: Database, afterId: number): Promise<LoggedEvent[]> {
-	const rows = await database.db
-		.select({ id: itemEvents.id, userId: itemEvents.userId, itemId: itemEvents.itemId, kind: itemEvents.kind })
-		.from(itemEvents)
-		.where(gt(itemEvents.id, afterId))
-		.orderBy(asc(itemEvents.id));
-	return rows.map((r) => ({ ...r, id: Number(r.id), kind: r.kind as LoggedEvent['kind'] }));
+/** The latest event of each item of these users changed after event `afterId`: what a listener that lost its connection missed. */
+export async function eventsAfter(database: Database, afterId: number, userIds: readonly string[]): Promise<LoggedEvent[]> {
+	if (userIds.length === 0) return [];
+	const rows = await database.rows<Omit<LoggedEvent, 'id'> & { id: number | string }>(sql`
+		select distinct on (item_id) id, user_id as "userId", item_id as "itemId", kind
+		from item_events
+		where id > ${afterId} and user_id in (${sql.join(userIds.map((u) => sql`${u}`), sql`, `)})
+		order by item_id, id desc`);
+	return rows.map((r) => ({ ...r, id: Number(r.id) }));
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { QueueDeleteEvent, QueueUpdateEvent } from '../../contract/queue';
 import type { Database } from '../db/client';
+import { isDatabaseUnavailable } from '../db/unavailable';
 import { channels } from '../queue/channels';
 import type { QueueService } from '../queue/service';
 import { eventsAfter, latestEventId, pruneEvents, type ItemChange, type LoggedEvent } from './event-log';
@@ -16,6 +17,8 @@ export interface Subscriber {
 
 const RETENTION_MS = 48 * 60 * 60 * 1000; // at least 24 h are promised
 const PRUNE_EVERY_MS = 60 * 60 * 1000;
+/** How soon a delivery that failed (the database did not answer) is tried again. */
+const RETRY_MS = 1_000;
 
 /**
  * This process's fan-out from the item event log to SSE streams. One LISTEN for the whole
@@ -31,9 +34,12 @@ export class LiveHub {
 	private listening: Promise<void> | null = null;
 	private unlisten: (() => Promise<void>) | null = null;
 	private pruneTimer: NodeJS.Timeout | null = null;
-	/** The newest event id this hub has taken in. */
-	private seen = 0;
+	/** The newest event this hub has heard of: where it catches up from after its LISTEN was lost. */
+	private heard = 0;
+	/** Deliveries and catch-ups, one after another (see `serially`). */
 	private chain: Promise<void> = Promise.resolve();
+	/** True from a failed delivery to the next one that goes through: the failure is logged once. */
+	private failing = false;
 
 	constructor(
 		private readonly database: Database,
@@ -71,15 +77,15 @@ export class LiveHub {
 		this.listening ??= (async () => {
 			this.unlisten = await this.database.listen(
 				channels.itemEvents,
-				(payload) => this.onPayload(payload),
+				(payload) => this.onEvent(payload),
 				() => {
-					// From what had been seen when the connection came back, not when the catch-up runs:
+					// From what had been heard when listening resumed, not when the catch-up gets its turn:
 					// live events may arrive meanwhile, and they are newer than the missed ones.
-					const from = this.seen;
+					const from = this.heard;
 					void this.serially(() => this.catchUp(from));
 				}
 			);
-			this.seen = Math.max(this.seen, await latestEventId(this.database));
+			this.heard = Math.max(this.heard, await latestEventId(this.database));
 			const prune = () =>
 				pruneEvents(this.database, new Date(Date.now() - RETENTION_MS)).catch((err) => this.log.warn({ err }, 'event pruning failed'));
 			void prune();
@@ -89,40 +95,39 @@ export class LiveHub {
 		return this.listening;
 	}
 
-	private onPayload(payload: string): void {
+	private onEvent(payload: string): void {
 		let event: LoggedEvent;
 		try {
 			event = JSON.parse(payload);
 		} catch {
 			return;
 		}
-		this.onEvent(event);
+		this.note(event);
 	}
 
 	/**
-	 * Back to listening after the database connection was lost: the events written meanwhile were
-	 * notified to nobody. Event ids become visible in order, so they are those after the last one
-	 * seen before the reconnect.
+	 * The changes made while LISTEN was down (a database outage) reached no stream: deliver them
+	 * now. Event ids become visible in commit order (migration 0006), so they are those after the
+	 * last one heard before listening resumed.
 	 */
 	private async catchUp(from: number): Promise<void> {
 		try {
-			const missed = await eventsAfter(this.database, from);
-			if (missed.length) this.log.info({ events: missed.length }, 'caught up on events missed while reconnecting');
-			for (const event of missed) this.onEvent(event);
+			const users = [...new Set([...this.subscribers].map((s) => s.userId))];
+			for (const event of await eventsAfter(this.database, from, users)) this.note(event);
 		} catch (err) {
-			this.log.error({ err }, 'could not catch up on missed events');
+			this.log.warn({ err }, 'could not catch up on the changes missed while the database was away');
 		}
 	}
 
-	private onEvent(event: LoggedEvent): void {
-		this.seen = Math.max(this.seen, event.id);
+	private note(event: LoggedEvent, delayMs?: number): void {
+		this.heard = Math.max(this.heard, event.id);
 		if (![...this.subscribers].some((s) => s.userId === event.userId)) return;
 		const forUser = this.pending.get(event.userId) ?? new Map<string, ItemChange>();
 		this.pending.set(event.userId, forUser);
 		const previous = forUser.get(event.itemId);
 		if (!previous || previous.eventId < event.id) forUser.set(event.itemId, { eventId: event.id, itemId: event.itemId, kind: event.kind });
 		if (this.timers.has(event.userId)) return;
-		const wait = Math.max(0, this.coalesceMs - (Date.now() - (this.lastDelivery.get(event.userId) ?? 0)));
+		const wait = delayMs ?? Math.max(0, this.coalesceMs - (Date.now() - (this.lastDelivery.get(event.userId) ?? 0)));
 		this.timers.set(event.userId, setTimeout(() => void this.serially(() => this.deliver(event.userId)), wait));
 	}
 
@@ -131,7 +136,7 @@ export class LiveHub {
 	 * has sent, so a second delivery overtaking a slow first one would lose the first one's rest.
 	 */
 	private serially(work: () => Promise<void>): Promise<void> {
-		this.chain = this.chain.then(work);
+		this.chain = this.chain.then(work).catch((err) => this.log.error({ err }, 'live update work failed'));
 		return this.chain;
 	}
 
@@ -145,19 +150,27 @@ export class LiveHub {
 		this.lastDelivery.set(userId, Date.now());
 		const changes = [...(this.pending.get(userId)?.values() ?? [])].sort((a, b) => a.eventId - b.eventId);
 		this.pending.delete(userId);
-		let sent = 0;
+		let next = 0;
 		try {
-			for (const change of changes) {
+			for (; next < changes.length; next++) {
+				const change = changes[next]!;
 				const frame = await this.frameFor(userId, change);
 				for (const s of this.subscribers) {
 					if (s.userId === userId && (s.itemId === null || s.itemId === change.itemId)) s.send(frame, change.eventId);
 				}
-				sent++;
 			}
 		} catch (err) {
-			this.log.error({ err }, 'live update delivery failed; trying again shortly');
-			for (const change of changes.slice(sent)) this.onEvent({ id: change.eventId, userId, itemId: change.itemId, kind: change.kind });
+			// Not dropped: the unsent rest goes back to pending (a newer change of the same item heard
+			// meanwhile wins) and is tried again shortly, whether or not LISTEN was lost too.
+			if (!this.failing) {
+				if (isDatabaseUnavailable(err)) this.log.warn('live updates held back until the database answers');
+				else this.log.error({ err }, 'live update delivery failed; trying again shortly');
+			}
+			this.failing = true;
+			for (const change of changes.slice(next)) this.note({ id: change.eventId, userId, itemId: change.itemId, kind: change.kind }, RETRY_MS);
+			return;
 		}
+		this.failing = false;
 	}
 }
 

@@ -14,12 +14,29 @@ function embeddedIPv4(v6: ipaddr.IPv6): ipaddr.IPv4 {
  * judged by the IPv4 address they carry.
  */
 export function isPublicAddress(address: string): boolean {
-	if (!ipaddr.isValid(address)) return false;
+	return rangeOf(address) === 'unicast';
+}
+
+/** The ranges a fetch allowed into private space (the person's own Tandoor or Mealie, tests) may reach. */
+const LAN_RANGES = new Set(['unicast', 'private', 'loopback', 'carrierGradeNat', 'uniqueLocal']);
+
+/**
+ * True for public, private, loopback and unique-local addresses: where a person's own server may
+ * be. Link-local is not among them, so a target URL cannot reach a cloud metadata service
+ * (169.254.169.254, fe80::), nor can it be multicast, broadcast, unspecified or reserved.
+ */
+export function isLanAddress(address: string): boolean {
+	const range = rangeOf(address);
+	return range !== null && LAN_RANGES.has(range);
+}
+
+function rangeOf(address: string): string | null {
+	if (!ipaddr.isValid(address)) return null;
 	let ip = ipaddr.parse(address);
 	if (ip.kind() === 'ipv6') {
 		const v6 = ip as ipaddr.IPv6;
 		if (v6.isIPv4MappedAddress()) ip = v6.toIPv4Address();
 		else if (v6.range() === 'rfc6052' || v6.range() === 'rfc6145') ip = embeddedIPv4(v6);
 	}
-	return ip.range() === 'unicast';
+	return ip.range();
 }

@@ -80,6 +80,8 @@ export function networkError(err: unknown, url: string): JobError {
 	if (has('ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'ECONNABORTED')) {
 		return new RetryableError('network', `the connection to ${host} was cut off`, undefined, { cause: err });
 	}
+	// undici stops reading at http.maxHeaderSize (16 KiB): a server sending more will do it again.
+	if (has('UND_ERR_HEADERS_OVERFLOW')) return new PermanentError('too_large', `${host} sent more response headers than we read (over 16 KiB)`, { cause: err });
 	if (has('ENETUNREACH', 'EHOSTUNREACH', 'ENETDOWN')) return new RetryableError('network', `${host} is unreachable from this server`, undefined, { cause: err });
 	if (codes.some((c) => c.startsWith('CERT_') || c.startsWith('ERR_TLS_') || c.includes('SELF_SIGNED') || c === 'UNABLE_TO_VERIFY_LEAF_SIGNATURE')) {
 		return new PermanentError('tls', `${host} has an invalid HTTPS certificate`, { cause: err });

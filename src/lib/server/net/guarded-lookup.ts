@@ -1,5 +1,5 @@
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
-import { isPublicAddress } from './address';
+import { isLanAddress, isPublicAddress } from './address';
 import { BlockedAddressError } from './errors';
 
 /**
@@ -18,6 +18,9 @@ export const systemPolicy: AddressPolicy = {
 		),
 	isPublic: isPublicAddress
 };
+
+/** For fetches allowed into private space: still never link-local (cloud metadata) and the like. */
+export const lanPolicy: AddressPolicy = { resolve: systemPolicy.resolve, isPublic: isLanAddress };
 
 type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
 export type LookupFunction = (hostname: string, options: LookupOptions, callback: LookupCallback) => void;

@@ -3,7 +3,7 @@ import { Agent, fetch, type Dispatcher } from 'undici';
 import { formatDuration } from '../../format';
 import { decodeHtml } from './charset';
 import { BlockedAddressError, HttpStatusError, networkError, safeHost } from './errors';
-import { guardedLookupWith, systemPolicy, type AddressPolicy } from './guarded-lookup';
+import { guardedLookupWith, lanPolicy, systemPolicy, type AddressPolicy } from './guarded-lookup';
 import { JobError, PermanentError, RetryableError } from '../queue/errors';
 import type { Config } from '../config';
 
@@ -66,14 +66,14 @@ const agents = new Map<string, Dispatcher>();
 /** The dispatcher for these options and how to let go of it (test policies get their own, closed after use). */
 export function dispatcherFor(options: Pick<SafeFetchOptions, 'connectTimeoutMs' | 'allowPrivate' | 'policy'>): { dispatcher: Dispatcher; release(): void } {
 	const timeout = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
-	const lookup = options.allowPrivate ? undefined : guardedLookupWith(options.policy ?? systemPolicy);
-	if (options.policy && lookup) {
+	const lookup = guardedLookupWith(options.allowPrivate ? lanPolicy : (options.policy ?? systemPolicy));
+	if (options.policy && !options.allowPrivate) {
 		const agent = new Agent({ connect: { timeout, lookup } });
 		return { dispatcher: agent, release: () => void agent.destroy() };
 	}
 	const key = `${options.allowPrivate}:${timeout}`;
 	let agent = agents.get(key);
-	if (!agent) agents.set(key, (agent = new Agent({ connect: { timeout, ...(lookup ? { lookup } : {}) } })));
+	if (!agent) agents.set(key, (agent = new Agent({ connect: { timeout, lookup } })));
 	return { dispatcher: agent, release: () => {} };
 }
 
@@ -89,12 +89,12 @@ export function checkUrl(raw: string, options: Pick<SafeFetchOptions, 'allowPriv
 		throw new PermanentError('invalid_url', `only http and https links can be fetched, not ${url.protocol}`);
 	}
 	if (url.username || url.password) throw new PermanentError('invalid_url', 'links with credentials are not fetched');
-	if (options.allowPrivate) return url;
 	// IP literals never reach the lookup, so they are checked here. The URL parser has already
 	// turned every IPv4 spelling (2130706433, 0x7f.1, 0177.0.0.1, 127.1) into dotted decimal.
 	const host = url.hostname.replace(/^\[|\]$/g, '');
-	const isPublic = (options.policy ?? systemPolicy).isPublic;
+	const isPublic = (options.allowPrivate ? lanPolicy : (options.policy ?? systemPolicy)).isPublic;
 	if (isIP(host) && !isPublic(host)) throw new BlockedAddressError(host);
+	if (options.allowPrivate) return url;
 	const name = host.replace(/\.$/, '');
 	if (name === 'localhost' || name.endsWith('.localhost')) throw new BlockedAddressError(host);
 	return url;

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import webpush from 'web-push';
 import type { PushMessage } from '../../contract/push';
 import type { Database } from '../db/client';
-import { guardedLookup } from '../net/safe-fetch';
+import { checkUrl, guardedLookup } from '../net/safe-fetch';
 import { backoffDelay } from '../queue/backoff';
 import { parseRetryAfter } from '../queue/errors';
 import { dropSubscription, markDelivered, type PushSubscriptionRow } from './subscriptions';
@@ -73,6 +73,14 @@ export class PushSender {
 
 	private async deliver(sub: PushSubscriptionRow, payload: string, options: SendOptions, attempt: number): Promise<void> {
 		const { database, vapid, log } = this.o;
+		try {
+			// The agent's lookup guards host names only: Node connects to an IP literal without one.
+			checkUrl(sub.endpoint, this.o);
+		} catch (err) {
+			log.warn({ subscription: sub.id, err }, 'push endpoint refused; subscription removed');
+			await dropSubscription(database, sub.id).catch(() => {});
+			return;
+		}
 		try {
 			await webpush.sendNotification({ endpoint: sub.endpoint, keys: { p256dh: sub.p256dh, auth: sub.auth } }, payload, {
 				TTL: options.ttl,

@@ -14,6 +14,7 @@ import { completePhase } from './sql/complete-phase';
 import { failPhase, type FailureOutcome } from './sql/fail-phase';
 import { extendLeases } from './sql/heartbeat';
 import { nextLeaseExpiry } from './sql/next-lease-expiry';
+import { OutageWatch } from './outage';
 import { phasesOf } from './sql/read';
 import { reclaimExpired } from './sql/reclaim-expired';
 import { releaseItems } from './sql/release';
@@ -62,6 +63,8 @@ interface Run {
 type PhaseOutcome = { ok: true; output: unknown } | { ok: false; error: unknown };
 
 const PROGRESS_INTERVAL_MS = 250;
+/** The claim loop's first wait after a failure; it doubles up to the poll interval. */
+const FIRST_RETRY_MS = 250;
 
 /**
  * Claims items and runs their pipelines' phases. Any number of workers, in one process or many,
@@ -73,7 +76,9 @@ export class Worker extends EventEmitter<{ idle: [] }> {
 	private readonly o: Required<Omit<WorkerOptions, 'id' | 'onFinished'>> & Pick<WorkerOptions, 'onFinished'>;
 	private readonly queue: PQueue;
 	private readonly runs = new Map<string, Run>();
+	/** Leases of finished runs not handed back yet (the database was down); released once it answers. */
 	private readonly unreleased = new Set<string>();
+	private readonly outage: OutageWatch;
 	private stopping = false;
 	private stopped: Promise<void> | null = null;
 	private wakePending = false;
@@ -90,6 +95,7 @@ export class Worker extends EventEmitter<{ idle: [] }> {
 		this.id = options.id ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
 		this.o = { ...options, clock: options.clock ?? systemClock, random: options.random ?? Math.random };
 		this.queue = new PQueue({ concurrency: options.concurrency });
+		this.outage = new OutageWatch(this.o.log, this.o.clock);
 	}
 
 	private get log(): Logger {
@@ -102,7 +108,7 @@ export class Worker extends EventEmitter<{ idle: [] }> {
 	 */
 	async start({ loop = true }: { loop?: boolean } = {}): Promise<void> {
 		const { database } = this.o;
-		// After a reconnect, a look at the table stands in for the notifications missed meanwhile.
+		// Back from a lost connection, work enqueued meanwhile woke nobody: look now.
 		this.unlisteners.push(await database.listen(channels.jobs, () => this.wake(), () => this.wake()));
 		this.unlisteners.push(
 			await database.listen(channels.cancel, (itemId) => {
@@ -166,8 +172,7 @@ export class Worker extends EventEmitter<{ idle: [] }> {
 		clearTimeout(timer);
 		if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
 		try {
-			const released = await releaseItems(this.o.database, { tokens: [...this.unreleased], now: this.o.clock.now() });
-			if (released.length) this.log.info({ worker: this.id, items: released }, 'released leases');
+			await this.releaseLeftovers();
 		} catch (err) {
 			this.log.error({ err }, 'could not release leases; they will expire and be reclaimed');
 		}
@@ -178,18 +183,26 @@ export class Worker extends EventEmitter<{ idle: [] }> {
 	}
 
 	private async loop(): Promise<void> {
+		let failures = 0;
 		while (!this.stopping) {
 			try {
+				// Our own leftovers first: handed back, they are not counted as lost attempts by the sweep.
+				await this.releaseLeftovers();
 				await this.sweep(false);
 				const free = this.o.concurrency - this.runs.size;
 				const claimed = await this.claim();
+				this.outage.succeeded();
+				failures = 0;
 				if (free > 0 && claimed.length === free) continue; // there may be more
 			} catch (err) {
-				this.log.error({ err }, 'claim loop failed; trying again shortly');
+				failures++;
+				if (!this.outage.failed(err)) this.log.error({ err }, 'claim loop failed; trying again shortly');
 			}
-			// Sleep until the poll, or until a lease expires if that comes first (+ a little slack).
+			// Sleep until the poll, or until a lease expires if that comes first (+ a little slack). After
+			// a failure the expiry seen last may be past: back off instead, so a dead database is not polled in a spin.
 			const untilExpiry = this.nextExpiry === null ? Infinity : this.nextExpiry - this.o.clock.now().getTime() + 20;
-			await this.sleep(Math.max(0, Math.min(this.o.pollMs, untilExpiry)));
+			const wait = failures > 0 ? FIRST_RETRY_MS * 2 ** Math.min(failures - 1, 20) : untilExpiry;
+			await this.sleep(Math.max(0, Math.min(this.o.pollMs, wait)));
 		}
 	}
 
@@ -250,7 +263,8 @@ export class Worker extends EventEmitter<{ idle: [] }> {
 			try {
 				await this.runItem(run);
 			} catch (err) {
-				this.log.error({ err, itemId: item.id }, 'run failed unexpectedly');
+				if (this.outage.failed(err)) this.log.info({ itemId: item.id }, 'run cut short by the database outage; it is handed back once the database answers');
+				else this.log.error({ err, itemId: item.id }, 'run failed unexpectedly');
 			} finally {
 				this.runs.delete(item.leaseToken);
 				if (run.leased) this.unreleased.add(item.leaseToken);
@@ -266,8 +280,17 @@ export class Worker extends EventEmitter<{ idle: [] }> {
 			await releaseItems(this.o.database, { tokens: [token], now: this.o.clock.now() });
 			this.unreleased.delete(token);
 		} catch (err) {
-			this.log.error({ err }, 'could not release a lease; it will expire and be reclaimed');
+			if (!this.outage.failed(err)) this.log.error({ err }, 'could not release a lease; it will be released later or expire');
 		}
+	}
+
+	/** Hands back every lease in `unreleased` (after an outage, at shutdown) in one statement. */
+	private async releaseLeftovers(): Promise<void> {
+		if (this.unreleased.size === 0) return;
+		const tokens = [...this.unreleased];
+		const released = await releaseItems(this.o.database, { tokens, now: this.o.clock.now() });
+		for (const token of tokens) this.unreleased.delete(token);
+		if (released.length) this.log.info({ worker: this.id, items: released }, 'released leases');
 	}
 
 	private stopRun(run: Run, signal: StopSignal): void {
@@ -291,6 +314,7 @@ export class Worker extends EventEmitter<{ idle: [] }> {
 		if (tokens.length === 0) return;
 		try {
 			const valid = await extendLeases(this.o.database, { tokens, leaseMs: this.o.leaseMs, now });
+			this.outage.succeeded();
 			for (const token of tokens) {
 				const run = this.runs.get(token);
 				if (!run?.leased) continue;
@@ -298,7 +322,7 @@ export class Worker extends EventEmitter<{ idle: [] }> {
 				else this.stopRun(run, new StopSignal('lease_lost'));
 			}
 		} catch (err) {
-			this.log.error({ err }, 'heartbeat failed');
+			if (!this.outage.failed(err)) this.log.error({ err }, 'heartbeat failed');
 		}
 	}
 
@@ -481,7 +505,7 @@ export class Worker extends EventEmitter<{ idle: [] }> {
 					now: this.o.clock.now()
 				});
 			} catch (err) {
-				this.log.warn({ err }, 'progress not recorded');
+				if (!this.outage.failed(err)) this.log.warn({ err }, 'progress not recorded');
 			}
 		};
 		return {

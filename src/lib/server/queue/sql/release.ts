@@ -4,7 +4,7 @@ import { channels } from '../channels';
 import { at, elapsedMs, lockThen, uuidArray } from './util';
 
 /**
- * Gives leased items back at once (graceful shutdown): pending again, runnable now, the
+ * Gives leased items back at once (graceful shutdown, or runs a database outage cut short): pending again, runnable now, the
  * interrupted attempt closed as `released` and not counted against the budget, and a NOTIFY
  * so another worker takes them without waiting for the lease to expire.
  */
@@ -26,7 +26,7 @@ export async function releaseItems(database: Database, args: { tokens: readonly 
 			where item_id in (select id from rel) and status = 'in_progress'
 		), att as (
 			update item_attempts a
-			set outcome = 'released', finished_at = ${now}, message = 'worker shut down; handed back to the queue',
+			set outcome = 'released', finished_at = ${now}, message = 'handed back to the queue unfinished (the worker stopped, or lost the database)',
 				duration_ms = ${elapsedMs(now)}
 			where a.item_id in (select id from rel) and a.outcome = 'running'
 		)

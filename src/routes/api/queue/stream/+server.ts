@@ -82,6 +82,8 @@ export const GET = api(async ({ url, request, locals }) => {
 				stop();
 				return;
 			}
+			// A client that left while the snapshot was read was stopped already: a timer set now would never be cleared.
+			if (closed) return;
 			ping = setInterval(() => send(sseFrame('ping', { time: new Date().toISOString() })), app.config.LIVE_PING_MS);
 		},
 		cancel() {

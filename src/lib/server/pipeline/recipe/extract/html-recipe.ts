@@ -34,6 +34,18 @@ const HIDDEN = '[hidden], .hide, .hidden:not([class*=":"]), .is-hidden, .visuall
 /** The nutrition table: its rows ("Fat 10g 15%") read like ingredient lines. */
 const NUTRITION = '[class*="nutrition" i], [class*="nutrient" i]';
 export const NOT_THE_LIST = `${FURNITURE}, ${HIDDEN}, ${NUTRITION}`;
+const furnitureOf = new WeakMap<CheerioAPI, Set<AnyNode>>();
+
+/**
+ * Whether an element is page furniture (NOT_THE_LIST) or inside some. Found once per page:
+ * `closest()` compiled the selector again for every element asked, seconds on a big page.
+ */
+function inFurniture($: CheerioAPI, el: AnyNode): boolean {
+	let inside = furnitureOf.get($);
+	if (!inside) furnitureOf.set($, (inside = new Set($(NOT_THE_LIST).find('*').addBack().toArray())));
+	return inside.has(el);
+}
+
 const HEADING_TAGS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
 
 /** A list item is one line however it is marked up inside; a paragraph may hold several (<br>). */
@@ -75,10 +87,16 @@ const isRow = ($: CheerioAPI, el: Element) => {
  */
 function repeatedRows($: CheerioAPI, root: Cheerio<Element>): string[] {
 	const groups = new Map<string, Element[]>();
+	if (root.closest(`${NOT_THE_LIST}, ${UNREADABLE}`).length) return [];
+	// Found once for the whole subtree: asking each element for its ancestors compiled the
+	// selectors again per element, which took seconds on a big page.
+	const skipped = new Set(root.find(`${NOT_THE_LIST}, ${UNREADABLE}`).find('*').addBack().toArray());
 	root.find('*').each((_, el) => {
-		if ($(el).closest(NOT_THE_LIST).length || $(el).closest(UNREADABLE).length) return;
+		if (skipped.has(el)) return;
 		const key = `${el.tagName}.${el.attribs.class ?? ''}`;
-		groups.set(key, [...(groups.get(key) ?? []), el]);
+		const group = groups.get(key);
+		if (group) group.push(el);
+		else groups.set(key, [el]);
 	});
 	let best: string[] = [];
 	let bestText = 0;
@@ -94,11 +112,12 @@ function repeatedRows($: CheerioAPI, root: Cheerio<Element>): string[] {
 
 /** Leaf list items (else rows built of other elements, else paragraphs) under `root` that are not page furniture, as text lines. */
 function listItems($: CheerioAPI, root: Cheerio<Element>, { rows = false } = {}): string[] {
-	const leaves = (selector: string) =>
-		root
-			.find(selector)
-			.filter((_, el) => $(el).find(selector).length === 0 && $(el).closest(NOT_THE_LIST).length === 0)
-			.toArray();
+	const leaves = (selector: string) => {
+		const found = root.find(selector);
+		// An element is a leaf unless another match lies inside it: the parents of all matches, found at once.
+		const holders = new Set(found.parents().toArray());
+		return found.toArray().filter((el) => !holders.has(el) && !inFurniture($, el));
+	};
 	// A table row is one line too: amount, unit and food in cells of their own.
 	const items = [...leaves('li'), ...leaves('tr').filter((tr) => $(tr).children('td').length > 0)].map((el) => rowOf($, el)).filter(Boolean);
 	if (items.length) return items;
@@ -126,7 +145,7 @@ function siblingsNamed($: CheerioAPI, el: Element, row = false): string[] {
 					.closest('ul, ol')
 					.parent()
 					.find('li')
-					.filter((_, x) => $(x).closest(NOT_THE_LIST).length === 0 && nameOf(x as Element) === nameOf(el))
+					.filter((_, x) => !inFurniture($, x) && nameOf(x as Element) === nameOf(el))
 					.toArray()
 			: namedAlike($, el);
 	return kin.flatMap((x) => (el.tagName === 'li' || row ? [lineOf($, x)] : linesOf($, $(x)))).filter(Boolean);
@@ -151,7 +170,7 @@ function byClass($: CheerioAPI, named: RegExp, unlike: RegExp, { rows = false } 
 	let best: string[] = [];
 	$('[class], [id], [itemprop]').each((_, el) => {
 		const name = classOf(el as Element);
-		if (!named.test(name) || unlike.test(name) || $(el).closest(NOT_THE_LIST).length) return;
+		if (!named.test(name) || unlike.test(name) || inFurniture($, el)) return;
 		// A wrapper around both sections ("recipe-method-and-ingredients") is not the section.
 		if ($(el).find('[class], [id]').toArray().some((inner) => unlike.test(classOf(inner as Element)))) return;
 		// A named line (<p class="instructions">) is one of its named siblings, which together are the list.
@@ -209,7 +228,7 @@ function afterHeading($: CheerioAPI, heading: Element, stop: RegExp, rows: boole
 
 function byHeading($: CheerioAPI, heading: RegExp, stop: RegExp, { rows = false } = {}): string[] {
 	for (const el of $('h1, h2, h3, h4, h5, h6, strong, b, p, dt, span, div, th, summary').toArray()) {
-		if ($(el).closest(NOT_THE_LIST).length || !headingMatch($, el, heading)) continue;
+		if (inFurniture($, el) || !headingMatch($, el, heading)) continue;
 		const lines = afterHeading($, el, stop, rows);
 		if (lines.length) return lines;
 	}
@@ -228,7 +247,7 @@ function amountLedLists($: CheerioAPI): string[] {
 	const lines: string[] = [];
 	const seen = new Set<string>();
 	$('ul, ol, p').each((_, list) => {
-		if ($(list).find('ul, ol').length || $(list).closest(NOT_THE_LIST).length) return;
+		if ($(list).find('ul, ol').length || inFurniture($, list)) return;
 		const items = $(list).is('p') ? linesOf($, $(list)) : listItems($, $(list));
 		const key = items.join('\n');
 		const led = items.filter((i) => AMOUNT_LED.test(tidyIngredient(i))).length;
@@ -250,7 +269,7 @@ function sentenceLists($: CheerioAPI): string[] {
 	let best: string[] = [];
 	let bestScore = 0;
 	$('ol, ul').each((_, list) => {
-		if ($(list).find('ul, ol').length || $(list).closest(NOT_THE_LIST).length) return;
+		if ($(list).find('ul, ol').length || inFurniture($, list)) return;
 		const items = listItems($, $(list));
 		if (items.length < 2 || items.filter((i) => SENTENCE.test(i) && i.length >= 25).length < items.length * 0.75) return;
 		const score = items.join('').length * ($(list).is('ol') ? 2 : 1);
@@ -276,7 +295,7 @@ function paragraphsAfter($: CheerioAPI, ingredients: string[]): string[] {
 		const heading = HEADING_TAGS.has(node.tagName.toLowerCase()) || el.find('h1, h2, h3, h4, h5, h6').length > 0;
 		// Another list or heading after the method is where the page moves on.
 		if ((heading || el.is('ul, ol, table')) && lines.length) break;
-		if (heading || el.closest(NOT_THE_LIST).length) continue;
+		if (heading || inFurniture($, node)) continue;
 		lines.push(...linesOf($, el).filter((line) => SENTENCE.test(line) && line.length >= 25));
 	}
 	return lines;

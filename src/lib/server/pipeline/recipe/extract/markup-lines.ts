@@ -1,5 +1,5 @@
 import type { Cheerio, CheerioAPI } from 'cheerio';
-import type { AnyNode } from 'domhandler';
+import type { AnyNode, Element } from 'domhandler';
 
 /**
  * A page element's text as a reader sees it: line breaks where blocks and <br> break lines, and
@@ -22,15 +22,25 @@ function spacedSeam(before: string, next: string): boolean {
 	return !(/\d/.test(before) && /^[a-zµ][a-zA-Z]?(?!\p{L})/u.test(next));
 }
 
-const closeSeams = (text: string) =>
-	text
-		.split(SEAM)
-		.filter(Boolean)
-		.reduce((out, part) => out + (spacedSeam(out.at(-1) ?? '', part) ? ' ' : '') + part, '');
+function closeSeams(text: string): string {
+	const out: string[] = [];
+	// The last character is kept aside: reading it off the joined text would flatten that text
+	// once per seam, quadratic on a big page (a 1 MB shop page took 40 s).
+	let last = '';
+	for (const part of text.split(SEAM)) {
+		if (!part) continue;
+		if (spacedSeam(last, part)) out.push(' ');
+		out.push(part);
+		last = part.at(-1)!;
+	}
+	return out.join('');
+}
 
 export const BLOCK = 'p, div, li, ul, ol, table, h1, h2, h3, h4, h5, h6, tr, td, th, dt, dd, blockquote, section';
 export const INLINE = 'span, a, small, i, em, b, strong, sup, button, svg, img';
 export const UNREADABLE = 'script, style, noscript, template, button, input, select, svg';
+
+const BLOCK_TAGS = new Set(BLOCK.split(', '));
 
 /**
  * An element's text with <br> and block boundaries kept as line breaks, without what `drop`
@@ -39,17 +49,31 @@ export const UNREADABLE = 'script, style, noscript, template, button, input, sel
  */
 export function linesOf($: CheerioAPI, el: Cheerio<AnyNode>, drop = ''): string[] {
 	if (el.is(UNREADABLE)) return [];
-	const clone = el.clone();
-	clone.find(`${UNREADABLE}${drop ? `, ${drop}` : ''}`).remove();
-	clone.find('br').replaceWith('\n');
-	clone.find(BLOCK).each((_, x) => {
-		$(x).prepend('\n').append('\n');
-	});
-	clone.find('*').each((_, x) => {
-		$(x).before(SEAM).after(SEAM);
-	});
-	return closeSeams(clone.text())
+	const dropped = new Set(el.find(`${UNREADABLE}${drop ? `, ${drop}` : ''}`).toArray());
+	// Walked with a stack of its own, not by editing a copy of the tree: inserting a marker beside
+	// each element re-sorted the parent's children every time, quadratic on a big page; and a
+	// deeply nested page must not exhaust the call stack.
+	const parts: string[] = [];
+	const stack: Array<AnyNode | string> = el.toArray().flatMap((root) => [...childrenOf(root)].reverse());
+	while (stack.length) {
+		const node = stack.pop()!;
+		if (typeof node === 'string') parts.push(node);
+		else if (node.type === 'text') parts.push(node.data);
+		else if (isElement(node) && !dropped.has(node)) {
+			if (node.name === 'br') {
+				parts.push('\n');
+				continue;
+			}
+			const block = BLOCK_TAGS.has(node.name);
+			parts.push(block ? SEAM + '\n' : SEAM);
+			stack.push(block ? '\n' + SEAM : SEAM, ...[...node.children].reverse());
+		}
+	}
+	return closeSeams(parts.join(''))
 		.split('\n')
 		.map(squash)
 		.filter(Boolean);
 }
+
+const isElement = (node: AnyNode): node is Element => node.type === 'tag' || node.type === 'script' || node.type === 'style';
+const childrenOf = (node: AnyNode): AnyNode[] => ('children' in node ? node.children : []);
