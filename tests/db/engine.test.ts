@@ -198,6 +198,38 @@ describe('leases', () => {
 		expect((await h.get(id)).attempts.map((a) => a.outcome)).toEqual(['running']);
 	});
 
+	it('renewals that are slow but in time (a loaded machine) do not stop the run', async () => {
+		// Each statement answers 1.2 s late while the phase runs: longer than a beat (1 s), so a renewal
+		// is still on its way when the next beat comes, yet each one lands with most of the lease left.
+		// A worker that gave up whenever the lease had less than a beat left stopped this run.
+		const started = deferred();
+		const { pipeline } = testPipeline('p', {
+			only: async () => {
+				started.resolve();
+				await new Promise((r) => setTimeout(r, 4_000));
+				return 'done';
+			}
+		});
+		const h = await harness(db.database, [pipeline]);
+		const id = await h.enqueue('https://example.com/slow-renewals');
+		let slow = false;
+		const lagging: Database = {
+			...db.database,
+			rows: async (query) => {
+				if (slow) await new Promise((r) => setTimeout(r, 1_200));
+				return db.database.rows(query);
+			}
+		};
+		const worker = h.worker({ database: lagging, leaseMs: 3_000, timeoutMs: 600_000 });
+		await worker.start();
+		await within(started.promise, 10_000, 'the phase to start');
+		slow = true;
+		await h.waitFor(id, (i) => i.status === 'success', 'the item to succeed', 20_000);
+		slow = false;
+		await worker.stop();
+		expect((await h.get(id)).attempts.map((a) => a.outcome)).toEqual(['completed']);
+	});
+
 	it('an item that kills its worker every time ends dead instead of looping', async () => {
 		const clock = new ManualClock();
 		const { pipeline } = testPipeline('p', { only: ok('never reached') });

@@ -85,6 +85,7 @@ export class Worker extends EventEmitter<{ idle: [] }> {
 	private wakeSleeper: (() => void) | null = null;
 	private loopDone: Promise<void> | null = null;
 	private heartbeatTimer: NodeJS.Timeout | null = null;
+	private leaseWatchTimer: NodeJS.Timeout | null = null;
 	private unlisteners: Array<() => Promise<void>> = [];
 	private lastSweep = -Infinity;
 	/** The earliest lease expiry seen at the last sweep (engine clock, ms), or null. */
@@ -117,6 +118,8 @@ export class Worker extends EventEmitter<{ idle: [] }> {
 		);
 		this.heartbeatTimer = setInterval(() => void this.heartbeat(), this.beatMs);
 		this.heartbeatTimer.unref();
+		this.leaseWatchTimer = setInterval(() => this.stopExpiringRuns(), Math.max(50, Math.floor(this.guardMs / 2)));
+		this.leaseWatchTimer.unref();
 		if (loop) this.loopDone = this.loop();
 		this.log.info({ worker: this.id, concurrency: this.o.concurrency }, 'worker started');
 	}
@@ -129,6 +132,11 @@ export class Worker extends EventEmitter<{ idle: [] }> {
 
 	private get beatMs(): number {
 		return Math.max(100, Math.floor(this.o.leaseMs / 3));
+	}
+
+	/** How long before its lease runs out a run that could not renew it stops itself. */
+	private get guardMs(): number {
+		return Math.max(100, Math.floor(this.o.leaseMs / 10));
 	}
 
 	get activeCount(): number {
@@ -171,6 +179,7 @@ export class Worker extends EventEmitter<{ idle: [] }> {
 		}
 		clearTimeout(timer);
 		if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+		if (this.leaseWatchTimer) clearInterval(this.leaseWatchTimer);
 		try {
 			await this.releaseLeftovers();
 		} catch (err) {
@@ -299,17 +308,25 @@ export class Worker extends EventEmitter<{ idle: [] }> {
 		run.abort(signal);
 	}
 
-	private async heartbeat(): Promise<void> {
-		const now = this.o.clock.now();
-		// A lease that could run out before the next beat is given up here and now: once it expires
-		// another worker may take the item, and this one must have stopped by then (it cannot tell
-		// while the database is out of reach).
+	/**
+	 * A run whose lease is about to run out unrenewed (the database is out of reach, or the renewals
+	 * are slow) stops itself: once the lease expires another worker may take the item, and this one
+	 * must have stopped by then. Checked often and apart from the heartbeat, so a renewal that is
+	 * merely slow (a loaded machine) does not stop the run while the lease still has time: only
+	 * about two missed beats in a row do.
+	 */
+	private stopExpiringRuns(): void {
+		const now = this.o.clock.now().getTime();
 		for (const run of this.runs.values()) {
-			if (run.leased && run.leaseUntil - now.getTime() <= this.beatMs) {
-				this.log.warn({ itemId: run.item.id }, 'lease not renewed in time; stopping the run');
+			if (run.leased && run.leaseUntil - now <= this.guardMs) {
+				this.log.warn({ itemId: run.item.id, leaseLeftMs: run.leaseUntil - now }, 'lease not renewed in time; stopping the run');
 				this.stopRun(run, new StopSignal('lease_lost'));
 			}
 		}
+	}
+
+	private async heartbeat(): Promise<void> {
+		const now = this.o.clock.now();
 		const tokens = [...this.runs.entries()].filter(([, run]) => run.leased).map(([token]) => token);
 		if (tokens.length === 0) return;
 		try {
