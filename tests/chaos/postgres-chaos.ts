@@ -80,7 +80,8 @@ export async function runPostgresChaos(input: PostgresChaosOptions): Promise<Pos
 	const random = seededRandom(o.seed);
 	const problems: string[] = [];
 	const cleanups: Array<() => unknown> = [];
-	const pg = await startPostgres();
+	// Crash-safe: this run crashes PostgreSQL, and a commit it answered must survive that.
+	const pg = await startPostgres({ crashSafe: true });
 	if (!pg) throw new Error('PostgreSQL is not installed (apt-get install postgresql)');
 	cleanups.push(() => pg.stop());
 	const dataDir = mkdtempSync(path.join(os.tmpdir(), 'cookmark-chaos-'));
@@ -215,6 +216,15 @@ export async function runPostgresChaos(input: PostgresChaosOptions): Promise<Pos
 		while (!(accepted && terminal >= o.items)) {
 			if (Date.now() > deadline) {
 				problems.push(`deadline: ${terminal} of ${o.items} items terminal after ${o.deadlineMs} ms`);
+				// What held them: their rows, and any session waiting on a lock or idle in a transaction.
+				const stuck = await sql`
+					select id, status, attempt, lease_owner, lease_expires_at - now() as lease_left, next_run_at - now() as run_in
+					from queue_items where status not in ${sql(TERMINAL)}`;
+				const sessions = await sql`
+					select pid, state, wait_event_type, wait_event, now() - xact_start as xact_age, left(query, 120) as query
+					from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()
+						and (wait_event_type = 'Lock' or state like 'idle in transaction%')`;
+				problems.push(`unfinished: ${JSON.stringify(stuck)}; blocked or idle in transaction: ${JSON.stringify(sessions)}`);
 				break;
 			}
 			await new Promise((r) => setTimeout(r, 250));
@@ -241,8 +251,12 @@ export async function runPostgresChaos(input: PostgresChaosOptions): Promise<Pos
 		const doubled = [...byUrl.values()].filter((list) => list.length > 1).length;
 		if (doubled) problems.push(`${doubled} links became more than one item`);
 		if (lost) {
+			// Missing: answered 201 but not in the database (a commit lost in a crash); open: never finished.
+			const missing = urls.filter((u) => !byUrl.has(u));
 			const open = items.filter((i) => !TERMINAL.includes(i.status)).slice(0, 5);
-			problems.push(`${lost} items lost or never finished, e.g. ${open.map((i) => `${i.id} ${i.status}`).join(', ')}`);
+			problems.push(
+				`${lost} items lost or never finished: ${missing.length} accepted but missing from the database (${missing.slice(0, 3).join(', ')}), open e.g. ${open.map((i) => `${i.id} ${i.status}`).join(', ')}`
+			);
 		}
 		const succeeded = items.filter((i) => i.status === 'success');
 

@@ -11,12 +11,12 @@ describe('chaos on PostgreSQL (small)', () => {
 			enqueuePerSecond: 4,
 			pgDownMs: 1_000,
 			sseClients: 2,
-			deadlineMs: 150_000,
+			deadlineMs: 70_000,
 			logDir: '.test-output/chaos-small'
 		});
 		console.log(`chaos postgres (small): ${JSON.stringify({ ...report, problems: report.problems.length })}`);
 		expect(report.problems).toEqual([]);
 		expect(report).toMatchObject({ accepted: 24, lost: 0, overlaps: 0, duplicates: 0, openAttempts: 0, sseMissed: 0, other5xx: 0, pgRestarts: 1, webKills: 1 });
 		expect(report.workerKills).toBeGreaterThan(0);
-	}, 180_000);
+	}, 90_000);
 });
