@@ -9,6 +9,8 @@ import { claimItems } from '../../src/lib/server/queue/sql/claim';
 import { startPhase } from '../../src/lib/server/queue/sql/start-phase';
 import { completePhase } from '../../src/lib/server/queue/sql/complete-phase';
 import { reclaimExpired } from '../../src/lib/server/queue/sql/reclaim-expired';
+import { extendLeases } from '../../src/lib/server/queue/sql/heartbeat';
+import type { Database } from '../../src/lib/server/db/client';
 import type { PhaseContext } from '../../src/lib/server/queue/pipeline';
 
 let db: TestDatabase;
@@ -157,6 +159,75 @@ describe('leases', () => {
 		});
 		expect(wrote).toBe(false);
 		expect((await h.get(id)).results).toEqual({ outputs: { only: 'x' } });
+	});
+
+	it('a lease that ran out fences its worker out at once, before any reclaim', async () => {
+		const clock = new ManualClock();
+		const { pipeline } = testPipeline('p', { one: ok(1), two: ok(2) });
+		const h = await harness(db.database, [pipeline], { clock });
+		const id = await h.enqueue('https://example.com/late');
+		const [c] = await claimItems(db.database, { worker: 'late', pipelines: ['p'], limit: 1, leaseMs: 1_000, now: clock.now() });
+		const one = await startPhase(db.database, { itemId: id, token: c!.leaseToken, phase: 'one', worker: 'late', now: clock.now() });
+		clock.advance(1_000);
+		// Nobody reclaimed it yet, but another worker may at any moment: this one may write nothing more.
+		const args = { itemId: id, token: c!.leaseToken, now: clock.now() };
+		expect(await completePhase(db.database, { ...args, phase: 'one', attemptId: one!.attemptId, output: 1, last: false, result: null })).toBe(false);
+		expect(await startPhase(db.database, { ...args, phase: 'two', worker: 'late' })).toBeNull();
+		expect(await extendLeases(db.database, { tokens: [c!.leaseToken], leaseMs: 1_000, now: clock.now() })).toEqual(new Set());
+	});
+
+	it('a worker that cannot reach the database to renew its lease stops the run itself before the lease runs out', async () => {
+		const started = deferred<PhaseContext>();
+		const { pipeline } = testPipeline('p', { only: hangUntilAborted((ctx) => started.resolve(ctx)) });
+		const h = await harness(db.database, [pipeline]);
+		const id = await h.enqueue('https://example.com/partitioned');
+		let reachable = true;
+		const partitioned: Database = {
+			...db.database,
+			rows: (query) => (reachable ? db.database.rows(query) : Promise.reject(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })))
+		};
+		const worker = h.worker({ database: partitioned, leaseMs: 600, timeoutMs: 600_000 });
+		await worker.start();
+		const ctx = await within(started.promise, 10_000, 'the phase to start');
+		reachable = false;
+		const reason = await within(new Promise((resolve) => ctx.signal.addEventListener('abort', () => resolve(ctx.signal.reason))), 10_000, 'the run to stop');
+		expect(reason).toMatchObject({ why: 'lease_lost' });
+		reachable = true;
+		await worker.stop();
+		// The lease was not given back: it runs out, and the item is another worker's to take.
+		expect((await h.get(id)).attempts.map((a) => a.outcome)).toEqual(['running']);
+	});
+
+	it('renewals that are slow but in time (a loaded machine) do not stop the run', async () => {
+		// Each statement answers 1.2 s late while the phase runs: longer than a beat (1 s), so a renewal
+		// is still on its way when the next beat comes, yet each one lands with most of the lease left.
+		// A worker that gave up whenever the lease had less than a beat left stopped this run.
+		const started = deferred();
+		const { pipeline } = testPipeline('p', {
+			only: async () => {
+				started.resolve();
+				await new Promise((r) => setTimeout(r, 4_000));
+				return 'done';
+			}
+		});
+		const h = await harness(db.database, [pipeline]);
+		const id = await h.enqueue('https://example.com/slow-renewals');
+		let slow = false;
+		const lagging: Database = {
+			...db.database,
+			rows: async (query) => {
+				if (slow) await new Promise((r) => setTimeout(r, 1_200));
+				return db.database.rows(query);
+			}
+		};
+		const worker = h.worker({ database: lagging, leaseMs: 3_000, timeoutMs: 600_000 });
+		await worker.start();
+		await within(started.promise, 10_000, 'the phase to start');
+		slow = true;
+		await h.waitFor(id, (i) => i.status === 'success', 'the item to succeed', 20_000);
+		slow = false;
+		await worker.stop();
+		expect((await h.get(id)).attempts.map((a) => a.outcome)).toEqual(['completed']);
 	});
 
 	it('an item that kills its worker every time ends dead instead of looping', async () => {

@@ -71,10 +71,11 @@ export function sessionCookie(res: Response): string {
 export async function startServer(
 	storage: ServerStorage,
 	env: Record<string, string> = {},
-	options: { via?: 'node-build' | 'npm-start'; portsTried?: number } = {}
+	options: { via?: 'node-build' | 'npm-start'; portsTried?: number; port?: number } = {}
 ): Promise<ServerProcess> {
 	if (!existsSync(entry)) throw new Error('build/index.js is missing: run `npm run build` (npm test does it)');
-	const port = await freePort();
+	// A given port is kept (a restarted server where its clients expect it).
+	const port = options.port ?? (await freePort());
 	const origin = `http://127.0.0.1:${port}`;
 	const npmStart = options.via === 'npm-start';
 	let output = '';
@@ -131,7 +132,7 @@ export async function startServer(
 	for (;;) {
 		if (child.exitCode !== null) {
 			const tried = (options.portsTried ?? 0) + 1;
-			if (output.includes('EADDRINUSE') && tried < 5) return startServer(storage, env, { ...options, portsTried: tried });
+			if (output.includes('EADDRINUSE') && tried < 5 && !options.port) return startServer(storage, env, { ...options, portsTried: tried });
 			throw new Error(`server exited with ${child.exitCode}:\n${output}`);
 		}
 		// Asked only once this process says it listens: until then another may answer on the port.

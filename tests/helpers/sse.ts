@@ -10,7 +10,13 @@ export interface SseEvent {
  * A real streaming HTTP client for /api/queue/stream: parses frames as they arrive and lets the
  * test wait for the one it needs (no sleeps). `close()` drops the connection.
  */
-export async function openStream(server: ServerProcess, path = '/api/queue/stream', headers: Record<string, string> = {}) {
+export async function openStream(
+	server: ServerProcess,
+	path = '/api/queue/stream',
+	headers: Record<string, string> = {},
+	/** Called with each event as it arrives (long-lived watchers), after `lastEventId` moved. */
+	onEvent?: (event: SseEvent) => void
+) {
 	const controller = new AbortController();
 	const res = await server.api(path, { headers: { accept: 'text/event-stream', ...headers }, signal: controller.signal });
 	const events: SseEvent[] = [];
@@ -18,7 +24,7 @@ export async function openStream(server: ServerProcess, path = '/api/queue/strea
 	let lastId: string | undefined;
 	let ended = false;
 
-	const pump = async () => {
+	const pump = async (): Promise<void> => {
 		if (!res.body) return;
 		const reader = res.body.getReader();
 		const decoder = new TextDecoder();
@@ -39,6 +45,7 @@ export async function openStream(server: ServerProcess, path = '/api/queue/strea
 					if (fields.id !== undefined) lastId = fields.id;
 					const event: SseEvent = { id: fields.id, event: fields.event ?? 'message', data: fields.data ? JSON.parse(fields.data) : null };
 					events.push(event);
+					onEvent?.(event);
 					for (const w of [...waiters]) if (w.match(event)) (waiters.splice(waiters.indexOf(w), 1), w.resolve(event));
 				}
 			}
@@ -48,10 +55,14 @@ export async function openStream(server: ServerProcess, path = '/api/queue/strea
 			ended = true;
 		}
 	};
-	void pump();
+	// An error answer is a JSON body, read whole; only a stream is pumped.
+	const errorBody = res.ok ? '' : await res.text().catch(() => '');
+	const done = res.ok ? pump() : Promise.resolve();
 
 	return {
 		status: res.status,
+		/** The body of an error answer ('' for a stream). */
+		errorBody,
 		headers: res.headers,
 		events,
 		get lastEventId() {
@@ -60,6 +71,8 @@ export async function openStream(server: ServerProcess, path = '/api/queue/strea
 		get ended() {
 			return ended;
 		},
+		/** Resolves when the stream ends (closed, or the server went away). */
+		done,
 		/** The first event (already received or still to come) that matches; fails after `ms`. */
 		next(match: (e: SseEvent) => boolean, ms = 15_000, what = 'an event'): Promise<SseEvent> {
 			const seen = events.find(match);

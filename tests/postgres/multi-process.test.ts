@@ -2,11 +2,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { ItemDetail } from '../../src/lib/contract/queue';
-import { deferred, within } from '../helpers/deferred';
+import { within } from '../helpers/deferred';
 import { html, startHttpServer } from '../helpers/http-server';
 import { recipePage } from '../helpers/recipe-page';
 import { serverStorage, startServer, waitForItem } from '../helpers/server';
 import { openStream } from '../helpers/sse';
+import { spawnWorker } from '../helpers/worker-process';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const cleanups: Array<() => Promise<unknown>> = [];
@@ -16,26 +17,10 @@ afterEach(async () => {
 
 /** `npm run worker` as a process of its own; resolves once its loop is idle. */
 async function startWorkerProcess(env: Record<string, string>) {
-	const child = spawn(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), 'src/cli/cookmark.ts', 'worker'], {
-		cwd: root,
-		env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'debug', ...env },
-		stdio: ['ignore', 'pipe', 'pipe']
-	});
-	let output = '';
-	const idle = deferred();
-	child.stdout.on('data', (d) => {
-		output += d;
-		if (output.includes('waiting for work')) idle.resolve();
-	});
-	child.stderr.on('data', (d) => (output += d));
-	const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-	child.once('exit', (code) => idle.reject(new Error(`worker exited with ${code}:\n${output}`)));
-	cleanups.push(async () => {
-		child.kill('SIGKILL');
-		await exited;
-	});
-	await within(idle.promise, 30_000, 'the worker process to go idle');
-	return { exited, output: () => output, stop: () => (child.kill('SIGTERM'), exited) };
+	const worker = spawnWorker({ LOG_LEVEL: 'debug', ...env });
+	cleanups.push(() => worker.stop('SIGKILL'));
+	await within(worker.idle, 30_000, 'the worker process to go idle');
+	return { output: worker.output, stop: () => worker.stop('SIGTERM') };
 }
 
 describe('several processes on one PostgreSQL', () => {

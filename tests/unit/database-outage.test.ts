@@ -2,6 +2,7 @@ import pino from 'pino';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { isDatabaseUnavailable } from '../../src/lib/server/db/unavailable';
+import { whenDatabaseAnswers } from '../../src/lib/server/db/wait';
 import { OutageWatch } from '../../src/lib/server/queue/outage';
 import { ManualClock } from '../helpers/clock';
 
@@ -37,5 +38,30 @@ describe('OutageWatch', () => {
 			[30, 'the database answers again; claiming resumed']
 		]);
 		expect(lines[1]!.downMs).toBe(12_000);
+	});
+});
+
+describe('whenDatabaseAnswers (a process starting while PostgreSQL restarts)', () => {
+	const refused = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+	const log = pino({ level: 'silent' });
+
+	it('waits until the database answers', async () => {
+		let calls = 0;
+		const answer = await whenDatabaseAnswers(
+			async () => {
+				if (++calls < 3) throw refused();
+				return 'migrated';
+			},
+			{ waitMs: 60_000, log }
+		);
+		expect(answer).toBe('migrated');
+		expect(calls).toBe(3);
+	});
+
+	it('throws at once a failure that is not about reaching it, or a wait past the limit', async () => {
+		await expect(whenDatabaseAnswers(async () => Promise.reject(new Error('bad migration')), { waitMs: 60_000, log })).rejects.toThrow('bad migration');
+		let calls = 0;
+		await expect(whenDatabaseAnswers(async () => Promise.reject((calls++, refused())), { waitMs: 0, log })).rejects.toThrow('ECONNREFUSED');
+		expect(calls).toBe(1);
 	});
 });

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { config as loadConfig, type Config } from './config';
 import { openDatabase, type Database } from './db/client';
 import { migrate } from './db/migrate';
+import { whenDatabaseAnswers } from './db/wait';
 import { LiveHub } from './live/hub';
 import { createLogger } from './log';
 import { Notifier } from './push/notifier';
@@ -59,7 +60,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
 	const config = options.config ?? loadConfig();
 	const log = options.log ?? createLogger(config.LOG_LEVEL);
 	const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
-	await migrate(database, config.DATABASE_URL);
+	await whenDatabaseAnswers(() => migrate(database, config.DATABASE_URL), { waitMs: config.DATABASE_WAIT_MS, log });
 
 	const publicFetch = { ...configuredLimits(config), policy: options.addressPolicy };
 	// Keyed by the shared link's host. Redirect hops to another host ride on that slot: waiting

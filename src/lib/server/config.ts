@@ -43,6 +43,8 @@ const optionalHttpUrl = optionalText.refine((v) => {
 export const configSchema = z.object({
 	DATABASE_URL: optionalText,
 	DATA_DIR: z.string().trim().default('./data'),
+	/** How long a starting process waits for a PostgreSQL that does not answer yet (restarting, still starting). */
+	DATABASE_WAIT_MS: int(60_000, 0),
 	LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
 	QUEUE_CONCURRENCY: int(2, 1, 64),

@@ -18,6 +18,8 @@ export interface Database {
 	readonly db: Db;
 	/** Runs a raw statement and returns its rows, whichever driver is underneath. */
 	rows<T = Record<string, unknown>>(query: SQL): Promise<T[]>;
+	/** Runs raw statements in one transaction: each sees what committed before it began. */
+	transaction<T>(work: (rows: Database['rows']) => Promise<T>): Promise<T>;
 	/**
 	 * Subscribes to a NOTIFY channel; resolves once listening, to an unsubscribe function.
 	 * `onResumed` runs when listening holds again after the connection was lost (PostgreSQL only):
@@ -58,6 +60,9 @@ async function openPostgres(url: string, max = 10): Promise<Database> {
 		async rows<T>(query: SQL) {
 			return (await db.execute(query)) as unknown as T[];
 		},
+		transaction(work) {
+			return db.transaction((tx) => work(async <T>(query: SQL) => (await tx.execute(query)) as unknown as T[]));
+		},
 		listen: (channel, onPayload, onResumed) => listener.listen(channel, onPayload, onResumed),
 		async notify(channel, payload) {
 			await client.notify(channel, payload);
@@ -85,7 +90,11 @@ async function openPglite(dataDir: string): Promise<Database> {
 			const result = (await db.execute(query)) as unknown as { rows: T[] };
 			return result.rows;
 		},
+		transaction(work) {
+			return db.transaction((tx) => work(async <T>(query: SQL) => ((await tx.execute(query)) as unknown as { rows: T[] }).rows));
+		},
 		async listen(channel, onPayload) {
+			// In-process: the connection is never lost, so never listens again.
 			return client.listen(channel, onPayload);
 		},
 		async notify(channel, payload) {

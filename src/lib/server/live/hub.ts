@@ -17,6 +17,8 @@ export interface Subscriber {
 
 const RETENTION_MS = 48 * 60 * 60 * 1000; // at least 24 h are promised
 const PRUNE_EVERY_MS = 60 * 60 * 1000;
+/** How soon a delivery that failed (the database did not answer) is tried again. */
+const RETRY_MS = 1_000;
 
 /**
  * This process's fan-out from the item event log to SSE streams. One LISTEN for the whole
@@ -34,6 +36,10 @@ export class LiveHub {
 	private pruneTimer: NodeJS.Timeout | null = null;
 	/** The newest event this hub has heard of: where it catches up from after its LISTEN was lost. */
 	private heard = 0;
+	/** Deliveries and catch-ups, one after another (see `serially`). */
+	private chain: Promise<void> = Promise.resolve();
+	/** True from a failed delivery to the next one that goes through: the failure is logged once. */
+	private failing = false;
 
 	constructor(
 		private readonly database: Database,
@@ -72,7 +78,12 @@ export class LiveHub {
 			this.unlisten = await this.database.listen(
 				channels.itemEvents,
 				(payload) => this.onEvent(payload),
-				() => void this.catchUp()
+				() => {
+					// From what had been heard when listening resumed, not when the catch-up gets its turn:
+					// live events may arrive meanwhile, and they are newer than the missed ones.
+					const from = this.heard;
+					void this.serially(() => this.catchUp(from));
+				}
 			);
 			this.heard = Math.max(this.heard, await latestEventId(this.database));
 			const prune = () =>
@@ -94,17 +105,21 @@ export class LiveHub {
 		this.note(event);
 	}
 
-	/** The changes made while LISTEN was down (a database outage) reached no stream: deliver them now. */
-	private async catchUp(): Promise<void> {
+	/**
+	 * The changes made while LISTEN was down (a database outage) reached no stream: deliver them
+	 * now. Event ids become visible in commit order (migration 0006), so they are those after the
+	 * last one heard before listening resumed.
+	 */
+	private async catchUp(from: number): Promise<void> {
 		try {
 			const users = [...new Set([...this.subscribers].map((s) => s.userId))];
-			for (const event of await eventsAfter(this.database, this.heard, users)) this.note(event);
+			for (const event of await eventsAfter(this.database, from, users)) this.note(event);
 		} catch (err) {
 			this.log.warn({ err }, 'could not catch up on the changes missed while the database was away');
 		}
 	}
 
-	private note(event: LoggedEvent): void {
+	private note(event: LoggedEvent, delayMs?: number): void {
 		this.heard = Math.max(this.heard, event.id);
 		if (![...this.subscribers].some((s) => s.userId === event.userId)) return;
 		const forUser = this.pending.get(event.userId) ?? new Map<string, ItemChange>();
@@ -112,11 +127,24 @@ export class LiveHub {
 		const previous = forUser.get(event.itemId);
 		if (!previous || previous.eventId < event.id) forUser.set(event.itemId, { eventId: event.id, itemId: event.itemId, kind: event.kind });
 		if (this.timers.has(event.userId)) return;
-		const wait = Math.max(0, this.coalesceMs - (Date.now() - (this.lastDelivery.get(event.userId) ?? 0)));
-		this.timers.set(event.userId, setTimeout(() => void this.deliver(event.userId), wait));
+		const wait = delayMs ?? Math.max(0, this.coalesceMs - (Date.now() - (this.lastDelivery.get(event.userId) ?? 0)));
+		this.timers.set(event.userId, setTimeout(() => void this.serially(() => this.deliver(event.userId)), wait));
 	}
 
-	/** Sends a user's pending changes, oldest event first, so a client's Last-Event-ID never skips one. */
+	/**
+	 * Deliveries and catch-ups run one after another: a stream drops an event older than one it
+	 * has sent, so a second delivery overtaking a slow first one would lose the first one's rest.
+	 */
+	private serially(work: () => Promise<void>): Promise<void> {
+		this.chain = this.chain.then(work).catch((err) => this.log.error({ err }, 'live update work failed'));
+		return this.chain;
+	}
+
+	/**
+	 * Sends a user's pending changes, oldest event first, so a client's Last-Event-ID never skips
+	 * one. When the database fails midway, the unsent rest waits for the next try: dropping it
+	 * could drop an item's final state.
+	 */
 	private async deliver(userId: string): Promise<void> {
 		this.timers.delete(userId);
 		this.lastDelivery.set(userId, Date.now());
@@ -132,12 +160,17 @@ export class LiveHub {
 				}
 			}
 		} catch (err) {
-			// Not dropped: the catch-up after a lost connection reads again from the first change not sent
-			// (a stream ignores what it already had).
-			this.heard = Math.min(this.heard, changes[next]!.eventId - 1);
-			if (isDatabaseUnavailable(err)) this.log.warn('live updates held back until the database answers');
-			else this.log.error({ err }, 'live update delivery failed');
+			// Not dropped: the unsent rest goes back to pending (a newer change of the same item heard
+			// meanwhile wins) and is tried again shortly, whether or not LISTEN was lost too.
+			if (!this.failing) {
+				if (isDatabaseUnavailable(err)) this.log.warn('live updates held back until the database answers');
+				else this.log.error({ err }, 'live update delivery failed; trying again shortly');
+			}
+			this.failing = true;
+			for (const change of changes.slice(next)) this.note({ id: change.eventId, userId, itemId: change.itemId, kind: change.kind }, RETRY_MS);
+			return;
 		}
+		this.failing = false;
 	}
 }
 

@@ -56,6 +56,8 @@ interface Run {
 	stopRequested: StopSignal | null;
 	/** True while the database still shows this run's lease. */
 	leased: boolean;
+	/** When the lease runs out (engine clock, ms) unless a heartbeat extends it. */
+	leaseUntil: number;
 }
 
 type PhaseOutcome = { ok: true; output: unknown } | { ok: false; error: unknown };
@@ -83,6 +85,7 @@ export class Worker extends EventEmitter<{ idle: [] }> {
 	private wakeSleeper: (() => void) | null = null;
 	private loopDone: Promise<void> | null = null;
 	private heartbeatTimer: NodeJS.Timeout | null = null;
+	private leaseWatchTimer: NodeJS.Timeout | null = null;
 	private unlisteners: Array<() => Promise<void>> = [];
 	private lastSweep = -Infinity;
 	/** The earliest lease expiry seen at the last sweep (engine clock, ms), or null. */
@@ -113,9 +116,10 @@ export class Worker extends EventEmitter<{ idle: [] }> {
 				for (const run of this.runs.values()) if (run.item.id === itemId) this.stopRun(run, new StopSignal('canceled'));
 			})
 		);
-		const beat = Math.max(100, Math.floor(this.o.leaseMs / 3));
-		this.heartbeatTimer = setInterval(() => void this.heartbeat(), beat);
+		this.heartbeatTimer = setInterval(() => void this.heartbeat(), this.beatMs);
 		this.heartbeatTimer.unref();
+		this.leaseWatchTimer = setInterval(() => this.stopExpiringRuns(), Math.max(50, Math.floor(this.guardMs / 2)));
+		this.leaseWatchTimer.unref();
 		if (loop) this.loopDone = this.loop();
 		this.log.info({ worker: this.id, concurrency: this.o.concurrency }, 'worker started');
 	}
@@ -124,6 +128,15 @@ export class Worker extends EventEmitter<{ idle: [] }> {
 	wake(): void {
 		this.wakePending = true;
 		this.wakeSleeper?.();
+	}
+
+	private get beatMs(): number {
+		return Math.max(100, Math.floor(this.o.leaseMs / 3));
+	}
+
+	/** How long before its lease runs out a run that could not renew it stops itself. */
+	private get guardMs(): number {
+		return Math.max(100, Math.floor(this.o.leaseMs / 10));
 	}
 
 	get activeCount(): number {
@@ -166,6 +179,7 @@ export class Worker extends EventEmitter<{ idle: [] }> {
 		}
 		clearTimeout(timer);
 		if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+		if (this.leaseWatchTimer) clearInterval(this.leaseWatchTimer);
 		try {
 			await this.releaseLeftovers();
 		} catch (err) {
@@ -239,19 +253,20 @@ export class Worker extends EventEmitter<{ idle: [] }> {
 	private async claim(): Promise<ClaimedItem[]> {
 		const free = this.o.concurrency - this.runs.size;
 		if (free <= 0 || this.stopping) return [];
+		const now = this.o.clock.now();
 		const claimed = await claimItems(this.o.database, {
 			worker: this.id,
 			pipelines: this.o.registry.names(),
 			limit: free,
 			leaseMs: this.o.leaseMs,
-			now: this.o.clock.now()
+			now
 		});
-		for (const item of claimed) this.launch(item);
+		for (const item of claimed) this.launch(item, now.getTime() + this.o.leaseMs);
 		return claimed;
 	}
 
-	private launch(item: ClaimedItem): void {
-		const run: Run = { item, abort: () => {}, stopRequested: null, leased: true };
+	private launch(item: ClaimedItem, leaseUntil: number): void {
+		const run: Run = { item, abort: () => {}, stopRequested: null, leased: true, leaseUntil };
 		this.runs.set(item.leaseToken, run);
 		void this.queue.add(async () => {
 			try {
@@ -293,15 +308,35 @@ export class Worker extends EventEmitter<{ idle: [] }> {
 		run.abort(signal);
 	}
 
+	/**
+	 * A run whose lease is about to run out unrenewed (the database is out of reach, or the renewals
+	 * are slow) stops itself: once the lease expires another worker may take the item, and this one
+	 * must have stopped by then. Checked often and apart from the heartbeat, so a renewal that is
+	 * merely slow (a loaded machine) does not stop the run while the lease still has time: only
+	 * about two missed beats in a row do.
+	 */
+	private stopExpiringRuns(): void {
+		const now = this.o.clock.now().getTime();
+		for (const run of this.runs.values()) {
+			if (run.leased && run.leaseUntil - now <= this.guardMs) {
+				this.log.warn({ itemId: run.item.id, leaseLeftMs: run.leaseUntil - now }, 'lease not renewed in time; stopping the run');
+				this.stopRun(run, new StopSignal('lease_lost'));
+			}
+		}
+	}
+
 	private async heartbeat(): Promise<void> {
-		const tokens = [...this.runs.keys()];
+		const now = this.o.clock.now();
+		const tokens = [...this.runs.entries()].filter(([, run]) => run.leased).map(([token]) => token);
 		if (tokens.length === 0) return;
 		try {
-			const valid = await extendLeases(this.o.database, { tokens, leaseMs: this.o.leaseMs, now: this.o.clock.now() });
+			const valid = await extendLeases(this.o.database, { tokens, leaseMs: this.o.leaseMs, now });
 			this.outage.succeeded();
 			for (const token of tokens) {
 				const run = this.runs.get(token);
-				if (run && !valid.has(token) && run.leased) this.stopRun(run, new StopSignal('lease_lost'));
+				if (!run?.leased) continue;
+				if (valid.has(token)) run.leaseUntil = Math.max(run.leaseUntil, now.getTime() + this.o.leaseMs);
+				else this.stopRun(run, new StopSignal('lease_lost'));
 			}
 		} catch (err) {
 			if (!this.outage.failed(err)) this.log.error({ err }, 'heartbeat failed');

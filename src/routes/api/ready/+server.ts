@@ -1,6 +1,6 @@
 import { json } from '@sveltejs/kit';
 import { sql } from 'drizzle-orm';
-import { errorResponse, methodNotAllowed } from '$lib/server/http/api';
+import { databaseUnavailable, errorResponse, methodNotAllowed } from '$lib/server/http/api';
 import type { RequestHandler } from './$types';
 
 /** Readiness: the database answers and the process is not shutting down. */
@@ -10,7 +10,7 @@ export const GET: RequestHandler = async ({ locals }) => {
 	try {
 		await app.database.rows(sql`select 1`);
 	} catch {
-		return errorResponse(503, 'database_unavailable', 'the database does not answer');
+		return databaseUnavailable();
 	}
 	return json({
 		ok: true,

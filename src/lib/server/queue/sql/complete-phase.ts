@@ -24,7 +24,7 @@ export async function completePhase(
 	const rows = await database.rows<{ id: string }>(sql`
 		with ok as (
 			select id from queue_items
-			where ${leaseHeld(args.itemId, args.token)}
+			where ${leaseHeld(args.itemId, args.token, args.now)}
 			for update
 		), ph as (
 			update item_phases p

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { channels } from '../channels';
-import { at, elapsedMs } from './util';
+import { at, elapsedMs, lockThen, uuidArray } from './util';
 
 /**
  * Returns items whose worker stopped heart-beating (crashed, killed, partitioned) to the queue.
@@ -10,12 +10,16 @@ import { at, elapsedMs } from './util';
  */
 export async function reclaimExpired(database: Database, now: Date): Promise<string[]> {
 	const t = at(now);
-	const rows = await database.rows<{ id: string }>(sql`
+	const rows = await lockThen<{ id: string }>(
+		database,
+		// Skips rows a worker holds this moment (its heartbeat may be saving the lease); the next sweep sees them.
+		sql`select id from queue_items where status = 'in_progress' and lease_expires_at < ${t} for update skip locked`,
+		(ids) => sql`
 		with exp as (
 			update queue_items
 			set status = 'pending', next_run_at = ${t}, updated_at = ${t},
 				lease_owner = null, lease_token = null, lease_expires_at = null
-			where status = 'in_progress' and lease_expires_at < ${t}
+			where id = any(${uuidArray(ids)})
 			returning id
 		), ph as (
 			update item_phases set status = 'pending', message = null
@@ -27,6 +31,7 @@ export async function reclaimExpired(database: Database, now: Date): Promise<str
 				duration_ms = ${elapsedMs(t)}
 			where a.item_id in (select id from exp) and a.outcome = 'running'
 		)
-		select id, pg_notify(${channels.jobs}, id::text) from exp`);
+		select id, pg_notify(${channels.jobs}, id::text) from exp`
+	);
 	return rows.map((r) => r.id);
 }

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { channels } from '../channels';
-import { at, elapsedMs, uuidArray } from './util';
+import { at, elapsedMs, lockThen, uuidArray } from './util';
 
 /**
  * Gives leased items back at once (graceful shutdown, or runs a database outage cut short): pending again, runnable now, the
@@ -11,12 +11,15 @@ import { at, elapsedMs, uuidArray } from './util';
 export async function releaseItems(database: Database, args: { tokens: readonly string[]; now: Date }): Promise<string[]> {
 	if (args.tokens.length === 0) return [];
 	const now = at(args.now);
-	const rows = await database.rows<{ id: string }>(sql`
+	const rows = await lockThen<{ id: string }>(
+		database,
+		sql`select id from queue_items where lease_token = any(${uuidArray(args.tokens)}) and status = 'in_progress' for update`,
+		(ids) => sql`
 		with rel as (
 			update queue_items
 			set status = 'pending', next_run_at = ${now}, updated_at = ${now}, current_phase = null,
 				lease_owner = null, lease_token = null, lease_expires_at = null
-			where lease_token = any(${uuidArray(args.tokens)}) and status = 'in_progress'
+			where id = any(${uuidArray(ids)})
 			returning id
 		), ph as (
 			update item_phases set status = 'pending', progress = 0, message = null, attempts = greatest(attempts - 1, 0)
@@ -27,6 +30,7 @@ export async function releaseItems(database: Database, args: { tokens: readonly 
 				duration_ms = ${elapsedMs(now)}
 			where a.item_id in (select id from rel) and a.outcome = 'running'
 		)
-		select id, pg_notify(${channels.jobs}, id::text) from rel`);
+		select id, pg_notify(${channels.jobs}, id::text) from rel`
+	);
 	return rows.map((r) => r.id);
 }

@@ -1,7 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { channels } from '../channels';
-import {  } from './util';
 
 /** Deletes an item (phases and attempts cascade) and aborts it if it is running. */
 export async function removeItem(database: Database, args: { userId: string; itemId: string }): Promise<boolean> {

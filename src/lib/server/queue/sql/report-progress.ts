@@ -10,7 +10,7 @@ export async function reportProgress(
 	const rows = await database.rows<{ ok: number }>(sql`
 		with ok as (
 			update queue_items set updated_at = ${at(args.now)}
-			where ${leaseHeld(args.itemId, args.token)}
+			where ${leaseHeld(args.itemId, args.token, args.now)}
 			returning id
 		)
 		update item_phases p set progress = ${args.progress}, message = ${args.message}

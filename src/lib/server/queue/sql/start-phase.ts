@@ -18,7 +18,7 @@ export async function startPhase(
 	const rows = await database.rows<{ attemptId: string | number; number: number }>(sql`
 		with ok as (
 			select id from queue_items
-			where ${leaseHeld(args.itemId, args.token)}
+			where ${leaseHeld(args.itemId, args.token, args.now)}
 			for update
 		), ph as (
 			update item_phases p

@@ -1,4 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
+import type { Database } from '../../db/client';
 
 /** A point in time as a SQL value. Times come from the engine's clock, never from now(). */
 export const at = (d: Date): SQL => sql`${d.toISOString()}::timestamptz`;
@@ -11,9 +12,25 @@ export const uuidArray = (ids: readonly string[]): SQL => sql`${`{${ids.join(','
 export const textArray = (values: readonly string[]): SQL =>
 	sql`${`{${values.map((v) => `"${v.replace(/["\\]/g, '\\$&')}"`).join(',')}}`}::text[]`;
 
-/** The fence on every worker write: this item, still running under this claim's lease. */
-export const leaseHeld = (itemId: string, token: string): SQL =>
-	sql`id = ${itemId} and lease_token = ${token} and status = 'in_progress'`;
+/**
+ * The fence on every worker write: this item, still running under this claim's lease, and the
+ * lease not yet run out (an expired lease is another worker's to reclaim, even before it does).
+ */
+export const leaseHeld = (itemId: string, token: string, now: Date): SQL =>
+	sql`id = ${itemId} and lease_token = ${token} and status = 'in_progress' and lease_expires_at > ${at(now)}`;
+
+/**
+ * Locks the items `lock` selects, then runs `update(ids)` in a later statement of the same
+ * transaction. A statement sees only what committed before it began: done in one, it could miss
+ * the attempt a worker opened while the statement waited for the item's lock, and leave that
+ * attempt 'running' for ever. Once the lock is held, nothing about these items changes under us.
+ */
+export function lockThen<T>(database: Database, lock: SQL, update: (ids: string[]) => SQL): Promise<T[]> {
+	return database.transaction(async (rows) => {
+		const ids = (await rows<{ id: string }>(lock)).map((r) => r.id);
+		return ids.length ? rows<T>(update(ids)) : [];
+	});
+}
 
 /** Milliseconds from an attempt's start to `now`, for `item_attempts.duration_ms`. */
 export const elapsedMs = (now: SQL, startedAt: SQL = sql`a.started_at`): SQL =>

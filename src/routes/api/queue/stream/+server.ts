@@ -29,14 +29,14 @@ export const GET = api(async ({ url, request, locals }) => {
 			let ping: NodeJS.Timeout | undefined;
 			let leave: (() => void) | undefined;
 			// Live changes wait until the connection event (or the replay) is out, and any change that
-			// the snapshot already covers is dropped, so event ids on this stream only ever grow.
-			let highWater: number | null = null;
+			// the snapshot already covers is dropped. A later change is sent even when its id is lower
+			// than one already sent (a hub catching up after a database restart): dropping it could
+			// drop an item's final state, while sending it costs at most a longer replay.
+			let covered: number | null = null;
 			const early: Array<[string, number]> = [];
 			const live = (frame: string, eventId: number) => {
-				if (highWater === null) return void early.push([frame, eventId]);
-				if (eventId <= highWater) return;
-				highWater = eventId;
-				send(frame);
+				if (covered === null) return void early.push([frame, eventId]);
+				if (eventId > covered) send(frame);
 			};
 			const send = (frame: string) => {
 				if (closed) return;
@@ -69,14 +69,14 @@ export const GET = api(async ({ url, request, locals }) => {
 				if (changes !== 'gone') {
 					send(sseFrame('connection', { serverTime: new Date().toISOString(), resumed: true, items: [], total: changes.length } satisfies ConnectionEvent));
 					for (const change of changes) send(await app.live.frameFor(user.id, change));
-					highWater = Math.max(lastEventId, ...changes.map((c) => c.eventId));
+					covered = Math.max(lastEventId, ...changes.map((c) => c.eventId));
 				} else {
 					const snapshot = itemId
 						? { items: [(await app.queue.item(user.id, itemId))!].filter(Boolean), total: 1 }
 						: await app.queue.list({ userId: user.id, limit: SNAPSHOT_SIZE, offset: 0 });
 					const connection: ConnectionEvent = { serverTime: new Date().toISOString(), resumed: false, items: snapshot.items, total: snapshot.total };
 					send(sseFrame('connection', connection, head));
-					highWater = head;
+					covered = head;
 				}
 				for (const [frame, eventId] of early.splice(0)) live(frame, eventId);
 			} catch (err) {

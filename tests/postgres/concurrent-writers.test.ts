@@ -1,0 +1,90 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import postgres from 'postgres';
+import { createTestDatabase, type TestDatabase } from '../helpers/db';
+import { deferred, within } from '../helpers/deferred';
+import { harness, testPipeline } from '../helpers/engine';
+import { claimItems } from '../../src/lib/server/queue/sql/claim';
+import { cancelItem } from '../../src/lib/server/queue/sql/cancel';
+
+// Races between transactions on separate connections: only a real server has them. Each test
+// holds one transaction open, waits until the other is seen waiting on a lock, then lets go.
+
+let db: TestDatabase;
+let connections: postgres.Sql[] = [];
+beforeEach(async () => {
+	db = await createTestDatabase();
+});
+afterEach(async () => {
+	await Promise.all(connections.map((c) => c.end({ timeout: 1 })));
+	connections = [];
+	await db.close();
+});
+
+function connect(): postgres.Sql {
+	const sql = postgres(db.url!, { max: 1, onnotice: () => {} });
+	connections.push(sql);
+	return sql;
+}
+
+/** Resolves once some statement waits for a lock of this type (pg_locks), re-checked as it changes. */
+async function someoneWaits(sql: postgres.Sql, locktype: string): Promise<void> {
+	for (;;) {
+		const [row] = await sql<{ n: number }[]>`select count(*)::int as n from pg_locks where locktype = ${locktype} and not granted`;
+		if (row!.n > 0) return;
+		await new Promise((r) => setTimeout(r, 20));
+	}
+}
+
+describe('writers on several connections', () => {
+	it('item events become visible in the order of their ids, whatever order their transactions commit in', async () => {
+		const { pipeline } = testPipeline('p', { only: async () => 1 });
+		const h = await harness(db.database, [pipeline]);
+		const a = await h.enqueue('https://example.com/a');
+		const b = await h.enqueue('https://example.com/b');
+		const [first, second, observer] = [connect(), connect(), connect()];
+
+		// The first writer changes A and stays open; the second changes B and would commit first.
+		const [written, letGo] = [deferred(), deferred()];
+		const firstTx = first.begin(async (tx) => {
+			await tx`update queue_items set updated_at = now() where id = ${a}`;
+			written.resolve();
+			await letGo.promise;
+		});
+		await written.promise;
+		const secondDone = second`update queue_items set updated_at = now() where id = ${b}`.execute();
+		// Without ordering, B's event (id after A's) would be visible now, before A's.
+		await within(someoneWaits(observer, 'advisory'), 10_000, 'the second writer to wait for the first to commit');
+		letGo.resolve();
+		await Promise.all([firstTx, secondDone]);
+
+		const events = await observer<{ item_id: string; id: string }[]>`select item_id, id from item_events where item_id in (${a}, ${b}) order by id desc limit 2`;
+		expect(events.map((e) => e.item_id)).toEqual([b, a]);
+	});
+
+	it('a cancel that waited for a worker opening an attempt closes that attempt too', async () => {
+		const { pipeline } = testPipeline('p', { only: async () => 1 });
+		const h = await harness(db.database, [pipeline]);
+		const id = await h.enqueue('https://example.com/c');
+		const [claimed] = await claimItems(db.database, { worker: 'w', pipelines: ['p'], limit: 1, leaseMs: 60_000, now: new Date() });
+		const [worker, observer] = [connect(), connect()];
+
+		// The worker's start-phase statement: lock the item, open an attempt; not yet committed.
+		const [opened, letGo] = [deferred(), deferred()];
+		const workerTx = worker.begin(async (tx) => {
+			await tx`select id from queue_items where id = ${id} and lease_token = ${claimed!.leaseToken} for update`;
+			await tx`insert into item_attempts (item_id, phase, number, worker, started_at, outcome) values (${id}, 'only', 1, 'w', now(), 'running')`;
+			opened.resolve();
+			await letGo.promise;
+		});
+		await opened.promise;
+		const canceled = cancelItem(db.database, { userId: h.userId, itemId: id, now: new Date() });
+		await within(someoneWaits(observer, 'transactionid'), 10_000, 'the cancel to wait for the worker');
+		letGo.resolve();
+		await workerTx;
+		expect(await canceled).toBe(true);
+
+		const item = await h.get(id);
+		expect(item.status).toBe('canceled');
+		expect(item.attempts.map((a) => a.outcome)).toEqual(['canceled']);
+	});
+});
