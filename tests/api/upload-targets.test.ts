@@ -39,6 +39,9 @@ async function share(server: ServerProcess, url: string): Promise<string> {
 	return ((await res.json()) as { id: string }).id;
 }
 
+// Two server starts, a kill and a retry: the waits inside add up to more than the default 30 s.
+const KILL_TEST_MS = 90_000;
+
 describe('uploading to Tandoor', () => {
 	it('the create answered but lost (the server killed while waiting): after a restart, exactly one recipe on Tandoor', async () => {
 		const { tandoor, site, storage } = await setUp();
@@ -67,7 +70,7 @@ describe('uploading to Tandoor', () => {
 			['uploading', 'lost'],
 			['uploading', 'completed']
 		]);
-	});
+	}, KILL_TEST_MS);
 
 	it('killed after the id was recorded (while the picture uploads): the retry updates that recipe', async () => {
 		const { tandoor, site, storage } = await setUp();
@@ -96,7 +99,7 @@ describe('uploading to Tandoor', () => {
 		expect(after.some((r) => r.startsWith('POST') || r.includes('?query='))).toBe(false);
 		expect(tandoor.orphans()).toEqual({ steps: 0, ingredients: 0, properties: 0 });
 		expect(tandoor.recipes.get(recipeId!)!.image).toEqual(expect.stringContaining('/media/recipes/'));
-	});
+	}, KILL_TEST_MS);
 
 	it('a refused token fails the item at once with what to do; fixing it in Settings and pressing Retry saves one recipe', async () => {
 		const { tandoor, site, storage } = await setUp();
