@@ -4,7 +4,7 @@ import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { harness, hangUntilAborted, testPipeline } from '../helpers/engine';
 import { ManualClock } from '../helpers/clock';
 import { deferred, within } from '../helpers/deferred';
-import { PermanentError, RetryableError } from '../../src/lib/server/queue/errors';
+import { PermanentError, RetryableError } from '../../src/lib/server/failures/errors';
 import { claimItems } from '../../src/lib/server/queue/sql/claim';
 import { startPhase } from '../../src/lib/server/queue/sql/start-phase';
 import { completePhase } from '../../src/lib/server/queue/sql/complete-phase';

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { harness, testPipeline } from '../helpers/engine';
-import { PhaseTimeoutError } from '../../src/lib/server/queue/errors';
+import { PhaseTimeoutError } from '../../src/lib/server/failures/errors';
 import type { PhaseContext } from '../../src/lib/server/queue/pipeline';
 
 let db: TestDatabase;

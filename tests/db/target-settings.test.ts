@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { createAccount } from '../../src/lib/server/auth/users';
 import { userTargets } from '../../src/lib/server/db/schema';
-import { PermanentError } from '../../src/lib/server/queue/errors';
+import { PermanentError } from '../../src/lib/server/failures/errors';
 import { TargetInputError, TargetSettings } from '../../src/lib/server/targets/settings';
 import { TokenCipher } from '../../src/lib/server/targets/token-cipher';
 import { checkTokenKey } from '../../src/lib/server/targets/key-check';

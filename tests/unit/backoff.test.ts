@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, retryDelay } from '../../src/lib/server/queue/backoff';
+import { backoffDelay, retryDelay } from '../../src/lib/server/failures/backoff';
 
 const policy = { baseMs: 1_000, maxMs: 30_000 };
 

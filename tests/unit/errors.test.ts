@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyError, parseRetryAfter, PermanentError, RetryableError, PhaseTimeoutError } from '../../src/lib/server/queue/errors';
+import { classifyError, parseRetryAfter, PermanentError, RetryableError, PhaseTimeoutError } from '../../src/lib/server/failures/errors';
 import { HttpStatusError } from '../../src/lib/server/net/errors';
 import { z } from 'zod';
 

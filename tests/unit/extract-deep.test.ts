@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readPage } from '../../src/lib/server/pipeline/recipe/extract/read-page';
 import { MAX_PARSED_DEPTH, MAX_READ_DEPTH } from '../../src/lib/server/pipeline/recipe/extract/html-dom';
-import { PermanentError } from '../../src/lib/server/queue/errors';
+import { PermanentError } from '../../src/lib/server/failures/errors';
 
 /**
  * Deep markup, found by fuzzing (tests/unit/fuzz-extract.test.ts): 10,000 nested <div>s overflowed

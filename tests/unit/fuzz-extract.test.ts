@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Recipe } from '../../src/lib/contract/recipe';
-import { JobError } from '../../src/lib/server/queue/errors';
+import { JobError } from '../../src/lib/server/failures/errors';
 import { readPage } from '../../src/lib/server/pipeline/recipe/extract/read-page';
 import { parseContent } from '../../src/lib/server/pipeline/recipe/parse';
 import { anyText, fuzzRuns, pathological, timed } from '../helpers/fuzz';

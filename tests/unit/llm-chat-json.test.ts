@@ -6,7 +6,7 @@ import { RecipeDraft } from '../../src/lib/contract/recipe';
 import { parseConfig } from '../../src/lib/server/config';
 import { LlmAnswerError, createLlmClient, llmClientFromConfig, parseJsonContent } from '../../src/lib/server/llm/chat-json';
 import { strictJsonSchema } from '../../src/lib/server/llm/strict-schema';
-import { PermanentError, RetryableError, classifyError } from '../../src/lib/server/queue/errors';
+import { PermanentError, RetryableError, classifyError } from '../../src/lib/server/failures/errors';
 import { within } from '../helpers/deferred';
 import { startOpenAiServer, strictSchemaProblem, type OpenAiServer } from '../helpers/openai-server';
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Recipe } from '../../src/lib/contract/recipe';
-import { PermanentError, RetryableError } from '../../src/lib/server/queue/errors';
+import { PermanentError, RetryableError } from '../../src/lib/server/failures/errors';
 import { nutrientAmount } from '../../src/lib/server/targets/amounts';
 import { MEALIE_MARK, duration, mealieClient, mealieSlug } from '../../src/lib/server/targets/mealie';
 import type { RemoteRecipe, TargetConnection } from '../../src/lib/server/targets/target';

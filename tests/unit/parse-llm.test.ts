@@ -4,7 +4,7 @@ import type { RecipeDraft } from '../../src/lib/contract/recipe';
 import { createLlmClient } from '../../src/lib/server/llm/chat-json';
 import { readPage } from '../../src/lib/server/pipeline/recipe/extract/read-page';
 import { parseContent } from '../../src/lib/server/pipeline/recipe/parse';
-import { RetryableError } from '../../src/lib/server/queue/errors';
+import { RetryableError } from '../../src/lib/server/failures/errors';
 import { startOpenAiServer, type OpenAiServer } from '../helpers/openai-server';
 
 const KEY = 'sk-test-parse-0123456789';

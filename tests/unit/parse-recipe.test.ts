@@ -5,7 +5,7 @@ import { readPage } from '../../src/lib/server/pipeline/recipe/extract/read-page
 import { parseContent } from '../../src/lib/server/pipeline/recipe/parse';
 import { ingredientGroups, isIngredientHeading, stepGroups } from '../../src/lib/server/pipeline/recipe/parse/sections';
 import { servingsOf } from '../../src/lib/server/pipeline/recipe/parse/servings';
-import { PermanentError } from '../../src/lib/server/queue/errors';
+import { PermanentError } from '../../src/lib/server/failures/errors';
 
 const ld = (data: unknown) => `<script type="application/ld+json">${JSON.stringify(data)}</script>`;
 const page = (head: string, body = '', url = 'https://food.example.com/pie') => readPage(`<html><head>${head}</head><body>${body}</body></html>`, url);

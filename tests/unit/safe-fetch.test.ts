@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { isPublicAddress } from '../../src/lib/server/net/address';
 import { guardedLookupWith, lanPolicy, type AddressPolicy } from '../../src/lib/server/net/guarded-lookup';
 import { guardedLookup, safeFetch } from '../../src/lib/server/net/safe-fetch';
-import { classifyError } from '../../src/lib/server/queue/errors';
+import { classifyError } from '../../src/lib/server/failures/errors';
 import { deferred, within } from '../helpers/deferred';
 import { html, startHttpServer } from '../helpers/http-server';
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Recipe } from '../../src/lib/contract/recipe';
-import { JobError, PermanentError, RetryableError } from '../../src/lib/server/queue/errors';
+import { JobError, PermanentError, RetryableError } from '../../src/lib/server/failures/errors';
 import { firstFieldError, tandoorClient, tandoorRecipe } from '../../src/lib/server/targets/tandoor';
 import type { RemoteRecipe, TargetRequestLimits } from '../../src/lib/server/targets/target';
 import { deferred, within } from '../helpers/deferred';

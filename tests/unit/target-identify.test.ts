@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { JobError } from '../../src/lib/server/queue/errors';
+import { JobError } from '../../src/lib/server/failures/errors';
 import { identifyServer } from '../../src/lib/server/targets/identify';
 import { mealieClient } from '../../src/lib/server/targets/mealie';
 import { tandoorClient } from '../../src/lib/server/targets/tandoor';

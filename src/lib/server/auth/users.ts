@@ -2,7 +2,7 @@ import { asc, eq, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { User } from '../../contract/auth';
 import type { Database } from '../db/client';
 import { users } from '../db/schema';
-import { isUniqueViolation } from '../queue/sql/util';
+import { isUniqueViolation } from '../db/unique-violation';
 import { hashPassword, verifyPassword } from './passwords';
 import type { SessionUser } from './sessions';
 

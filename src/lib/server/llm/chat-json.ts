@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Config } from '../config';
 import { formatDuration } from '../../format';
 import { networkError } from '../net/errors';
-import { JobError, PermanentError, RetryableError, parseRetryAfter } from '../queue/errors';
+import { JobError, PermanentError, RetryableError, parseRetryAfter } from '../failures/errors';
 import { dropOmittedNulls, looseJsonSchema, toStrictJsonSchema, type JsonSchema } from './strict-schema';
 
 /**

@@ -1,6 +1,6 @@
 import { fetch, FormData } from 'undici';
 import { formatDuration } from '../../format';
-import { JobError, PermanentError, RetryableError, parseRetryAfter } from '../queue/errors';
+import { JobError, PermanentError, RetryableError, parseRetryAfter } from '../failures/errors';
 import { networkError, safeHost } from './errors';
 import type { HostLimiter } from './host-limiter';
 import { checkUrl, dispatcherFor, readLimited, USER_AGENT, type SafeFetchOptions } from './safe-fetch';

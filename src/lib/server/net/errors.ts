@@ -1,4 +1,4 @@
-import { JobError, PermanentError, RetryableError } from '../queue/errors';
+import { JobError, PermanentError, RetryableError } from '../failures/errors';
 
 /** A non-2xx answer. Its status decides retryable (5xx, 408, 429) or permanent (other 4xx). */
 export class HttpStatusError extends Error {

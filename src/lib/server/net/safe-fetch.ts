@@ -4,7 +4,7 @@ import { formatDuration } from '../../format';
 import { decodeHtml } from './charset';
 import { BlockedAddressError, HttpStatusError, networkError, safeHost } from './errors';
 import { guardedLookupWith, lanPolicy, systemPolicy, type AddressPolicy } from './guarded-lookup';
-import { JobError, PermanentError, RetryableError } from '../queue/errors';
+import { JobError, PermanentError, RetryableError } from '../failures/errors';
 import type { Config } from '../config';
 
 export { guardedLookup } from './guarded-lookup';

@@ -1,4 +1,4 @@
-import { JobError } from '../queue/errors';
+import { JobError } from '../failures/errors';
 import { HttpStatusError, safeHost } from '../net/errors';
 import { safeFetchBytes, type SafeFetchOptions } from '../net/safe-fetch';
 

@@ -5,8 +5,8 @@ import webpush from 'web-push';
 import type { PushMessage } from '../../contract/push';
 import type { Database } from '../db/client';
 import { checkUrl, guardedLookup } from '../net/safe-fetch';
-import { backoffDelay } from '../queue/backoff';
-import { parseRetryAfter } from '../queue/errors';
+import { backoffDelay } from '../failures/backoff';
+import { parseRetryAfter } from '../failures/errors';
 import { dropSubscription, markDelivered, type PushSubscriptionRow } from './subscriptions';
 import type { VapidKeys } from './vapid';
 

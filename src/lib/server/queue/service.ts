@@ -19,7 +19,7 @@ import {
 } from './sql/read';
 import { removeItem } from './sql/remove';
 import { retryItem } from './sql/retry';
-import { isUniqueViolation } from './sql/util';
+import { isUniqueViolation } from '../db/unique-violation';
 
 export interface EnqueueInput {
 	userId: string;

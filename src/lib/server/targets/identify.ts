@@ -1,6 +1,6 @@
 import { targetNames, type TargetKind } from '../../contract/targets';
 import { apiRequest } from '../net/api-request';
-import { JobError, PermanentError } from '../queue/errors';
+import { JobError, PermanentError } from '../failures/errors';
 import type { TargetRequestLimits } from './target';
 
 type Json = Record<string, unknown>;

@@ -5,7 +5,7 @@ import { allIngredients, schemaOrgNutrients, type Ingredient, type Nutrition, ty
 import { unitLabel } from '../../format';
 import { apiRequest, FormData, serverTrouble, type ApiResponse } from '../net/api-request';
 import { safeHost } from '../net/errors';
-import { JobError, PermanentError, RetryableError } from '../queue/errors';
+import { JobError, PermanentError, RetryableError } from '../failures/errors';
 import { pictureFile } from '../pictures/download';
 import { findUnit, nutrientAmount, rangeNote } from './amounts';
 import { expectKind } from './identify';

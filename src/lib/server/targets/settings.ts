@@ -4,7 +4,7 @@ import { targetNames } from '../../contract/targets';
 import type { Config } from '../config';
 import type { Database } from '../db/client';
 import { userTargets } from '../db/schema';
-import { PermanentError } from '../queue/errors';
+import { PermanentError } from '../failures/errors';
 import type { TargetConnection } from './target';
 import type { TokenCipher } from './token-cipher';
 

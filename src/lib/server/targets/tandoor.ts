@@ -2,7 +2,7 @@ import type { Ingredient, IngredientGroup, Nutrition, Recipe } from '../../contr
 import { apiRequest, FormData, serverTrouble, type ApiRequestOptions, type ApiResponse } from '../net/api-request';
 import { safeHost } from '../net/errors';
 import { pictureFile } from '../pictures/download';
-import { JobError, PermanentError } from '../queue/errors';
+import { JobError, PermanentError } from '../failures/errors';
 import { findUnit, nutrientAmount, rangeNote } from './amounts';
 import { expectKind } from './identify';
 import { RemoteList } from './remote-list';

@@ -1,5 +1,5 @@
 import { targetNames, type TargetTestInput, type TargetTestResult } from '../../contract/targets';
-import { JobError } from '../queue/errors';
+import { JobError } from '../failures/errors';
 import type { TargetService } from './service';
 
 export type TestOutcome = { ok: true; report: TargetTestResult } | { ok: false; status: 400 | 422 | 502; code: string; message: string };

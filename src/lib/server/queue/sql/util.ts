@@ -35,14 +35,3 @@ export function lockThen<T>(database: Database, lock: SQL, update: (ids: string[
 /** Milliseconds from an attempt's start to `now`, for `item_attempts.duration_ms`. */
 export const elapsedMs = (now: SQL, startedAt: SQL = sql`a.started_at`): SQL =>
 	sql`greatest(0, (extract(epoch from (${now} - ${startedAt})) * 1000)::int)`;
-
-/** Postgres' unique_violation, raised when a partial unique index refuses a row. */
-export function isUniqueViolation(err: unknown, constraint?: string): boolean {
-	for (let e: unknown = err; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
-		const o = e as { code?: unknown; constraint_name?: unknown; constraint?: unknown };
-		if (o.code === '23505') {
-			return !constraint || o.constraint_name === constraint || o.constraint === constraint;
-		}
-	}
-	return false;
-}

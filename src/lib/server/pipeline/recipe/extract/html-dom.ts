@@ -2,7 +2,7 @@ import * as cheerio from 'cheerio';
 import type { CheerioAPI } from 'cheerio';
 import { hasChildren, type ChildNode, type ParentNode } from 'domhandler';
 import { Parser } from 'htmlparser2';
-import { PermanentError } from '../../../queue/errors';
+import { PermanentError } from '../../../failures/errors';
 
 /**
  * HTML parsed for reading, with its nesting bounded. Real pages nest 18 elements deep, 44 at

@@ -1,7 +1,7 @@
 import { Recipe, type RecipeDraft } from '../../../../contract/recipe';
 import type { PhaseDefinition } from '../../../queue/pipeline';
 import { LlmAnswerError } from '../../../llm/chat-json';
-import { JobError, PermanentError } from '../../../queue/errors';
+import { JobError, PermanentError } from '../../../failures/errors';
 import type { ExtractedContent } from '../extract';
 import { draftInput, draftByModel, type DraftWriter } from './llm-draft';
 import { draftByRules, recipeSource } from './structure';
