@@ -9,7 +9,7 @@ afterEach(() => Promise.all(servers.splice(0).map((s) => new Promise((r) => (s.c
 async function serve(spare: boolean) {
 	const server = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('ok'));
 	server.keepAliveTimeout = 200;
-	if (spare) spareBusyKeepAliveConnections(server);
+	if (spare) spareBusyKeepAliveConnections(server, 300);
 	servers.push(server);
 	await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
 	return (server.address() as AddressInfo).port;
@@ -70,7 +70,26 @@ describe('a kept-alive connection whose next request arrived while the event loo
 		expect(await secondRequestAfterABusyLoop(port)).toBe('HTTP/1.1 200 OK');
 	});
 
-	it('an idle connection is still closed when its time is up', async () => {
+	it('is served when the client sends it late, after the server\'s own idle timer (a busy client)', async () => {
+		const port = await serve(true);
+		const socket = net.connect(port, '127.0.0.1');
+		let received = '';
+		const closed = new Promise<void>((r) => socket.on('close', () => r()));
+		const answers = (n: number) =>
+			Promise.race([closed, new Promise<void>((r) => socket.on('data', () => received.split('200 OK').length > n && r()))]);
+		socket.on('data', (d) => (received += d));
+		socket.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+		await answers(1);
+		// Idle past the server's time (200 ms and Node's second), within its grace: the client
+		// reads answers late and still counts the connection as fresh.
+		await new Promise((r) => setTimeout(r, 1_300));
+		socket.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+		await answers(2);
+		socket.destroy();
+		expect(received.split('HTTP/1.1 200 OK').length - 1).toBe(2);
+	});
+
+	it('an idle connection is still closed when its time and grace are up', async () => {
 		const port = await serve(true);
 		const socket = net.connect(port, '127.0.0.1');
 		const closed = new Promise((r) => socket.on('close', r));

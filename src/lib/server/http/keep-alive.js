@@ -2,26 +2,31 @@
 const spared = new WeakSet();
 
 /**
- * Node closes a kept-alive connection when it has been idle for `keepAliveTimeout`, and clients
- * reuse one until shortly before that (undici: a second before the advertised timeout). When a
- * long task holds the event loop past that second, Node's idle timer runs as the loop frees —
- * timers come before reading sockets — and closes a connection whose next request is already
- * waiting in it: the client gets ECONNRESET, and a POST is lost to it. Here the close waits until
- * the sockets have been read, and does not happen if a request arrived meanwhile.
+ * Node closes a kept-alive connection when it has been idle for `keepAliveTimeout` (plus a second
+ * on Node 20), and clients reuse one until shortly before the advertised timeout (undici: a
+ * second before). Two things defeat that margin:
+ * - a long task holding the server's event loop: Node's idle timer runs as the loop frees — timers
+ *   come before reading sockets — and closes a connection whose next request is already waiting;
+ * - a busy client that reads the last answer late, and so counts its idle time from later.
+ * Either way the client gets ECONNRESET, and a POST is lost to it. So a connection that times
+ * out is given a grace period first, and is closed only if nothing arrived on it meanwhile.
  *
  * Plain JavaScript: `npm start` (scripts/start.mjs) applies it to its server before the build
  * loads, and the app (hooks.server.ts) to adapter-node's server under `node build`.
  *
  * @param {import('node:http').Server} server
+ * @param {number} [graceMs]
  */
-export function spareBusyKeepAliveConnections(server) {
+export function spareBusyKeepAliveConnections(server, graceMs = 5_000) {
 	if (spared.has(server)) return;
 	spared.add(server);
-	// With a 'timeout' listener, Node leaves closing the timed-out socket to it.
+	/** @type {WeakMap<import('node:net').Socket, number>} bytes read when the grace period began */
+	const graced = new WeakMap();
+	// With a 'timeout' listener, Node leaves closing the timed-out socket to it. A request that
+	// arrives in the grace period clears the timer (Node does so for every new request).
 	server.on('timeout', (socket) => {
-		const bytesRead = socket.bytesRead;
-		setImmediate(() => {
-			if (socket.bytesRead === bytesRead) socket.destroy();
-		});
+		if (graced.get(socket) === socket.bytesRead) return void socket.destroy();
+		graced.set(socket, socket.bytesRead);
+		socket.setTimeout(graceMs);
 	});
 }
