@@ -459,3 +459,58 @@ describe('safeFetch: network failures in words a person understands', () => {
 		expect(await failure(safeFetch('http://127.0.0.1:25/', open))).toMatchObject({ kind: 'permanent', code: 'blocked_port' });
 	});
 });
+
+describe('safeFetch: a connection cut off under a request', () => {
+	/** A site that counts connections and requests, and does to each request what `answer` says. */
+	async function siteThat(answer: (req: http.IncomingMessage, res: http.ServerResponse, nthOnSocket: number) => void) {
+		const perSocket = new WeakMap<object, number>();
+		const seen = { connections: 0, requests: 0 };
+		const server = http.createServer((req, res) => {
+			seen.requests++;
+			const n = (perSocket.get(req.socket) ?? 0) + 1;
+			perSocket.set(req.socket, n);
+			answer(req, res, n);
+		});
+		server.on('connection', () => seen.connections++);
+		await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+		const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+		const close = () => new Promise<void>((r) => (server.closeAllConnections(), server.close(() => r())));
+		return { origin, seen, close };
+	}
+
+	it('a kept-alive connection the site had retired is asked again on a new one, once', async () => {
+		// The site closes a connection at its second request, as one does that has just timed it out.
+		const s = await siteThat((req, res, n) => (n > 1 ? req.socket.destroy() : res.writeHead(200, { 'content-type': 'text/html' }).end('<p>pie</p>')));
+		try {
+			expect((await safeFetch(`${s.origin}/a`, open)).body).toBe('<p>pie</p>');
+			await new Promise((r) => setImmediate(r)); // undici pools the connection again a tick after the body ends
+			expect((await safeFetch(`${s.origin}/b`, open)).body).toBe('<p>pie</p>');
+			expect(s.seen).toEqual({ connections: 2, requests: 3 });
+		} finally {
+			await s.close();
+		}
+	});
+
+	it('a site that cuts off every connection gets one more try, not a loop', async () => {
+		const s = await siteThat((req) => req.socket.destroy());
+		try {
+			expect(await failure(safeFetch(`${s.origin}/a`, open))).toMatchObject({ kind: 'retryable', code: 'network', message: expect.stringContaining('was cut off') });
+			expect(s.seen).toEqual({ connections: 2, requests: 2 });
+		} finally {
+			await s.close();
+		}
+	});
+
+	it('a page cut off after it began is not asked for again here: the engine retries the attempt', async () => {
+		const s = await siteThat((_req, res) => {
+			res.writeHead(200, { 'content-type': 'text/html', 'content-length': '1000' });
+			res.write('<p>half', () => res.destroy());
+		});
+		try {
+			expect(await failure(safeFetch(`${s.origin}/a`, open))).toMatchObject({ kind: 'retryable', code: 'network' });
+			expect(s.seen.requests).toBe(1);
+		} finally {
+			await s.close();
+		}
+	});
+});

@@ -64,6 +64,13 @@ function findJobError(err: unknown): JobError | undefined {
 	return undefined;
 }
 
+const CUT_OFF = ['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'ECONNABORTED'];
+
+/** The connection was closed under a request — on a kept-alive one, often only because the peer had retired it. */
+export function isCutOff(err: unknown): boolean {
+	return codesIn(err).some((code) => CUT_OFF.includes(code));
+}
+
 /**
  * Turns what undici throws ("fetch failed" with a code somewhere in its causes) into an error the
  * engine can classify and a person can read.
@@ -77,7 +84,7 @@ export function networkError(err: unknown, url: string): JobError {
 	if (has('ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL')) return new RetryableError('dns', `could not find ${host} (DNS lookup failed)`, undefined, { cause: err });
 	if (has('ECONNREFUSED')) return new RetryableError('network', `${host} refused the connection`, undefined, { cause: err });
 	if (has('ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT')) return new RetryableError('network', `connecting to ${host} timed out`, undefined, { cause: err });
-	if (has('ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'ECONNABORTED')) {
+	if (has(...CUT_OFF)) {
 		return new RetryableError('network', `the connection to ${host} was cut off`, undefined, { cause: err });
 	}
 	// undici stops reading at http.maxHeaderSize (16 KiB): a server sending more will do it again.

@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 import { Agent, fetch, type Dispatcher } from 'undici';
 import { formatDuration } from '../../format';
 import { decodeHtml } from './charset';
-import { BlockedAddressError, HttpStatusError, networkError, safeHost } from './errors';
+import { BlockedAddressError, HttpStatusError, isCutOff, networkError, safeHost } from './errors';
 import { guardedLookupWith, lanPolicy, systemPolicy, type AddressPolicy } from './guarded-lookup';
 import { JobError, PermanentError, RetryableError } from '../failures/errors';
 import type { Config } from '../config';
@@ -63,11 +63,13 @@ const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 // One keep-alive pool per setting the app uses; the settings come from configuration, so few.
 const agents = new Map<string, Dispatcher>();
 
-/** The dispatcher for these options and how to let go of it (test policies get their own, closed after use). */
-export function dispatcherFor(options: Pick<SafeFetchOptions, 'connectTimeoutMs' | 'allowPrivate' | 'policy'>): { dispatcher: Dispatcher; release(): void } {
+/** The dispatcher for these options and how to let go of it (test policies and `fresh` get their own, closed after use). */
+export function dispatcherFor(
+	options: Pick<SafeFetchOptions, 'connectTimeoutMs' | 'allowPrivate' | 'policy'> & { fresh?: boolean }
+): { dispatcher: Dispatcher; release(): void } {
 	const timeout = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
 	const lookup = guardedLookupWith(options.allowPrivate ? lanPolicy : (options.policy ?? systemPolicy));
-	if (options.policy && !options.allowPrivate) {
+	if (options.fresh || (options.policy && !options.allowPrivate)) {
 		const agent = new Agent({ connect: { timeout, lookup } });
 		return { dispatcher: agent, release: () => void agent.destroy() };
 	}
@@ -116,7 +118,14 @@ export async function safeFetchBytes(raw: string, options: SafeFetchOptions): Pr
 	const { dispatcher, release } = dispatcherFor(options);
 	const progress = { answered: false };
 	try {
-		return await fetchFollowing(raw, options, dispatcher, signal, progress);
+		return await fetchFollowing(raw, options, dispatcher, signal, progress).catch((err) => {
+			// A site retires idle kept-alive connections on its own clock; when our event loop is
+			// busy (a big page being parsed) we can still send on one it has just closed. Like
+			// browsers, ask again once, on a connection of its own, if nothing had been answered.
+			if (progress.answered || signal.aborted || !isCutOff(err)) throw err;
+			const fresh = dispatcherFor({ ...options, fresh: true });
+			return fetchFollowing(raw, options, fresh.dispatcher, signal, progress).finally(fresh.release);
+		});
 	} catch (err) {
 		if (err instanceof JobError || err instanceof HttpStatusError) throw err;
 		// The caller's own abort (timeout, cancel) is the caller's to explain.
