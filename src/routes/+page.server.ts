@@ -1,7 +1,7 @@
 import { fail } from '@sveltejs/kit';
 import { EnqueueRequest } from '$lib/contract/queue';
 import { ApiError, currentUser } from '$lib/server/http/api';
-import { enqueueShare } from '$lib/server/share';
+import { enqueueShare } from '$lib/server/shares/enqueue';
 import { filterByKey } from '$lib/status-filters';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -9,7 +9,7 @@ const PAGE_SIZE = 30;
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const filter = filterByKey(url.searchParams.get('show'));
-	const page = await locals.app.queue.list({ userId: currentUser(locals).id, statuses: filter.statuses, limit: PAGE_SIZE, offset: 0 });
+	const page = await locals.app.items.list({ userId: currentUser(locals).id, statuses: filter.statuses, limit: PAGE_SIZE, offset: 0 });
 	return { ...page, filter: filter.key, pageSize: PAGE_SIZE };
 };
 

@@ -62,9 +62,8 @@ describe('accounts', () => {
 		await db.database.db.insert(queueItems).values({
 			userId: owner!.id,
 			pipeline: 'recipe',
-			url: 'https://example.com/old',
-			normalizedUrl: 'https://example.com/old',
-			input: {},
+			dedupeKey: 'https://example.com/old',
+			input: { url: 'https://example.com/old' },
 			maxAttempts: 3,
 			correlationId: 'c'
 		});

@@ -6,8 +6,7 @@ import { ManualClock } from '../helpers/clock';
 import { deferred, within } from '../helpers/deferred';
 import { PermanentError, RetryableError } from '../../src/lib/server/failures/errors';
 import { claimItems } from '../../src/lib/server/queue/sql/claim';
-import { startPhase } from '../../src/lib/server/queue/sql/start-phase';
-import { completePhase } from '../../src/lib/server/queue/sql/complete-phase';
+import { applyTransitions } from '../../src/lib/server/queue/sql/apply';
 import { reclaimExpired } from '../../src/lib/server/queue/sql/reclaim-expired';
 import { extendLeases } from '../../src/lib/server/queue/sql/heartbeat';
 import type { Database } from '../../src/lib/server/db/client';
@@ -96,12 +95,15 @@ describe('leases', () => {
 		const h = await harness(db.database, [pipeline], { clock });
 		const id = await h.enqueue('https://example.com/crash');
 
-		// A worker claims, completes extraction, starts parsing, then dies without a word.
+		// A worker claims (starting extraction), completes extraction (starting parsing), then dies without a word.
 		const [claimed] = await claimItems(db.database, { worker: 'crashed', pipelines: ['p'], limit: 1, leaseMs: 5_000, now: clock.now() });
-		const token = claimed!.leaseToken;
-		const ex = await startPhase(db.database, { itemId: id, token, phase: 'extraction', worker: 'crashed', now: clock.now() });
-		await completePhase(db.database, { itemId: id, token, phase: 'extraction', attemptId: ex!.attemptId, output: { page: 1 }, last: false, result: null, now: clock.now() });
-		await startPhase(db.database, { itemId: id, token, phase: 'parsing', worker: 'crashed', now: clock.now() });
+		const advance = { kind: 'advance', output: { page: 1 }, nextPhase: 'parsing' } as const;
+		const applied = await applyTransitions(db.database, {
+			worker: 'crashed',
+			transitions: [{ itemId: id, token: claimed!.leaseToken, phase: 'extraction', attemptId: claimed!.attemptId, transition: advance }],
+			now: clock.now()
+		});
+		expect(applied.get(id)).toMatchObject({ held: true, next: { number: 1 } });
 
 		const worker = h.worker({ id: 'rescuer' });
 		// Before the lease expires nobody may take it.
@@ -128,8 +130,7 @@ describe('leases', () => {
 		const { pipeline, runs } = testPipeline('p', { only: ok('rescued') });
 		const h = await harness(db.database, [pipeline]);
 		const id = await h.enqueue('https://example.com/expiring');
-		const [c] = await claimItems(db.database, { worker: 'crashed', pipelines: ['p'], limit: 1, leaseMs: 300, now: new Date() });
-		await startPhase(db.database, { itemId: id, token: c!.leaseToken, phase: 'only', worker: 'crashed', now: new Date() });
+		await claimItems(db.database, { worker: 'crashed', pipelines: ['p'], limit: 1, leaseMs: 300, now: new Date() });
 		const worker = h.worker({ pollMs: 3_600_000 });
 		await worker.start();
 		const item = await h.waitFor(id, (i) => i.status === 'success', 'the rescue', 10_000);
@@ -144,20 +145,15 @@ describe('leases', () => {
 		const h = await harness(db.database, [pipeline], { clock });
 		const id = await h.enqueue('https://example.com/fence');
 		const [stale] = await claimItems(db.database, { worker: 'slow', pipelines: ['p'], limit: 1, leaseMs: 1_000, now: clock.now() });
-		const started = await startPhase(db.database, { itemId: id, token: stale!.leaseToken, phase: 'only', worker: 'slow', now: clock.now() });
 		clock.advance(1_001);
 		await h.worker().processAvailable();
-		const wrote = await completePhase(db.database, {
-			itemId: id,
-			token: stale!.leaseToken,
-			phase: 'only',
-			attemptId: started!.attemptId,
-			output: 'stale',
-			last: true,
-			result: { stale: true },
+		const succeed = { kind: 'succeed', output: 'stale', result: { stale: true } } as const;
+		const wrote = await applyTransitions(db.database, {
+			worker: 'slow',
+			transitions: [{ itemId: id, token: stale!.leaseToken, phase: 'only', attemptId: stale!.attemptId, transition: succeed }],
 			now: clock.now()
 		});
-		expect(wrote).toBe(false);
+		expect(wrote.get(id)).toEqual({ held: false });
 		expect((await h.get(id)).results).toEqual({ outputs: { only: 'x' } });
 	});
 
@@ -167,12 +163,16 @@ describe('leases', () => {
 		const h = await harness(db.database, [pipeline], { clock });
 		const id = await h.enqueue('https://example.com/late');
 		const [c] = await claimItems(db.database, { worker: 'late', pipelines: ['p'], limit: 1, leaseMs: 1_000, now: clock.now() });
-		const one = await startPhase(db.database, { itemId: id, token: c!.leaseToken, phase: 'one', worker: 'late', now: clock.now() });
 		clock.advance(1_000);
 		// Nobody reclaimed it yet, but another worker may at any moment: this one may write nothing more.
-		const args = { itemId: id, token: c!.leaseToken, now: clock.now() };
-		expect(await completePhase(db.database, { ...args, phase: 'one', attemptId: one!.attemptId, output: 1, last: false, result: null })).toBe(false);
-		expect(await startPhase(db.database, { ...args, phase: 'two', worker: 'late' })).toBeNull();
+		const advance = { kind: 'advance', output: 1, nextPhase: 'two' } as const;
+		const applied = await applyTransitions(db.database, {
+			worker: 'late',
+			transitions: [{ itemId: id, token: c!.leaseToken, phase: 'one', attemptId: c!.attemptId, transition: advance }],
+			now: clock.now()
+		});
+		expect(applied.get(id)).toEqual({ held: false });
+		expect((await h.get(id)).phases.map((p) => p.status)).toEqual(['in_progress', 'pending']);
 		expect(await extendLeases(db.database, { tokens: [c!.leaseToken], leaseMs: 1_000, now: clock.now() })).toEqual(new Set());
 	});
 
@@ -237,15 +237,15 @@ describe('leases', () => {
 		const id = await h.enqueue('https://example.com/poison');
 		for (let i = 0; i < 2; i++) {
 			await reclaimExpired(db.database, clock.now());
-			const [c] = await claimItems(db.database, { worker: `victim${i}`, pipelines: ['p'], limit: 1, leaseMs: 1_000, now: clock.now() });
-			await startPhase(db.database, { itemId: id, token: c!.leaseToken, phase: 'only', worker: `victim${i}`, now: clock.now() });
+			await claimItems(db.database, { worker: `victim${i}`, pipelines: ['p'], limit: 1, leaseMs: 1_000, now: clock.now() });
 			clock.advance(1_001);
 		}
+		// The sweep that finds the second lost attempt finds the budget spent: dead, not claimed again.
 		await h.worker().processAvailable();
 		const item = await h.get(id);
 		expect(item.status).toBe('dead');
-		expect(item.error?.code).toBe('interrupted');
-		expect(item.attempts.map((a) => a.outcome)).toEqual(['lost', 'lost', 'failed']);
+		expect(item.error).toMatchObject({ code: 'interrupted', message: 'gave up after 2 interrupted attempts of only' });
+		expect(item.attempts.map((a) => a.outcome)).toEqual(['lost', 'lost']);
 	});
 });
 

@@ -26,7 +26,7 @@ async function add(userId: string, overrides: Partial<Recipe> = {}, data?: unkno
 	const recipe = makeRecipe({ sourceUrl: `https://example.com/r/${++n}`, ...overrides });
 	const [item] = await db.database.db
 		.insert(queueItems)
-		.values({ userId, pipeline: 'recipe', url: recipe.sourceUrl, normalizedUrl: recipe.sourceUrl, input: {}, maxAttempts: 3, correlationId: `c${n}`, status: 'success' })
+		.values({ userId, pipeline: 'recipe', dedupeKey: recipe.sourceUrl, input: { url: recipe.sourceUrl }, maxAttempts: 3, correlationId: `c${n}`, status: 'success' })
 		.returning({ id: queueItems.id });
 	const saved = await saveRecipe(db.database, {
 		userId,

@@ -18,7 +18,7 @@ describe('a phase that never ends', () => {
 		const { pipeline, runs } = testPipeline('p', {
 			// Stuck on a promise that never settles, deaf to its signal: only the engine can end it.
 			fetch: async (ctx: PhaseContext) => {
-				if (ctx.item.url.endsWith('/stuck')) {
+				if ((ctx.item.input as { url: string }).url.endsWith('/stuck')) {
 					signals.push(ctx.signal);
 					return new Promise(() => {});
 				}

@@ -7,7 +7,7 @@ import { isPublicAddress } from '../../src/lib/server/net/address';
 import type { AddressPolicy } from '../../src/lib/server/net/guarded-lookup';
 import { signUp } from '../../src/lib/server/auth/users';
 import { channels } from '../../src/lib/server/queue/channels';
-import { enqueueShare } from '../../src/lib/server/share';
+import { enqueueShare } from '../../src/lib/server/shares/enqueue';
 import type { ItemDetail } from '../../src/lib/contract/queue';
 import { deferred, waitUntil, within } from '../helpers/deferred';
 import { testLogger } from '../helpers/logger';
@@ -163,7 +163,7 @@ async function share(url: string): Promise<string> {
 function finished(id: string): Promise<ItemDetail> {
 	return waitUntil(
 		async () => {
-			const item = await app.queue.get(userId, id);
+			const item = await app.items.get(userId, id);
 			return item && ['success', 'error', 'dead', 'canceled'].includes(item.status) ? item : null;
 		},
 		(onChange) => app.database.listen(channels.itemEvents, onChange),

@@ -1,5 +1,6 @@
 import { channels } from '../../src/lib/server/queue/channels';
 import type { Clock } from '../../src/lib/server/queue/clock';
+import { z } from 'zod';
 import { PipelineRegistry, type PipelineDefinition, type PhaseContext } from '../../src/lib/server/queue/pipeline';
 import { QueueService } from '../../src/lib/server/queue/service';
 import { Worker, type WorkerOptions } from '../../src/lib/server/queue/worker';
@@ -7,15 +8,17 @@ import type { Database } from '../../src/lib/server/db/client';
 import { users } from '../../src/lib/server/db/schema';
 import { testLogger } from './logger';
 import { waitUntil } from './deferred';
-import type { ItemDetail } from '../../src/lib/contract/queue';
+import type { JobDetail } from '../../src/lib/server/queue/view';
 
 /** A pipeline of named phases whose bodies the test supplies; counts every run of each phase. */
 export function testPipeline(name: string, phases: Record<string, (ctx: PhaseContext) => Promise<unknown>>) {
 	const runs: Record<string, number> = Object.fromEntries(Object.keys(phases).map((p) => [p, 0]));
 	const pipeline: PipelineDefinition = {
 		name,
+		input: z.object({ url: z.string() }),
 		phases: Object.entries(phases).map(([phase, body]) => ({
 			name: phase,
+			output: z.unknown(),
 			run: (ctx) => {
 				runs[phase]!++;
 				return body(ctx);
@@ -34,8 +37,8 @@ export interface Harness {
 	otherUserId: string;
 	worker(overrides?: Partial<WorkerOptions>): Worker;
 	enqueue(url: string, extra?: { idempotencyKey?: string; userId?: string; pipeline?: string }): Promise<string>;
-	get(id: string, userId?: string): Promise<ItemDetail>;
-	waitFor(id: string, predicate: (item: ItemDetail) => boolean, what: string, ms?: number): Promise<ItemDetail>;
+	get(id: string, userId?: string): Promise<JobDetail>;
+	waitFor(id: string, predicate: (item: JobDetail) => boolean, what: string, ms?: number): Promise<JobDetail>;
 }
 
 export async function harness(
@@ -71,12 +74,11 @@ export async function harness(
 			const result = await service.enqueue({
 				userId: extra.userId ?? h.userId,
 				pipeline: extra.pipeline ?? pipelines[0]!.name,
-				url,
-				normalizedUrl: url,
 				input: { url },
+				dedupeKey: url,
 				idempotencyKey: extra.idempotencyKey
 			});
-			return result.item.id;
+			return result.job.id;
 		},
 		async get(id, userId = h.userId) {
 			const item = await service.get(userId, id);

@@ -4,6 +4,7 @@ import { openDatabase, type Database } from '../../src/lib/server/db/client';
 import { isDatabaseUnavailable } from '../../src/lib/server/db/unavailable';
 import { migrate } from '../../src/lib/server/db/migrate';
 import { LiveHub } from '../../src/lib/server/live/hub';
+import { ItemService } from '../../src/lib/server/shares/items';
 import { QueueService } from '../../src/lib/server/queue/service';
 import { deferred, within } from '../helpers/deferred';
 import { createPostgresDatabase } from '../helpers/db';
@@ -64,11 +65,11 @@ describe('live updates through a database outage', () => {
 		// Another process (a worker elsewhere) still reaches the database while this one does not.
 		const { pipeline } = testPipeline('p', { only: async () => 1 });
 		const elsewhere = await harness(direct, [pipeline]);
-		const hub = new LiveHub(app, new QueueService(app, elsewhere.registry, { maxAttempts: 3 }), testLogger, 10);
+		const hub = new LiveHub(app, new ItemService(new QueueService(app, elsewhere.registry, { maxAttempts: 3 })), testLogger, 10);
 		cleanups.push(() => hub.close());
 		const frames: string[] = [];
 		const delivered = deferred();
-		await hub.subscribe({ userId: elsewhere.userId, itemId: null, send: (frame) => (frames.push(frame), delivered.resolve()) });
+		await hub.subscribe({ userId: elsewhere.userId, itemId: null, deliver: (changes) => (frames.push(...changes.map((c) => c.data)), delivered.resolve()) });
 
 		proxy.cut();
 		const id = await elsewhere.enqueue('https://example.com/while-cut-off');

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { extractionPhase } from '../../src/lib/server/pipeline/recipe/extract';
-import { extractionSummary, readPage, type ExtractedContent } from '../../src/lib/server/pipeline/recipe/extract/read-page';
+import { extractLink } from '../../src/lib/server/pipeline/recipe/extract';
+import { extractionSummary, readPage } from '../../src/lib/server/pipeline/recipe/extract/read-page';
 import { safeFetch } from '../../src/lib/server/net/safe-fetch';
 import { html, startHttpServer } from '../helpers/http-server';
 import { testLogger } from '../helpers/logger';
@@ -144,11 +144,8 @@ describe('the extraction phase', () => {
 	});
 	afterAll(() => site.close());
 
-	const run = async (url: string) => {
-		const phase = extractionPhase({ fetchPage: (u, signal) => safeFetch(u, { signal, maxBytes: 100_000, timeoutMs: 5_000, allowPrivate: true }) });
-		const item = { id: 'i', userId: 'u', url, title: null, input: null, correlationId: 'c' };
-		return (await phase.run({ item, outputs: {}, signal: new AbortController().signal, attempt: 1, progress: () => {}, log: testLogger })) as ExtractedContent;
-	};
+	const run = (url: string) =>
+		extractLink(url, (u, signal) => safeFetch(u, { signal, maxBytes: 100_000, timeoutMs: 5_000, allowPrivate: true }), new AbortController().signal);
 
 	it("follows a pin to its source and reads the recipe there", async () => {
 		const content = await run(`${site.origin}/pin/4242/`);

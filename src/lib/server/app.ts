@@ -16,6 +16,7 @@ import { recipePipeline } from './pipeline/recipe';
 import { llmClientFromConfig } from './llm/chat-json';
 import { PipelineRegistry } from './queue/pipeline';
 import { QueueService } from './queue/service';
+import { ItemService } from './shares/items';
 import { Worker } from './queue/worker';
 import { TargetService } from './targets/service';
 import { TargetSettings } from './targets/settings';
@@ -28,7 +29,10 @@ export interface App {
 	log: Logger;
 	database: Database;
 	registry: PipelineRegistry;
+	/** The engine's side of the queue: enqueue. */
 	queue: QueueService;
+	/** The queue as the API shows it (items with their links): what routes, streams and notifications use. */
+	items: ItemService;
 	/** Fans item changes out to this process's SSE streams. */
 	live: LiveHub;
 	vapid: VapidKeys;
@@ -94,10 +98,11 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
 	);
 
 	const queue = new QueueService(database, registry, { maxAttempts: config.QUEUE_RETRY_ATTEMPTS });
-	const live = new LiveHub(database, queue, log.child({ component: 'live' }));
+	const items = new ItemService(queue);
+	const live = new LiveHub(database, items, log.child({ component: 'live' }));
 	const vapid = await loadVapidKeys(database, config);
 	const push = new PushSender({ database, vapid, log: log.child({ component: 'push' }), allowPrivate: config.FETCH_ALLOW_PRIVATE });
-	const notifier = new Notifier({ database, queue, sender: push, log: log.child({ component: 'notify' }) }, config.PUSH_COALESCE_MS);
+	const notifier = new Notifier({ database, queue: items, sender: push, log: log.child({ component: 'notify' }) }, config.PUSH_COALESCE_MS);
 	const worker =
 		(options.startWorker ?? config.QUEUE_PROCESSING_ENABLED)
 			? new Worker({
@@ -124,6 +129,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
 		database,
 		registry,
 		queue,
+		items,
 		live,
 		vapid,
 		push,

@@ -1,7 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import { EnqueueRequest } from '$lib/contract/queue';
 import { ApiError, currentUser } from '$lib/server/http/api';
-import { enqueueShare } from '$lib/server/share';
+import { enqueueShare } from '$lib/server/shares/enqueue';
 import type { PageServerLoad } from './$types';
 
 /**

@@ -77,8 +77,8 @@ export const rateLimits = pgTable('rate_limits', {
 });
 
 /**
- * One shared link and its journey through a pipeline. The engine reads and writes this table
- * only through the statements in src/lib/server/queue/sql/.
+ * One piece of work and its journey through a pipeline. The engine reads and writes this table
+ * only through the statements in src/lib/server/queue/sql/; it knows nothing of what `input` is.
  */
 export const queueItems = pgTable(
 	'queue_items',
@@ -90,11 +90,10 @@ export const queueItems = pgTable(
 		pipeline: text('pipeline').notNull(),
 		status: text('status').notNull().default('pending'),
 		currentPhase: text('current_phase'),
-		url: text('url').notNull(),
-		/** Dedupe key: the same user and the same normalised URL may be active only once. */
-		normalizedUrl: text('normalized_url').notNull(),
-		title: text('title'),
+		/** What the pipeline works on, as its input schema describes it (for recipes: the shared link). */
 		input: jsonb('input').notNull(),
+		/** The same user may have only one active item per key (for recipes: the normalised link); null: no dedupe. */
+		dedupeKey: text('dedupe_key'),
 		/** Claims so far (every run of the item, for display); attempts per phase live on item_phases. */
 		attempt: integer('attempt').notNull().default(0),
 		/** Attempts each phase gets before the item is dead. */
@@ -126,10 +125,12 @@ export const queueItems = pgTable(
 		// The claim query reads only this small partial index.
 		index('queue_items_claim_idx').on(t.nextRunAt).where(sql`${t.status} = 'pending'`),
 		index('queue_items_lease_idx').on(t.leaseExpiresAt).where(sql`${t.status} = 'in_progress'`),
-		index('queue_items_user_created_idx').on(t.userId, t.createdAt.desc()),
-		uniqueIndex('queue_items_active_url_uq')
-			.on(t.userId, t.normalizedUrl)
-			.where(sql`${t.status} in ('pending','in_progress')`),
+		// Read backwards, this is the listing's order (created_at desc, id desc): a page comes off
+		// the index, never sorted. (drizzle's .desc() would say NULLS LAST, which that order is not.)
+		index('queue_items_user_created_idx').on(t.userId, t.createdAt, t.id),
+		uniqueIndex('queue_items_active_dedupe_uq')
+			.on(t.userId, t.dedupeKey)
+			.where(sql`${t.status} in ('pending','in_progress') and ${t.dedupeKey} is not null`),
 		uniqueIndex('queue_items_idempotency_uq')
 			.on(t.userId, t.idempotencyKey)
 			.where(sql`${t.idempotencyKey} is not null`),

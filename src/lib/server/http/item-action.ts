@@ -1,5 +1,5 @@
 import { json, type RequestHandler } from '@sveltejs/kit';
-import type { ActionResult } from '../queue/service';
+import type { ActionResult } from '../shares/items';
 import { api, ApiError, currentUser, itemId, notFound } from './api';
 
 const verbs = { retry: 'retried', cancel: 'canceled' } as const;
@@ -9,7 +9,7 @@ export function itemAction(action: keyof typeof verbs): RequestHandler {
 	return api(async ({ params, locals }) => {
 		const id = itemId(params.id);
 		const result: ActionResult =
-			action === 'retry' ? await locals.app.queue.retry(currentUser(locals).id, id) : await locals.app.queue.cancel(currentUser(locals).id, id);
+			action === 'retry' ? await locals.app.items.retry(currentUser(locals).id, id) : await locals.app.items.cancel(currentUser(locals).id, id);
 		if (result.kind === 'not_found') throw notFound();
 		if (result.kind === 'conflict') {
 			if (result.reason === 'duplicate_active') {

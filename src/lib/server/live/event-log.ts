@@ -1,4 +1,4 @@
-import { and, eq, lt, max, sql } from 'drizzle-orm';
+import { eq, lt, max, sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { itemEvents } from '../db/schema';
 
@@ -24,21 +24,10 @@ export interface LoggedEvent {
 	kind: 'update' | 'delete';
 }
 
-/** The latest event of each item of these users changed after event `afterId`: what a listener that lost its connection missed. */
-export async function eventsAfter(database: Database, afterId: number, userIds: readonly string[]): Promise<LoggedEvent[]> {
-	if (userIds.length === 0) return [];
-	const rows = await database.rows<Omit<LoggedEvent, 'id'> & { id: number | string }>(sql`
-		select distinct on (item_id) id, user_id as "userId", item_id as "itemId", kind
-		from item_events
-		where id > ${afterId} and user_id in (${sql.join(userIds.map((u) => sql`${u}`), sql`, `)})
-		order by item_id, id desc`);
-	return rows.map((r) => ({ ...r, id: Number(r.id) }));
-}
-
 /**
- * What changed for this user after event `lastEventId`: the latest event of each changed item,
- * oldest first. 'gone' when that event was pruned (or never was this user's), so the caller
- * sends a fresh snapshot instead of a replay with holes.
+ * What changed for this user after watermark `lastEventId` (live/event-feed.ts): the latest event
+ * of each changed item, oldest first. 'gone' when events after it may have been pruned, or it
+ * names an event that never was, so the caller sends a fresh snapshot instead of a replay with holes.
  */
 export async function changesSince(
 	database: Database,
@@ -46,13 +35,10 @@ export async function changesSince(
 	lastEventId: number,
 	itemId?: string
 ): Promise<ItemChange[] | 'gone'> {
-	if (lastEventId > 0) {
-		const [known] = await database.db
-			.select({ id: itemEvents.id })
-			.from(itemEvents)
-			.where(and(eq(itemEvents.id, lastEventId), eq(itemEvents.userId, userId)));
-		if (!known) return 'gone';
-	}
+	const [kept] = await database.rows<{ first: number | string | null; last: number | string | null }>(
+		sql`select min(id) as first, max(id) as last from item_events`
+	);
+	if (kept?.first == null || lastEventId < Number(kept.first) - 1 || lastEventId > Number(kept.last)) return 'gone';
 	const rows = await database.rows<{ eventId: number | string; itemId: string; kind: 'update' | 'delete' }>(sql`
 		select distinct on (item_id) id as "eventId", item_id as "itemId", kind
 		from item_events

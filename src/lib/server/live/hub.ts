@@ -1,18 +1,26 @@
 import type { Logger } from 'pino';
-import type { QueueDeleteEvent, QueueUpdateEvent } from '../../contract/queue';
+import type { Item, QueueDeleteEvent, QueueUpdateEvent } from '../../contract/queue';
 import type { Database } from '../db/client';
 import { isDatabaseUnavailable } from '../db/unavailable';
-import { channels } from '../queue/channels';
-import type { QueueService } from '../queue/service';
-import { eventsAfter, latestEventId, pruneEvents, type ItemChange, type LoggedEvent } from './event-log';
-import { sseFrame } from './sse';
+import type { ItemService } from '../shares/items';
+import { EventFeed } from './event-feed';
+import { pruneEvents, type ItemChange, type LoggedEvent } from './event-log';
+
+/** One item's change, ready to send: the same serialised data for every stream that shows it. */
+export interface LiveChange {
+	itemId: string;
+	event: 'queue-update' | 'queue-delete';
+	/** The item's updatedAt (ms); Infinity once deleted. A stream never sends an item older than it has sent. */
+	version: number;
+	data: string;
+}
 
 export interface Subscriber {
 	userId: string;
 	/** Only this item (a `?itemId=` stream), or null for all of the user's items. */
 	itemId: string | null;
-	/** A frame about the item change with this event id. */
-	send(frame: string, eventId: number): void;
+	/** Changes to send, oldest event first; every event up to `watermark` is among them or was sent before. */
+	deliver(changes: readonly LiveChange[], watermark: number): void;
 }
 
 const RETENTION_MS = 48 * 60 * 60 * 1000; // at least 24 h are promised
@@ -21,35 +29,41 @@ const PRUNE_EVERY_MS = 60 * 60 * 1000;
 const RETRY_MS = 1_000;
 
 /**
- * This process's fan-out from the item event log to SSE streams. One LISTEN for the whole
- * process; changes are coalesced per user (at most one delivery per `coalesceMs`, always with
- * the item's state at delivery time, so a burst of progress becomes one update and the final
- * state is never dropped); each item is read once per delivery, however many tabs are open.
+ * This process's fan-out from the item event log to SSE streams. One feed (one LISTEN) for the
+ * whole process; changes are coalesced per user (at most one delivery per `coalesceMs`, always
+ * with the item's state at delivery time, so a burst of progress becomes one update and the final
+ * state is never dropped); each item is read and serialised once per delivery, however many tabs
+ * are open.
  */
 export class LiveHub {
 	private readonly subscribers = new Set<Subscriber>();
 	private readonly pending = new Map<string, Map<string, ItemChange>>();
 	private readonly timers = new Map<string, NodeJS.Timeout>();
 	private readonly lastDelivery = new Map<string, number>();
+	private readonly feed: EventFeed;
 	private listening: Promise<void> | null = null;
-	private unlisten: (() => Promise<void>) | null = null;
 	private pruneTimer: NodeJS.Timeout | null = null;
-	/** The newest event this hub has heard of: where it catches up from after its LISTEN was lost. */
-	private heard = 0;
-	/** Deliveries and catch-ups, one after another (see `serially`). */
+	/** Deliveries one after another (see `serially`). */
 	private chain: Promise<void> = Promise.resolve();
 	/** True from a failed delivery to the next one that goes through: the failure is logged once. */
 	private failing = false;
 
 	constructor(
 		private readonly database: Database,
-		private readonly queue: QueueService,
+		private readonly items: ItemService,
 		private readonly log: Logger,
 		private readonly coalesceMs = 100
-	) {}
+	) {
+		this.feed = new EventFeed(database, log, (events) => events.forEach((e) => this.note(e)));
+	}
 
 	get connectionCount(): number {
 		return this.subscribers.size;
+	}
+
+	/** Every event up to this id has reached the streams it concerns, or is on its way in order. */
+	get watermark(): number {
+		return this.feed.floor;
 	}
 
 	/** Registers a stream; resolves once changes are being listened for. Call the result to leave. */
@@ -59,33 +73,23 @@ export class LiveHub {
 		return () => this.subscribers.delete(subscriber);
 	}
 
-	/** The frame that tells a client about one change, with the item as it is now. */
-	async frameFor(userId: string, change: ItemChange): Promise<string> {
-		const item = change.kind === 'delete' ? null : await this.queue.item(userId, change.itemId);
-		return item ? updateFrame(item, change.eventId) : deleteFrame(change.itemId, change.eventId);
+	/** One change with the item as it is now. */
+	async changeFor(userId: string, change: Pick<ItemChange, 'itemId' | 'kind'>): Promise<LiveChange> {
+		const item = change.kind === 'delete' ? null : await this.items.item(userId, change.itemId);
+		return item ? updateChange(item) : deleteChange(change.itemId);
 	}
 
 	async close(): Promise<void> {
 		for (const timer of this.timers.values()) clearTimeout(timer);
 		this.timers.clear();
 		if (this.pruneTimer) clearInterval(this.pruneTimer);
-		await this.unlisten?.().catch(() => {});
+		await this.feed.close();
 		this.subscribers.clear();
 	}
 
 	private start(): Promise<void> {
 		this.listening ??= (async () => {
-			this.unlisten = await this.database.listen(
-				channels.itemEvents,
-				(payload) => this.onEvent(payload),
-				() => {
-					// From what had been heard when listening resumed, not when the catch-up gets its turn:
-					// live events may arrive meanwhile, and they are newer than the missed ones.
-					const from = this.heard;
-					void this.serially(() => this.catchUp(from));
-				}
-			);
-			this.heard = Math.max(this.heard, await latestEventId(this.database));
+			await this.feed.start();
 			const prune = () =>
 				pruneEvents(this.database, new Date(Date.now() - RETENTION_MS)).catch((err) => this.log.warn({ err }, 'event pruning failed'));
 			void prune();
@@ -95,32 +99,7 @@ export class LiveHub {
 		return this.listening;
 	}
 
-	private onEvent(payload: string): void {
-		let event: LoggedEvent;
-		try {
-			event = JSON.parse(payload);
-		} catch {
-			return;
-		}
-		this.note(event);
-	}
-
-	/**
-	 * The changes made while LISTEN was down (a database outage) reached no stream: deliver them
-	 * now. Event ids become visible in commit order (migration 0006), so they are those after the
-	 * last one heard before listening resumed.
-	 */
-	private async catchUp(from: number): Promise<void> {
-		try {
-			const users = [...new Set([...this.subscribers].map((s) => s.userId))];
-			for (const event of await eventsAfter(this.database, from, users)) this.note(event);
-		} catch (err) {
-			this.log.warn({ err }, 'could not catch up on the changes missed while the database was away');
-		}
-	}
-
 	private note(event: LoggedEvent, delayMs?: number): void {
-		this.heard = Math.max(this.heard, event.id);
 		if (![...this.subscribers].some((s) => s.userId === event.userId)) return;
 		const forUser = this.pending.get(event.userId) ?? new Map<string, ItemChange>();
 		this.pending.set(event.userId, forUser);
@@ -131,50 +110,46 @@ export class LiveHub {
 		this.timers.set(event.userId, setTimeout(() => void this.serially(() => this.deliver(event.userId)), wait));
 	}
 
-	/**
-	 * Deliveries and catch-ups run one after another: a stream drops an event older than one it
-	 * has sent, so a second delivery overtaking a slow first one would lose the first one's rest.
-	 */
+	/** Deliveries run one after another, so a stream gets a user's changes in the order they were read. */
 	private serially(work: () => Promise<void>): Promise<void> {
 		this.chain = this.chain.then(work).catch((err) => this.log.error({ err }, 'live update work failed'));
 		return this.chain;
 	}
 
 	/**
-	 * Sends a user's pending changes, oldest event first, so a client's Last-Event-ID never skips
-	 * one. When the database fails midway, the unsent rest waits for the next try: dropping it
-	 * could drop an item's final state.
+	 * Sends a user's pending changes, oldest event first. When the database fails midway, nothing
+	 * is sent and the changes wait for the next try: dropping them could drop an item's final state.
 	 */
 	private async deliver(userId: string): Promise<void> {
 		this.timers.delete(userId);
 		this.lastDelivery.set(userId, Date.now());
 		const changes = [...(this.pending.get(userId)?.values() ?? [])].sort((a, b) => a.eventId - b.eventId);
 		this.pending.delete(userId);
-		let next = 0;
+		// Taken before reading: the events up to it are among `changes` or were delivered before.
+		const watermark = this.feed.floor;
+		let ready: LiveChange[];
 		try {
-			for (; next < changes.length; next++) {
-				const change = changes[next]!;
-				const frame = await this.frameFor(userId, change);
-				for (const s of this.subscribers) {
-					if (s.userId === userId && (s.itemId === null || s.itemId === change.itemId)) s.send(frame, change.eventId);
-				}
-			}
+			ready = await Promise.all(changes.map((c) => this.changeFor(userId, c)));
 		} catch (err) {
-			// Not dropped: the unsent rest goes back to pending (a newer change of the same item heard
-			// meanwhile wins) and is tried again shortly, whether or not LISTEN was lost too.
 			if (!this.failing) {
 				if (isDatabaseUnavailable(err)) this.log.warn('live updates held back until the database answers');
 				else this.log.error({ err }, 'live update delivery failed; trying again shortly');
 			}
 			this.failing = true;
-			for (const change of changes.slice(next)) this.note({ id: change.eventId, userId, itemId: change.itemId, kind: change.kind }, RETRY_MS);
+			// A newer change of the same item heard meanwhile wins.
+			for (const c of changes) this.note({ id: c.eventId, userId, itemId: c.itemId, kind: c.kind }, RETRY_MS);
 			return;
 		}
 		this.failing = false;
+		for (const s of this.subscribers) {
+			if (s.userId !== userId) continue;
+			const mine = s.itemId === null ? ready : ready.filter((c) => c.itemId === s.itemId);
+			if (mine.length) s.deliver(mine, watermark);
+		}
 	}
 }
 
-function updateFrame(item: QueueUpdateEvent['item'], eventId: number): string {
+function updateChange(item: Item): LiveChange {
 	const data: QueueUpdateEvent = {
 		itemId: item.id,
 		status: item.status,
@@ -184,10 +159,10 @@ function updateFrame(item: QueueUpdateEvent['item'], eventId: number): string {
 		error: item.error,
 		item
 	};
-	return sseFrame('queue-update', data, eventId);
+	return { itemId: item.id, event: 'queue-update', version: Date.parse(item.updatedAt), data: JSON.stringify(data) };
 }
 
-function deleteFrame(itemId: string, eventId: number): string {
+function deleteChange(itemId: string): LiveChange {
 	const data: QueueDeleteEvent = { itemId, timestamp: new Date().toISOString() };
-	return sseFrame('queue-delete', data, eventId);
+	return { itemId, event: 'queue-delete', version: Infinity, data: JSON.stringify(data) };
 }

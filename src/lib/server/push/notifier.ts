@@ -3,7 +3,7 @@ import type { Item } from '../../contract/queue';
 import { hostOf } from '../../format';
 import type { Database } from '../db/client';
 import { getPreferences } from './preferences';
-import type { QueueService } from '../queue/service';
+import type { ItemService } from '../shares/items';
 import type { PushMessage, PushSender, SendOptions } from './sender';
 import { subscriptionsOf } from './subscriptions';
 
@@ -19,7 +19,7 @@ export class Notifier {
 	private readonly timers = new Map<string, NodeJS.Timeout>();
 
 	constructor(
-		private readonly deps: { database: Database; queue: QueueService; sender: PushSender; log: Logger },
+		private readonly deps: { database: Database; queue: ItemService; sender: PushSender; log: Logger },
 		private readonly windowMs = 3_000
 	) {}
 

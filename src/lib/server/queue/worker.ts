@@ -4,22 +4,18 @@ import { randomBytes } from 'node:crypto';
 import PQueue from 'p-queue';
 import type { Logger } from 'pino';
 import type { Database } from '../db/client';
-import { retryDelay, type BackoffPolicy } from '../failures/backoff';
+import type { BackoffPolicy } from '../failures/backoff';
+import { Batcher } from './batcher';
 import { channels } from './channels';
+import { ClaimLoop } from './claim-loop';
 import { systemClock, type Clock } from './clock';
-import { classifyError, PhaseTimeoutError, type Classified } from '../failures/errors';
-import type { PhaseDefinition, PipelineDefinition, PipelineRegistry } from './pipeline';
-import { claimItems, type ClaimedItem } from './sql/claim';
-import { completePhase } from './sql/complete-phase';
-import { failPhase, type FailureOutcome } from './sql/fail-phase';
-import { extendLeases } from './sql/heartbeat';
-import { nextLeaseExpiry } from './sql/next-lease-expiry';
+import { decide, isFinal } from './decide';
+import { Leases, type LeasedRun } from './leases';
 import { OutageWatch } from './outage';
-import { phasesOf } from './sql/read';
-import { reclaimExpired } from './sql/reclaim-expired';
-import { releaseItems } from './sql/release';
-import { reportProgress } from './sql/report-progress';
-import { startPhase } from './sql/start-phase';
+import { PhaseRunner, type RunControl } from './phase-runner';
+import type { PipelineRegistry } from './pipeline';
+import { applyTransitions, type Applied, type LeasedTransition } from './sql/apply';
+import { claimItems, type ClaimedItem } from './sql/claim';
 
 export interface WorkerOptions {
 	database: Database;
@@ -49,54 +45,76 @@ class StopSignal extends Error {
 	}
 }
 
-interface Run {
+interface Run extends LeasedRun, RunControl {
 	item: ClaimedItem;
-	/** Aborts the running phase, if any. */
-	abort(reason: unknown): void;
 	stopRequested: StopSignal | null;
-	/** True while the database still shows this run's lease. */
-	leased: boolean;
-	/** When the lease runs out (engine clock, ms) unless a heartbeat extends it. */
-	leaseUntil: number;
 }
 
-type PhaseOutcome = { ok: true; output: unknown } | { ok: false; error: unknown };
-
-const PROGRESS_INTERVAL_MS = 250;
-/** The claim loop's first wait after a failure; it doubles up to the poll interval. */
-const FIRST_RETRY_MS = 250;
+/** Transitions per statement at most, and statements under way at once. */
+const BATCH = { maxBatch: 500, maxInFlight: 2 };
 
 /**
  * Claims items and runs their pipelines' phases. Any number of workers, in one process or many,
  * may share a database: claims use SKIP LOCKED, every write is fenced on the claim's lease token,
- * and a heartbeat keeps leases alive while phases run.
+ * and a heartbeat keeps leases alive while phases run. The parts: the claim loop (when to claim),
+ * the leases (renew, guard, reclaim, release), the phase runner (one phase, its signal and
+ * progress), `decide` (an outcome becomes a transition) and the batcher, which writes the
+ * transitions of all runs together.
  */
 export class Worker extends EventEmitter<{ idle: [] }> {
 	readonly id: string;
 	private readonly o: Required<Omit<WorkerOptions, 'id' | 'onFinished'>> & Pick<WorkerOptions, 'onFinished'>;
 	private readonly queue: PQueue;
-	private readonly runs = new Map<string, Run>();
-	/** Leases of finished runs not handed back yet (the database was down); released once it answers. */
-	private readonly unreleased = new Set<string>();
 	private readonly outage: OutageWatch;
+	private readonly leases: Leases;
+	private readonly runner: PhaseRunner;
+	private readonly transitions: Batcher<LeasedTransition, Applied>;
+	private readonly loop: ClaimLoop;
 	private stopping = false;
 	private stopped: Promise<void> | null = null;
-	private wakePending = false;
-	private wakeSleeper: (() => void) | null = null;
-	private loopDone: Promise<void> | null = null;
-	private heartbeatTimer: NodeJS.Timeout | null = null;
-	private leaseWatchTimer: NodeJS.Timeout | null = null;
+	private looping = false;
 	private unlisteners: Array<() => Promise<void>> = [];
-	private lastSweep = -Infinity;
-	/** The earliest lease expiry seen at the last sweep (engine clock, ms), or null. */
-	private nextExpiry: number | null = null;
+	/** Moving averages (ms) of a phase run and of a claim round trip, for claiming ahead. */
+	private avgRunMs: number | null = null;
+	private avgClaimMs: number | null = null;
 
 	constructor(options: WorkerOptions) {
 		super();
 		this.id = options.id ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
 		this.o = { ...options, clock: options.clock ?? systemClock, random: options.random ?? Math.random };
 		this.queue = new PQueue({ concurrency: options.concurrency });
-		this.outage = new OutageWatch(this.o.log, this.o.clock);
+		const { database, clock, log } = this.o;
+		this.outage = new OutageWatch(log, clock);
+		this.leases = new Leases({
+			database,
+			leaseMs: options.leaseMs,
+			clock,
+			log,
+			outage: this.outage,
+			onReclaimed: (items) => {
+				for (const item of items) if (item.status === 'dead') this.finished(item, 'dead');
+			}
+		});
+		this.runner = new PhaseRunner({ database, timeoutMs: options.timeoutMs, clock, log, outage: this.outage });
+		this.transitions = new Batcher({
+			...BATCH,
+			flush: async (items) => {
+				const applied = await applyTransitions(database, { worker: this.id, transitions: items, now: clock.now() });
+				return items.map((t) => applied.get(t.itemId)!);
+			}
+		});
+		this.loop = new ClaimLoop({
+			round: () => this.round(),
+			pollMs: options.pollMs,
+			nextExpiry: () => this.leases.nextExpiry,
+			clock,
+			outage: this.outage,
+			log,
+			onIdle: () => {
+				this.emit('idle');
+				log.debug({ worker: this.id }, 'waiting for work');
+			}
+		});
 	}
 
 	private get log(): Logger {
@@ -113,34 +131,24 @@ export class Worker extends EventEmitter<{ idle: [] }> {
 		this.unlisteners.push(await database.listen(channels.jobs, () => this.wake(), () => this.wake()));
 		this.unlisteners.push(
 			await database.listen(channels.cancel, (itemId) => {
-				for (const run of this.runs.values()) if (run.item.id === itemId) this.stopRun(run, new StopSignal('canceled'));
+				for (const run of this.leases.all() as IterableIterator<Run>) if (run.item.id === itemId) this.stopRun(run, new StopSignal('canceled'));
 			})
 		);
-		this.heartbeatTimer = setInterval(() => void this.heartbeat(), this.beatMs);
-		this.heartbeatTimer.unref();
-		this.leaseWatchTimer = setInterval(() => this.stopExpiringRuns(), Math.max(50, Math.floor(this.guardMs / 2)));
-		this.leaseWatchTimer.unref();
-		if (loop) this.loopDone = this.loop();
+		this.leases.start();
+		if (loop) {
+			this.looping = true;
+			this.loop.start();
+		}
 		this.log.info({ worker: this.id, concurrency: this.o.concurrency }, 'worker started');
 	}
 
 	/** Something may be claimable: look now instead of at the next poll. */
 	wake(): void {
-		this.wakePending = true;
-		this.wakeSleeper?.();
-	}
-
-	private get beatMs(): number {
-		return Math.max(100, Math.floor(this.o.leaseMs / 3));
-	}
-
-	/** How long before its lease runs out a run that could not renew it stops itself. */
-	private get guardMs(): number {
-		return Math.max(100, Math.floor(this.o.leaseMs / 10));
+		this.loop.wake();
 	}
 
 	get activeCount(): number {
-		return this.runs.size;
+		return this.leases.size;
 	}
 
 	/**
@@ -149,9 +157,9 @@ export class Worker extends EventEmitter<{ idle: [] }> {
 	 */
 	async processAvailable(): Promise<void> {
 		for (;;) {
-			await this.sweep(true);
-			const claimed = await this.claim();
-			if (claimed.length === 0 && this.runs.size === 0) return;
+			await this.leases.sweep(true);
+			const { claimed } = await this.claim();
+			if (claimed === 0 && this.leases.size === 0) return;
 			await this.queue.onIdle();
 		}
 	}
@@ -167,107 +175,75 @@ export class Worker extends EventEmitter<{ idle: [] }> {
 
 	private async drain(graceMs: number): Promise<void> {
 		this.stopping = true;
-		this.wake();
-		await this.loopDone;
+		if (this.looping) await this.loop.stop();
 		const idle = this.queue.onIdle();
 		let timer: NodeJS.Timeout | undefined;
 		const graceOver = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), graceMs)));
 		if ((await Promise.race([idle, graceOver])) === 'timeout') {
-			this.log.warn({ worker: this.id, running: this.runs.size }, 'grace period over; handing running items back');
-			for (const run of this.runs.values()) this.stopRun(run, new StopSignal('shutdown'));
+			this.log.warn({ worker: this.id, running: this.leases.size }, 'grace period over; handing running items back');
+			for (const run of this.leases.all() as IterableIterator<Run>) this.stopRun(run, new StopSignal('shutdown'));
 			await idle;
 		}
 		clearTimeout(timer);
-		if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
-		if (this.leaseWatchTimer) clearInterval(this.leaseWatchTimer);
+		await this.transitions.idle();
+		this.leases.stop();
 		try {
-			await this.releaseLeftovers();
+			await this.leases.releaseLeftovers();
 		} catch (err) {
 			this.log.error({ err }, 'could not release leases; they will expire and be reclaimed');
 		}
-		this.unreleased.clear();
+		this.leases.abandon();
 		await Promise.all(this.unlisteners.map((u) => u().catch(() => {})));
 		this.unlisteners = [];
 		this.log.info({ worker: this.id }, 'worker stopped');
 	}
 
-	private async loop(): Promise<void> {
-		let failures = 0;
-		while (!this.stopping) {
-			try {
-				// Our own leftovers first: handed back, they are not counted as lost attempts by the sweep.
-				await this.releaseLeftovers();
-				await this.sweep(false);
-				const free = this.o.concurrency - this.runs.size;
-				const claimed = await this.claim();
-				this.outage.succeeded();
-				failures = 0;
-				if (free > 0 && claimed.length === free) continue; // there may be more
-			} catch (err) {
-				failures++;
-				if (!this.outage.failed(err)) this.log.error({ err }, 'claim loop failed; trying again shortly');
-			}
-			// Sleep until the poll, or until a lease expires if that comes first (+ a little slack). After
-			// a failure the expiry seen last may be past: back off instead, so a dead database is not polled in a spin.
-			const untilExpiry = this.nextExpiry === null ? Infinity : this.nextExpiry - this.o.clock.now().getTime() + 20;
-			const wait = failures > 0 ? FIRST_RETRY_MS * 2 ** Math.min(failures - 1, 20) : untilExpiry;
-			await this.sleep(Math.max(0, Math.min(this.o.pollMs, wait)));
-		}
-	}
-
-	/** Waits for a wake-up or the poll; emits `idle` when it really has to wait. */
-	private sleep(ms: number): Promise<void> {
-		if (this.wakePending || this.stopping) {
-			this.wakePending = false;
-			return Promise.resolve();
-		}
-		this.emit('idle');
-		this.log.debug({ worker: this.id, ms }, 'waiting for work');
-		return new Promise((resolve) => {
-			const timer = setTimeout(done, ms);
-			const self = this;
-			function done() {
-				clearTimeout(timer);
-				self.wakeSleeper = null;
-				self.wakePending = false;
-				resolve();
-			}
-			this.wakeSleeper = done;
-		});
+	/** One turn of the claim loop: our own leftovers first (handed back, they are not counted as lost by the sweep). */
+	private async round(): Promise<{ claimed: number; asked: number }> {
+		await this.leases.releaseLeftovers();
+		await this.leases.sweep(false);
+		return this.claim();
 	}
 
 	/**
-	 * Reclaims expired leases: when one is due, or twice per lease period (heartbeats move
-	 * expiries), or when forced. Remembers the next expiry so the loop can wake for it.
+	 * Claiming ahead (holding more items than run at once) pays only when phases are as quick as a
+	 * claim's round trip: then a slot never waits for the next claim. For slow phases it would
+	 * only show items as running that are waiting here.
 	 */
-	private async sweep(force: boolean): Promise<void> {
-		const now = this.o.clock.now();
-		const due = this.nextExpiry !== null && now.getTime() >= this.nextExpiry;
-		if (!force && !due && now.getTime() - this.lastSweep < this.o.leaseMs / 2) return;
-		this.lastSweep = now.getTime();
-		const ids = await reclaimExpired(this.o.database, now);
-		if (ids.length) this.log.warn({ items: ids }, 'reclaimed items whose worker stopped responding');
-		this.nextExpiry = await nextLeaseExpiry(this.o.database, now);
+	private get ahead(): number {
+		if (this.avgRunMs === null || this.avgClaimMs === null) return 0;
+		return this.avgRunMs < 4 * this.avgClaimMs ? this.o.concurrency : 0;
 	}
 
-	private async claim(): Promise<ClaimedItem[]> {
-		const free = this.o.concurrency - this.runs.size;
-		if (free <= 0 || this.stopping) return [];
+	private async claim(): Promise<{ claimed: number; asked: number }> {
+		const asked = this.o.concurrency + this.ahead - this.leases.size;
+		if (asked <= 0 || this.stopping) return { claimed: 0, asked: 0 };
 		const now = this.o.clock.now();
+		const started = performance.now();
 		const claimed = await claimItems(this.o.database, {
 			worker: this.id,
 			pipelines: this.o.registry.names(),
-			limit: free,
+			limit: asked,
 			leaseMs: this.o.leaseMs,
 			now
 		});
+		this.avgClaimMs = average(this.avgClaimMs, performance.now() - started);
 		for (const item of claimed) this.launch(item, now.getTime() + this.o.leaseMs);
-		return claimed;
+		return { claimed: claimed.length, asked };
 	}
 
 	private launch(item: ClaimedItem, leaseUntil: number): void {
-		const run: Run = { item, abort: () => {}, stopRequested: null, leased: true, leaseUntil };
-		this.runs.set(item.leaseToken, run);
+		const run: Run = {
+			item,
+			token: item.leaseToken,
+			itemId: item.id,
+			leased: true,
+			leaseUntil,
+			stopRequested: null,
+			abort: () => {},
+			loseLease: () => this.stopRun(run, new StopSignal('lease_lost'))
+		};
+		this.leases.track(run);
 		void this.queue.add(async () => {
 			try {
 				await this.runItem(run);
@@ -275,31 +251,10 @@ export class Worker extends EventEmitter<{ idle: [] }> {
 				if (this.outage.failed(err)) this.log.info({ itemId: item.id }, 'run cut short by the database outage; it is handed back once the database answers');
 				else this.log.error({ err, itemId: item.id }, 'run failed unexpectedly');
 			} finally {
-				this.runs.delete(item.leaseToken);
-				if (run.leased) this.unreleased.add(item.leaseToken);
-				if (!this.stopping && run.leased) await this.releaseNow(item.leaseToken);
+				await this.leases.untrack(run, { releaseNow: !this.stopping });
 				this.wake();
 			}
 		});
-	}
-
-	/** After an unexpected error mid-run, hand the item back instead of waiting for its lease to expire. */
-	private async releaseNow(token: string): Promise<void> {
-		try {
-			await releaseItems(this.o.database, { tokens: [token], now: this.o.clock.now() });
-			this.unreleased.delete(token);
-		} catch (err) {
-			if (!this.outage.failed(err)) this.log.error({ err }, 'could not release a lease; it will be released later or expire');
-		}
-	}
-
-	/** Hands back every lease in `unreleased` (after an outage, at shutdown) in one statement. */
-	private async releaseLeftovers(): Promise<void> {
-		if (this.unreleased.size === 0) return;
-		const tokens = [...this.unreleased];
-		const released = await releaseItems(this.o.database, { tokens, now: this.o.clock.now() });
-		for (const token of tokens) this.unreleased.delete(token);
-		if (released.length) this.log.info({ worker: this.id, items: released }, 'released leases');
 	}
 
 	private stopRun(run: Run, signal: StopSignal): void {
@@ -308,235 +263,55 @@ export class Worker extends EventEmitter<{ idle: [] }> {
 		run.abort(signal);
 	}
 
-	/**
-	 * A run whose lease is about to run out unrenewed (the database is out of reach, or the renewals
-	 * are slow) stops itself: once the lease expires another worker may take the item, and this one
-	 * must have stopped by then. Checked often and apart from the heartbeat, so a renewal that is
-	 * merely slow (a loaded machine) does not stop the run while the lease still has time: only
-	 * about two missed beats in a row do.
-	 */
-	private stopExpiringRuns(): void {
-		const now = this.o.clock.now().getTime();
-		for (const run of this.runs.values()) {
-			if (run.leased && run.leaseUntil - now <= this.guardMs) {
-				this.log.warn({ itemId: run.item.id, leaseLeftMs: run.leaseUntil - now }, 'lease not renewed in time; stopping the run');
-				this.stopRun(run, new StopSignal('lease_lost'));
-			}
-		}
-	}
-
-	private async heartbeat(): Promise<void> {
-		const now = this.o.clock.now();
-		const tokens = [...this.runs.entries()].filter(([, run]) => run.leased).map(([token]) => token);
-		if (tokens.length === 0) return;
-		try {
-			const valid = await extendLeases(this.o.database, { tokens, leaseMs: this.o.leaseMs, now });
-			this.outage.succeeded();
-			for (const token of tokens) {
-				const run = this.runs.get(token);
-				if (!run?.leased) continue;
-				if (valid.has(token)) run.leaseUntil = Math.max(run.leaseUntil, now.getTime() + this.o.leaseMs);
-				else this.stopRun(run, new StopSignal('lease_lost'));
-			}
-		} catch (err) {
-			if (!this.outage.failed(err)) this.log.error({ err }, 'heartbeat failed');
-		}
-	}
-
+	/** Runs the claimed item's phases from the one the claim started, each transition written by the batcher. */
 	private async runItem(run: Run): Promise<void> {
 		const { item } = run;
 		const pipeline = this.o.registry.get(item.pipeline);
 		if (!pipeline) throw new Error(`pipeline "${item.pipeline}" is not registered`);
-		const rows = (await phasesOf(this.o.database, [item.id])).get(item.id) ?? [];
-		const outputs: Record<string, unknown> = {};
-		for (const row of rows) if (row.status === 'completed') outputs[row.name] = row.output;
+		const phaseItem = { id: item.id, userId: item.userId, input: item.input, correlationId: item.correlationId };
+		let outputs: Record<string, unknown> = { ...item.outputs };
+		let index = pipeline.phases.findIndex((p) => p.name === item.phase);
+		if (index < 0) throw new Error(`pipeline "${item.pipeline}" has no phase "${item.phase}"`);
+		let attempt = { attemptId: item.attemptId, number: item.phaseAttempt };
 
-		for (const [index, def] of pipeline.phases.entries()) {
-			const row = rows.find((r) => r.name === def.name);
-			if (row?.status === 'completed' || row?.status === 'skipped') continue;
-			if (run.stopRequested || this.stopping) return; // between phases: hand the rest back
-			const done = await this.runPhase(run, pipeline, def, index === pipeline.phases.length - 1, outputs);
-			if (!done) return;
-		}
-	}
-
-	/** Runs one phase and records its outcome. Returns true when the next phase may run. */
-	private async runPhase(
-		run: Run,
-		pipeline: PipelineDefinition,
-		def: PhaseDefinition,
-		last: boolean,
-		outputs: Record<string, unknown>
-	): Promise<boolean> {
-		const { database, clock } = this.o;
-		const { item } = run;
-		const token = item.leaseToken;
-		const started = await startPhase(database, { itemId: item.id, token, phase: def.name, worker: this.id, now: clock.now() });
-		if (!started) {
-			run.leased = false;
-			return false;
-		}
-		const log = this.log.child({ itemId: item.id, correlationId: item.correlationId, phase: def.name, attempt: started.number });
-
-		if (started.number > item.maxAttempts) {
-			// Every earlier attempt was interrupted (the worker died each time): stop the loop here.
-			const message = `gave up after ${started.number - 1} interrupted attempts of ${def.name}`;
-			await this.recordFailure(run, def, started.attemptId, { kind: 'retryable', code: 'interrupted', message }, { status: 'dead' });
-			return false;
-		}
-
-		const outcome = await this.execute(run, def, { outputs, attempt: started.number, log });
-		if (run.stopRequested) {
-			log.info({ why: run.stopRequested.why }, 'phase stopped');
-			return false;
-		}
-		if (outcome.ok) {
-			const result = last ? (pipeline.result?.({ ...outputs, [def.name]: outcome.output }) ?? null) : null;
-			const ok = await completePhase(database, {
-				itemId: item.id,
-				token,
-				phase: def.name,
-				attemptId: started.attemptId,
-				output: outcome.output,
-				last,
-				result,
-				now: clock.now()
-			});
-			if (!ok) {
-				run.leased = false;
-				return false;
+		for (;;) {
+			const def = pipeline.phases[index]!;
+			const log = this.log.child({ itemId: item.id, correlationId: item.correlationId, phase: def.name, attempt: attempt.number });
+			const started = performance.now();
+			const outcome = await this.runner.run(run, def, { item: phaseItem, outputs, attempt: attempt.number, log });
+			this.avgRunMs = average(this.avgRunMs, performance.now() - started);
+			if (run.stopRequested) {
+				log.info({ why: run.stopRequested.why }, 'phase stopped');
+				return;
 			}
-			if (last) {
-				run.leased = false;
-				this.finished(item, 'success');
-			}
-			outputs[def.name] = outcome.output;
-			log.info('phase completed');
-			return true;
-		}
+			const next = pipeline.phases[index + 1]?.name ?? null;
+			const budget = { attempt: attempt.number, maxAttempts: item.maxAttempts, backoff: this.o.backoff, now: this.o.clock.now(), random: this.o.random };
+			const transition = decide(outcome, next, budget, (output) => pipeline.result({ ...outputs, [def.name]: output }));
+			if (outcome.ok) log.info('phase completed');
+			else log.warn({ err: outcome.error, next: transition.kind }, 'phase failed');
 
-		const error = classifyError(outcome.error, clock.now());
-		let next: FailureOutcome;
-		if (error.kind === 'permanent') next = { status: 'error' };
-		else if (started.number >= item.maxAttempts) next = { status: 'dead' };
-		else {
-			const delay = retryDelay(started.number, this.o.backoff, error.retryAfterMs, this.o.random);
-			next = { status: 'pending', nextRunAt: new Date(clock.now().getTime() + delay) };
+			const applied = await this.transitions.add({ itemId: item.id, token: run.token, phase: def.name, attemptId: attempt.attemptId, transition });
+			if (!applied.held || transition.kind !== 'advance') run.leased = false;
+			if (!applied.held) return;
+			if (isFinal(transition)) this.finished(item, transition.kind === 'succeed' ? 'success' : transition.kind === 'fail' ? 'error' : 'dead');
+			if (transition.kind !== 'advance') return;
+
+			outputs = { ...outputs, [def.name]: transition.output };
+			index++;
+			attempt = applied.next!;
+			// Between phases: the next one is started already; a stopping worker hands it back unrun.
+			if (run.stopRequested || this.stopping) return;
 		}
-		log.warn({ err: outcome.error, kind: error.kind, code: error.code, next: next.status }, 'phase failed');
-		await this.recordFailure(run, def, started.attemptId, error, next);
-		return false;
 	}
 
-	private async recordFailure(run: Run, def: PhaseDefinition, attemptId: number, error: Classified, next: FailureOutcome) {
-		const { item } = run;
-		await failPhase(this.o.database, {
-			itemId: item.id,
-			token: item.leaseToken,
-			phase: def.name,
-			attemptId,
-			error: { kind: error.kind, code: error.code, message: error.message.slice(0, 2000) },
-			outcome: next,
-			now: this.o.clock.now()
-		});
-		run.leased = false;
-		if (next.status !== 'pending') this.finished(item, next.status);
-	}
-
-	private finished(item: ClaimedItem, status: 'success' | 'error' | 'dead'): void {
+	private finished(item: { id: string; userId: string }, status: 'success' | 'error' | 'dead'): void {
 		try {
 			this.o.onFinished?.({ id: item.id, userId: item.userId, status });
 		} catch (err) {
 			this.log.error({ err }, 'onFinished failed');
 		}
 	}
-
-	/**
-	 * Calls the phase with an AbortSignal that fires on timeout, cancel, lost lease or shutdown.
-	 * A phase that ignores its signal is abandoned all the same: the race settles on the abort.
-	 */
-	private async execute(
-		run: Run,
-		def: PhaseDefinition,
-		ctx: { outputs: Record<string, unknown>; attempt: number; log: Logger }
-	): Promise<PhaseOutcome> {
-		const controller = new AbortController();
-		const { signal } = controller;
-		const timer = setTimeout(() => controller.abort(new PhaseTimeoutError(this.o.timeoutMs)), this.o.timeoutMs);
-		run.abort = (reason) => controller.abort(reason);
-		if (run.stopRequested) controller.abort(run.stopRequested);
-		const aborted = new Promise<never>((_, reject) => {
-			if (signal.aborted) reject(signal.reason);
-			signal.addEventListener('abort', () => reject(signal.reason), { once: true });
-		});
-		aborted.catch(() => {});
-		const progress = this.progressReporter(run, def.name, signal);
-		try {
-			const output = await Promise.race([
-				def.run({
-					item: {
-						id: run.item.id,
-						userId: run.item.userId,
-						url: run.item.url,
-						title: run.item.title,
-						input: run.item.input,
-						correlationId: run.item.correlationId
-					},
-					outputs: { ...ctx.outputs },
-					signal,
-					attempt: ctx.attempt,
-					progress: progress.report,
-					log: ctx.log
-				}),
-				aborted
-			]);
-			return { ok: true, output };
-		} catch (error) {
-			return { ok: false, error: signal.aborted ? signal.reason : error };
-		} finally {
-			clearTimeout(timer);
-			progress.stop();
-			run.abort = () => {};
-		}
-	}
-
-	/** Writes progress at most every 250 ms per run (the latest value wins), never after the phase ends. */
-	private progressReporter(run: Run, phase: string, signal: AbortSignal) {
-		let latest: { percent: number; message: string | null } | null = null;
-		let timer: NodeJS.Timeout | null = null;
-		let lastWrite = 0;
-		let ended = false;
-		const flush = async () => {
-			timer = null;
-			if (!latest || ended || signal.aborted) return;
-			const { percent, message } = latest;
-			latest = null;
-			lastWrite = Date.now();
-			try {
-				await reportProgress(this.o.database, {
-					itemId: run.item.id,
-					token: run.item.leaseToken,
-					phase,
-					progress: percent,
-					message,
-					now: this.o.clock.now()
-				});
-			} catch (err) {
-				if (!this.outage.failed(err)) this.log.warn({ err }, 'progress not recorded');
-			}
-		};
-		return {
-			report: (percent: number, message?: string) => {
-				if (ended) return;
-				const clamped = Math.max(0, Math.min(100, Math.round(Number.isFinite(percent) ? percent : 0)));
-				latest = { percent: clamped, message: message?.slice(0, 200) ?? null };
-				if (timer) return;
-				timer = setTimeout(() => void flush(), Math.max(0, PROGRESS_INTERVAL_MS - (Date.now() - lastWrite)));
-			},
-			stop: () => {
-				ended = true;
-				if (timer) clearTimeout(timer);
-			}
-		};
-	}
 }
+
+/** An exponential moving average, seeded with the first sample. */
+const average = (previous: number | null, sample: number) => (previous === null ? sample : previous * 0.9 + sample * 0.1);

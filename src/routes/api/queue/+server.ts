@@ -1,7 +1,7 @@
 import { json } from '@sveltejs/kit';
 import { EnqueueRequest, ListQuery } from '$lib/contract/queue';
 import { api, currentUser, methodNotAllowed, parseQuery, readJson } from '$lib/server/http/api';
-import { enqueueShare } from '$lib/server/share';
+import { enqueueShare } from '$lib/server/shares/enqueue';
 
 /** Enqueue a shared link: 201 new item; 200 with duplicate:true when nothing new was created. */
 export const POST = api(async ({ request, locals }) => {
@@ -17,7 +17,7 @@ export const POST = api(async ({ request, locals }) => {
 
 export const GET = api(async ({ url, locals }) => {
 	const q = parseQuery(url, ListQuery);
-	const page = await locals.app.queue.list({
+	const page = await locals.app.items.list({
 		userId: currentUser(locals).id,
 		statuses: q.status,
 		batchId: q.batch,

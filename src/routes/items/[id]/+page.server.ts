@@ -9,7 +9,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 async function ownItem(locals: App.Locals, id: string) {
 	// Someone else's item, or no item: the same answer.
 	const user = currentUser(locals);
-	return UUID.test(id) ? await locals.app.queue.get(user.id, id.toLowerCase()) : null;
+	return UUID.test(id) ? await locals.app.items.get(user.id, id.toLowerCase()) : null;
 }
 
 const recipeIdOf = (results: Record<string, unknown> | null) => (typeof results?.recipeId === 'string' ? results.recipeId : null);
@@ -19,7 +19,7 @@ export const load: PageServerLoad = async ({ params, locals }) => {
 	if (!item) error(404, 'There is no such item in your queue.');
 	// The parsed recipe shows as soon as parsing is done, before it is saved; outputs from before
 	// the recipe model existed do not parse and are simply not shown.
-	const parsed = Recipe.safeParse(await locals.app.queue.phaseOutput(currentUser(locals).id, item.id, 'parsing'));
+	const parsed = Recipe.safeParse(await locals.app.items.phaseOutput(currentUser(locals).id, item.id, 'parsing'));
 	const recipeId = recipeIdOf(item.results);
 	return { item, recipe: parsed.success ? parsed.data : null, send: recipeId ? await sendState(locals, recipeId) : null };
 };

@@ -1,27 +1,33 @@
-import type { Recipe } from '../../../contract/recipe';
-import type { PipelineDefinition } from '../../queue/pipeline';
-import { extractionPhase, type ExtractionDeps } from './extract';
-import { parsingPhase, type ParsingDeps } from './parse';
-import { uploadingPhase, type UploadDeps, type UploadOutput } from './upload';
+import { z } from 'zod';
+import { Recipe } from '../../../contract/recipe';
+import { PipelineBuilder, type PipelineDefinition } from '../../queue/pipeline';
+import { ExtractedContent, extractLink, type ExtractionDeps } from './extract';
+import { parseContent, type ParsingDeps } from './parse';
+import { UploadOutput, uploadRecipe, type UploadDeps } from './upload';
 
 export const RECIPE_PIPELINE = 'recipe';
 
+/** What a recipe item works on: what the person shared, with the link found in it. */
+export const ShareInput = z.object({
+	url: z.string(),
+	text: z.string().nullable().optional(),
+	title: z.string().nullable().optional()
+});
+export type ShareInput = z.infer<typeof ShareInput>;
+
 /** extraction → parsing → uploading, registered with the engine by the app's composition root. */
 export function recipePipeline(deps: ExtractionDeps & ParsingDeps & UploadDeps): PipelineDefinition {
-	return {
-		name: RECIPE_PIPELINE,
-		phases: [extractionPhase(deps), parsingPhase(deps), uploadingPhase(deps)],
-		result(outputs) {
-			const recipe = outputs.parsing as Recipe;
-			const upload = outputs.uploading as UploadOutput;
-			return {
-				recipeId: upload.recipeId,
-				title: recipe.title,
-				image: recipe.image,
-				sourceUrl: recipe.sourceUrl,
-				description: recipe.description,
-				target: upload.target ?? null
-			};
-		}
-	};
+	return PipelineBuilder.create(RECIPE_PIPELINE, ShareInput)
+		// Fetches the shared link (through the safe fetcher) and reads what later phases need.
+		.phase('extraction', ExtractedContent, ({ item, signal, progress }) => extractLink(item.input.url, deps.fetchPage, signal, progress))
+		.phase('parsing', Recipe, ({ outputs, signal, progress, log }) => parseContent(outputs.extraction, deps, { signal, progress, log }))
+		.phase('uploading', UploadOutput, ({ item, outputs, signal, progress }) => uploadRecipe(deps, item, outputs.parsing, { signal, progress }))
+		.build(({ parsing, uploading }) => ({
+			recipeId: uploading.recipeId,
+			title: parsing.title,
+			image: parsing.image,
+			sourceUrl: parsing.sourceUrl,
+			description: parsing.description,
+			target: uploading.target ?? null
+		}));
 }

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { channels } from '../channels';
-import { at, elapsedMs, lockThen, uuidArray } from './util';
+import { at, touched, elapsedMs, lockThen, uuidArray } from './util';
 
 /**
  * Cancels a pending or running item of this user. Dropping the lease fences the worker out;
@@ -16,7 +16,7 @@ export async function cancelItem(database: Database, args: { userId: string; ite
 		(ids) => sql`
 		with c as (
 			update queue_items
-			set status = 'canceled', finished_at = ${now}, updated_at = ${now},
+			set status = 'canceled', finished_at = ${now}, updated_at = ${touched(args.now)},
 				lease_owner = null, lease_token = null, lease_expires_at = null
 			where id = any(${uuidArray(ids)})
 			returning id

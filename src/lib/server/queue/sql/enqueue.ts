@@ -1,16 +1,17 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { channels } from '../channels';
-import { at, textArray } from './util';
+import { at } from './util';
+import type { ItemRow } from './read';
 
 export interface NewItem {
+	/** Chosen by the caller, so an answer can be matched to its request whatever the row order. */
+	id: string;
 	userId: string;
 	pipeline: string;
 	phases: readonly string[];
-	url: string;
-	normalizedUrl: string;
-	title: string | null;
 	input: unknown;
+	dedupeKey: string | null;
 	maxAttempts: number;
 	correlationId: string;
 	idempotencyKey: string | null;
@@ -19,23 +20,72 @@ export interface NewItem {
 }
 
 /**
- * Inserts an item with its phases and wakes a worker, in one statement. Returns the new id, or
- * null when a unique index refused it: the same active URL or the same Idempotency-Key.
+ * Inserts items with their phases and wakes the workers, however many, in one statement (one
+ * NOTIFY). Returns the rows inserted; an item a unique index refused (the same active dedupe key,
+ * the same Idempotency-Key, also within this batch) is simply not among them.
  */
-export async function insertItem(database: Database, item: NewItem, now: Date): Promise<string | null> {
-	const rows = await database.rows<{ id: string }>(sql`
-		with ins as (
-			insert into queue_items (user_id, pipeline, url, normalized_url, title, input, max_attempts,
-				correlation_id, idempotency_key, batch_id, replay_of, next_run_at, created_at, updated_at)
-			values (${item.userId}, ${item.pipeline}, ${item.url}, ${item.normalizedUrl}, ${item.title},
-				${JSON.stringify(item.input)}::jsonb, ${item.maxAttempts}, ${item.correlationId},
-				${item.idempotencyKey}, ${item.batchId ?? null}, ${item.replayOf ?? null}, ${at(now)}, ${at(now)}, ${at(now)})
+export async function insertItems(database: Database, items: readonly NewItem[], now: Date): Promise<ItemRow[]> {
+	if (items.length === 0) return [];
+	const records = items.map((i, position) => ({
+		position,
+		id: i.id,
+		user_id: i.userId,
+		pipeline: i.pipeline,
+		phases: i.phases,
+		input: i.input,
+		dedupe_key: i.dedupeKey,
+		max_attempts: i.maxAttempts,
+		correlation_id: i.correlationId,
+		idempotency_key: i.idempotencyKey,
+		batch_id: i.batchId ?? null,
+		replay_of: i.replayOf ?? null
+	}));
+	const t = at(now);
+	return database.rows<ItemRow>(sql`
+		with src as (
+			select * from jsonb_to_recordset(${JSON.stringify(records)}::jsonb) as s(position int, id uuid, user_id uuid, pipeline text,
+				phases text[], input jsonb, dedupe_key text, max_attempts int, correlation_id text, idempotency_key text, batch_id uuid, replay_of uuid)
+		), ins as (
+			insert into queue_items (id, user_id, pipeline, input, dedupe_key, max_attempts, correlation_id, idempotency_key,
+				batch_id, replay_of, next_run_at, created_at, updated_at)
+			select id, user_id, pipeline, input, dedupe_key, max_attempts, correlation_id, idempotency_key, batch_id, replay_of, ${t}, ${t}, ${t}
+			from src order by position
 			on conflict do nothing
-			returning id
+			returning *
 		), phases as (
 			insert into item_phases (item_id, name, position)
-			select ins.id, p.name, p.position::int from ins, unnest(${textArray(item.phases)}) with ordinality as p(name, position)
+			select ins.id, p.name, p.position::int from ins join src using (id), unnest(src.phases) with ordinality as p(name, position)
 		)
-		select id, pg_notify(${channels.jobs}, id::text) from ins`);
-	return rows[0]?.id ?? null;
+		select ${ITEM_COLUMNS}, pg_notify(${channels.jobs}, '') from ins`);
 }
+
+/** queue_items' columns under the names drizzle gives them (ItemRow), for raw statements. */
+export const ITEM_COLUMNS = sql.raw(
+	[
+		'id',
+		'user_id as "userId"',
+		'pipeline',
+		'status',
+		'current_phase as "currentPhase"',
+		'input',
+		'dedupe_key as "dedupeKey"',
+		'attempt',
+		'max_attempts as "maxAttempts"',
+		'next_run_at as "nextRunAt"',
+		'lease_owner as "leaseOwner"',
+		'lease_token as "leaseToken"',
+		'lease_expires_at as "leaseExpiresAt"',
+		'correlation_id as "correlationId"',
+		'idempotency_key as "idempotencyKey"',
+		'error',
+		'error_kind as "errorKind"',
+		'error_code as "errorCode"',
+		'result',
+		'batch_id as "batchId"',
+		'replay_of as "replayOf"',
+		'created_at as "createdAt"',
+		'updated_at as "updatedAt"',
+		'started_at as "startedAt"',
+		'finished_at as "finishedAt"'
+	].join(', ')
+);

@@ -25,9 +25,9 @@ export async function findByIdempotencyKey(
 	return row;
 }
 
-export async function findActiveByUrl(
+export async function findActiveByKey(
 	database: Database,
-	where: { userId: string; normalizedUrl: string }
+	where: { userId: string; dedupeKey: string }
 ): Promise<ItemRow | undefined> {
 	const [row] = await database.db
 		.select()
@@ -35,7 +35,7 @@ export async function findActiveByUrl(
 		.where(
 			and(
 				eq(queueItems.userId, where.userId),
-				eq(queueItems.normalizedUrl, where.normalizedUrl),
+				eq(queueItems.dedupeKey, where.dedupeKey),
 				inArray(queueItems.status, ['pending', 'in_progress'])
 			)
 		);

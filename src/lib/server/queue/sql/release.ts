@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { channels } from '../channels';
-import { at, elapsedMs, lockThen, uuidArray } from './util';
+import { at, touched, elapsedMs, lockThen, uuidArray } from './util';
 
 /**
  * Gives leased items back at once (graceful shutdown, or runs a database outage cut short): pending again, runnable now, the
@@ -17,7 +17,7 @@ export async function releaseItems(database: Database, args: { tokens: readonly 
 		(ids) => sql`
 		with rel as (
 			update queue_items
-			set status = 'pending', next_run_at = ${now}, updated_at = ${now}, current_phase = null,
+			set status = 'pending', next_run_at = ${now}, updated_at = ${touched(args.now)}, current_phase = null,
 				lease_owner = null, lease_token = null, lease_expires_at = null
 			where id = any(${uuidArray(ids)})
 			returning id
@@ -30,7 +30,7 @@ export async function releaseItems(database: Database, args: { tokens: readonly 
 				duration_ms = ${elapsedMs(now)}
 			where a.item_id in (select id from rel) and a.outcome = 'running'
 		)
-		select id, pg_notify(${channels.jobs}, id::text) from rel`
+		select id, pg_notify(${channels.jobs}, '') from rel`
 	);
 	return rows.map((r) => r.id);
 }

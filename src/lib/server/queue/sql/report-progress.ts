@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
-import { at, leaseHeld } from './util';
+import { at, touched, leaseHeld } from './util';
 
 /** Records a running phase's progress; fenced on the lease, so a stale worker writes nothing. */
 export async function reportProgress(
@@ -9,7 +9,7 @@ export async function reportProgress(
 ): Promise<boolean> {
 	const rows = await database.rows<{ ok: number }>(sql`
 		with ok as (
-			update queue_items set updated_at = ${at(args.now)}
+			update queue_items set updated_at = ${touched(args.now)}
 			where ${leaseHeld(args.itemId, args.token, args.now)}
 			returning id
 		)

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { channels } from '../channels';
-import { at } from './util';
+import { at, touched } from './util';
 
 /**
  * A person's retry of a failed, dead or canceled item: runnable now, with a fresh budget for
@@ -13,7 +13,7 @@ export async function retryItem(database: Database, args: { userId: string; item
 	const rows = await database.rows<{ id: string }>(sql`
 		with r as (
 			update queue_items
-			set status = 'pending', next_run_at = ${now}, updated_at = ${now}, finished_at = null,
+			set status = 'pending', next_run_at = ${now}, updated_at = ${touched(args.now)}, finished_at = null,
 				error = null, error_kind = null, error_code = null
 			where id = ${args.itemId} and user_id = ${args.userId} and status in ('error', 'dead', 'canceled')
 			returning id
@@ -22,6 +22,6 @@ export async function retryItem(database: Database, args: { userId: string; item
 			set status = 'pending', attempts = 0, progress = 0, message = null, error = null, error_kind = null, error_code = null
 			where item_id in (select id from r) and status <> 'completed'
 		)
-		select id, pg_notify(${channels.jobs}, id::text) from r`);
+		select id, pg_notify(${channels.jobs}, '') from r`);
 	return rows.length > 0;
 }

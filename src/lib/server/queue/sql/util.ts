@@ -35,3 +35,10 @@ export function lockThen<T>(database: Database, lock: SQL, update: (ids: string[
 /** Milliseconds from an attempt's start to `now`, for `item_attempts.duration_ms`. */
 export const elapsedMs = (now: SQL, startedAt: SQL = sql`a.started_at`): SQL =>
 	sql`greatest(0, (extract(epoch from (${now} - ${startedAt})) * 1000)::int)`;
+
+/**
+ * The new `updated_at` of a visible change: `now`, but always past the previous value, so an
+ * item's updatedAt grows with every change in commit order (its row lock orders them), whatever
+ * the writers' clocks say. Live streams keep the newest state of an item by it.
+ */
+export const touched = (now: Date, column = 'updated_at'): SQL => sql`greatest(${at(now)}, ${sql.raw(column)} + interval '1 millisecond')`;

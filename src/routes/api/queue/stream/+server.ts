@@ -1,6 +1,7 @@
 import { SNAPSHOT_SIZE, type ConnectionEvent } from '$lib/contract/queue';
 import { api, currentUser, itemId as parseItemId, methodNotAllowed, notFound } from '$lib/server/http/api';
-import { changesSince, latestEventId } from '$lib/server/live/event-log';
+import { changesSince } from '$lib/server/live/event-log';
+import type { LiveChange } from '$lib/server/live/hub';
 import { sseFrame, sseRetry } from '$lib/server/live/sse';
 
 /**
@@ -15,7 +16,7 @@ export const GET = api(async ({ url, request, locals }) => {
 	const { app } = locals;
 	const raw = url.searchParams.get('itemId');
 	const itemId = raw === null ? null : parseItemId(raw);
-	if (itemId && !(await app.queue.item(user.id, itemId))) throw notFound();
+	if (itemId && !(await app.items.item(user.id, itemId))) throw notFound();
 	const lastRaw = request.headers.get('last-event-id') ?? url.searchParams.get('lastEventId');
 	const lastEventId = lastRaw && /^\d{1,15}$/.test(lastRaw.trim()) ? Number(lastRaw) : 0;
 	// Kit answers HEAD with this handler; a stream never ends, so a HEAD would never be answered.
@@ -28,16 +29,20 @@ export const GET = api(async ({ url, request, locals }) => {
 			let closed = false;
 			let ping: NodeJS.Timeout | undefined;
 			let leave: (() => void) | undefined;
-			// Live changes wait until the connection event (or the replay) is out, and any change that
-			// the snapshot already covers is dropped. A later change is sent even when its id is lower
-			// than one already sent (a hub catching up after a database restart): dropping it could
-			// drop an item's final state, while sending it costs at most a longer replay.
-			let covered: number | null = null;
-			const early: Array<[string, number]> = [];
-			const live = (frame: string, eventId: number) => {
-				if (covered === null) return void early.push([frame, eventId]);
-				if (eventId > covered) send(frame);
+			// Each item's newest version (updatedAt) sent: an older state of it is never sent after a
+			// newer one, whatever order the snapshot, the replay and live deliveries arrive in. Live
+			// changes wait until the connection event (or the replay) is out.
+			const sent = new Map<string, number>();
+			let early: Array<[readonly LiveChange[], number]> | null = [];
+			const emit = (changes: readonly LiveChange[], watermark: number) => {
+				const fresh = changes.filter((c) => c.version > (sent.get(c.itemId) ?? -Infinity));
+				// Only the last frame names the watermark: a client that drops mid-way resumes before the rest.
+				fresh.forEach((c, i) => {
+					sent.set(c.itemId, c.version);
+					send(frame(c, i === fresh.length - 1 ? watermark : undefined));
+				});
 			};
+			const live = (changes: readonly LiveChange[], watermark: number) => (early ? early.push([changes, watermark]) : emit(changes, watermark));
 			const send = (frame: string) => {
 				if (closed) return;
 				try {
@@ -60,25 +65,27 @@ export const GET = api(async ({ url, request, locals }) => {
 			request.signal.addEventListener('abort', () => stop(), { once: true });
 
 			send(sseRetry(3000));
-			// Listen before reading, so nothing that happens meanwhile is missed (a duplicate is harmless).
-			leave = await app.live.subscribe({ userId: user.id, itemId, send: live });
+			// Listen before reading, so nothing that happens meanwhile is missed (a duplicate is dropped by `sent`).
+			leave = await app.live.subscribe({ userId: user.id, itemId, deliver: live });
 			if (closed) return leave();
 			try {
-				const head = await latestEventId(app.database, user.id);
+				// Every event up to it committed before the reads below began, so they show it.
+				const watermark = app.live.watermark;
 				const changes = lastEventId > 0 ? await changesSince(app.database, user.id, lastEventId, itemId ?? undefined) : 'gone';
 				if (changes !== 'gone') {
 					send(sseFrame('connection', { serverTime: new Date().toISOString(), resumed: true, items: [], total: changes.length } satisfies ConnectionEvent));
-					for (const change of changes) send(await app.live.frameFor(user.id, change));
-					covered = Math.max(lastEventId, ...changes.map((c) => c.eventId));
+					emit(await Promise.all(changes.map((c) => app.live.changeFor(user.id, c))), watermark);
+					if (changes.length === 0) send(`id: ${watermark}\n\n`);
 				} else {
 					const snapshot = itemId
-						? { items: [(await app.queue.item(user.id, itemId))!].filter(Boolean), total: 1 }
-						: await app.queue.list({ userId: user.id, limit: SNAPSHOT_SIZE, offset: 0 });
+						? { items: [(await app.items.item(user.id, itemId))!].filter(Boolean), total: 1 }
+						: await app.items.list({ userId: user.id, limit: SNAPSHOT_SIZE, offset: 0 });
+					for (const item of snapshot.items) sent.set(item.id, Date.parse(item.updatedAt));
 					const connection: ConnectionEvent = { serverTime: new Date().toISOString(), resumed: false, items: snapshot.items, total: snapshot.total };
-					send(sseFrame('connection', connection, head));
-					covered = head;
+					send(sseFrame('connection', connection, watermark));
 				}
-				for (const [frame, eventId] of early.splice(0)) live(frame, eventId);
+				for (const [changes, mark] of early.splice(0)) emit(changes, mark);
+				early = null;
 			} catch (err) {
 				locals.log.error({ err }, 'stream start failed');
 				stop();
@@ -95,6 +102,9 @@ export const GET = api(async ({ url, request, locals }) => {
 
 	return new Response(stream, { headers: STREAM_HEADERS });
 });
+
+/** An SSE frame for one change; `id` (the watermark) only where a resumed stream may start from. */
+const frame = (c: LiveChange, id?: number) => `${id !== undefined ? `id: ${id}\n` : ''}event: ${c.event}\ndata: ${c.data}\n\n`;
 
 const STREAM_HEADERS = {
 	'content-type': 'text/event-stream; charset=utf-8',

@@ -1,8 +1,7 @@
-import type { PhaseDefinition } from '../../../queue/pipeline';
 import { readPage } from './read-page';
 import type { FetchedPage } from '../../../net/safe-fetch';
 
-export type { ExtractedContent } from './read-page';
+export { ExtractedContent } from './content';
 
 export interface ExtractionDeps {
 	fetchPage(url: string, signal: AbortSignal): Promise<FetchedPage>;
@@ -22,11 +21,4 @@ export async function extractLink(url: string, fetchPage: ExtractionDeps['fetchP
 	const source = await fetchPage(content.followUrl, signal);
 	progress(90, 'reading the page');
 	return readPage(source.body, source.url);
-}
-
-export function extractionPhase(deps: ExtractionDeps): PhaseDefinition {
-	return {
-		name: 'extraction',
-		run: ({ item, signal, progress }) => extractLink(item.url, deps.fetchPage, signal, progress)
-	};
 }

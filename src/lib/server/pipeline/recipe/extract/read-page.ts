@@ -2,7 +2,8 @@ import type { CheerioAPI } from 'cheerio';
 import { loadHtml } from './html-dom';
 import { absoluteUrl } from './values';
 import { metaUrl, pagePictures } from './picture';
-import { cleanText, readStructuredRecipe, type ExtractedRecipe } from './structured';
+import { cleanText, readStructuredRecipe } from './structured';
+import type { ExtractedContent, ExtractedRecipe } from './content';
 import { pageTitle, readHtmlRecipe, type HtmlRecipe } from './html-recipe';
 import { readPageFacts, textFacts, type PageFacts } from './page-facts';
 import { readSocialPost, type SocialPost } from './social';
@@ -11,27 +12,6 @@ import { pageListIsBetter } from './list-choice';
 import { pageIngredientGroups } from './ingredient-groups';
 import { cleanTitle, readCaption } from './caption';
 
-/** What the extraction phase keeps of a page; the parsing phase reads only this. */
-export interface ExtractedContent {
-	url: string;
-	canonicalUrl: string;
-	title: string | null;
-	description: string | null;
-	/** The picture the page chose to represent itself (og:image), else the recipe's. */
-	image: string | null;
-	/** Every picture the page offers for itself, best first. */
-	images: string[];
-	author: string | null;
-	siteName: string | null;
-	/** The page's own words, for pages without a structured recipe (a post's caption, the main text). */
-	text: string | null;
-	/** The recipe the page holds: structured data when it has some, else what its text yields. */
-	recipe: ExtractedRecipe | null;
-	/** A social post (its text is a caption), rather than a web page. */
-	isPost?: boolean;
-	/** The page this one only points at, where the recipe is (a Pinterest pin's source): read that instead. */
-	followUrl: string | null;
-}
 
 const clean = (s: string | undefined): string | null => (s ? cleanText(s) || null : null);
 

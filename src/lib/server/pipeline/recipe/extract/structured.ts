@@ -3,33 +3,11 @@ import { cleanText, ingredientLines, splitLines, stepLines, tidyStep } from './l
 import { STEP_NUMBER } from './headings';
 import { linesOf } from './markup-lines';
 import { absoluteUrl, isJsonObject, servingsText, type Json, type JsonObject } from './values';
+import type { ExtractedRecipe } from './content';
 
 export { cleanText };
 
-/** A recipe as a page describes it: its own lines, not yet parsed into amounts and units. */
-export interface ExtractedRecipe {
-	title: string | null;
-	ingredients: string[];
-	instructions: string[];
-	yields: string | null;
-	/** Minutes. */
-	totalTime: number | null;
-	image: string | null;
-	author: string | null;
-	description: string | null;
-	/** Where it came from, most trusted first. */
-	source: 'json-ld' | 'microdata' | 'markup' | 'caption';
-	/** Further facts structured data may carry (absent in outputs saved before they were read). */
-	prepTime?: number | null;
-	cookTime?: number | null;
-	keywords?: string[];
-	/** Per serving, by schema.org NutritionInformation's names ("calories" → "250 kcal"). */
-	nutrition?: Record<string, string> | null;
-	/** The lines of `instructions` that head a section (HowToSection names, step titles). */
-	instructionHeadings?: string[];
-	/** The lines of `ingredients` that head a group (the headings the page prints over the data's lines). */
-	ingredientHeadings?: string[];
-}
+export type { ExtractedRecipe } from './content';
 
 
 const list = (v: Json | undefined): Json[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);

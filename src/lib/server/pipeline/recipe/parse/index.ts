@@ -1,5 +1,5 @@
 import { Recipe, type RecipeDraft } from '../../../../contract/recipe';
-import type { PhaseDefinition } from '../../../queue/pipeline';
+import type { PhaseContext } from '../../../queue/pipeline';
 import { LlmAnswerError } from '../../../llm/chat-json';
 import { JobError, PermanentError } from '../../../failures/errors';
 import type { ExtractedContent } from '../extract';
@@ -21,7 +21,7 @@ const trusted = (content: ExtractedContent) => content.recipe?.source === 'json-
  * answer is validated; Cookmark's own rules are the fallback, and a text without a recipe is
  * reported as such rather than made into one.
  */
-export async function parseContent(content: ExtractedContent, deps: ParsingDeps, ctx: Pick<Parameters<PhaseDefinition['run']>[0], 'signal' | 'progress' | 'log'>): Promise<Recipe> {
+export async function parseContent(content: ExtractedContent, deps: ParsingDeps, ctx: Pick<PhaseContext, 'signal' | 'progress' | 'log'>): Promise<Recipe> {
 	const finish = (draft: RecipeDraft, parsedBy: Recipe['parsedBy']): Recipe => Recipe.parse({ ...draft, ...recipeSource(content), parsedBy });
 	if (trusted(content)) {
 		const draft = draftByRules(content);
@@ -48,15 +48,4 @@ export async function parseContent(content: ExtractedContent, deps: ParsingDeps,
 	if (draft) return finish(draft, 'rules');
 	if (modelFailure) throw modelFailure;
 	throw new PermanentError('no_recipe', content.isPost ? 'no recipe found in this post' : 'no recipe found on this page');
-}
-
-export function parsingPhase(deps: ParsingDeps): PhaseDefinition {
-	return {
-		name: 'parsing',
-		async run({ outputs, signal, progress, log }) {
-			const content = outputs.extraction as ExtractedContent | undefined;
-			if (!content) throw new Error('parsing ran without an extraction output');
-			return parseContent(content, deps, { signal, progress, log });
-		}
-	};
 }

@@ -1,14 +1,15 @@
+import { z } from 'zod';
 import type { Database } from '../../../db/client';
-import type { PhaseDefinition } from '../../../queue/pipeline';
 import { saveRecipe } from '../../../recipes/store';
 import type { Recipe } from '../../../../contract/recipe';
-import type { TargetLink } from '../../../../contract/targets';
+import { TargetLink } from '../../../../contract/targets';
 
-export interface UploadOutput {
-	recipeId: string;
+export const UploadOutput = z.object({
+	recipeId: z.string(),
 	/** Where the user's Tandoor or Mealie holds it; null for library only. */
-	target: TargetLink | null;
-}
+	target: TargetLink.nullable()
+});
+export type UploadOutput = z.infer<typeof UploadOutput>;
 
 export interface UploadDeps {
 	database: Database;
@@ -21,25 +22,23 @@ export interface UploadDeps {
  * are idempotent (the library row is keyed on the item, the target copy is recorded the moment it
  * is made), so a retry after a crash or a failed target finishes the job without duplicates.
  */
-export function uploadingPhase(deps: UploadDeps): PhaseDefinition {
-	return {
-		name: 'uploading',
-		async run({ item, outputs, progress, signal }): Promise<UploadOutput> {
-			const recipe = outputs.parsing as Recipe | undefined;
-			if (!recipe) throw new Error('uploading ran without a parsing output');
-			progress(20, 'saving to your library');
-			const saved = await saveRecipe(deps.database, {
-				userId: item.userId,
-				itemId: item.id,
-				title: recipe.title,
-				sourceUrl: recipe.sourceUrl,
-				imageUrl: recipe.image,
-				description: recipe.description,
-				data: recipe
-			});
-			progress(40);
-			const target = await deps.sendToTarget({ userId: item.userId, recipeId: saved.id, recipe, signal, progress: (message) => progress(70, message) });
-			return { recipeId: saved.id, target };
-		}
-	};
+export async function uploadRecipe(
+	deps: UploadDeps,
+	item: { id: string; userId: string },
+	recipe: Recipe,
+	{ progress, signal }: { progress(percent: number, message?: string): void; signal: AbortSignal }
+): Promise<UploadOutput> {
+	progress(20, 'saving to your library');
+	const saved = await saveRecipe(deps.database, {
+		userId: item.userId,
+		itemId: item.id,
+		title: recipe.title,
+		sourceUrl: recipe.sourceUrl,
+		imageUrl: recipe.image,
+		description: recipe.description,
+		data: recipe
+	});
+	progress(40);
+	const target = await deps.sendToTarget({ userId: item.userId, recipeId: saved.id, recipe, signal, progress: (message) => progress(70, message) });
+	return { recipeId: saved.id, target };
 }

@@ -1,0 +1,50 @@
+import { z } from 'zod';
+
+/** A recipe as a page describes it: its own lines, not yet parsed into amounts and units. */
+export const ExtractedRecipe = z.object({
+	title: z.string().nullable(),
+	ingredients: z.array(z.string()),
+	instructions: z.array(z.string()),
+	yields: z.string().nullable(),
+	/** Minutes. */
+	totalTime: z.number().nullable(),
+	image: z.string().nullable(),
+	author: z.string().nullable(),
+	description: z.string().nullable(),
+	/** Where it came from, most trusted first. */
+	source: z.enum(['json-ld', 'microdata', 'markup', 'caption']),
+	// Further facts structured data may carry (absent in outputs saved before they were read).
+	prepTime: z.number().nullable().optional(),
+	cookTime: z.number().nullable().optional(),
+	keywords: z.array(z.string()).optional(),
+	/** Per serving, by schema.org NutritionInformation's names ("calories" → "250 kcal"). */
+	nutrition: z.record(z.string(), z.string()).nullable().optional(),
+	/** The lines of `instructions` that head a section (HowToSection names, step titles). */
+	instructionHeadings: z.array(z.string()).optional(),
+	/** The lines of `ingredients` that head a group (the headings the page prints over the data's lines). */
+	ingredientHeadings: z.array(z.string()).optional()
+});
+export type ExtractedRecipe = z.infer<typeof ExtractedRecipe>;
+
+/** What the extraction phase keeps of a page (its persisted output); the parsing phase reads only this. */
+export const ExtractedContent = z.object({
+	url: z.string(),
+	canonicalUrl: z.string(),
+	title: z.string().nullable(),
+	description: z.string().nullable(),
+	/** The picture the page chose to represent itself (og:image), else the recipe's. */
+	image: z.string().nullable(),
+	/** Every picture the page offers for itself, best first. */
+	images: z.array(z.string()),
+	author: z.string().nullable(),
+	siteName: z.string().nullable(),
+	/** The page's own words, for pages without a structured recipe (a post's caption, the main text). */
+	text: z.string().nullable(),
+	/** The recipe the page holds: structured data when it has some, else what its text yields. */
+	recipe: ExtractedRecipe.nullable(),
+	/** A social post (its text is a caption), rather than a web page. */
+	isPost: z.boolean().optional(),
+	/** The page this one only points at, where the recipe is (a Pinterest pin's source): read that instead. */
+	followUrl: z.string().nullable()
+});
+export type ExtractedContent = z.infer<typeof ExtractedContent>;

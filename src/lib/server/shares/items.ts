@@ -1,0 +1,60 @@
+import type { Item, ItemDetail, ItemStatus } from '../../contract/queue';
+import { ShareInput } from '../pipeline/recipe';
+import type { QueueService, EnqueueResult as JobEnqueueResult } from '../queue/service';
+import type { JobDetail, JobView } from '../queue/view';
+
+export type EnqueueResult = { kind: JobEnqueueResult['kind']; item: Item };
+export type ActionResult = { kind: 'ok'; item: ItemDetail } | { kind: 'not_found' } | { kind: 'conflict'; status: ItemStatus; reason?: 'duplicate_active' };
+
+/** A queue item as the API shows it: the engine's view, with the shared link it works on. */
+export function toItem(job: JobView): Item {
+	const share = ShareInput.safeParse(job.input);
+	const { userId: _user, pipeline: _pipeline, input: _input, dedupeKey: _key, ...rest } = job;
+	return {
+		...rest,
+		url: share.success ? share.data.url : '',
+		title: share.success ? share.data.title?.trim() || null : null
+	};
+}
+
+const toDetail = (job: JobDetail): ItemDetail => ({ ...toItem(job), attempts: job.attempts });
+
+/** The people's side of the queue, in the API's shapes: what routes, live streams and notifications use. */
+export class ItemService {
+	constructor(readonly queue: QueueService) {}
+
+	async list(q: { userId: string; statuses?: readonly ItemStatus[]; batchId?: string; limit: number; offset: number }) {
+		const { jobs, total, hasMore } = await this.queue.list(q);
+		return { items: jobs.map(toItem), total, hasMore };
+	}
+
+	async item(userId: string, itemId: string): Promise<Item | null> {
+		const job = await this.queue.job(userId, itemId);
+		return job ? toItem(job) : null;
+	}
+
+	async get(userId: string, itemId: string): Promise<ItemDetail | null> {
+		const job = await this.queue.get(userId, itemId);
+		return job ? toDetail(job) : null;
+	}
+
+	phaseOutput(userId: string, itemId: string, phase: string): Promise<unknown> {
+		return this.queue.phaseOutput(userId, itemId, phase);
+	}
+
+	retry(userId: string, itemId: string): Promise<ActionResult> {
+		return this.queue.retry(userId, itemId).then(action);
+	}
+
+	cancel(userId: string, itemId: string): Promise<ActionResult> {
+		return this.queue.cancel(userId, itemId).then(action);
+	}
+
+	remove(userId: string, itemId: string): Promise<boolean> {
+		return this.queue.remove(userId, itemId);
+	}
+}
+
+function action(result: Awaited<ReturnType<QueueService['retry']>>): ActionResult {
+	return result.kind === 'ok' ? { kind: 'ok', item: toDetail(result.job) } : result;
+}
