@@ -18,7 +18,7 @@ import { PipelineRegistry, type PipelineDefinition } from '../src/lib/server/que
 import { QueueService } from '../src/lib/server/queue/service';
 import { Worker } from '../src/lib/server/queue/worker';
 import { claimItems } from '../src/lib/server/queue/sql/claim';
-import { startPhase } from '../src/lib/server/queue/sql/start-phase';
+import { z } from 'zod';
 import { configSchema } from '../src/lib/server/config';
 // @ts-expect-error plain ES module without types
 import { startPostgres } from '../scripts/postgres.mjs';
@@ -37,7 +37,9 @@ const log = pino({ level: 'silent' });
 
 const noop = (name: string): PipelineDefinition => ({
 	name,
-	phases: ['extraction', 'parsing', 'uploading'].map((phase) => ({ name: phase, run: async () => ({ phase }) }))
+	input: z.unknown(),
+	phases: ['extraction', 'parsing', 'uploading'].map((phase) => ({ name: phase, output: z.unknown(), run: async () => ({ phase }) })),
+	result: () => null
 });
 
 function percentile(sorted: number[], p: number): number {
@@ -64,7 +66,7 @@ async function setup(database: Database, pipeline: PipelineDefinition) {
 			...overrides
 		});
 	const enqueue = (i: number) =>
-		service.enqueue({ userId: user!.id, pipeline: pipeline.name, url: `https://example.com/${i}`, normalizedUrl: `https://example.com/${i}`, input: {} });
+		service.enqueue({ userId: user!.id, pipeline: pipeline.name, dedupeKey: `https://example.com/${i}`, input: {} });
 	return { worker, enqueue };
 }
 
@@ -149,12 +151,16 @@ async function recovery(database: Database) {
 	const results: number[] = [];
 	for (let run = 0; run < RECOVERY_RUNS; run++) {
 		let finished: (() => void) | undefined;
-		const pipeline: PipelineDefinition = { name: 'rec', phases: [{ name: 'only', run: async () => finished?.() }] };
+		const pipeline: PipelineDefinition = {
+			name: 'rec',
+			input: z.unknown(),
+			phases: [{ name: 'only', output: z.unknown(), run: async () => finished?.() }],
+			result: () => null
+		};
 		const { worker, enqueue } = await setup(database, pipeline);
-		const { item } = await enqueue(run);
-		// The "crashed" worker: claims with the default lease, starts the phase, then never speaks again.
-		const [claimed] = await claimItems(database, { worker: 'crashed', pipelines: ['rec'], limit: 1, leaseMs: defaults.QUEUE_LEASE_MS, now: new Date() });
-		await startPhase(database, { itemId: item.id, token: claimed!.leaseToken, phase: 'only', worker: 'crashed', now: new Date() });
+		await enqueue(run);
+		// The "crashed" worker: claims with the default lease (which starts the phase), then never speaks again.
+		await claimItems(database, { worker: 'crashed', pipelines: ['rec'], limit: 1, leaseMs: defaults.QUEUE_LEASE_MS, now: new Date() });
 		const crashedAt = performance.now();
 		const rescued = new Promise<void>((resolve) => (finished = resolve));
 		const w = worker();

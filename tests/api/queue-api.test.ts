@@ -159,6 +159,11 @@ describe('listing, cancel, retry and delete', () => {
 		expect(page.items.length + rest.items.length).toBe(page.total);
 		const canceled = ItemList.parse(await (await idle.api('/api/queue?status=canceled,error')).json());
 		expect(canceled.items.every((i) => i.status === 'canceled' || i.status === 'error')).toBe(true);
+		// The cursor gives the same next page as the offset did.
+		const byCursor = ItemList.parse(await (await idle.api(`/api/queue?limit=100&status=pending&cursor=${page.nextCursor}`)).json());
+		expect(byCursor.items.map((i) => i.id)).toEqual(rest.items.map((i) => i.id));
+		expect(byCursor.nextCursor).toBeNull();
+		await expectError(await idle.api('/api/queue?cursor=not-ours'), 400, 'invalid_cursor');
 	});
 
 	it('cancel is allowed while active, retry only after; both answer 409 otherwise', async () => {

@@ -244,7 +244,7 @@ export async function runPostgresChaos(input: PostgresChaosOptions): Promise<Pos
 
 		// ---- the promise, checked ------------------------------------------------------------
 		const urls = keys.map((k) => site.urlFor(k));
-		const items = await sql<{ id: string; url: string; status: string }[]>`select id, url, status from queue_items`;
+		const items = await sql<{ id: string; url: string; status: string }[]>`select id, input->>'url' as url, status from queue_items`;
 		const byUrl = new Map<string, { id: string; status: string }[]>();
 		for (const item of items) byUrl.set(item.url, [...(byUrl.get(item.url) ?? []), item]);
 		const lost = urls.filter((u) => !byUrl.get(u)?.some((i) => TERMINAL.includes(i.status))).length;

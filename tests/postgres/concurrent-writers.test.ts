@@ -5,6 +5,10 @@ import { deferred, within } from '../helpers/deferred';
 import { harness, testPipeline } from '../helpers/engine';
 import { claimItems } from '../../src/lib/server/queue/sql/claim';
 import { cancelItem } from '../../src/lib/server/queue/sql/cancel';
+import { EventEmitter } from 'node:events';
+import { EventFeed } from '../../src/lib/server/live/event-feed';
+import type { LoggedEvent } from '../../src/lib/server/live/event-log';
+import { testLogger } from '../helpers/logger';
 
 // Races between transactions on separate connections: only a real server has them. Each test
 // holds one transaction open, waits until the other is seen waiting on a lock, then lets go.
@@ -36,14 +40,24 @@ async function someoneWaits(sql: postgres.Sql, locktype: string): Promise<void> 
 }
 
 describe('writers on several connections', () => {
-	it('item events become visible in the order of their ids, whatever order their transactions commit in', async () => {
+	it('an event whose transaction commits after a later one is still read, and the watermark waits for it', async () => {
 		const { pipeline } = testPipeline('p', { only: async () => 1 });
 		const h = await harness(db.database, [pipeline]);
 		const a = await h.enqueue('https://example.com/a');
 		const b = await h.enqueue('https://example.com/b');
-		const [first, second, observer] = [connect(), connect(), connect()];
+		const read: LoggedEvent[] = [];
+		const heard = new EventEmitter();
+		const feed = new EventFeed(db.database, testLogger, (events) => (read.push(...events), heard.emit('read')));
+		await feed.start();
+		const readItem = (itemId: string) =>
+			within(new Promise<LoggedEvent>((resolve) => {
+				const look = () => { const e = read.find((r) => r.itemId === itemId); if (e) resolve(e); };
+				heard.on('read', look);
+				look();
+			}), 10_000, `the event of ${itemId}`);
+		const [first, second] = [connect(), connect()];
 
-		// The first writer changes A and stays open; the second changes B and would commit first.
+		// The first writer changes A (taking the lower event id) and stays open; the second changes B and commits.
 		const [written, letGo] = [deferred(), deferred()];
 		const firstTx = first.begin(async (tx) => {
 			await tx`update queue_items set updated_at = now() where id = ${a}`;
@@ -51,14 +65,16 @@ describe('writers on several connections', () => {
 			await letGo.promise;
 		});
 		await written.promise;
-		const secondDone = second`update queue_items set updated_at = now() where id = ${b}`.execute();
-		// Without ordering, B's event (id after A's) would be visible now, before A's.
-		await within(someoneWaits(observer, 'advisory'), 10_000, 'the second writer to wait for the first to commit');
+		await second`update queue_items set updated_at = now() where id = ${b}`;
+		const eventB = await readItem(b);
+		// A's id, below B's, is missing: the watermark stays below it, so no stream resumes past it.
+		expect(feed.floor).toBeLessThan(eventB.id - 1);
 		letGo.resolve();
-		await Promise.all([firstTx, secondDone]);
-
-		const events = await observer<{ item_id: string; id: string }[]>`select item_id, id from item_events where item_id in (${a}, ${b}) order by id desc limit 2`;
-		expect(events.map((e) => e.item_id)).toEqual([b, a]);
+		await firstTx;
+		const eventA = await readItem(a);
+		expect(eventA.id).toBeLessThan(eventB.id);
+		await within(new Promise<void>((resolve) => { const look = () => feed.floor >= eventB.id && resolve(); heard.on('read', look); look(); }), 10_000, 'the watermark to pass both');
+		await feed.close();
 	});
 
 	it('a cancel that waited for a worker opening an attempt closes that attempt too', async () => {
@@ -68,7 +84,7 @@ describe('writers on several connections', () => {
 		const [claimed] = await claimItems(db.database, { worker: 'w', pipelines: ['p'], limit: 1, leaseMs: 60_000, now: new Date() });
 		const [worker, observer] = [connect(), connect()];
 
-		// The worker's start-phase statement: lock the item, open an attempt; not yet committed.
+		// A worker's advance: lock the item, open the next attempt; not yet committed.
 		const [opened, letGo] = [deferred(), deferred()];
 		const workerTx = worker.begin(async (tx) => {
 			await tx`select id from queue_items where id = ${id} and lease_token = ${claimed!.leaseToken} for update`;
@@ -85,6 +101,7 @@ describe('writers on several connections', () => {
 
 		const item = await h.get(id);
 		expect(item.status).toBe('canceled');
-		expect(item.attempts.map((a) => a.outcome)).toEqual(['canceled']);
+		// The claim's attempt and the one opened while the cancel waited.
+		expect(item.attempts.map((a) => a.outcome)).toEqual(['canceled', 'canceled']);
 	});
 });

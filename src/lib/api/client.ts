@@ -28,11 +28,12 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
 }
 
 export const api = {
-	list: (q: { status?: ItemStatus[]; limit?: number; offset?: number }) => {
+	list: (q: { status?: ItemStatus[]; limit?: number; offset?: number; cursor?: string }) => {
 		const params = new URLSearchParams();
 		if (q.status?.length) params.set('status', q.status.join(','));
 		if (q.limit) params.set('limit', String(q.limit));
 		if (q.offset) params.set('offset', String(q.offset));
+		if (q.cursor) params.set('cursor', q.cursor);
 		return request<ItemList>('GET', `/api/queue?${params}`);
 	},
 	get: (id: string) => request<ItemDetail>('GET', `/api/queue/${id}`),

@@ -83,7 +83,9 @@ export type ItemDetail = z.infer<typeof ItemDetail>;
 export const ItemList = z.object({
 	items: z.array(Item),
 	total: z.number().int(),
-	hasMore: z.boolean()
+	hasMore: z.boolean(),
+	/** Pass as `cursor` for the next page (null on the last): fast however deep the page. */
+	nextCursor: z.string().nullable()
 });
 export type ItemList = z.infer<typeof ItemList>;
 
@@ -106,6 +108,8 @@ export const ListQuery = z.object({
 		.pipe(z.array(ItemStatus).optional()),
 	limit: z.coerce.number().int().min(1).max(100).default(20),
 	offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+	/** The previous page's `nextCursor`: the page after it (then `offset` is ignored). */
+	cursor: z.string().max(200).optional(),
 	batch: z.uuid().optional()
 });
 export type ListQuery = z.infer<typeof ListQuery>;

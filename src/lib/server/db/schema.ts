@@ -138,6 +138,21 @@ export const queueItems = pgTable(
 	]
 );
 
+/**
+ * How many items each user has in each status, kept by a statement-level trigger on queue_items
+ * (drizzle/0008_queue_counts.sql), so a page of the dashboard says "10,000 items" without
+ * counting them. A statement that changes no status (progress, heartbeats) does not touch it.
+ */
+export const queueCounts = pgTable(
+	'queue_counts',
+	{
+		userId: uuid('user_id').notNull(),
+		status: text('status').notNull(),
+		n: bigint('n', { mode: 'number' }).notNull()
+	},
+	(t) => [primaryKey({ columns: [t.userId, t.status] })]
+);
+
 export const itemPhases = pgTable(
 	'item_phases',
 	{

@@ -14,7 +14,8 @@ import {
 	findPhaseOutput,
 	listItems,
 	phasesOf,
-	type ItemRow
+	type ItemRow,
+	type PageEnd
 } from './sql/read';
 import { removeItem } from './sql/remove';
 import { retryItem } from './sql/retry';
@@ -102,11 +103,17 @@ export class QueueService {
 		throw new Error('enqueue: could not insert or find a conflicting item');
 	}
 
-	async list(q: { userId: string; statuses?: readonly JobStatus[]; batchId?: string; limit: number; offset: number }) {
-		const { rows, total } = await listItems(this.database, q);
+	/**
+	 * A page of the user's items, newest first. Pass the previous page's `nextCursor` for the next
+	 * one (keyset paging); `offset` is still understood. Null when the cursor is not one of ours.
+	 */
+	async list(q: { userId: string; statuses?: readonly JobStatus[]; batchId?: string; limit: number; offset?: number; cursor?: string }) {
+		const after = q.cursor ? decodeCursor(q.cursor) : undefined;
+		if (after === null) return null;
+		const { rows, total, next } = await listItems(this.database, { ...q, after });
 		const phases = await phasesOf(this.database, rows.map((r) => r.id));
 		const jobs = rows.map((r) => toJob(r, (phases.get(r.id) ?? []).map(toPhase)));
-		return { jobs, total, hasMore: q.offset + jobs.length < total };
+		return { jobs, total, hasMore: next !== null, nextCursor: next ? encodeCursor(next) : null };
 	}
 
 	/** The item without its attempt rows (what lists and live updates show). */
@@ -161,5 +168,22 @@ export class QueueService {
 	private async toJob(row: ItemRow): Promise<JobView> {
 		const phases = await phasesOf(this.database, [row.id]);
 		return toJob(row, (phases.get(row.id) ?? []).map(toPhase));
+	}
+}
+
+/** A page end as an opaque token for clients. */
+const encodeCursor = (end: PageEnd): string => Buffer.from(JSON.stringify([end.createdAt, end.id])).toString('base64url');
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const PG_TIMESTAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2})?$/;
+
+function decodeCursor(cursor: string): PageEnd | null {
+	try {
+		const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+		if (!Array.isArray(value) || value.length !== 2) return null;
+		const [createdAt, id] = value as unknown[];
+		return typeof createdAt === 'string' && PG_TIMESTAMP.test(createdAt) && typeof id === 'string' && UUID.test(id) ? { createdAt, id } : null;
+	} catch {
+		return null;
 	}
 }

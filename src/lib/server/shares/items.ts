@@ -1,4 +1,5 @@
-import type { Item, ItemDetail, ItemStatus } from '../../contract/queue';
+import type { Item, ItemDetail, ItemList, ItemStatus } from '../../contract/queue';
+import { ApiError } from '../http/api';
 import { ShareInput } from '../pipeline/recipe';
 import type { QueueService, EnqueueResult as JobEnqueueResult } from '../queue/service';
 import type { JobDetail, JobView } from '../queue/view';
@@ -23,9 +24,10 @@ const toDetail = (job: JobDetail): ItemDetail => ({ ...toItem(job), attempts: jo
 export class ItemService {
 	constructor(readonly queue: QueueService) {}
 
-	async list(q: { userId: string; statuses?: readonly ItemStatus[]; batchId?: string; limit: number; offset: number }) {
-		const { jobs, total, hasMore } = await this.queue.list(q);
-		return { items: jobs.map(toItem), total, hasMore };
+	async list(q: { userId: string; statuses?: readonly ItemStatus[]; batchId?: string; limit: number; offset?: number; cursor?: string }): Promise<ItemList> {
+		const page = await this.queue.list(q);
+		if (!page) throw new ApiError(400, 'invalid_cursor', 'cursor is not one this server gave out; start again without it');
+		return { items: page.jobs.map(toItem), total: page.total, hasMore: page.hasMore, nextCursor: page.nextCursor };
 	}
 
 	async item(userId: string, itemId: string): Promise<Item | null> {

@@ -22,7 +22,8 @@ export const GET = api(async ({ url, locals }) => {
 		statuses: q.status,
 		batchId: q.batch,
 		limit: q.limit,
-		offset: q.offset
+		offset: q.offset,
+		cursor: q.cursor
 	});
 	return json(page);
 });

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { channels } from '../channels';
 import { at } from './util';
+import { ITEM_COLUMNS } from './columns';
 import type { ItemRow } from './read';
 
 export interface NewItem {
@@ -58,34 +59,3 @@ export async function insertItems(database: Database, items: readonly NewItem[],
 		)
 		select ${ITEM_COLUMNS}, pg_notify(${channels.jobs}, '') from ins`);
 }
-
-/** queue_items' columns under the names drizzle gives them (ItemRow), for raw statements. */
-export const ITEM_COLUMNS = sql.raw(
-	[
-		'id',
-		'user_id as "userId"',
-		'pipeline',
-		'status',
-		'current_phase as "currentPhase"',
-		'input',
-		'dedupe_key as "dedupeKey"',
-		'attempt',
-		'max_attempts as "maxAttempts"',
-		'next_run_at as "nextRunAt"',
-		'lease_owner as "leaseOwner"',
-		'lease_token as "leaseToken"',
-		'lease_expires_at as "leaseExpiresAt"',
-		'correlation_id as "correlationId"',
-		'idempotency_key as "idempotencyKey"',
-		'error',
-		'error_kind as "errorKind"',
-		'error_code as "errorCode"',
-		'result',
-		'batch_id as "batchId"',
-		'replay_of as "replayOf"',
-		'created_at as "createdAt"',
-		'updated_at as "updatedAt"',
-		'started_at as "startedAt"',
-		'finished_at as "finishedAt"'
-	].join(', ')
-);

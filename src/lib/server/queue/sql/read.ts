@@ -1,6 +1,8 @@
-import { and, asc, count, desc, eq, inArray, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { itemAttempts, itemPhases, queueItems } from '../../db/schema';
+import { ITEM_COLUMNS } from './columns';
+import { textArray } from './util';
 
 export type ItemRow = typeof queueItems.$inferSelect;
 export type PhaseRow = typeof itemPhases.$inferSelect;
@@ -42,25 +44,45 @@ export async function findActiveByKey(
 	return row;
 }
 
+/** Where a page of a listing ends: the last item's exact created_at (as PostgreSQL prints it) and id. */
+export interface PageEnd {
+	createdAt: string;
+	id: string;
+}
+
+/**
+ * A page of a user's items, newest first, read off the (user_id, created_at, id) index: after a
+ * page end (keyset paging, as fast on page 500 as on page 1) or, for old clients, at an offset.
+ * The total comes from queue_counts, not from counting the user's items.
+ */
 export async function listItems(
 	database: Database,
-	q: { userId: string; statuses?: readonly string[]; batchId?: string; limit: number; offset: number }
-): Promise<{ rows: ItemRow[]; total: number }> {
-	const filters: SQL[] = [eq(queueItems.userId, q.userId)];
-	if (q.statuses?.length) filters.push(inArray(queueItems.status, [...q.statuses]));
-	if (q.batchId) filters.push(eq(queueItems.batchId, q.batchId));
-	const where = and(...filters);
-	const [rows, [totals]] = await Promise.all([
-		database.db
-			.select()
-			.from(queueItems)
-			.where(where)
-			.orderBy(desc(queueItems.createdAt), desc(queueItems.id))
-			.limit(q.limit)
-			.offset(q.offset),
-		database.db.select({ n: count() }).from(queueItems).where(where)
+	q: { userId: string; statuses?: readonly string[]; batchId?: string; limit: number; offset?: number; after?: PageEnd }
+): Promise<{ rows: ItemRow[]; total: number; next: PageEnd | null }> {
+	const filters: SQL[] = [sql`user_id = ${q.userId}`];
+	if (q.statuses?.length) filters.push(sql`status = any(${textArray(q.statuses)})`);
+	if (q.batchId) filters.push(sql`batch_id = ${q.batchId}`);
+	const where = sql.join(filters, sql` and `);
+	const after = q.after ? sql` and (created_at, id) < (${q.after.createdAt}::timestamptz, ${q.after.id}::uuid)` : sql``;
+	const [rows, total] = await Promise.all([
+		database.rows<ItemRow & { cursorAt: string }>(sql`
+			select ${ITEM_COLUMNS}, created_at::text as "cursorAt" from queue_items
+			where ${where}${after}
+			order by created_at desc, id desc
+			limit ${q.limit + 1} offset ${q.after ? 0 : (q.offset ?? 0)}`),
+		q.batchId
+			? database.rows<{ n: number | string }>(sql`select count(*) as n from queue_items where ${where}`)
+			: database.rows<{ n: number | string | null }>(sql`
+				select sum(n) as n from queue_counts
+				where user_id = ${q.userId} ${q.statuses?.length ? sql`and status = any(${textArray(q.statuses)})` : sql``}`)
 	]);
-	return { rows, total: Number(totals?.n ?? 0) };
+	const page = rows.slice(0, q.limit);
+	const last = page.at(-1);
+	return {
+		rows: page.map(({ cursorAt: _, ...row }) => row),
+		total: Number(total[0]?.n ?? 0),
+		next: rows.length > q.limit && last ? { createdAt: last.cursorAt, id: last.id } : null
+	};
 }
 
 /** Phases of several items, in pipeline order, grouped by item id. */
