@@ -195,7 +195,7 @@ describe('the OpenAPI document', () => {
 		const params = (p: string): Json =>
 			Object.fromEntries((doc.paths[p].get.parameters as Json[]).filter((x) => x.in === 'query').map((x) => [x.name, x]));
 		const queue = params('/api/queue');
-		expect(Object.keys(queue)).toEqual(['status', 'limit', 'offset', 'batch']);
+		expect(Object.keys(queue)).toEqual(['status', 'limit', 'offset', 'cursor', 'batch']);
 		expect(queue.limit.schema).toMatchObject({ type: 'integer', minimum: 1, maximum: 100, default: 20 });
 		expect(queue.batch.schema).toMatchObject({ type: 'string', format: 'uuid' });
 		const recipes = params('/api/recipes');
