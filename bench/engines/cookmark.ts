@@ -8,7 +8,8 @@ import { sql } from 'drizzle-orm';
 import { openDatabase, type Database } from '../../src/lib/server/db/client';
 import { migrate } from '../../src/lib/server/db/migrate';
 import { users } from '../../src/lib/server/db/schema';
-import { PipelineRegistry, type PipelineDefinition } from '../../src/lib/server/queue/pipeline';
+import { z } from 'zod';
+import { PipelineBuilder, PipelineRegistry, type PipelineDefinition } from '../../src/lib/server/queue/pipeline';
 import { QueueService } from '../../src/lib/server/queue/service';
 import { Worker } from '../../src/lib/server/queue/worker';
 import { configSchema } from '../../src/lib/server/config';
@@ -19,19 +20,20 @@ export type PhaseCount = 1 | 3;
 const defaults = configSchema.parse({});
 const log = pino({ level: 'silent' });
 
+const Job = z.object({ i: z.number() });
+const Done = z.object({ phase: z.string() });
+
 /** The three-phase shape is the recipe pipeline's (as in bench/queue.ts); the one-phase one is a plain job. */
 function pipeline(phases: PhaseCount, onJob: (i: number) => void): PipelineDefinition {
 	const names = phases === 1 ? ['job'] : ['extraction', 'parsing', 'uploading'];
-	return {
-		name: `bench-${phases}`,
-		phases: names.map((name, index) => ({
-			name,
-			run: async ({ item }) => {
-				if (index === 0) onJob((item.input as { i: number }).i);
-				return { phase: name };
-			}
-		}))
-	};
+	let builder = PipelineBuilder.create(`bench-${phases}`, Job) as PipelineBuilder<z.infer<typeof Job>, Record<string, unknown>>;
+	names.forEach((name, index) => {
+		builder = builder.phase(name, Done, async ({ item }) => {
+			if (index === 0) onJob(item.input.i);
+			return { phase: name };
+		});
+	});
+	return builder.build();
 }
 
 export function cookmark(phases: PhaseCount): BenchEngine {
@@ -58,8 +60,7 @@ export function cookmark(phases: PhaseCount): BenchEngine {
 		},
 		async enqueue(i) {
 			if (!service) throw new Error('enqueue before setup');
-			const url = `https://example.com/${i}`;
-			await service.enqueue({ userId, pipeline: definition.name, url, normalizedUrl: url, input: { i } });
+			await service.enqueue({ userId, pipeline: definition.name, dedupeKey: `https://example.com/${i}`, input: { i } });
 		},
 		async startWorker(concurrency, callback) {
 			if (!database) throw new Error('startWorker before setup');
