@@ -52,6 +52,8 @@ interface Run extends LeasedRun, RunControl {
 
 /** Transitions per statement at most, and statements under way at once. */
 const BATCH = { maxBatch: 500, maxInFlight: 2 };
+/** Items claimed ahead at most (a claim of this many is still one quick statement). */
+const MAX_AHEAD = 500;
 
 /**
  * Claims items and runs their pipelines' phases. Any number of workers, in one process or many,
@@ -64,7 +66,10 @@ const BATCH = { maxBatch: 500, maxInFlight: 2 };
 export class Worker extends EventEmitter<{ idle: [] }> {
 	readonly id: string;
 	private readonly o: Required<Omit<WorkerOptions, 'id' | 'onFinished'>> & Pick<WorkerOptions, 'onFinished'>;
-	private readonly queue: PQueue;
+	/** Bounds the phases running at once; a run waiting for its transition to be written holds no slot. */
+	private readonly slots: PQueue;
+	/** Every claimed item's run, from claim to its last write. */
+	private readonly tasks = new Set<Promise<void>>();
 	private readonly outage: OutageWatch;
 	private readonly leases: Leases;
 	private readonly runner: PhaseRunner;
@@ -82,7 +87,7 @@ export class Worker extends EventEmitter<{ idle: [] }> {
 		super();
 		this.id = options.id ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
 		this.o = { ...options, clock: options.clock ?? systemClock, random: options.random ?? Math.random };
-		this.queue = new PQueue({ concurrency: options.concurrency });
+		this.slots = new PQueue({ concurrency: options.concurrency });
 		const { database, clock, log } = this.o;
 		this.outage = new OutageWatch(log, clock);
 		this.leases = new Leases({
@@ -160,7 +165,7 @@ export class Worker extends EventEmitter<{ idle: [] }> {
 			await this.leases.sweep(true);
 			const { claimed } = await this.claim();
 			if (claimed === 0 && this.leases.size === 0) return;
-			await this.queue.onIdle();
+			await this.idle();
 		}
 	}
 
@@ -176,7 +181,7 @@ export class Worker extends EventEmitter<{ idle: [] }> {
 	private async drain(graceMs: number): Promise<void> {
 		this.stopping = true;
 		if (this.looping) await this.loop.stop();
-		const idle = this.queue.onIdle();
+		const idle = this.idle();
 		let timer: NodeJS.Timeout | undefined;
 		const graceOver = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), graceMs)));
 		if ((await Promise.race([idle, graceOver])) === 'timeout') {
@@ -206,13 +211,15 @@ export class Worker extends EventEmitter<{ idle: [] }> {
 	}
 
 	/**
-	 * Claiming ahead (holding more items than run at once) pays only when phases are as quick as a
-	 * claim's round trip: then a slot never waits for the next claim. For slow phases it would
-	 * only show items as running that are waiting here.
+	 * Claiming ahead (holding more items than run at once) pays when phases are quicker than a
+	 * claim's round trip: then slots would otherwise sit idle waiting for the next claim. Enough
+	 * are held to keep every slot busy for one round trip; for phases slower than a round trip
+	 * none are, so items never show as running while they only wait here.
 	 */
 	private get ahead(): number {
 		if (this.avgRunMs === null || this.avgClaimMs === null) return 0;
-		return this.avgRunMs < 4 * this.avgClaimMs ? this.o.concurrency : 0;
+		const perRoundTrip = Math.floor((this.o.concurrency * this.avgClaimMs) / Math.max(this.avgRunMs, 0.01));
+		return Math.min(MAX_AHEAD, perRoundTrip < this.o.concurrency ? 0 : perRoundTrip);
 	}
 
 	private async claim(): Promise<{ claimed: number; asked: number }> {
@@ -244,7 +251,7 @@ export class Worker extends EventEmitter<{ idle: [] }> {
 			loseLease: () => this.stopRun(run, new StopSignal('lease_lost'))
 		};
 		this.leases.track(run);
-		void this.queue.add(async () => {
+		const task = (async () => {
 			try {
 				await this.runItem(run);
 			} catch (err) {
@@ -252,9 +259,16 @@ export class Worker extends EventEmitter<{ idle: [] }> {
 				else this.log.error({ err, itemId: item.id }, 'run failed unexpectedly');
 			} finally {
 				await this.leases.untrack(run, { releaseNow: !this.stopping });
+				this.tasks.delete(task);
 				this.wake();
 			}
-		});
+		})();
+		this.tasks.add(task);
+	}
+
+	/** Resolves once every run launched so far has ended, its last transition written. */
+	private async idle(): Promise<void> {
+		while (this.tasks.size) await Promise.all([...this.tasks]);
 	}
 
 	private stopRun(run: Run, signal: StopSignal): void {
@@ -277,9 +291,12 @@ export class Worker extends EventEmitter<{ idle: [] }> {
 		for (;;) {
 			const def = pipeline.phases[index]!;
 			const log = this.log.child({ itemId: item.id, correlationId: item.correlationId, phase: def.name, attempt: attempt.number });
-			const started = performance.now();
-			const outcome = await this.runner.run(run, def, { item: phaseItem, outputs, attempt: attempt.number, log });
-			this.avgRunMs = average(this.avgRunMs, performance.now() - started);
+			const outcome = await this.slots.add(async () => {
+				const started = performance.now();
+				const ended = await this.runner.run(run, def, { item: phaseItem, outputs, attempt: attempt.number, log });
+				this.avgRunMs = average(this.avgRunMs, performance.now() - started);
+				return ended;
+			});
 			if (run.stopRequested) {
 				log.info({ why: run.stopRequested.why }, 'phase stopped');
 				return;
