@@ -23,11 +23,13 @@ BEGIN
 		SELECT user_id, status, -count(*) FROM old_items GROUP BY user_id, status ORDER BY user_id, status
 		ON CONFLICT (user_id, status) DO UPDATE SET n = queue_counts.n + excluded.n;
 	ELSE
+		-- An update moves each row from its old status to its new one: the net change per (user,
+		-- status) is the new rows' count less the old rows', with no need to pair them up.
 		INSERT INTO queue_counts (user_id, status, n)
 		SELECT user_id, status, sum(d) FROM (
-			SELECT n.user_id, n.status, 1 AS d FROM new_items n JOIN old_items o ON o.id = n.id WHERE n.status IS DISTINCT FROM o.status
+			SELECT user_id, status, count(*) AS d FROM new_items GROUP BY user_id, status
 			UNION ALL
-			SELECT o.user_id, o.status, -1 FROM new_items n JOIN old_items o ON o.id = n.id WHERE n.status IS DISTINCT FROM o.status
+			SELECT user_id, status, -count(*) FROM old_items GROUP BY user_id, status
 		) delta
 		GROUP BY user_id, status HAVING sum(d) <> 0 ORDER BY user_id, status
 		ON CONFLICT (user_id, status) DO UPDATE SET n = queue_counts.n + excluded.n;

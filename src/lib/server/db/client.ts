@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { SQL } from 'drizzle-orm';
-import type { Options } from 'postgres';
+import type { Options, Sql } from 'postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { PgListener } from './pg-listener';
 import * as schema from './schema';
@@ -54,14 +54,20 @@ async function openPostgres(url: string, max = 10): Promise<Database> {
 		postgres(url, { ...options, ...hooks, max: 1, max_lifetime: null, fetch_types: false } as Options<{}>)
 	);
 	const db = drizzle(client, { schema }) as unknown as Db;
+	// Raw statements (the engine's) run as prepared statements: drizzle sends unnamed queries
+	// unprepared, so each would be parsed and planned again — milliseconds for the engine's
+	// batch statements, paid on every claim and every batch of transitions.
+	const dialect = (db as unknown as { dialect: { sqlToQuery(q: SQL): { sql: string; params: unknown[] } } }).dialect;
+	const prepared = async <T>(run: Sql, query: SQL) => {
+		const { sql: text, params } = dialect.sqlToQuery(query);
+		return (await run.unsafe(text, params as never[], { prepare: true })) as unknown as T[];
+	};
 	return {
 		kind: 'postgres',
 		db,
-		async rows<T>(query: SQL) {
-			return (await db.execute(query)) as unknown as T[];
-		},
+		rows: <T>(query: SQL) => prepared<T>(client, query),
 		transaction(work) {
-			return db.transaction((tx) => work(async <T>(query: SQL) => (await tx.execute(query)) as unknown as T[]));
+			return client.begin((tx) => work(<T>(query: SQL) => prepared<T>(tx as unknown as Sql, query))) as never;
 		},
 		listen: (channel, onPayload, onResumed) => listener.listen(channel, onPayload, onResumed),
 		async notify(channel, payload) {

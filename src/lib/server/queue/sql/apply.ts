@@ -99,7 +99,10 @@ export async function applyTransitions(
 				updated_at = ${touched(args.now, 'i.updated_at')}
 			from ok where i.id = ok.item_id
 		)
-		select ok.item_id as "itemId", natt.id as "attemptId", natt.number from ok left join natt on natt.item_id = ok.item_id`);
+		-- Not a join of the two: the planner cannot know their sizes, and a nested loop over a big batch is quadratic.
+		select item_id as "itemId", null::bigint as "attemptId", null::int as number from ok where kind <> 'advance'
+		union all
+		select item_id, id, number from natt`);
 	for (const row of rows) {
 		answers.set(row.itemId, row.attemptId == null ? { held: true } : { held: true, next: { attemptId: Number(row.attemptId), number: row.number! } });
 	}

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
-import { after, at, textArray } from './util';
+import { after, at, textArray, touched } from './util';
 
 /** A claimed item with its first phase to run already started (its attempt is open). */
 export interface ClaimedItem {
@@ -49,7 +49,7 @@ export async function claimItems(
 			update queue_items i
 			set status = 'in_progress', lease_owner = ${args.worker}, lease_token = gen_random_uuid(),
 				lease_expires_at = ${after(args.now, args.leaseMs)}, attempt = i.attempt + 1, current_phase = nx.name,
-				started_at = coalesce(i.started_at, ${now}), updated_at = greatest(${now}, i.updated_at + interval '1 millisecond')
+				started_at = coalesce(i.started_at, ${now}), updated_at = ${touched(args.now, 'i.updated_at')}
 			from nx where i.id = nx.id
 			returning i.id, i.user_id, i.pipeline, i.input, i.lease_token, i.attempt, i.max_attempts, i.correlation_id, i.current_phase
 		), ph as (
