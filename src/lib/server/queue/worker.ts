@@ -54,6 +54,8 @@ interface Run extends LeasedRun, RunControl {
 const BATCH = { maxBatch: 500, maxInFlight: 2 };
 /** Items claimed ahead at most (a claim of this many is still one quick statement). */
 const MAX_AHEAD = 500;
+/** Runs whose durations decide whether to claim ahead. */
+const RECENT_RUNS = 64;
 
 /**
  * Claims items and runs their pipelines' phases. Any number of workers, in one process or many,
@@ -79,8 +81,8 @@ export class Worker extends EventEmitter<{ idle: [] }> {
 	private stopped: Promise<void> | null = null;
 	private looping = false;
 	private unlisteners: Array<() => Promise<void>> = [];
-	/** Moving averages (ms) of a phase run and of a claim round trip, for claiming ahead. */
-	private avgRunMs: number | null = null;
+	/** The last runs' durations and a moving average of a claim's round trip (ms), for claiming ahead. */
+	private readonly recentRunsMs: number[] = [];
 	private avgClaimMs: number | null = null;
 
 	constructor(options: WorkerOptions) {
@@ -217,8 +219,11 @@ export class Worker extends EventEmitter<{ idle: [] }> {
 	 * none are, so items never show as running while they only wait here.
 	 */
 	private get ahead(): number {
-		if (this.avgRunMs === null || this.avgClaimMs === null) return 0;
-		const perRoundTrip = Math.floor((this.o.concurrency * this.avgClaimMs) / Math.max(this.avgRunMs, 0.01));
+		if (this.avgClaimMs === null || this.recentRunsMs.length < RECENT_RUNS / 4) return 0;
+		// The slow end of recent runs, not their average: a pipeline with one slow phase (a fetch)
+		// among quick ones must not claim ahead for the quick ones' sake.
+		const slow = [...this.recentRunsMs].sort((a, b) => a - b)[Math.floor(this.recentRunsMs.length * 0.9)]!;
+		const perRoundTrip = Math.floor((this.o.concurrency * this.avgClaimMs) / Math.max(slow, 0.01));
 		return Math.min(MAX_AHEAD, perRoundTrip < this.o.concurrency ? 0 : perRoundTrip);
 	}
 
@@ -251,7 +256,9 @@ export class Worker extends EventEmitter<{ idle: [] }> {
 			loseLease: () => this.stopRun(run, new StopSignal('lease_lost'))
 		};
 		this.leases.track(run);
-		const task = (async () => {
+		// eslint-disable-next-line prefer-const -- read by the run's own finally, after it is set
+		let task: Promise<void> | undefined;
+		task = (async () => {
 			try {
 				await this.runItem(run);
 			} catch (err) {
@@ -259,7 +266,7 @@ export class Worker extends EventEmitter<{ idle: [] }> {
 				else this.log.error({ err, itemId: item.id }, 'run failed unexpectedly');
 			} finally {
 				await this.leases.untrack(run, { releaseNow: !this.stopping });
-				this.tasks.delete(task);
+				this.tasks.delete(task!);
 				this.wake();
 			}
 		})();
@@ -294,7 +301,8 @@ export class Worker extends EventEmitter<{ idle: [] }> {
 			const outcome = await this.slots.add(async () => {
 				const started = performance.now();
 				const ended = await this.runner.run(run, def, { item: phaseItem, outputs, attempt: attempt.number, log });
-				this.avgRunMs = average(this.avgRunMs, performance.now() - started);
+				this.recentRunsMs.push(performance.now() - started);
+				if (this.recentRunsMs.length > RECENT_RUNS) this.recentRunsMs.shift();
 				return ended;
 			});
 			if (run.stopRequested) {
