@@ -246,8 +246,10 @@ export function serverWarnings(logs: string): Record<string, number> {
 	for (const line of logs.split('\n')) {
 		if (!line.startsWith('{')) continue;
 		try {
-			const entry = JSON.parse(line) as { level?: number; msg?: string; why?: string };
-			const key = entry.why ? `${entry.msg} (${entry.why})` : (entry.msg ?? '?');
+			const entry = JSON.parse(line) as { level?: number; msg?: string; why?: string; err?: { message?: string; code?: string } };
+			// drizzle puts the whole statement first and the database's reason (the cause) last.
+			const why = entry.why ?? (entry.err ? `${entry.err.code ? `${entry.err.code}: ` : ''}${(entry.err.message ?? '').replace(/\s+/g, ' ').slice(-200)}` : undefined);
+			const key = why ? `${entry.msg} (${why})` : (entry.msg ?? '?');
 			if ((entry.level ?? 0) >= 40 || NOTABLE.has(entry.msg ?? '')) counts[key] = (counts[key] ?? 0) + 1;
 		} catch {
 			// not a log line

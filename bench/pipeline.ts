@@ -33,7 +33,7 @@ import { openDatabase } from '../src/lib/server/db/client';
 import { recipePage } from '../tests/helpers/recipe-page';
 import { startTandoorServer } from '../tests/helpers/tandoor-server';
 import { startPostgres } from '../scripts/postgres.mjs';
-import { isMain, machine, mapLimit, pgStatements, preloadPgStatStatements, round, sched, schedShare, selfMonitor, serverWarnings, startBenchServer, until } from './live-helpers';
+import { isMain, machine, mapLimit, percentile, pgStatements, preloadPgStatStatements, round, sched, schedShare, selfMonitor, serverWarnings, startBenchServer, until } from './live-helpers';
 
 export interface PipelineBenchOptions {
 	databaseUrl: string;
@@ -189,6 +189,29 @@ export async function runPipelineBench(o: PipelineBenchOptions) {
 		const outputs = await database.rows<{ phase: string; avgKiB: number; maxKiB: number }>(sql`
 			select name as phase, round(avg(octet_length(output::text)) / 1024.0, 1)::float as "avgKiB", round(max(octet_length(output::text)) / 1024.0, 1)::float as "maxKiB"
 			from item_phases where output is not null group by name order by min(position)`);
+		// The phases as the site saw them. A claim opens the first phase's attempt at once, but a
+		// worker that claimed ahead runs it only when a slot frees: the wait until the page is asked
+		// for is the worker's own queue, not extraction. Uploading downloads the picture first.
+		const attempts = await database.rows<{ itemId: string; phase: string; started: string; finished: string }>(sql`
+			select item_id as "itemId", phase, (extract(epoch from started_at) * 1000)::float8 as started, (extract(epoch from finished_at) * 1000)::float8 as finished
+			from item_attempts where outcome = 'completed'`);
+		const indexOf = new Map(ids.map((id, i) => [id, i]));
+		const heldInWorker: number[] = [];
+		const extracting: number[] = [];
+		const uploadBeforePicture: number[] = [];
+		const uploadAfterPicture: number[] = [];
+		for (const a of attempts) {
+			const n = indexOf.get(a.itemId)!;
+			const [start, end] = [Number(a.started), Number(a.finished)];
+			const page = site.pageAt.get(n);
+			const picture = site.pictureAt.get(n);
+			if (a.phase === 'extraction' && page !== undefined) (heldInWorker.push(page - start), extracting.push(end - page));
+			if (a.phase === 'uploading' && picture !== undefined) (uploadBeforePicture.push(picture - start), uploadAfterPicture.push(end - picture));
+		}
+		const p = (values: number[]) => {
+			const sorted = [...values].sort((x, y) => x - y);
+			return { p50: round(percentile(sorted, 50)), p95: round(percentile(sorted, 95)) };
+		};
 		const success = outcomes.filter((r) => r.status === 'success').reduce((n, r) => n + r.n, 0);
 		const phaseMsTotal = Number(timing?.phaseMsTotal ?? 0);
 		const ms = (v: number | null | undefined) => round(Number(v ?? NaN));
@@ -222,6 +245,13 @@ export async function runPipelineBench(o: PipelineBenchOptions) {
 				betweenPhases: { p50: ms(timing?.betweenPhasesP50), p95: ms(timing?.betweenPhasesP95) }
 			},
 			attemptsOpen: { max: open?.max ?? null, mean: round(phaseMsTotal / (seconds * 1000)) },
+			// The same phases split where the fixtures saw them (epoch ms of their requests vs the attempts' times).
+			phasesSeenBySite: {
+				extractionHeldInWorkerQueueMs: p(heldInWorker),
+				extractionFromPageRequestMs: p(extracting),
+				uploadingBeforePictureRequestMs: p(uploadBeforePicture),
+				uploadingFromPictureRequestMs: p(uploadAfterPicture)
+			},
 			phaseOutputs: outputs,
 			server: { cpuPercent: round((serverCpuMs / wallMs) * 100), eventLoopDelayMs: serverSample.eventLoopDelayMs, rssMiB: round(serverSample.rss / 2 ** 20) },
 			bench: selfStats,
@@ -249,18 +279,24 @@ async function startRecipeSite(pageKb: number) {
 	const paddings = Array.from({ length: 8 }, (_, i) => padding(pageKb * 1024, i + 1));
 	let pages = 0;
 	let pictures = 0;
+	/** When the site was asked for each page and picture (epoch ms, comparable with the database's times). */
+	const pageAt = new Map<number, number>();
+	const pictureAt = new Map<number, number>();
 	const server = http.createServer((req, res) => {
 		const page = /^\/recipes\/(\d+)$/.exec(req.url ?? '');
 		if (page) {
 			pages++;
 			const n = Number(page[1]);
+			if (!pageAt.has(n)) pageAt.set(n, Date.now());
 			const title = `${TITLES[n % TITLES.length]} No. ${n}`;
 			const head = `<meta name="viewport" content="width=device-width"><meta property="og:image" content="/pictures/${n}.png"><meta name="description" content="${title}, the way we make it at home.">`;
 			const html = recipePage(title, head + paddings[n % paddings.length]!.head).replace('</body>', `${paddings[n % paddings.length]!.body}</body>`);
 			return void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
 		}
-		if (/^\/pictures\/\d+\.png$/.test(req.url ?? '')) {
+		const pic = /^\/pictures\/(\d+)\.png$/.exec(req.url ?? '');
+		if (pic) {
 			pictures++;
+			if (!pictureAt.has(Number(pic[1]))) pictureAt.set(Number(pic[1]), Date.now());
 			return void res.writeHead(200, { 'content-type': 'image/png' }).end(picture);
 		}
 		res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
@@ -273,6 +309,8 @@ async function startRecipeSite(pageKb: number) {
 		pageBytes: Buffer.byteLength(sample),
 		pictureBytes: picture.length,
 		requests: () => ({ pages, pictures }),
+		pageAt,
+		pictureAt,
 		close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve())))
 	};
 }
