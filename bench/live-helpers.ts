@@ -2,7 +2,7 @@
  * What bench/sse.ts and bench/pipeline.ts share: the built server started with a probe
  * (bench/server-probe.mjs), its memory and CPU read from /proc, percentiles, the machine line.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
@@ -246,14 +246,30 @@ export function serverWarnings(logs: string): Record<string, number> {
 	for (const line of logs.split('\n')) {
 		if (!line.startsWith('{')) continue;
 		try {
-			const entry = JSON.parse(line) as { level?: number; msg?: string; why?: string; err?: { message?: string; code?: string } };
-			// drizzle puts the whole statement first and the database's reason (the cause) last.
-			const why = entry.why ?? (entry.err ? `${entry.err.code ? `${entry.err.code}: ` : ''}${(entry.err.message ?? '').replace(/\s+/g, ' ').slice(-200)}` : undefined);
+			const entry = JSON.parse(line) as { level?: number; msg?: string; why?: string; err?: { message?: string; cause?: { message?: string } } };
+			// drizzle's message is the statement and its parameters; the database's reason is the cause.
+			const reason = entry.err?.cause?.message ?? entry.err?.message?.replace(/\s+/g, ' ').slice(0, 120);
+			const why = entry.why ?? reason;
 			const key = why ? `${entry.msg} (${why})` : (entry.msg ?? '?');
 			if ((entry.level ?? 0) >= 40 || NOTABLE.has(entry.msg ?? '')) counts[key] = (counts[key] ?? 0) + 1;
 		} catch {
 			// not a log line
 		}
 	}
+	return counts;
+}
+
+/**
+ * PostgreSQL's own errors (deadlocks, serialisation failures…) from the log of a cluster that
+ * scripts/postgres.mjs started on `port`, counted by message: what the app's log only wraps.
+ */
+export function postgresErrors(port: number): Record<string, number> {
+	const counts: Record<string, number> = {};
+	const dir = readdirSync(os.tmpdir())
+		.filter((name) => name.startsWith('cookmark-pg-'))
+		.map((name) => path.join(os.tmpdir(), name))
+		.find((d) => existsSync(path.join(d, `.s.PGSQL.${port}`)));
+	if (!dir || !existsSync(path.join(dir, 'server.log'))) return counts;
+	for (const match of readFileSync(path.join(dir, 'server.log'), 'utf8').matchAll(/ ERROR: {2}(.*)/g)) counts[match[1]!] = (counts[match[1]!] ?? 0) + 1;
 	return counts;
 }

@@ -33,7 +33,7 @@ import { openDatabase } from '../src/lib/server/db/client';
 import { recipePage } from '../tests/helpers/recipe-page';
 import { startTandoorServer } from '../tests/helpers/tandoor-server';
 import { startPostgres } from '../scripts/postgres.mjs';
-import { isMain, machine, mapLimit, percentile, pgStatements, preloadPgStatStatements, round, sched, schedShare, selfMonitor, serverWarnings, startBenchServer, until } from './live-helpers';
+import { isMain, machine, mapLimit, percentile, pgStatements, postgresErrors, preloadPgStatStatements, round, sched, schedShare, selfMonitor, serverWarnings, startBenchServer, until } from './live-helpers';
 
 export interface PipelineBenchOptions {
 	databaseUrl: string;
@@ -428,7 +428,7 @@ if (isMain(import.meta.url)) {
 			pgStats: a['pg-stats'],
 			log: (line) => console.error(`# ${line}`)
 		});
-		console.log(JSON.stringify(result, null, 2));
+		console.log(JSON.stringify({ ...result, postgresErrors: postgresErrors(pg.port) }, null, 2));
 	} finally {
 		pg.stop();
 	}

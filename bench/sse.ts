@@ -32,7 +32,7 @@ import { claimItems } from '../src/lib/server/queue/sql/claim';
 import { reportProgress } from '../src/lib/server/queue/sql/report-progress';
 import { RECIPE_PIPELINE } from '../src/lib/server/pipeline/recipe';
 import { startPostgres } from '../scripts/postgres.mjs';
-import { isMain, liveConnections, machine, mapLimit, openFileLimit, percentile, pgStatements, preloadPgStatStatements, round, sched, schedShare, selfMonitor, serverWarnings, sleep, startBenchServer, until, type ProbeSample } from './live-helpers';
+import { isMain, liveConnections, machine, mapLimit, openFileLimit, percentile, pgStatements, postgresErrors, preloadPgStatStatements, round, sched, schedShare, selfMonitor, serverWarnings, sleep, startBenchServer, until, type ProbeSample } from './live-helpers';
 
 export interface SseBenchOptions {
 	databaseUrl: string;
@@ -361,7 +361,7 @@ if (isMain(import.meta.url)) {
 			pgStats: a['pg-stats'],
 			log: (line) => console.error(`# ${line}`)
 		});
-		console.log(JSON.stringify(result, null, 2));
+		console.log(JSON.stringify({ ...result, postgresErrors: postgresErrors(pg.port) }, null, 2));
 	} finally {
 		pg.stop();
 	}
