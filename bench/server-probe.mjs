@@ -6,9 +6,11 @@
 //   <id> gc               the same after two full collections
 //   <id> prof-start       starts the V8 sampling profiler (what --cpu-prof uses)
 //   <id> prof-stop <path> stops it and writes a .cpuprofile (Chrome DevTools, speedscope)
+//   <id> heap-snapshot <path>  after two full collections, a .heapsnapshot (bench/heap-diff.ts)
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { writeHeapSnapshot } from 'node:v8';
 
 // The histogram records whole timer intervals; the delay is what exceeds the resolution.
 const RESOLUTION_MS = 10;
@@ -56,5 +58,9 @@ process.on('SIGUSR2', () => {
 			session = null;
 			reply(id, { ok: !err, path: arg });
 		});
+	} else if (op === 'heap-snapshot') {
+		globalThis.gc?.();
+		globalThis.gc?.();
+		reply(id, { ok: true, path: writeHeapSnapshot(arg) });
 	} else reply(id, { error: `unknown command ${op}` });
 });

@@ -18,6 +18,7 @@
  *          --duration-s N (30) --connect-parallel N (100) --smoke
  *          --cpu-prof DIR  a .cpuprofile of the server over the delivery phase
  *          --pg-stats      the database's statements over the delivery phase (pg_stat_statements)
+ *          --heap-snapshot DIR  the server's heap before and with the streams open (bench/heap-diff.ts)
  * The file-descriptor limit must allow the streams on both ends: `npm run bench:sse` raises the
  * soft limit to the hard one (bench and server each hold one descriptor per stream).
  */
@@ -48,6 +49,8 @@ export interface SseBenchOptions {
 	cpuProfileDir?: string;
 	/** Reports the database's statements over the delivery phase (pg_stat_statements must be preloaded). */
 	pgStats?: boolean;
+	/** Writes heap snapshots of the server before the streams open and once they are open (bench/heap-diff.ts compares them). */
+	heapSnapshotDir?: string;
 	log?: (line: string) => void;
 }
 
@@ -162,6 +165,8 @@ export async function runSseBench(o: SseBenchOptions) {
 		await until(async () => (await liveConnections(server)) === 0, 30_000, 'warm-up streams to close');
 		await sleep(o.settleMs);
 		const before = { rss: bench.rss(), gc: await bench.probe('gc') };
+		const snapshots = o.heapSnapshotDir ? [path.join(o.heapSnapshotDir, `sse-before-${Date.now()}.heapsnapshot`)] : [];
+		if (snapshots[0]) await bench.probe(`heap-snapshot ${snapshots[0]}`);
 		log(`baseline: server RSS ${round(before.rss / 2 ** 20)} MiB; opening ${clientCount} streams (${o.users} users × ${o.tabs} tabs)`);
 
 		const connectStarted = performance.now();
@@ -189,6 +194,10 @@ export async function runSseBench(o: SseBenchOptions) {
 		log(`${clientCount} streams open in ${round(connectSeconds)} s`);
 		await sleep(o.settleMs);
 		const after = { rss: bench.rss(), gc: await bench.probe('gc') };
+		if (o.heapSnapshotDir) {
+			snapshots.push(path.join(o.heapSnapshotDir, `sse-after-${Date.now()}.heapsnapshot`));
+			await bench.probe(`heap-snapshot ${snapshots[1]}`);
+		}
 
 		// Delivery: one update every PERIOD/ITEMS ms, item after item, each item every PERIOD ms.
 		const commitAt = Array.from({ length: itemCount }, () => new Float64Array(rounds + 1).fill(NaN));
@@ -298,7 +307,8 @@ export async function runSseBench(o: SseBenchOptions) {
 			},
 			serverWarnings: serverWarnings(server.logs()),
 			...(statements ? { databaseStatements: statements } : {}),
-			...(profile ? { cpuProfile: profile } : {})
+			...(profile ? { cpuProfile: profile } : {}),
+			...(snapshots.length ? { heapSnapshots: snapshots } : {})
 		};
 	} finally {
 		self.stop();
@@ -331,6 +341,7 @@ if (isMain(import.meta.url)) {
 			'connect-parallel': { type: 'string' },
 			'cpu-prof': { type: 'string' },
 			'pg-stats': { type: 'boolean', default: false },
+			'heap-snapshot': { type: 'string' },
 			smoke: { type: 'boolean', default: false }
 		}
 	});
@@ -359,6 +370,7 @@ if (isMain(import.meta.url)) {
 			settleMs: smoke ? 200 : 3000,
 			cpuProfileDir: a['cpu-prof'] ? path.resolve(a['cpu-prof']) : undefined,
 			pgStats: a['pg-stats'],
+			heapSnapshotDir: a['heap-snapshot'] ? path.resolve(a['heap-snapshot']) : undefined,
 			log: (line) => console.error(`# ${line}`)
 		});
 		console.log(JSON.stringify({ ...result, postgresErrors: postgresErrors(pg.port) }, null, 2));
