@@ -5,6 +5,8 @@ import { deferred, within } from '../helpers/deferred';
 import { harness, testPipeline } from '../helpers/engine';
 import { claimItems } from '../../src/lib/server/queue/sql/claim';
 import { cancelItem } from '../../src/lib/server/queue/sql/cancel';
+import { applyTransitions } from '../../src/lib/server/queue/sql/apply';
+import { extendLeases } from '../../src/lib/server/queue/sql/heartbeat';
 import { EventEmitter } from 'node:events';
 import { EventFeed } from '../../src/lib/server/live/event-feed';
 import type { LoggedEvent } from '../../src/lib/server/live/event-log';
@@ -104,4 +106,38 @@ describe('writers on several connections', () => {
 		// The claim's attempt and the one opened while the cancel waited.
 		expect(item.attempts.map((a) => a.outcome)).toEqual(['canceled', 'canceled']);
 	});
+
+	it('heartbeats and batches of transitions over the same items never deadlock', async () => {
+		// Both lock many items at once; locked in different orders they deadlocked now and then under load.
+		const phases = Array.from({ length: 12 }, (_, i) => `p${i}`);
+		const { pipeline } = testPipeline('p', Object.fromEntries(phases.map((p) => [p, async () => 1])));
+		const h = await harness(db.database, [pipeline]);
+		await Promise.all(Array.from({ length: 200 }, (_, i) => h.enqueue(`https://example.com/${i}`)));
+		const claimed = await claimItems(db.database, { worker: 'w', pipelines: ['p'], limit: 200, leaseMs: 600_000, now: new Date() });
+		const tokens = claimed.map((c) => c.leaseToken);
+		let attempts = new Map(claimed.map((c) => [c.id, c.attemptId]));
+		let beating = true;
+		const beats = (async () => {
+			let n = 0;
+			while (beating) n += (await extendLeases(db.database, { tokens, leaseMs: 600_000, now: new Date() })).size;
+			return n;
+		})();
+		for (let k = 0; k + 1 < phases.length; k++) {
+			const transitions = claimed.map((c) => ({
+				itemId: c.id,
+				token: c.leaseToken,
+				phase: phases[k]!,
+				attemptId: attempts.get(c.id)!,
+				transition: { kind: 'advance', output: k, nextPhase: phases[k + 1]! } as const
+			}));
+			// Two halves at once, as two batches in flight would be.
+			const halves = [transitions.filter((_, i) => i % 2), transitions.filter((_, i) => !(i % 2))];
+			const applied = await Promise.all(halves.map((half) => applyTransitions(db.database, { worker: 'w', transitions: half, now: new Date() })));
+			attempts = new Map(applied.flatMap((m) => [...m].map(([id, a]) => [id, a.next!.attemptId] as [string, number])));
+			expect(attempts.size).toBe(200);
+		}
+		beating = false;
+		expect(await beats).toBeGreaterThan(0);
+	});
 });
+

@@ -13,7 +13,7 @@ export async function releaseItems(database: Database, args: { tokens: readonly 
 	const now = at(args.now);
 	const rows = await lockThen<{ id: string }>(
 		database,
-		sql`select id from queue_items where lease_token = any(${uuidArray(args.tokens)}) and status = 'in_progress' for update`,
+		sql`select id from queue_items where lease_token = any(${uuidArray(args.tokens)}) and status = 'in_progress' order by id for update`,
 		(ids) => sql`
 		with rel as (
 			update queue_items
