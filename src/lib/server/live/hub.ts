@@ -6,13 +6,15 @@ import type { ItemService } from '../shares/items';
 import { EventFeed } from './event-feed';
 import { pruneEvents, type ItemChange, type LoggedEvent } from './event-log';
 
-/** One item's change, ready to send: the same serialised data for every stream that shows it. */
+/** One item's change, ready to send: the same encoded frame for every stream that shows it. */
 export interface LiveChange {
 	itemId: string;
 	event: 'queue-update' | 'queue-delete';
 	/** The item's updatedAt (ms); Infinity once deleted. A stream never sends an item older than it has sent. */
 	version: number;
 	data: string;
+	/** `event:` and `data:` lines and the blank line that ends the frame, encoded once for all streams. */
+	frame: Uint8Array;
 }
 
 export interface Subscriber {
@@ -36,15 +38,16 @@ const RETRY_MS = 1_000;
  * are open.
  */
 export class LiveHub {
-	private readonly subscribers = new Set<Subscriber>();
+	/** By user: a delivery visits only the streams of the user whose items changed. */
+	private readonly subscribers = new Map<string, Set<Subscriber>>();
 	private readonly pending = new Map<string, Map<string, ItemChange>>();
 	private readonly timers = new Map<string, NodeJS.Timeout>();
 	private readonly lastDelivery = new Map<string, number>();
 	private readonly feed: EventFeed;
 	private listening: Promise<void> | null = null;
 	private pruneTimer: NodeJS.Timeout | null = null;
-	/** Deliveries one after another (see `serially`). */
-	private chain: Promise<void> = Promise.resolve();
+	/** Each user's deliveries one after another (see `serially`); different users' run side by side. */
+	private readonly chains = new Map<string, Promise<void>>();
 	/** True from a failed delivery to the next one that goes through: the failure is logged once. */
 	private failing = false;
 
@@ -58,7 +61,9 @@ export class LiveHub {
 	}
 
 	get connectionCount(): number {
-		return this.subscribers.size;
+		let n = 0;
+		for (const streams of this.subscribers.values()) n += streams.size;
+		return n;
 	}
 
 	/** Every event up to this id has reached the streams it concerns, or is on its way in order. */
@@ -69,14 +74,23 @@ export class LiveHub {
 	/** Registers a stream; resolves once changes are being listened for. Call the result to leave. */
 	async subscribe(subscriber: Subscriber): Promise<() => void> {
 		await this.start();
-		this.subscribers.add(subscriber);
-		return () => this.subscribers.delete(subscriber);
+		const streams = this.subscribers.get(subscriber.userId) ?? new Set<Subscriber>();
+		this.subscribers.set(subscriber.userId, streams);
+		streams.add(subscriber);
+		return () => {
+			streams.delete(subscriber);
+			if (streams.size === 0 && this.subscribers.get(subscriber.userId) === streams) this.subscribers.delete(subscriber.userId);
+		};
 	}
 
-	/** One change with the item as it is now. */
-	async changeFor(userId: string, change: Pick<ItemChange, 'itemId' | 'kind'>): Promise<LiveChange> {
-		const item = change.kind === 'delete' ? null : await this.items.item(userId, change.itemId);
-		return item ? updateChange(item) : deleteChange(change.itemId);
+	/** Changes with their items as they are now, in the order given; two reads however many. */
+	async changesFor(userId: string, changes: ReadonlyArray<Pick<ItemChange, 'itemId' | 'kind'>>): Promise<LiveChange[]> {
+		const wanted = changes.filter((c) => c.kind !== 'delete').map((c) => c.itemId);
+		const items = wanted.length ? await this.items.many(userId, wanted) : new Map<string, Item>();
+		return changes.map((c) => {
+			const item = c.kind === 'delete' ? undefined : items.get(c.itemId);
+			return item ? updateChange(item) : deleteChange(c.itemId);
+		});
 	}
 
 	async close(): Promise<void> {
@@ -100,20 +114,24 @@ export class LiveHub {
 	}
 
 	private note(event: LoggedEvent, delayMs?: number): void {
-		if (![...this.subscribers].some((s) => s.userId === event.userId)) return;
+		if (!this.subscribers.has(event.userId)) return;
 		const forUser = this.pending.get(event.userId) ?? new Map<string, ItemChange>();
 		this.pending.set(event.userId, forUser);
 		const previous = forUser.get(event.itemId);
 		if (!previous || previous.eventId < event.id) forUser.set(event.itemId, { eventId: event.id, itemId: event.itemId, kind: event.kind });
 		if (this.timers.has(event.userId)) return;
 		const wait = delayMs ?? Math.max(0, this.coalesceMs - (Date.now() - (this.lastDelivery.get(event.userId) ?? 0)));
-		this.timers.set(event.userId, setTimeout(() => void this.serially(() => this.deliver(event.userId)), wait));
+		this.timers.set(event.userId, setTimeout(() => void this.serially(event.userId, () => this.deliver(event.userId)), wait));
 	}
 
-	/** Deliveries run one after another, so a stream gets a user's changes in the order they were read. */
-	private serially(work: () => Promise<void>): Promise<void> {
-		this.chain = this.chain.then(work).catch((err) => this.log.error({ err }, 'live update work failed'));
-		return this.chain;
+	/** A user's deliveries run one after another, so a stream gets their changes in the order they were read. */
+	private serially(userId: string, work: () => Promise<void>): Promise<void> {
+		const chain = (this.chains.get(userId) ?? Promise.resolve()).then(work).catch((err) => this.log.error({ err }, 'live update work failed'));
+		this.chains.set(userId, chain);
+		void chain.then(() => {
+			if (this.chains.get(userId) === chain) this.chains.delete(userId);
+		});
+		return chain;
 	}
 
 	/**
@@ -129,7 +147,7 @@ export class LiveHub {
 		const watermark = this.feed.floor;
 		let ready: LiveChange[];
 		try {
-			ready = await Promise.all(changes.map((c) => this.changeFor(userId, c)));
+			ready = await this.changesFor(userId, changes);
 		} catch (err) {
 			if (!this.failing) {
 				if (isDatabaseUnavailable(err)) this.log.warn('live updates held back until the database answers');
@@ -141,8 +159,7 @@ export class LiveHub {
 			return;
 		}
 		this.failing = false;
-		for (const s of this.subscribers) {
-			if (s.userId !== userId) continue;
+		for (const s of this.subscribers.get(userId) ?? []) {
 			const mine = s.itemId === null ? ready : ready.filter((c) => c.itemId === s.itemId);
 			if (mine.length) s.deliver(mine, watermark);
 		}
@@ -159,10 +176,17 @@ function updateChange(item: Item): LiveChange {
 		error: item.error,
 		item
 	};
-	return { itemId: item.id, event: 'queue-update', version: Date.parse(item.updatedAt), data: JSON.stringify(data) };
+	return encoded({ itemId: item.id, event: 'queue-update', version: Date.parse(item.updatedAt), data: JSON.stringify(data) });
 }
 
 function deleteChange(itemId: string): LiveChange {
 	const data: QueueDeleteEvent = { itemId, timestamp: new Date().toISOString() };
-	return { itemId, event: 'queue-delete', version: Infinity, data: JSON.stringify(data) };
+	return encoded({ itemId, event: 'queue-delete', version: Infinity, data: JSON.stringify(data) });
+}
+
+const encoder = new TextEncoder();
+
+function encoded(change: Omit<LiveChange, 'frame'>): LiveChange {
+	// JSON.stringify never emits a raw newline, so the data fits on one `data:` line.
+	return { ...change, frame: encoder.encode(`event: ${change.event}\ndata: ${change.data}\n\n`) };
 }

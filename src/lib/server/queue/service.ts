@@ -11,6 +11,7 @@ import {
 	findActiveByKey,
 	findByIdempotencyKey,
 	findItem,
+	findItems,
 	findPhaseOutput,
 	listItems,
 	phasesOf,
@@ -120,6 +121,13 @@ export class QueueService {
 	async job(userId: string, itemId: string): Promise<JobView | null> {
 		const row = await findItem(this.database, { userId, itemId });
 		return row ? this.toJob(row) : null;
+	}
+
+	/** Several items in two reads, whatever their number (live updates read a user's changes so). */
+	async jobs(userId: string, itemIds: readonly string[]): Promise<Map<string, JobView>> {
+		const rows = await findItems(this.database, { userId, itemIds });
+		const phases = await phasesOf(this.database, rows.map((r) => r.id));
+		return new Map(rows.map((r) => [r.id, toJob(r, (phases.get(r.id) ?? []).map(toPhase))]));
 	}
 
 	async get(userId: string, itemId: string): Promise<JobDetail | null> {

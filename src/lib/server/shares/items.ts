@@ -35,6 +35,12 @@ export class ItemService {
 		return job ? toItem(job) : null;
 	}
 
+	/** Several of the user's items by id; missing ones (deleted, not theirs) are absent. */
+	async many(userId: string, itemIds: readonly string[]): Promise<Map<string, Item>> {
+		const jobs = await this.queue.jobs(userId, itemIds);
+		return new Map([...jobs].map(([id, job]) => [id, toItem(job)]));
+	}
+
 	async get(userId: string, itemId: string): Promise<ItemDetail | null> {
 		const job = await this.queue.get(userId, itemId);
 		return job ? toDetail(job) : null;

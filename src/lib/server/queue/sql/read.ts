@@ -16,6 +16,15 @@ export async function findItem(database: Database, where: { userId: string; item
 	return row;
 }
 
+/** Several of the user's items (those that exist), in no particular order. */
+export async function findItems(database: Database, where: { userId: string; itemIds: readonly string[] }): Promise<ItemRow[]> {
+	if (where.itemIds.length === 0) return [];
+	return database.db
+		.select()
+		.from(queueItems)
+		.where(and(eq(queueItems.userId, where.userId), inArray(queueItems.id, [...where.itemIds])));
+}
+
 export async function findByIdempotencyKey(
 	database: Database,
 	where: { userId: string; key: string }

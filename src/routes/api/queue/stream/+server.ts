@@ -39,18 +39,20 @@ export const GET = api(async ({ url, request, locals }) => {
 				// Only the last frame names the watermark: a client that drops mid-way resumes before the rest.
 				fresh.forEach((c, i) => {
 					sent.set(c.itemId, c.version);
-					send(frame(c, i === fresh.length - 1 ? watermark : undefined));
+					if (i === fresh.length - 1) send(`id: ${watermark}\n`); // a field of the frame that follows
+					sendBytes(c.frame);
 				});
 			};
 			const live = (changes: readonly LiveChange[], watermark: number) => (early ? early.push([changes, watermark]) : emit(changes, watermark));
-			const send = (frame: string) => {
+			const sendBytes = (bytes: Uint8Array) => {
 				if (closed) return;
 				try {
-					controller.enqueue(encoder.encode(frame));
+					controller.enqueue(bytes);
 				} catch {
 					stop();
 				}
 			};
+			const send = (text: string) => sendBytes(encoder.encode(text));
 			stop = () => {
 				if (closed) return;
 				closed = true;
@@ -74,7 +76,7 @@ export const GET = api(async ({ url, request, locals }) => {
 				const changes = lastEventId > 0 ? await changesSince(app.database, user.id, lastEventId, itemId ?? undefined) : 'gone';
 				if (changes !== 'gone') {
 					send(sseFrame('connection', { serverTime: new Date().toISOString(), resumed: true, items: [], total: changes.length } satisfies ConnectionEvent));
-					emit(await Promise.all(changes.map((c) => app.live.changeFor(user.id, c))), watermark);
+					emit(await app.live.changesFor(user.id, changes), watermark);
 					if (changes.length === 0) send(`id: ${watermark}\n\n`);
 				} else {
 					const snapshot = itemId
@@ -102,9 +104,6 @@ export const GET = api(async ({ url, request, locals }) => {
 
 	return new Response(stream, { headers: STREAM_HEADERS });
 });
-
-/** An SSE frame for one change; `id` (the watermark) only where a resumed stream may start from. */
-const frame = (c: LiveChange, id?: number) => `${id !== undefined ? `id: ${id}\n` : ''}event: ${c.event}\ndata: ${c.data}\n\n`;
 
 const STREAM_HEADERS = {
 	'content-type': 'text/event-stream; charset=utf-8',
