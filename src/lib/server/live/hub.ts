@@ -15,6 +15,8 @@ export interface LiveChange {
 	data: string;
 	/** `event:` and `data:` lines and the blank line that ends the frame, encoded once for all streams. */
 	frame: Uint8Array;
+	/** The same frame led by `id: <watermark>`, for the last one a stream gets of a delivery (one write, not two). */
+	withId?: { watermark: number; frame: Uint8Array };
 }
 
 export interface Subscriber {
@@ -159,6 +161,7 @@ export class LiveHub {
 			return;
 		}
 		this.failing = false;
+		for (const change of ready) change.withId = { watermark, frame: withId(change.frame, watermark) };
 		for (const s of this.subscribers.get(userId) ?? []) {
 			const mine = s.itemId === null ? ready : ready.filter((c) => c.itemId === s.itemId);
 			if (mine.length) s.deliver(mine, watermark);
@@ -185,6 +188,10 @@ function deleteChange(itemId: string): LiveChange {
 }
 
 const encoder = new TextEncoder();
+
+function withId(frame: Uint8Array, watermark: number): Uint8Array {
+	return Buffer.concat([encoder.encode(`id: ${watermark}\n`), frame]);
+}
 
 function encoded(change: Omit<LiveChange, 'frame'>): LiveChange {
 	// JSON.stringify never emits a raw newline, so the data fits on one `data:` line.

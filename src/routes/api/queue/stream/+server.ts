@@ -39,8 +39,9 @@ export const GET = api(async ({ url, request, locals }) => {
 				// Only the last frame names the watermark: a client that drops mid-way resumes before the rest.
 				fresh.forEach((c, i) => {
 					sent.set(c.itemId, c.version);
-					if (i === fresh.length - 1) send(`id: ${watermark}\n`); // a field of the frame that follows
-					sendBytes(c.frame);
+					if (i < fresh.length - 1) sendBytes(c.frame);
+					else if (c.withId?.watermark === watermark) sendBytes(c.withId.frame);
+					else send(`id: ${watermark}\n${new TextDecoder().decode(c.frame)}`);
 				});
 			};
 			const live = (changes: readonly LiveChange[], watermark: number) => (early ? early.push([changes, watermark]) : emit(changes, watermark));
