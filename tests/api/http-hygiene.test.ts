@@ -100,6 +100,20 @@ describe('a body answered without being read does not break the connection it ca
 			await getUsersThrice(client);
 		});
 	});
+
+	it("SvelteKit's own 308 (a trailing slash, answered before any hook) to a 450 KB body, then more requests on the same connection", async () => {
+		await onOneConnection(async (client) => {
+			const res = await client.request({
+				path: '/api/?limit=1',
+				method: 'PATCH',
+				headers: { ...auth, 'content-type': 'application/json' },
+				body: JSON.stringify({ text: 'x'.repeat(450_000) })
+			});
+			expect(res.statusCode).toBe(308);
+			await res.body.text();
+			await getUsersThrice(client);
+		});
+	});
 });
 
 describe('security headers', () => {

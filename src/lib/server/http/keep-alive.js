@@ -2,6 +2,8 @@
 const spared = new WeakSet();
 
 /**
+ * Keeps kept-alive connections usable for the next request, in two ways.
+ *
  * Node closes a kept-alive connection when it has been idle for `keepAliveTimeout` (plus a second
  * on Node 20), and clients reuse one until shortly before the advertised timeout (undici: a
  * second before). Two things defeat that margin:
@@ -28,5 +30,18 @@ export function spareBusyKeepAliveConnections(server, graceMs = 5_000) {
 		if (graced.get(socket) === socket.bytesRead) return void socket.destroy();
 		graced.set(socket, socket.bytesRead);
 		socket.setTimeout(graceMs);
+	});
+	// An answer sent before its request's body was read — SvelteKit's own 308 to a path without
+	// a trailing slash comes before any hook — leaves the rest of the body in the connection,
+	// paused, ahead of the next request: the client reusing it got ECONNRESET (found by the API
+	// fuzzer). Once the answer is out nobody will read that body, so it is read and dropped here;
+	// SvelteKit's listener goes first, or it would pause the request again at its next chunk.
+	server.on('request', (req, res) => {
+		res.on('finish', () => {
+			if (req.complete || req.destroyed) return;
+			req.removeAllListeners('data');
+			req.on('data', () => {});
+			req.resume();
+		});
 	});
 }

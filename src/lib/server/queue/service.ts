@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Database } from '../db/client';
 import { isUniqueViolation } from '../db/unique-violation';
 import { Batcher } from './batcher';
+import { uuidv7 } from './ids';
 import { systemClock, type Clock } from './clock';
 import type { PipelineRegistry } from './pipeline';
 import { cancelItem } from './sql/cancel';
@@ -80,7 +81,7 @@ export class QueueService {
 		// A conflict can race with the other item finishing; a second pass then inserts.
 		for (let pass = 0; pass < 3; pass++) {
 			const row = await this.inserts.add({
-				id: randomUUID(),
+				id: uuidv7(),
 				userId: request.userId,
 				pipeline: pipeline.name,
 				phases,
