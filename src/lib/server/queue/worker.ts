@@ -299,12 +299,15 @@ export class Worker extends EventEmitter<{ idle: [] }> {
 			const def = pipeline.phases[index]!;
 			const log = this.log.child({ itemId: item.id, correlationId: item.correlationId, phase: def.name, attempt: attempt.number });
 			const outcome = await this.slots.add(async () => {
+				// Claimed ahead and still waiting when the worker began to stop: handed back unrun.
+				if (this.stopping && !run.stopRequested) return null;
 				const started = performance.now();
 				const ended = await this.runner.run(run, def, { item: phaseItem, outputs, attempt: attempt.number, log });
 				this.recentRunsMs.push(performance.now() - started);
 				if (this.recentRunsMs.length > RECENT_RUNS) this.recentRunsMs.shift();
 				return ended;
 			});
+			if (outcome === null) return;
 			if (run.stopRequested) {
 				log.info({ why: run.stopRequested.why }, 'phase stopped');
 				return;
