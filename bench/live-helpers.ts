@@ -9,6 +9,7 @@ import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { sql } from 'drizzle-orm';
 import type { Database } from '../src/lib/server/db/client';
 import { startServer, type ServerProcess } from '../tests/helpers/server';
+import { startPostgres } from '../scripts/postgres.mjs';
 
 export interface ProbeSample {
 	rss: number;
@@ -272,4 +273,15 @@ export function postgresErrors(port: number): Record<string, number> {
 	if (!dir || !existsSync(path.join(dir, 'server.log'))) return counts;
 	for (const match of readFileSync(path.join(dir, 'server.log'), 'utf8').matchAll(/ ERROR: {2}(.*)/g)) counts[match[1]!] = (counts[match[1]!] ?? 0) + 1;
 	return counts;
+}
+
+/** A throwaway durable PostgreSQL for a bench (with pg_stat_statements when asked); exits when none is installed. */
+export async function benchPostgres(pgStats: boolean) {
+	const pg = await startPostgres({ durable: true });
+	if (!pg) {
+		console.error('PostgreSQL is not installed (apt-get install postgresql): this bench needs it');
+		process.exit(1);
+	}
+	if (pgStats) await preloadPgStatStatements(pg);
+	return pg;
 }

@@ -32,8 +32,7 @@ import { sql } from 'drizzle-orm';
 import { openDatabase } from '../src/lib/server/db/client';
 import { recipePage } from '../tests/helpers/recipe-page';
 import { startTandoorServer } from '../tests/helpers/tandoor-server';
-import { startPostgres } from '../scripts/postgres.mjs';
-import { isMain, machine, mapLimit, percentile, pgStatements, postgresErrors, preloadPgStatStatements, round, sched, schedShare, selfMonitor, serverWarnings, startBenchServer, until } from './live-helpers';
+import { isMain, machine, mapLimit, percentile, pgStatements, postgresErrors, benchPostgres, round, sched, schedShare, selfMonitor, serverWarnings, startBenchServer, until } from './live-helpers';
 
 export interface PipelineBenchOptions {
 	databaseUrl: string;
@@ -409,13 +408,8 @@ if (isMain(import.meta.url)) {
 	});
 	const smoke = a.smoke!;
 	const num = (v: string | undefined, full: number, tiny: number) => (v !== undefined ? Number(v) : smoke ? tiny : full);
-	const pg = await startPostgres({ durable: true });
-	if (!pg) {
-		console.error('PostgreSQL is not installed (apt-get install postgresql): this bench needs it');
-		process.exit(1);
-	}
+	const pg = await benchPostgres(a['pg-stats']!);
 	try {
-		if (a['pg-stats']) await preloadPgStatStatements(pg);
 		const result = await runPipelineBench({
 			databaseUrl: pg.url,
 			items: num(a.items, 1000, 10),

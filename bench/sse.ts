@@ -32,8 +32,7 @@ import { hashPassword } from '../src/lib/server/auth/passwords';
 import { claimItems } from '../src/lib/server/queue/sql/claim';
 import { reportProgress } from '../src/lib/server/queue/sql/report-progress';
 import { RECIPE_PIPELINE } from '../src/lib/server/pipeline/recipe';
-import { startPostgres } from '../scripts/postgres.mjs';
-import { isMain, liveConnections, machine, mapLimit, openFileLimit, percentile, pgStatements, postgresErrors, preloadPgStatStatements, round, sched, schedShare, selfMonitor, serverWarnings, sleep, startBenchServer, until, type ProbeSample } from './live-helpers';
+import { isMain, liveConnections, machine, mapLimit, openFileLimit, percentile, pgStatements, postgresErrors, benchPostgres, round, sched, schedShare, selfMonitor, serverWarnings, sleep, startBenchServer, until, type ProbeSample } from './live-helpers';
 
 export interface SseBenchOptions {
 	databaseUrl: string;
@@ -352,13 +351,8 @@ if (isMain(import.meta.url)) {
 		console.error(`the open-file limit is ${openFileLimit()}, too few for ${streams} streams: run it as \`npm run bench:sse\` (raises it to the hard limit) or raise the hard limit`);
 		process.exit(1);
 	}
-	const pg = await startPostgres({ durable: true });
-	if (!pg) {
-		console.error('PostgreSQL is not installed (apt-get install postgresql): this bench needs it');
-		process.exit(1);
-	}
+	const pg = await benchPostgres(a['pg-stats']!);
 	try {
-		if (a['pg-stats']) await preloadPgStatStatements(pg);
 		const result = await runSseBench({
 			databaseUrl: pg.url,
 			users: num(a.users, 100, 5),

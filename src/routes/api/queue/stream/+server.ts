@@ -41,7 +41,7 @@ export const GET = api(async ({ url, request, locals }) => {
 					sent.set(c.itemId, c.version);
 					if (i < fresh.length - 1) sendBytes(c.frame);
 					else if (c.withId?.watermark === watermark) sendBytes(c.withId.frame);
-					else send(`id: ${watermark}\n${new TextDecoder().decode(c.frame)}`);
+					else (send(`id: ${watermark}\n`), sendBytes(c.frame)); // a field of the frame that follows
 				});
 			};
 			const live = (changes: readonly LiveChange[], watermark: number) => (early ? early.push([changes, watermark]) : emit(changes, watermark));
