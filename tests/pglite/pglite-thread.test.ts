@@ -175,6 +175,15 @@ describe('PGlite in its own thread', () => {
 		expect(aborted).toMatchObject({ code: '25P02' });
 	});
 
+	it('refuses query options that cannot cross to the thread, rather than ignore them', async () => {
+		const client = (database.db as unknown as { $client: PgliteThread }).$client;
+		expect(client).toBeInstanceOf(PgliteThread);
+		await expect(client.query('select 1 as n', [], { parsers: { 23: (v: string) => Number(v) + 1 } })).rejects.toThrow(/cannot cross/);
+		// drizzle's own parsers (text as it is) do cross: its dates stay strings for it to map.
+		const raw = await client.query<{ at: string }>(`select '2024-01-02 03:04:05+00'::timestamptz as at`, [], { parsers: { 1184: (v: string) => v } });
+		expect(raw.rows).toEqual([{ at: '2024-01-02 03:04:05+00' }]);
+	});
+
 	it('delivers NOTIFY to listeners on the main thread, and stops after unsubscribing', async () => {
 		const a: string[] = [];
 		const b = deferred<string>();

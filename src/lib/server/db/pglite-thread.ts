@@ -115,11 +115,12 @@ export class PgliteThread {
 		});
 	}
 
-	query<T>(sql: string, params?: unknown[], options?: QueryOptions, tx?: number): Promise<Results<T>> {
+	// async: a refused option rejects, as everything else PGlite's query() does
+	async query<T>(sql: string, params?: unknown[], options?: QueryOptions, tx?: number): Promise<Results<T>> {
 		return this.call({ op: 'query', sql, params, tx, paramTypes: options?.paramTypes, ...crossable(options) });
 	}
 
-	exec(sql: string, options?: QueryOptions, tx?: number): Promise<Results[]> {
+	async exec(sql: string, options?: QueryOptions, tx?: number): Promise<Results[]> {
 		return this.call({ op: 'exec', sql, tx, ...crossable(options) });
 	}
 
@@ -195,21 +196,19 @@ export class PgliteThread {
  * Query options as they can cross to the thread. Functions cannot be posted, and the only
  * parsers drizzle passes return the text as it is (to map dates itself): those are sent as a
  * list of type OIDs and made again in the thread. Any other parser or serializer is refused.
+ * (Drizzle makes new parsers for every statement, so there is nothing to cache here.)
  */
-const rawTypeCache = new WeakMap<object, number[]>();
 const PROBE = '\u0000cookmark-probe';
 function crossable(options?: QueryOptions): { rowMode?: 'array' | 'object'; rawTypes?: number[] } {
 	if (!options) return {};
 	if (options.serializers || options.blob || options.onNotice) throw new TypeError('serializers, blob and onNotice cannot cross to the PGlite thread');
 	const { parsers } = options;
 	if (!parsers) return { rowMode: options.rowMode };
-	let rawTypes = rawTypeCache.get(parsers);
-	if (!rawTypes) {
-		rawTypes = Object.entries(parsers).map(([oid, parse]) => {
-			if (parse(PROBE, Number(oid)) !== PROBE) throw new TypeError(`the parser for type ${oid} cannot cross to the PGlite thread: only text-as-is parsers can`);
-			return Number(oid);
-		});
-		rawTypeCache.set(parsers, rawTypes);
+	const rawTypes: number[] = [];
+	for (const key in parsers) {
+		const oid = Number(key);
+		if (parsers[key]!(PROBE) !== PROBE) throw new TypeError(`the parser for type ${key} cannot cross to the PGlite thread: only text-as-is parsers can`);
+		rawTypes.push(oid);
 	}
 	return { rowMode: options.rowMode, rawTypes };
 }
