@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { SQL } from 'drizzle-orm';
 import type { Options, Sql } from 'postgres';
+import type { PGlite } from '@electric-sql/pglite';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { PgListener } from './pg-listener';
 import * as schema from './schema';
@@ -80,15 +81,18 @@ async function openPostgres(url: string, max = 10): Promise<Database> {
 }
 
 async function openPglite(dataDir: string): Promise<Database> {
-	const { PGlite } = await import('@electric-sql/pglite');
+	const { PgliteThread } = await import('./pglite-thread');
 	const { drizzle } = await import('drizzle-orm/pglite');
 	let location = dataDir;
 	if (!dataDir.startsWith('memory://')) {
 		location = path.resolve(dataDir, 'pglite');
 		mkdirSync(location, { recursive: true });
 	}
-	const client = await PGlite.create(location);
-	const db = drizzle(client, { schema }) as unknown as Db;
+	// PGlite runs its queries synchronously: in a thread of its own they no longer hold the event
+	// loop that accepts and answers HTTP (issue 22: connections waited 5–21 s under load). The
+	// thread offers the calls drizzle's pglite driver makes, so the driver and its migrator stay.
+	const client = await PgliteThread.start(location);
+	const db = drizzle(client as unknown as PGlite, { schema }) as unknown as Db;
 	return {
 		kind: 'pglite',
 		db,
@@ -100,7 +104,7 @@ async function openPglite(dataDir: string): Promise<Database> {
 			return db.transaction((tx) => work(async <T>(query: SQL) => ((await tx.execute(query)) as unknown as { rows: T[] }).rows));
 		},
 		async listen(channel, onPayload) {
-			// In-process: the connection is never lost, so never listens again.
+			// In one process: the thread is never lost while the process lives, so never listens again.
 			return client.listen(channel, onPayload);
 		},
 		async notify(channel, payload) {
