@@ -85,28 +85,31 @@ export function tidyStep(line: string): string {
 /** Bullets and check boxes that sites put before each line. */
 const BULLET = /^(?:[-–—•·*▪▫◦‣⁃▢□☐✓✔]|\u2022)\s*/;
 
-/** Index of the bracket that closes the one opened at `open`, or -1. */
-function closing(s: string, open: number): number {
-	let depth = 0;
-	for (let i = open; i < s.length; i++) {
-		if (s[i] === '(') depth++;
-		else if (s[i] === ')' && --depth === 0) return i;
-	}
-	return -1;
-}
-
 /**
  * Recipe-card plugins wrap an author's note in brackets of their own, so a note the author
- * bracketed already comes out doubled ("((softened))"); the plugin's pair is removed.
+ * bracketed already comes out doubled ("((softened))"); the plugin's pair is removed. One pass
+ * pairs the brackets and one drops each pair that directly wraps another: linear in the line, so
+ * a hostile page of a million brackets costs no more than reading it.
  */
 function unwrapPluginBrackets(line: string): string {
-	let out = line;
-	for (let open = out.indexOf('(('); open !== -1; ) {
-		const close = closing(out, open);
-		if (close > 0 && closing(out, open + 1) === close - 1) out = out.slice(0, open) + out.slice(open + 1, close) + out.slice(close + 1);
-		open = out.indexOf('((', open + 1);
+	if (!line.includes('((')) return line;
+	const match = new Int32Array(line.length).fill(-1);
+	const open: number[] = [];
+	for (let i = 0; i < line.length; i++) {
+		if (line[i] === '(') open.push(i);
+		else if (line[i] === ')' && open.length > 0) match[open.pop()!] = i;
 	}
-	return out;
+	const drop = new Uint8Array(line.length);
+	let dropped = false;
+	for (let i = 0; i + 1 < line.length; i++) {
+		const close = match[i]!;
+		if (close > 0 && match[i + 1] === close - 1) drop[i] = drop[close] = 1;
+		dropped ||= drop[i] === 1;
+	}
+	if (!dropped) return line;
+	const kept: string[] = [];
+	for (let i = 0; i < line.length; i++) if (!drop[i]) kept.push(line[i]!);
+	return kept.join('');
 }
 
 /** An ingredient line as a person would write it: no bullet, no doubled brackets, no space before a comma. */
