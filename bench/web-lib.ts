@@ -1,12 +1,12 @@
 /**
  * The protocol of `npm run bench:web`, shared by the CLI (bench/web.ts) and the CI smoke test.
  * It starts the BUILT server (build/index.js: run `npm run build` first) with the queue's workers
- * off, on PostgreSQL or on PGlite, and loads it with autocannon from this process:
- *   post-closed  POST /api/queue, unique URL per request, `connections` connections, closed loop
- *   post-rate    POST /api/queue at `postRate` requests/s offered (autocannon's overallRate)
+ * off, on PostgreSQL or on PGlite, and loads it from this process:
+ *   post-closed  POST /api/queue, unique URL per request, `connections` connections, closed loop (autocannon)
+ *   post-rate    POST /api/queue at `postRate` requests/s offered, evenly spaced (open-loop.ts)
  *   get-rate     GET /api/queue?limit=20 for a user with `items` items, at `getRate` requests/s offered
- * With a rate, autocannon corrects its latencies for coordinated omission (its default): a request
- * that could not be sent on time because its connection was still waiting counts from when it was due.
+ * With a rate, a request's latency runs from when it was due: one that waited for a free
+ * connection counts its wait (no coordinated omission).
  * Beside each load a probe (its own thread, so the load generator does not delay it) opens a fresh
  * connection every 100 ms and times connect and connect → first byte of GET /api/health (which
  * touches no database): how long a new client waits for the server to take its connection.
@@ -19,6 +19,7 @@ import { Worker } from 'node:worker_threads';
 import { randomBytes } from 'node:crypto';
 import { startServer, type ServerProcess } from '../tests/helpers/server';
 import { createDatabase } from './database';
+import { openLoop, type OpenLoopFigures, type OpenLoopRequest } from './open-loop';
 
 export type WebDatabase = 'postgres' | 'pglite';
 
@@ -49,7 +50,6 @@ interface AutocannonOptions {
 	connections: number;
 	duration?: number;
 	amount?: number;
-	overallRate?: number;
 	timeout?: number;
 	requests: AutocannonRequest[];
 }
@@ -79,18 +79,7 @@ export interface ProbeFigures {
 	firstByteMaxMs: number;
 }
 
-export interface LoadFigures {
-	/** Responses per second over the run. */
-	reqPerSec: number;
-	total: number;
-	p50Ms: number;
-	p99Ms: number;
-	maxMs: number;
-	/** Connection errors (timeouts included), timeouts alone, answers that were not 2xx. */
-	errors: number;
-	timeouts: number;
-	non2xx: number;
-	statusCodes: Record<string, number>;
+export interface LoadFigures extends OpenLoopFigures {
 	probe: ProbeFigures;
 }
 
@@ -171,35 +160,49 @@ function startProbe(origin: string): { stop(): Promise<ProbeFigures> } {
 }
 
 /** Unique URLs, so that every POST creates an item (a repeated URL would be a duplicate). */
-function postRequests(token: string, prefix: string): AutocannonRequest[] {
+function postRequest(token: string, prefix: string): () => OpenLoopRequest {
 	let n = 0;
-	return [
-		{
-			method: 'POST',
-			path: '/api/queue',
-			headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-			setupRequest: (request) => ({ ...request, body: JSON.stringify({ url: `https://example.com/${prefix}/${n++}` }) })
-		}
-	];
+	return () => ({
+		method: 'POST',
+		path: '/api/queue',
+		headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+		body: JSON.stringify({ url: `https://example.com/${prefix}/${n++}` })
+	});
 }
 
-async function load(server: ServerProcess, options: Omit<AutocannonOptions, 'url' | 'timeout'>): Promise<LoadFigures> {
+const getRequest = (token: string): (() => OpenLoopRequest) => () => ({ method: 'GET', path: '/api/queue?limit=20', headers: { authorization: `Bearer ${token}` } });
+
+/** The same requests for autocannon: a template whose body each request fills in. */
+function autocannonRequests(next: () => OpenLoopRequest): AutocannonRequest[] {
+	const { body: _, ...template } = next();
+	return [{ ...template, setupRequest: (request) => ({ ...request, ...next() }) }];
+}
+
+/**
+ * A load with the connection probe beside it: closed loop (each connection sends its next request
+ * on the answer, autocannon) when no rate is given, else open loop at that rate (open-loop.ts).
+ */
+async function load(server: ServerProcess, options: { connections: number; duration: number; rate?: number; request: () => OpenLoopRequest }): Promise<LoadFigures> {
 	const probe = startProbe(server.origin);
-	// A long timeout: a slow answer is measured as latency rather than dropped as an error.
-	const r = await autocannon({ url: server.origin, timeout: 60, ...options });
-	const probeFigures = await probe.stop();
-	return {
-		reqPerSec: r.requests.total / r.duration,
-		total: r.requests.total,
-		p50Ms: r.latency.p50,
-		p99Ms: r.latency.p99,
-		maxMs: r.latency.max,
-		errors: r.errors,
-		timeouts: r.timeouts,
-		non2xx: r.non2xx,
-		statusCodes: Object.fromEntries(Object.entries(r.statusCodeStats).map(([code, s]) => [code, Number(s.count)])),
-		probe: probeFigures
-	};
+	let figures: OpenLoopFigures;
+	if (options.rate) {
+		figures = await openLoop({ origin: server.origin, rate: options.rate, durationSeconds: options.duration, connections: options.connections, request: options.request });
+	} else {
+		// A long timeout: a slow answer is measured as latency rather than dropped as an error.
+		const r = await autocannon({ url: server.origin, timeout: 60, connections: options.connections, duration: options.duration, requests: autocannonRequests(options.request) });
+		figures = {
+			reqPerSec: r.requests.total / r.duration,
+			total: r.requests.total,
+			p50Ms: r.latency.p50,
+			p99Ms: r.latency.p99,
+			maxMs: r.latency.max,
+			errors: r.errors,
+			timeouts: r.timeouts,
+			non2xx: r.non2xx,
+			statusCodes: Object.fromEntries(Object.entries(r.statusCodeStats).map(([code, c]) => [code, Number(c.count)]))
+		};
+	}
+	return { ...figures, probe: await probe.stop() };
 }
 
 async function benchOne(database: WebDatabase, options: WebOptions): Promise<WebResult> {
@@ -226,23 +229,18 @@ async function benchOne(database: WebDatabase, options: WebOptions): Promise<Web
 			const listUser = await server.signUp('bench-list');
 
 			options.log(`${database}: POST /api/queue, ${connections} connections, closed loop, ${duration} s`);
-			const postClosed = await load(server, { connections, duration, requests: postRequests(closedUser.token, `${run}/closed`) });
+			const postClosed = await load(server, { connections, duration, request: postRequest(closedUser.token, `${run}/closed`) });
 
 			options.log(`${database}: POST /api/queue at ${options.postRate} req/s offered, ${duration} s`);
-			const postRate = await load(server, { connections, duration, overallRate: options.postRate, requests: postRequests(rateUser.token, `${run}/rate`) });
+			const postRate = await load(server, { connections, duration, rate: options.postRate, request: postRequest(rateUser.token, `${run}/rate`) });
 
 			options.log(`${database}: filling the list user's queue with ${options.items} items`);
-			const fill = await autocannon({ url: server.origin, connections: Math.min(50, options.items), amount: options.items, timeout: 60, requests: postRequests(listUser.token, `${run}/list`) });
+			const fill = await autocannon({ url: server.origin, connections: Math.min(50, options.items), amount: options.items, timeout: 60, requests: autocannonRequests(postRequest(listUser.token, `${run}/list`)) });
 			const itemsCreated = Object.entries(fill.statusCodeStats).reduce((sum, [code, s]) => sum + (code.startsWith('2') ? Number(s.count) : 0), 0);
 			if (itemsCreated !== options.items) throw new Error(`the list user got ${itemsCreated} items, not ${options.items}`);
 
 			options.log(`${database}: GET /api/queue?limit=20 at ${options.getRate} req/s offered, ${duration} s`);
-			const getRate = await load(server, {
-				connections,
-				duration,
-				overallRate: options.getRate,
-				requests: [{ method: 'GET', path: '/api/queue?limit=20', headers: { authorization: `Bearer ${listUser.token}` } }]
-			});
+			const getRate = await load(server, { connections, duration, rate: options.getRate, request: getRequest(listUser.token) });
 			return { database, postClosed, postRate, getRate, itemsCreated };
 		} finally {
 			await server.stop('SIGTERM');

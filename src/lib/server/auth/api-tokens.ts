@@ -39,19 +39,18 @@ export async function validateApiToken(database: Database, token: string, now = 
 	const parsed = parseCredential(token, API_TOKEN_PREFIX);
 	if (!parsed) return null;
 	const [row] = await database.db
-		.select({ secretHash: apiTokens.secretHash, userId: users.id, username: users.username, isAdmin: users.isAdmin })
+		.select({ secretHash: apiTokens.secretHash, lastUsedAt: apiTokens.lastUsedAt, userId: users.id, username: users.username, isAdmin: users.isAdmin })
 		.from(apiTokens)
 		.innerJoin(users, eq(users.id, apiTokens.userId))
 		.where(eq(apiTokens.id, parsed.id));
 	if (!row || !secretMatches(parsed.secret, row.secretHash)) return null;
-	await database.db
-		.update(apiTokens)
-		.set({ lastUsedAt: now })
-		.where(
-			and(
-				eq(apiTokens.id, parsed.id),
-				or(isNull(apiTokens.lastUsedAt), lt(apiTokens.lastUsedAt, new Date(now.getTime() - LAST_USED_RESOLUTION_MS)))
-			)
-		);
+	// Most requests find it fresh and write nothing: one round trip per request, not two.
+	const stale = new Date(now.getTime() - LAST_USED_RESOLUTION_MS);
+	if (!row.lastUsedAt || row.lastUsedAt < stale) {
+		await database.db
+			.update(apiTokens)
+			.set({ lastUsedAt: now })
+			.where(and(eq(apiTokens.id, parsed.id), or(isNull(apiTokens.lastUsedAt), lt(apiTokens.lastUsedAt, stale))));
+	}
 	return { id: row.userId, username: row.username, isAdmin: row.isAdmin };
 }

@@ -15,13 +15,12 @@ import {
 	findItems,
 	findPhaseOutput,
 	listItems,
-	phasesOf,
 	type ItemRow,
 	type PageEnd
 } from './sql/read';
 import { removeItem } from './sql/remove';
 import { retryItem } from './sql/retry';
-import { freshPhases, toAttempt, toJob, toPhase, type JobDetail, type JobStatus, type JobView } from './view';
+import { freshPhases, toAttempt, toJob, viewOf, type JobDetail, type JobStatus, type JobView } from './view';
 
 export interface EnqueueInput {
 	userId: string;
@@ -95,12 +94,12 @@ export class QueueService {
 			if (key) {
 				const previous = await findByIdempotencyKey(this.database, { userId: request.userId, key });
 				if (previous) {
-					const job = await this.toJob(previous);
+					const job = viewOf(previous);
 					return previous.dedupeKey === dedupeKey ? { kind: 'replayed', job } : { kind: 'key_reused', job };
 				}
 			}
 			const active = dedupeKey ? await findActiveByKey(this.database, { userId: request.userId, dedupeKey }) : undefined;
-			if (active) return { kind: 'duplicate', job: await this.toJob(active) };
+			if (active) return { kind: 'duplicate', job: viewOf(active) };
 		}
 		throw new Error('enqueue: could not insert or find a conflicting item');
 	}
@@ -113,29 +112,27 @@ export class QueueService {
 		const after = q.cursor ? decodeCursor(q.cursor) : undefined;
 		if (after === null) return null;
 		const { rows, total, next } = await listItems(this.database, { ...q, after });
-		const phases = await phasesOf(this.database, rows.map((r) => r.id));
-		const jobs = rows.map((r) => toJob(r, (phases.get(r.id) ?? []).map(toPhase)));
+		const jobs = rows.map(viewOf);
 		return { jobs, total, hasMore: next !== null, nextCursor: next ? encodeCursor(next) : null };
 	}
 
 	/** The item without its attempt rows (what lists and live updates show). */
 	async job(userId: string, itemId: string): Promise<JobView | null> {
 		const row = await findItem(this.database, { userId, itemId });
-		return row ? this.toJob(row) : null;
+		return row ? viewOf(row) : null;
 	}
 
-	/** Several items in two reads, whatever their number (live updates read a user's changes so). */
+	/** Several items in one read, whatever their number (live updates read a user's changes so). */
 	async jobs(userId: string, itemIds: readonly string[]): Promise<Map<string, JobView>> {
 		const rows = await findItems(this.database, { userId, itemIds });
-		const phases = await phasesOf(this.database, rows.map((r) => r.id));
-		return new Map(rows.map((r) => [r.id, toJob(r, (phases.get(r.id) ?? []).map(toPhase))]));
+		return new Map(rows.map((r) => [r.id, viewOf(r)]));
 	}
 
 	async get(userId: string, itemId: string): Promise<JobDetail | null> {
 		const row = await findItem(this.database, { userId, itemId });
 		if (!row) return null;
-		const [phases, attempts] = await Promise.all([phasesOf(this.database, [row.id]), attemptsOf(this.database, row.id)]);
-		return { ...toJob(row, (phases.get(row.id) ?? []).map(toPhase)), attempts: attempts.map(toAttempt) };
+		const attempts = await attemptsOf(this.database, row.id);
+		return { ...viewOf(row), attempts: attempts.map(toAttempt) };
 	}
 
 	/** What a completed phase of the user's item produced (the item page shows it before the item is done). */
@@ -174,10 +171,6 @@ export class QueueService {
 		return row ? { kind: 'conflict', status: row.status as JobStatus, ...(reason ? { reason } : {}) } : { kind: 'not_found' };
 	}
 
-	private async toJob(row: ItemRow): Promise<JobView> {
-		const phases = await phasesOf(this.database, [row.id]);
-		return toJob(row, (phases.get(row.id) ?? []).map(toPhase));
-	}
 }
 
 /** A page end as an opaque token for clients. */

@@ -1,4 +1,4 @@
-import type { AttemptRow, ItemRow, PhaseRow } from './sql/read';
+import type { AttemptRow, ItemRow, ItemWithPhases, PhaseJson, PhaseRow } from './sql/read';
 
 export type JobStatus = 'pending' | 'in_progress' | 'success' | 'error' | 'dead' | 'canceled';
 export type PhaseStatus = 'pending' | 'in_progress' | 'completed' | 'error' | 'skipped';
@@ -67,7 +67,7 @@ function errorOf(kind: string | null, code: string | null, message: string | nul
 	return message ? { kind: (kind ?? 'retryable') as ErrorKind, code: code ?? 'unknown', message } : null;
 }
 
-export function toPhase(row: PhaseRow): PhaseView {
+export function toPhase(row: PhaseRow | PhaseJson): PhaseView {
 	return {
 		name: row.name,
 		status: row.status as PhaseStatus,
@@ -107,6 +107,9 @@ export function toJob(row: ItemRow, phases: readonly PhaseView[]): JobView {
 		finishedAt: iso(row.finishedAt)
 	};
 }
+
+/** An item read with its phases, as the engine tells it. */
+export const viewOf = (row: ItemWithPhases): JobView => toJob(row, row.phases.map(toPhase));
 
 export function toAttempt(row: AttemptRow): AttemptView {
 	return {

@@ -2,54 +2,50 @@ import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { itemAttempts, itemPhases, queueItems } from '../../db/schema';
 import { ITEM_COLUMNS } from './columns';
-import { textArray } from './util';
+import { textArray, uuidArray } from './util';
 
 export type ItemRow = typeof queueItems.$inferSelect;
 export type PhaseRow = typeof itemPhases.$inferSelect;
 export type AttemptRow = typeof itemAttempts.$inferSelect;
 
-export async function findItem(database: Database, where: { userId: string; itemId: string }): Promise<ItemRow | undefined> {
-	const [row] = await database.db
-		.select()
-		.from(queueItems)
-		.where(and(eq(queueItems.id, where.itemId), eq(queueItems.userId, where.userId)));
+/** A phase as an item read carries it (dates as PostgreSQL prints them in JSON). */
+export type PhaseJson = Pick<PhaseRow, 'name' | 'status' | 'progress' | 'message' | 'attempts' | 'errorKind' | 'errorCode' | 'error'> & {
+	startedAt: string | null;
+	completedAt: string | null;
+};
+
+/** An item with its phases in pipeline order: what every view of an item needs, in one read. */
+export type ItemWithPhases = ItemRow & { phases: PhaseJson[] };
+
+/** The item's phases as a JSON array, read in the same statement as the item (one round trip, not two). */
+const PHASES = sql.raw(`(
+	select coalesce(json_agg(json_build_object('name', p.name, 'status', p.status, 'progress', p.progress, 'message', p.message,
+		'attempts', p.attempts, 'startedAt', p.started_at, 'completedAt', p.completed_at, 'errorKind', p.error_kind,
+		'errorCode', p.error_code, 'error', p.error) order by p.position), '[]'::json)
+	from item_phases p where p.item_id = queue_items.id) as phases`);
+
+const itemsWhere = (where: SQL) => sql`select ${ITEM_COLUMNS}, ${PHASES} from queue_items where ${where}`;
+
+export async function findItem(database: Database, where: { userId: string; itemId: string }): Promise<ItemWithPhases | undefined> {
+	const [row] = await database.rows<ItemWithPhases>(itemsWhere(sql`id = ${where.itemId} and user_id = ${where.userId}`));
 	return row;
 }
 
 /** Several of the user's items (those that exist), in no particular order. */
-export async function findItems(database: Database, where: { userId: string; itemIds: readonly string[] }): Promise<ItemRow[]> {
+export async function findItems(database: Database, where: { userId: string; itemIds: readonly string[] }): Promise<ItemWithPhases[]> {
 	if (where.itemIds.length === 0) return [];
-	return database.db
-		.select()
-		.from(queueItems)
-		.where(and(eq(queueItems.userId, where.userId), inArray(queueItems.id, [...where.itemIds])));
+	return database.rows<ItemWithPhases>(itemsWhere(sql`user_id = ${where.userId} and id = any(${uuidArray(where.itemIds)})`));
 }
 
-export async function findByIdempotencyKey(
-	database: Database,
-	where: { userId: string; key: string }
-): Promise<ItemRow | undefined> {
-	const [row] = await database.db
-		.select()
-		.from(queueItems)
-		.where(and(eq(queueItems.userId, where.userId), eq(queueItems.idempotencyKey, where.key)));
+export async function findByIdempotencyKey(database: Database, where: { userId: string; key: string }): Promise<ItemWithPhases | undefined> {
+	const [row] = await database.rows<ItemWithPhases>(itemsWhere(sql`user_id = ${where.userId} and idempotency_key = ${where.key}`));
 	return row;
 }
 
-export async function findActiveByKey(
-	database: Database,
-	where: { userId: string; dedupeKey: string }
-): Promise<ItemRow | undefined> {
-	const [row] = await database.db
-		.select()
-		.from(queueItems)
-		.where(
-			and(
-				eq(queueItems.userId, where.userId),
-				eq(queueItems.dedupeKey, where.dedupeKey),
-				inArray(queueItems.status, ['pending', 'in_progress'])
-			)
-		);
+export async function findActiveByKey(database: Database, where: { userId: string; dedupeKey: string }): Promise<ItemWithPhases | undefined> {
+	const [row] = await database.rows<ItemWithPhases>(
+		itemsWhere(sql`user_id = ${where.userId} and dedupe_key = ${where.dedupeKey} and status in ('pending', 'in_progress')`)
+	);
 	return row;
 }
 
@@ -67,44 +63,29 @@ export interface PageEnd {
 export async function listItems(
 	database: Database,
 	q: { userId: string; statuses?: readonly string[]; batchId?: string; limit: number; offset?: number; after?: PageEnd }
-): Promise<{ rows: ItemRow[]; total: number; next: PageEnd | null }> {
+): Promise<{ rows: ItemWithPhases[]; total: number; next: PageEnd | null }> {
 	const filters: SQL[] = [sql`user_id = ${q.userId}`];
 	if (q.statuses?.length) filters.push(sql`status = any(${textArray(q.statuses)})`);
 	if (q.batchId) filters.push(sql`batch_id = ${q.batchId}`);
 	const where = sql.join(filters, sql` and `);
 	const after = q.after ? sql` and (created_at, id) < (${q.after.createdAt}::timestamptz, ${q.after.id}::uuid)` : sql``;
-	const [rows, total] = await Promise.all([
-		database.rows<ItemRow & { cursorAt: string }>(sql`
-			select ${ITEM_COLUMNS}, created_at::text as "cursorAt" from queue_items
-			where ${where}${after}
-			order by created_at desc, id desc
-			limit ${q.limit + 1} offset ${q.after ? 0 : (q.offset ?? 0)}`),
-		q.batchId
-			? database.rows<{ n: number | string }>(sql`select count(*) as n from queue_items where ${where}`)
-			: database.rows<{ n: number | string | null }>(sql`
-				select sum(n) as n from queue_counts
-				where user_id = ${q.userId} ${q.statuses?.length ? sql`and status = any(${textArray(q.statuses)})` : sql``}`)
-	]);
+	// The total rides on every row (one round trip); an empty page asks for it on its own.
+	const total = q.batchId
+		? sql`(select count(*) from queue_items where ${where})`
+		: sql`(select coalesce(sum(n), 0) from queue_counts where user_id = ${q.userId} ${q.statuses?.length ? sql`and status = any(${textArray(q.statuses)})` : sql``})`;
+	const rows = await database.rows<ItemWithPhases & { cursorAt: string; total: number | string }>(sql`
+		select ${ITEM_COLUMNS}, ${PHASES}, created_at::text as "cursorAt", ${total} as total from queue_items
+		where ${where}${after}
+		order by created_at desc, id desc
+		limit ${q.limit + 1} offset ${q.after ? 0 : (q.offset ?? 0)}`);
+	const count = rows[0] ? rows[0].total : (await database.rows<{ n: number | string }>(sql`select ${total} as n`))[0]!.n;
 	const page = rows.slice(0, q.limit);
 	const last = page.at(-1);
 	return {
-		rows: page.map(({ cursorAt: _, ...row }) => row),
-		total: Number(total[0]?.n ?? 0),
+		rows: page.map(({ cursorAt: _, total: __, ...row }) => row),
+		total: Number(count),
 		next: rows.length > q.limit && last ? { createdAt: last.cursorAt, id: last.id } : null
 	};
-}
-
-/** Phases of several items, in pipeline order, grouped by item id. */
-export async function phasesOf(database: Database, itemIds: readonly string[]): Promise<Map<string, PhaseRow[]>> {
-	const byItem = new Map<string, PhaseRow[]>(itemIds.map((id) => [id, []]));
-	if (itemIds.length === 0) return byItem;
-	const rows = await database.db
-		.select()
-		.from(itemPhases)
-		.where(inArray(itemPhases.itemId, [...itemIds]))
-		.orderBy(asc(itemPhases.itemId), asc(itemPhases.position));
-	for (const row of rows) byItem.get(row.itemId)?.push(row);
-	return byItem;
 }
 
 export async function attemptsOf(database: Database, itemId: string): Promise<AttemptRow[]> {
