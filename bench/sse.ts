@@ -25,7 +25,7 @@
 import http from 'node:http';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { openDatabase, type Database } from '../src/lib/server/db/client';
+import { openDatabase } from '../src/lib/server/db/client';
 import { users } from '../src/lib/server/db/schema';
 import { createApiToken } from '../src/lib/server/auth/api-tokens';
 import { hashPassword } from '../src/lib/server/auth/passwords';

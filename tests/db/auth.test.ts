@@ -164,6 +164,25 @@ describe('API tokens', () => {
 		await validateApiToken(db.database, made.token, later);
 		expect((await listApiTokens(db.database, alice.id))[0]!.lastUsedAt).toBe(later.toISOString());
 	});
+
+	it('checked together (one read for many requests), each gets its own answer, and a revoked one is refused by the next check', async () => {
+		const alice = await signUp(db.database, 'alice', pw, 'open');
+		const bob = await signUp(db.database, 'bob', pw, 'open');
+		const a = await createApiToken(db.database, alice.id, 'a');
+		const b = await createApiToken(db.database, bob.id, 'b');
+		const session = await createSession(db.database, bob.id);
+		const wrongSecret = `${a.token.slice(0, -1)}${a.token.at(-1) === 'a' ? 'b' : 'a'}`;
+		const unknown = `cm_${'a'.repeat(32)}.${'b'.repeat(32)}`;
+		const asked = [a.token, b.token, wrongSecret, unknown, a.token, b.token];
+		const answers = await Promise.all([...asked.map((t) => validateApiToken(db.database, t)), validateSessionToken(db.database, session.token)]);
+		expect(answers.map((u) => (u && 'username' in u ? u.username : (u?.user.username ?? null)))).toEqual(['alice', 'bob', null, null, 'alice', 'bob', 'bob']);
+
+		const inFlight = Promise.all(Array.from({ length: 20 }, () => validateApiToken(db.database, a.token)));
+		expect(await revokeApiToken(db.database, alice.id, a.id)).toBe(true);
+		const after = await Promise.all([validateApiToken(db.database, a.token), validateApiToken(db.database, b.token)]);
+		expect(after.map((u) => u?.username ?? null)).toEqual([null, 'bob']);
+		await inFlight;
+	});
 });
 
 describe('rate limits', () => {

@@ -3,7 +3,6 @@ import { extractLink } from '../../src/lib/server/pipeline/recipe/extract';
 import { extractionSummary, readPage } from '../../src/lib/server/pipeline/recipe/extract/read-page';
 import { safeFetch } from '../../src/lib/server/net/safe-fetch';
 import { html, startHttpServer } from '../helpers/http-server';
-import { testLogger } from '../helpers/logger';
 
 const page = (head: string, body = '') => `<!doctype html><html><head>${head}</head><body>${body}</body></html>`;
 const attr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/\n/g, '&#10;');

@@ -1,8 +1,9 @@
 import { and, desc, eq, isNull, lt, or } from 'drizzle-orm';
 import type { ApiTokenInfo } from '../../contract/auth';
 import type { Database } from '../db/client';
-import { apiTokens, users } from '../db/schema';
+import { apiTokens } from '../db/schema';
 import { hashSecret, issueCredential, parseCredential, secretMatches } from './secrets';
+import { findCredential } from './credential-lookup';
 import type { SessionUser } from './sessions';
 
 /** Tokens read `cm_<id>.<secret>`; the prefix lets people and secret scanners recognise them. */
@@ -38,11 +39,7 @@ export async function revokeApiToken(database: Database, userId: string, tokenId
 export async function validateApiToken(database: Database, token: string, now = new Date()): Promise<SessionUser | null> {
 	const parsed = parseCredential(token, API_TOKEN_PREFIX);
 	if (!parsed) return null;
-	const [row] = await database.db
-		.select({ secretHash: apiTokens.secretHash, lastUsedAt: apiTokens.lastUsedAt, userId: users.id, username: users.username, isAdmin: users.isAdmin })
-		.from(apiTokens)
-		.innerJoin(users, eq(users.id, apiTokens.userId))
-		.where(eq(apiTokens.id, parsed.id));
+	const row = await findCredential(database, 'token', parsed.id);
 	if (!row || !secretMatches(parsed.secret, row.secretHash)) return null;
 	// Most requests find it fresh and write nothing: one round trip per request, not two.
 	const stale = new Date(now.getTime() - LAST_USED_RESOLUTION_MS);

@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { Database } from '../db/client';
-import { sessions, users } from '../db/schema';
+import { sessions } from '../db/schema';
+import { findCredential } from './credential-lookup';
 import { hashSecret, issueCredential, parseCredential, secretMatches } from './secrets';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -45,19 +46,8 @@ export async function createSession(
 export async function validateSessionToken(database: Database, token: string, now = new Date()): Promise<ValidatedSession | null> {
 	const parsed = parseCredential(token);
 	if (!parsed) return null;
-	const [row] = await database.db
-		.select({
-			id: sessions.id,
-			secretHash: sessions.secretHash,
-			expiresAt: sessions.expiresAt,
-			userId: users.id,
-			username: users.username,
-			isAdmin: users.isAdmin
-		})
-		.from(sessions)
-		.innerJoin(users, eq(users.id, sessions.userId))
-		.where(eq(sessions.id, parsed.id));
-	if (!row || !secretMatches(parsed.secret, row.secretHash)) return null;
+	const row = await findCredential(database, 'session', parsed.id);
+	if (!row?.expiresAt || !secretMatches(parsed.secret, row.secretHash)) return null;
 	if (now.getTime() >= row.expiresAt.getTime()) {
 		await invalidateSession(database, row.id);
 		return null;

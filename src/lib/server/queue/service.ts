@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../db/client';
 import { isUniqueViolation } from '../db/unique-violation';
-import { Batcher } from './batcher';
+import { Batcher } from '../db/batcher';
 import { uuidv7 } from './ids';
 import { systemClock, type Clock } from './clock';
 import type { PipelineRegistry } from './pipeline';

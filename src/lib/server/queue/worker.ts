@@ -5,7 +5,7 @@ import PQueue from 'p-queue';
 import type { Logger } from 'pino';
 import type { Database } from '../db/client';
 import type { BackoffPolicy } from '../failures/backoff';
-import { Batcher } from './batcher';
+import { Batcher } from '../db/batcher';
 import { channels } from './channels';
 import { ClaimLoop } from './claim-loop';
 import { systemClock, type Clock } from './clock';

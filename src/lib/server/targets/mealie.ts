@@ -656,10 +656,6 @@ function sameTag(tag: Tag, name: string): boolean {
 	return tag.name.toLowerCase() === name.toLowerCase() || (mealieSlug(name) ?? '\0') === tag.slug;
 }
 
-function tagsOf(answer: { items: Tag[] } | Tag[]): Tag[] {
-	return Array.isArray(answer) ? [...answer] : [...answer.items];
-}
-
 /** The error for an answer the caller has no use for, in words a person can act on. */
 function failure(res: ApiResponse, host: string, path: string): JobError {
 	const trouble = serverTrouble(res, SERVICE);

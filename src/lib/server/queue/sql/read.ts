@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/client';
 import { itemAttempts, itemPhases, queueItems } from '../../db/schema';
 import { ITEM_COLUMNS } from './columns';

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../../db/client';
-import { at, touched, leaseHeld } from './util';
+import { touched, leaseHeld } from './util';
 
 /** Records a running phase's progress; fenced on the lease, so a stale worker writes nothing. */
 export async function reportProgress(
