@@ -46,3 +46,24 @@ export async function disableNotifications(): Promise<void> {
 	});
 	await subscription.unsubscribe();
 }
+
+/**
+ * What went wrong, in words a person can act on. Browsers reject with their own terse messages
+ * ("Registration failed - permission denied", "push service error"), named by DOMException type.
+ */
+export function pushErrorMessage(err: unknown): string {
+	const name = err instanceof DOMException || err instanceof Error ? err.name : '';
+	switch (name) {
+		case 'NotAllowedError':
+			return 'Notifications are blocked for this site. Allow them in your browser’s site settings, then try again.';
+		case 'AbortError':
+			return 'Your browser’s push service did not answer. Check your connection and try again.';
+		case 'NotSupportedError':
+		case 'InvalidStateError':
+			return 'This browser cannot receive notifications from Cookmark here. On iPhone, add Cookmark to your Home Screen first.';
+		case 'TypeError':
+			return 'Could not reach Cookmark. Check your connection and try again.';
+	}
+	const text = err instanceof Error && err.message ? err.message : 'That did not work. Try again.';
+	return text.charAt(0).toUpperCase() + text.slice(1);
+}

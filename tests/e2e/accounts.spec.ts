@@ -18,8 +18,9 @@ test('sign up, log out, log in, make a token, enqueue with it from Node: only th
 	await page.getByRole('button', { name: 'Create account' }).click();
 	await expect(page.getByRole('heading', { name: 'Nothing here yet' })).toBeVisible();
 
-	// Log out, and the dashboard is closed to us.
-	await page.getByRole('button', { name: /Log out/ }).click();
+	// Log out (in Settings), and the dashboard is closed to us.
+	await page.goto('/settings');
+	await page.getByRole('button', { name: 'Log out', exact: true }).click();
 	await expect(page).toHaveURL(/\/login$/);
 	await page.goto('/settings');
 	await expect(page).toHaveURL(/\/login\?redirectTo=%2Fsettings$/);

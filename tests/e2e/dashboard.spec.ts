@@ -18,11 +18,15 @@ test('paste a link, watch it become a saved recipe', async ({ page }) => {
 	const card = page.getByRole('article').filter({ hasText: 'Lemon Tart' });
 	await expect(card).toBeVisible();
 	await expect(card.getByText('Saved')).toBeVisible();
-	await expect(card.getByRole('progressbar')).toHaveCount(3);
-	for (const bar of await card.getByRole('progressbar').all()) await expect(bar).toHaveAttribute('value', '100');
-	await expect(card.getByRole('link', { name: '127.0.0.1' })).toHaveAttribute('href', `${site.origin}/Lemon-Tart`);
+	// Saved, the card is compact: no progress bars and no Delete, and one tap opens the recipe.
+	await expect(card.getByRole('progressbar')).toHaveCount(0);
+	await expect(card.getByRole('button', { name: /Delete/ })).toHaveCount(0);
+	await expect(card.getByRole('link', { name: /^How Lemon Tart was saved/ })).toHaveAttribute('href', /^\/items\//);
 	await expect(card).toHaveClass(/highlighted/);
 	await page.screenshot({ path: '.test-output/dashboard.png', fullPage: true });
+	await card.getByRole('link', { name: 'Lemon Tart', exact: true }).click();
+	await expect(page).toHaveURL(/\/recipes\/[0-9a-f-]{36}$/);
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Lemon Tart');
 });
 
 test('a link pasted before the page has finished loading is kept, not wiped when the page comes alive', async ({ page }) => {

@@ -108,7 +108,7 @@ test('a finished item links to its recipe, which can be deleted after a confirma
 	const { itemId, recipeId } = await shareAndWait(page, 'Crumble-Cake');
 
 	await page.goto(`/items/${itemId}`);
-	await page.getByRole('link', { name: 'Open in your library' }).click();
+	await page.getByRole('link', { name: 'Open the recipe' }).click();
 	await expect(page).toHaveURL(`/recipes/${recipeId}`);
 
 	await page.getByText('Delete', { exact: true }).click();

@@ -1,0 +1,62 @@
+import { hostOf } from './format';
+
+const platforms: Array<{ host: RegExp; name: (url: URL) => string }> = [
+	{
+		host: /(^|\.)tiktok\.com$/,
+		name: (u) => {
+			const author = /^\/@([^/]+)/.exec(u.pathname)?.[1];
+			return author ? `TikTok video by @${decodeURIComponent(author)}` : 'TikTok video';
+		}
+	},
+	{
+		host: /(^|\.)instagram\.com$/,
+		name: (u) => {
+			const [first, kind] = u.pathname.split('/').filter(Boolean);
+			const isKind = (s?: string) => s === 'p' || s === 'reel' || s === 'reels' || s === 'tv';
+			const what = (isKind(first) ? first : kind)?.startsWith('reel') ? 'Instagram reel' : 'Instagram post';
+			return first && !isKind(first) && isKind(kind) ? `${what} by @${first}` : what;
+		}
+	},
+	{ host: /(^|\.)(youtube\.com|youtu\.be)$/, name: (u) => (u.pathname.startsWith('/shorts/') ? 'YouTube Short' : 'YouTube video') },
+	{ host: /(^|\.)pinterest\.[a-z.]+$|(^|\.)pin\.it$/, name: () => 'Pinterest pin' },
+	{ host: /(^|\.)facebook\.com$|(^|\.)fb\.watch$/, name: () => 'Facebook post' }
+];
+
+/** A page's slug as words: "/recipes/best-carrot-soup.html" → "Best carrot soup"; null when it has none. */
+function slugName(url: URL): string | null {
+	const segments = url.pathname.split('/').filter(Boolean).map((s) => {
+		try {
+			return decodeURIComponent(s);
+		} catch {
+			return s;
+		}
+	});
+	for (const segment of segments.reverse()) {
+		const words = segment
+			.replace(/\.[a-z0-9]{2,5}$/i, '')
+			.split(/[-_+\s]+/)
+			.filter((w) => w && !/^\d+$/.test(w));
+		// An id ("a8f3k2"), a lone word like "recipe" or "amp" says nothing: look further up.
+		if (words.length >= 2 || (words.length === 1 && words[0]!.length > 3 && !/\d/.test(words[0]!) && !/^(recipes?|amp|index|post|posts|print)$/i.test(words[0]!))) {
+			const text = words.join(' ').toLowerCase();
+			return text.charAt(0).toUpperCase() + text.slice(1);
+		}
+	}
+	return null;
+}
+
+/**
+ * What to call an item before its recipe has a title: the title the share came with, else what the
+ * link says (a post's platform and author, a page's slug), and only then its host.
+ */
+export function nameFromLink(link: string): string {
+	let url: URL;
+	try {
+		url = new URL(link);
+	} catch {
+		return link;
+	}
+	const host = hostOf(link);
+	const platform = platforms.find((p) => p.host.test(host));
+	return platform ? platform.name(url) : (slugName(url) ?? host);
+}
