@@ -53,7 +53,9 @@ describe('crash recovery across processes', () => {
 		await within(firstVisit, 15_000, 'the worker to fetch the page');
 		expect(await first.stop('SIGKILL')).toBeNull(); // killed, no exit code
 
-		const second = await boot(storage, env);
+		// The killed server's short lease lets this one in quickly; its own leases are long, so a
+		// loaded machine that delays its heartbeats does not make it lose (and repeat) a phase too.
+		const second = await boot(storage, { ...env, QUEUE_LEASE_MS: '15000' });
 		second.token = token; // same database, same account
 		const done = ItemDetail.parse(await waitForItem(second, id, (i) => i.status === 'success', 30_000));
 		expect(done.results).toMatchObject({ title: 'Slow Stew' });
