@@ -94,3 +94,28 @@ test('a link shared while offline is kept and reaches the queue once back online
 	const list = await (await page.request.get('/api/queue')).json();
 	expect(list.items.filter((i: { url: string }) => i.url === `${site.origin}/Tunnel-Bread`)).toHaveLength(1);
 });
+
+test('where the browser offers installing, the dashboard says why and installs from a tap; "Not now" is remembered', async ({ page }) => {
+	await signedInAs(page);
+	await page.goto('/');
+	await expect(page.getByRole('status').filter({ hasText: 'Live' })).toBeVisible();
+	await expect(page.getByRole('heading', { name: 'Install Cookmark' })).toHaveCount(0);
+	// Chrome's event, as it fires once the app is installable: the page keeps it for a click.
+	await page.evaluate(() => {
+		const event = Object.assign(new Event('beforeinstallprompt', { cancelable: true }), {
+			prompt: async () => void ((window as unknown as { prompted: number }).prompted = 1),
+			userChoice: Promise.resolve({ outcome: 'dismissed' })
+		});
+		window.dispatchEvent(event);
+	});
+	const hint = page.getByRole('complementary', { name: 'Install Cookmark' });
+	await expect(hint).toContainText('Share menu');
+	await hint.getByRole('button', { name: 'Install' }).click();
+	expect(await page.evaluate(() => (window as unknown as { prompted?: number }).prompted)).toBe(1);
+	await hint.getByRole('button', { name: 'Not now' }).click();
+	await expect(hint).toHaveCount(0);
+	await page.reload();
+	await page.evaluate(() => window.dispatchEvent(Object.assign(new Event('beforeinstallprompt', { cancelable: true }), { prompt: async () => {}, userChoice: Promise.resolve({ outcome: 'dismissed' }) })));
+	await expect(page.getByRole('status').filter({ hasText: 'Live' })).toBeVisible();
+	await expect(page.getByRole('heading', { name: 'Install Cookmark' })).toHaveCount(0);
+});
