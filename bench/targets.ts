@@ -16,7 +16,7 @@ import pino from 'pino';
 import { createApp } from '../src/lib/server/app';
 import { signUp } from '../src/lib/server/auth/users';
 import { parseConfig } from '../src/lib/server/config';
-import { enqueueShare } from '../src/lib/server/share';
+import { enqueueShare } from '../src/lib/server/shares/enqueue';
 import { startHttpServer } from '../tests/helpers/http-server';
 import { startMealieServer } from '../tests/helpers/mealie-server';
 import { startTandoorServer } from '../tests/helpers/tandoor-server';
