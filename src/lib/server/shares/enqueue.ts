@@ -33,9 +33,12 @@ export async function enqueueShare(
 	const dedupeKey = normalizeUrl(url);
 	const saved = await findSavedRecipe(app.database, userId, dedupeKey);
 	if (saved && !share.reimport) {
-		// A repeated request whose first answer was lost gets the item it made, even once that item saved the recipe.
+		// A repeated request whose first answer was lost gets the item it made, even once that item
+		// saved the recipe; a link being imported again answers that item, as any active link does.
 		const replayed = idempotencyKey ? await app.queue.replay(userId, idempotencyKey, dedupeKey) : null;
-		return replayed ? asItem(replayed) : { kind: 'saved', recipe: toSummary(saved) };
+		if (replayed) return asItem(replayed);
+		const active = await app.queue.activeByKeys(userId, [dedupeKey]);
+		return active ? { kind: 'duplicate', item: toItem(active) } : { kind: 'saved', recipe: toSummary(saved) };
 	}
 	const input: ShareInput = { url, text: share.text ?? null, title: share.title ?? null, recipeId: saved?.id ?? null };
 	return asItem(await app.queue.enqueue({ userId, pipeline: RECIPE_PIPELINE, input, dedupeKey, idempotencyKey: idempotencyKey ?? null }));
