@@ -225,6 +225,18 @@ describe('Import again', () => {
 		expect(done.results).toMatchObject({ recipeId: saved.recipeId });
 	});
 
+	it('the recipe page’s Import again button does the same and goes to the new item’s page', async () => {
+		const res = await server.api(`/recipes/${saved.recipeId}?/reimport`, {
+			method: 'POST',
+			headers: { cookie: alice.cookie, origin: server.origin, accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' },
+			body: ''
+		});
+		expect(res.status).toBe(303);
+		const id = res.headers.get('location')!.replace(/^\/items\//, '');
+		const done = ItemDetail.parse(await waitForItem(server, id, (i) => i.status === 'success'));
+		expect(done.results).toMatchObject({ recipeId: saved.recipeId });
+	});
+
 	it('someone else’s recipe, a missing one and a malformed id are 404 not_found, and queue nothing', async () => {
 		const items = await itemCount();
 		for (const id of [saved.recipeId, '00000000-0000-4000-8000-000000000000', 'not-a-uuid']) {
