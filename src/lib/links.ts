@@ -90,6 +90,29 @@ export function normalizeUrl(raw: string): string {
 }
 
 /**
+ * The dedupe keys of the links that led to one recipe: the link shared first, then where it
+ * redirected and the page's canonical URL (or og:url). A site's bare home page is left out of the
+ * others: some sites name it canonical on every page, and keying it would make all their recipes
+ * one. Links that are not URLs are skipped.
+ */
+export function sourceKeys(shared: string, ...seenAs: Array<string | null | undefined>): string[] {
+	const keys = new Set<string>();
+	for (const [i, link] of [shared, ...seenAs].entries()) {
+		if (!link) continue;
+		let key: string;
+		try {
+			key = normalizeUrl(link);
+		} catch {
+			continue;
+		}
+		const url = new URL(key);
+		if (i > 0 && url.pathname === '/' && !url.search) continue;
+		keys.add(key);
+	}
+	return [...keys];
+}
+
+/**
  * Where a notification's tap may go: an address on this app, else its home page. The payload is
  * data, so a URL to another site (or a javascript: one) never becomes a navigation.
  */

@@ -22,6 +22,7 @@ export const actions: Actions = {
 		if (!parsed.success) return fail(400, { url, message: 'That link is too long.' });
 		try {
 			const result = await enqueueShare(locals.app, currentUser(locals).id, parsed.data);
+			if (result.kind === 'saved') return { saved: { id: result.recipe.id, title: result.recipe.title } };
 			return { id: result.item.id, duplicate: result.kind !== 'created' };
 		} catch (err) {
 			if (err instanceof ApiError && err.status < 500) {

@@ -31,6 +31,7 @@ async function add(userId: string, overrides: Partial<Recipe> = {}, data?: unkno
 	const saved = await saveRecipe(db.database, {
 		userId,
 		itemId: item!.id,
+		keys: [recipe.sourceUrl],
 		title: recipe.title,
 		sourceUrl: recipe.sourceUrl,
 		imageUrl: recipe.image,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findLink, linkFromShare, normalizeUrl, sameOriginHref } from '../../src/lib/links';
+import { findLink, linkFromShare, normalizeUrl, sameOriginHref, sourceKeys } from '../../src/lib/links';
 
 describe('findLink', () => {
 	it('finds the link inside shared text, without the sentence punctuation after it', () => {
@@ -46,6 +46,26 @@ describe('normalizeUrl', () => {
 		expect(normalizeUrl('https://www.youtube.com/watch?v=abc&t=10&si=xyz')).toBe('https://youtube.com/watch?t=10&v=abc');
 		expect(normalizeUrl('https://youtu.be/abc?si=xyz')).toBe('https://youtube.com/watch?v=abc');
 		expect(normalizeUrl('https://example.com/?p=1')).not.toBe(normalizeUrl('https://example.com/?p=2'));
+	});
+});
+
+describe('sourceKeys (the links a recipe is known by)', () => {
+	it('keys the shared link first, then where it redirected and the canonical, each once', () => {
+		expect(sourceKeys('https://sr.example/x1?utm_source=ig', 'https://www.example.com/pie/', 'https://example.com/pie#top')).toEqual([
+			'https://sr.example/x1',
+			'https://example.com/pie'
+		]);
+	});
+
+	it('leaves out a home page named as canonical or reached by a redirect, unless it was what was shared', () => {
+		expect(sourceKeys('https://example.com/pie', 'https://example.com/pie', 'https://www.example.com/')).toEqual(['https://example.com/pie']);
+		expect(sourceKeys('https://example.com/', 'https://example.com/')).toEqual(['https://example.com/']);
+		// A home page with a query names one page (?p=12 on a blog).
+		expect(sourceKeys('https://example.com/pie', 'https://example.com/?p=12')).toEqual(['https://example.com/pie', 'https://example.com/?p=12']);
+	});
+
+	it('skips what is not a URL, and missing links', () => {
+		expect(sourceKeys('https://example.com/pie', null, undefined, 'not a url', '')).toEqual(['https://example.com/pie']);
 	});
 });
 

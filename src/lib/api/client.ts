@@ -1,5 +1,5 @@
 import type { ApiError } from '$lib/contract/errors';
-import type { Item, ItemDetail, ItemList, ItemStatus } from '$lib/contract/queue';
+import type { EnqueueRequest, EnqueueResponse, Item, ItemDetail, ItemList, ItemStatus } from '$lib/contract/queue';
 
 /** The one place the pages talk to the JSON API (same origin, session cookie). */
 export class ApiRequestError extends Error {
@@ -37,7 +37,7 @@ export const api = {
 		return request<ItemList>('GET', `/api/queue?${params}`);
 	},
 	get: (id: string) => request<ItemDetail>('GET', `/api/queue/${id}`),
-	enqueue: (share: { url?: string; text?: string; title?: string }) => request<Item & { duplicate?: boolean }>('POST', '/api/queue', share),
+	enqueue: (share: EnqueueRequest) => request<Item | EnqueueResponse>('POST', '/api/queue', share),
 	retry: (id: string) => request<Item>('POST', `/api/queue/${id}/retry`),
 	cancel: (id: string) => request<Item>('POST', `/api/queue/${id}/cancel`),
 	remove: (id: string) => request<void>('DELETE', `/api/queue/${id}`)

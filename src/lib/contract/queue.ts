@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RecipeSummary } from './library';
 
 /** Item lifecycle (contract, see shared/design.md). */
 export const itemStatuses = ['pending', 'in_progress', 'success', 'error', 'dead', 'canceled'] as const;
@@ -93,11 +94,23 @@ export type ItemList = z.infer<typeof ItemList>;
 export const EnqueueRequest = z.object({
 	url: z.string().trim().max(4096).optional(),
 	text: z.string().max(20_000).optional(),
-	title: z.string().trim().max(500).optional()
+	title: z.string().trim().max(500).optional(),
+	/** Import again: queue a link that is already a saved recipe, to read it anew and update that recipe. */
+	reimport: z.boolean().optional()
 });
 export type EnqueueRequest = z.infer<typeof EnqueueRequest>;
 
-export const EnqueueResponse = Item.extend({ duplicate: z.boolean().optional() });
+/** POST /api/queue's 200 for a link already saved as a recipe: no item was made. */
+export const AlreadySaved = z.object({
+	duplicate: z.literal(true),
+	recipeId: z.uuid(),
+	alreadySaved: RecipeSummary
+});
+export type AlreadySaved = z.infer<typeof AlreadySaved>;
+
+/** POST /api/queue's 200: the item already queued (or made for this Idempotency-Key), or the recipe already saved. */
+export const EnqueueResponse = z.union([Item.extend({ duplicate: z.boolean().optional() }), AlreadySaved]);
+export type EnqueueResponse = z.infer<typeof EnqueueResponse>;
 
 /** GET /api/queue query string. */
 export const ListQuery = z.object({

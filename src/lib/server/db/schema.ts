@@ -210,7 +210,10 @@ export const itemAttempts = pgTable(
 	]
 );
 
-/** Cookmark's own library: one row per item that reached the uploading phase. */
+/**
+ * Cookmark's own library: one row per dish. Every link that led to it is a `recipe_sources` row,
+ * so the items of twin links (short and long, canonical, tracking parameters) update one recipe.
+ */
 export const recipes = pgTable(
 	'recipes',
 	{
@@ -218,6 +221,7 @@ export const recipes = pgTable(
 		userId: uuid('user_id')
 			.notNull()
 			.references(() => users.id, { onDelete: 'cascade' }),
+		/** The item that last saved it (an Import again, a twin link); a retry of that item finds it here. */
 		itemId: uuid('item_id').references(() => queueItems.id, { onDelete: 'set null' }),
 		title: text('title').notNull(),
 		sourceUrl: text('source_url').notNull(),
@@ -228,10 +232,30 @@ export const recipes = pgTable(
 		updatedAt: tz('updated_at').notNull().defaultNow()
 	},
 	(t) => [
-		// Saving the same item twice (a retry after a crash) updates, never duplicates.
+		// One item saves one recipe: a retry after a crash finds and updates it.
 		uniqueIndex('recipes_item_uq').on(t.itemId),
 		index('recipes_user_created_idx').on(t.userId, t.createdAt.desc())
 	]
+);
+
+/**
+ * The links that lead to a library recipe, as dedupe keys (links.ts normalizeUrl): the link shared,
+ * where it redirected, the page's canonical URL. One recipe per user and key: twin links shared at
+ * once cannot make two recipes, and a share of a saved link is answered without a new item.
+ */
+export const recipeSources = pgTable(
+	'recipe_sources',
+	{
+		userId: uuid('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		key: text('key').notNull(),
+		recipeId: uuid('recipe_id')
+			.notNull()
+			.references(() => recipes.id, { onDelete: 'cascade' }),
+		createdAt: created()
+	},
+	(t) => [primaryKey({ columns: [t.userId, t.key] }), index('recipe_sources_recipe_idx').on(t.recipeId)]
 );
 
 /**

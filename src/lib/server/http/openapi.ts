@@ -29,6 +29,7 @@ import {
 	VapidKey
 } from '../../contract/push';
 import {
+	AlreadySaved,
 	Attempt,
 	ConnectionEvent,
 	EnqueueRequest,
@@ -146,6 +147,7 @@ export const schemaComponents = {
 	ItemDetail: output(ItemDetail),
 	ItemList: output(ItemList),
 	EnqueueResponse: output(EnqueueResponse),
+	AlreadySaved: output(AlreadySaved),
 	ConnectionEvent: output(ConnectionEvent),
 	QueueUpdateEvent: output(QueueUpdateEvent),
 	QueueDeleteEvent: output(QueueDeleteEvent),
@@ -199,7 +201,10 @@ function inlineSchema(schema: z.ZodType, io: Io): JsonSchema {
 }
 
 const responseHeaders = {
-	Location: { description: 'Where the item can be read: `/api/queue/{id}`.', schema: { type: 'string' } },
+	Location: {
+		description: 'Where the item can be read: `/api/queue/{id}`; for a link already saved, the recipe: `/api/recipes/{id}`.',
+		schema: { type: 'string' }
+	},
 	IdempotentReplayed: {
 		description: '`true` when this answer repeats the one given earlier for the same Idempotency-Key.',
 		schema: { type: 'string', enum: ['true'] }
@@ -223,7 +228,7 @@ type Method = 'get' | 'post' | 'put' | 'delete';
 type Access = 'public' | 'optional-session' | 'signed-in' | 'session';
 
 interface Success {
-	status: 200 | 201 | 204;
+	status: 200 | 201 | 202 | 204;
 	description: string;
 	/** The answer's schema; none for a 204. */
 	body?: SchemaName;
@@ -314,7 +319,9 @@ export const operations: Operation[] = [
 		operationId: 'enqueue',
 		tag: 'queue',
 		summary: 'Share a link',
-		description: 'The link may be in `url`, `text` or `title`, as share sheets send it. A link already pending or running is not queued twice.',
+		description:
+			'The link may be in `url`, `text` or `title`, as share sheets send it. A link already pending or running is not queued twice, ' +
+			'and a link already saved as a recipe is not queued at all unless `reimport` is true (then the new item updates that recipe).',
 		access: 'signed-in',
 		requestHeaders: [
 			{
@@ -328,7 +335,9 @@ export const operations: Operation[] = [
 			{ status: 201, description: 'A new item.', body: 'Item', headers: ['Location'] },
 			{
 				status: 200,
-				description: 'Nothing new was created: the same link is already queued, or the Idempotency-Key was seen before.',
+				description:
+					'Nothing new was created: the same link is already queued, or the Idempotency-Key was seen before (the item, `duplicate: true`); ' +
+					'or the link is already a saved recipe (`duplicate: true`, `recipeId`, `alreadySaved`: the recipe).',
 				body: 'EnqueueResponse',
 				headers: ['Location', 'IdempotentReplayed']
 			}
@@ -502,7 +511,7 @@ export const operations: Operation[] = [
 				headers: ['ContentDisposition']
 			}
 		],
-		errors: [notFound('recipe'), { status: 409, codes: ['recipe_outdated'], description: 'Saved by an older version; share the link again.' }]
+		errors: [notFound('recipe'), { status: 409, codes: ['recipe_outdated'], description: 'Saved by an older version; import it again.' }]
 	},
 	{
 		method: 'post',
@@ -519,9 +528,30 @@ export const operations: Operation[] = [
 			{
 				status: 409,
 				codes: ['not_sendable', 'no_target'],
-				description: 'Saved by an older version (share the link again), or no target is chosen in Settings.'
+				description: 'Saved by an older version (import it again), or no target is chosen in Settings.'
 			},
 			...targetFailures
+		]
+	},
+	{
+		method: 'post',
+		path: '/api/recipes/{id}/reimport',
+		operationId: 'reimportRecipe',
+		tag: 'library',
+		summary: 'Import a saved recipe again',
+		description:
+			"Its page is read anew through the whole pipeline by a new item, whose upload updates this recipe in place: same id, its Tandoor or Mealie copy updated rather than made twice.",
+		access: 'signed-in',
+		id: recipeId,
+		answers: [{ status: 202, description: 'The new item, to follow.', body: 'Item', headers: ['Location'] }],
+		errors: [
+			notFound('recipe'),
+			{
+				status: 409,
+				codes: ['import_running', 'no_source'],
+				description: 'An item for one of its links is still pending or running (`Location` names it), or the recipe has no link to read.',
+				headers: ['Location']
+			}
 		]
 	},
 	{

@@ -10,6 +10,7 @@ import { insertItems, type NewItem } from './sql/enqueue';
 import {
 	attemptsOf,
 	findActiveByKey,
+	findActiveByKeys,
 	findByIdempotencyKey,
 	findItem,
 	findItems,
@@ -91,17 +92,29 @@ export class QueueService {
 				idempotencyKey: key
 			});
 			if (row) return { kind: 'created', job: toJob(row, freshPhases(phases)) };
-			if (key) {
-				const previous = await findByIdempotencyKey(this.database, { userId: request.userId, key });
-				if (previous) {
-					const job = viewOf(previous);
-					return previous.dedupeKey === dedupeKey ? { kind: 'replayed', job } : { kind: 'key_reused', job };
-				}
-			}
+			const replayed = key ? await this.replay(request.userId, key, dedupeKey) : null;
+			if (replayed) return replayed;
 			const active = dedupeKey ? await findActiveByKey(this.database, { userId: request.userId, dedupeKey }) : undefined;
 			if (active) return { kind: 'duplicate', job: viewOf(active) };
 		}
 		throw new Error('enqueue: could not insert or find a conflicting item');
+	}
+
+	/**
+	 * The answer to a request that repeats an Idempotency-Key: the item it made first, or a refusal
+	 * when the key came with another dedupe key; null when the key is new.
+	 */
+	async replay(userId: string, idempotencyKey: string, dedupeKey: string | null): Promise<EnqueueResult | null> {
+		const previous = await findByIdempotencyKey(this.database, { userId, key: idempotencyKey });
+		if (!previous) return null;
+		const job = viewOf(previous);
+		return previous.dedupeKey === dedupeKey ? { kind: 'replayed', job } : { kind: 'key_reused', job };
+	}
+
+	/** The user's pending or running item under any of these dedupe keys, or null. */
+	async activeByKeys(userId: string, dedupeKeys: readonly string[]): Promise<JobView | null> {
+		const row = await findActiveByKeys(this.database, { userId, dedupeKeys });
+		return row ? viewOf(row) : null;
 	}
 
 	/**

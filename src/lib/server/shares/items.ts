@@ -1,10 +1,12 @@
+import type { RecipeSummary } from '../../contract/library';
 import type { Item, ItemDetail, ItemList, ItemStatus } from '../../contract/queue';
 import { ApiError } from '../http/api';
 import { ShareInput } from '../pipeline/recipe';
 import type { QueueService, EnqueueResult as JobEnqueueResult } from '../queue/service';
 import type { JobDetail, JobView } from '../queue/view';
 
-export type EnqueueResult = { kind: JobEnqueueResult['kind']; item: Item };
+/** What a share became: an item (new, already queued, or this Idempotency-Key's), or none: the recipe is already saved. */
+export type EnqueueResult = { kind: JobEnqueueResult['kind']; item: Item } | { kind: 'saved'; recipe: RecipeSummary };
 export type ActionResult = { kind: 'ok'; item: ItemDetail } | { kind: 'not_found' } | { kind: 'conflict'; status: ItemStatus; reason?: 'duplicate_active' };
 
 /** A queue item as the API shows it: the engine's view, with the shared link it works on. */

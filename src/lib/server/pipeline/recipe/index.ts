@@ -11,7 +11,9 @@ export const RECIPE_PIPELINE = 'recipe';
 export const ShareInput = z.object({
 	url: z.string(),
 	text: z.string().nullable().optional(),
-	title: z.string().nullable().optional()
+	title: z.string().nullable().optional(),
+	/** Import again: the library recipe this item reads anew and updates in place. */
+	recipeId: z.uuid().nullable().optional()
 });
 export type ShareInput = z.infer<typeof ShareInput>;
 
@@ -21,7 +23,7 @@ export function recipePipeline(deps: ExtractionDeps & ParsingDeps & UploadDeps):
 		// Fetches the shared link (through the safe fetcher) and reads what later phases need.
 		.phase('extraction', ExtractedContent, ({ item, signal, progress }) => extractLink(item.input.url, deps.fetchPage, signal, progress))
 		.phase('parsing', Recipe, ({ outputs, signal, progress, log }) => parseContent(outputs.extraction, deps, { signal, progress, log }))
-		.phase('uploading', UploadOutput, ({ item, outputs, signal, progress }) => uploadRecipe(deps, item, outputs.parsing, { signal, progress }))
+		.phase('uploading', UploadOutput, ({ item, outputs, signal, progress }) => uploadRecipe(deps, item, outputs.parsing, outputs.extraction, { signal, progress }))
 		.build(({ parsing, uploading }) => ({
 			recipeId: uploading.recipeId,
 			title: parsing.title,

@@ -49,6 +49,15 @@ export async function findActiveByKey(database: Database, where: { userId: strin
 	return row;
 }
 
+/** The user's pending or running item under any of these dedupe keys (the partial unique index answers). */
+export async function findActiveByKeys(database: Database, where: { userId: string; dedupeKeys: readonly string[] }): Promise<ItemWithPhases | undefined> {
+	if (where.dedupeKeys.length === 0) return undefined;
+	const [row] = await database.rows<ItemWithPhases>(
+		sql`${itemsWhere(sql`user_id = ${where.userId} and dedupe_key = any(${textArray(where.dedupeKeys)}) and status in ('pending', 'in_progress')`)} limit 1`
+	);
+	return row;
+}
+
 /** Where a page of a listing ends: the last item's exact created_at (as PostgreSQL prints it) and id. */
 export interface PageEnd {
 	createdAt: string;

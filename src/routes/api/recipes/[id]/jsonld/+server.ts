@@ -7,7 +7,7 @@ import { recipeJsonLd, recipeSlug } from '$lib/recipe-jsonld';
 export const GET = api(async ({ params, locals }) => {
 	const row = await ownRecipe(locals, params.id);
 	const recipe = recipeOf(row);
-	if (!recipe) throw new ApiError(409, 'recipe_outdated', 'this recipe was saved in an older format and cannot be exported; share its link again');
+	if (!recipe) throw new ApiError(409, 'recipe_outdated', 'this recipe was saved in an older format and cannot be exported; import it again');
 	return new Response(JSON.stringify(recipeJsonLd(recipe), null, 2), {
 		headers: {
 			'content-type': 'application/ld+json; charset=utf-8',
