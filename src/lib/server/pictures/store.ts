@@ -6,10 +6,9 @@ import { PICTURE_SIZES, type Rendition } from './render';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** One stored size, as the upload sends it to a target. */
+/** One stored size, as the upload sends it to a target, with the address it was fetched from. */
 export interface StoredPicture {
 	bytes: Uint8Array;
-	contentType: string;
 	hash: string;
 	sourceUrl: string;
 }
@@ -37,7 +36,7 @@ export async function savePicture(database: Database, recipeId: string, sourceUr
 /** A recipe's kept picture in one size, or null. For the pipeline and targets: no owner check. */
 export async function storedPicture(database: Database, recipeId: string, size: PictureSize): Promise<StoredPicture | null> {
 	const [row] = await database.db
-		.select({ bytes: recipePictures.bytes, contentType: recipePictures.contentType, hash: recipePictures.hash, sourceUrl: recipePictures.sourceUrl })
+		.select({ bytes: recipePictures.bytes, hash: recipePictures.hash, sourceUrl: recipePictures.sourceUrl })
 		.from(recipePictures)
 		.where(and(eq(recipePictures.recipeId, recipeId), eq(recipePictures.size, size)));
 	return row ?? null;
