@@ -244,6 +244,8 @@ export async function startTandoorServer(options: TandoorServerOptions) {
 	const group = options.group ?? 'user';
 	const user = options.user ?? { username: 'ada', first_name: 'Ada', last_name: 'Lovelace' };
 	const recipes = new Map<number, Json>();
+	/** The picture file each recipe shows, as received (Tandoor re-encodes files over 500 KB; the tests send smaller ones). */
+	const pictures = new Map<number, Buffer>();
 	const requests: RecordedRequest[] = [];
 	const foods = new Map<string, Named>();
 	const units = new Map<string, Named & { base_unit: string | null }>();
@@ -493,19 +495,21 @@ export async function startTandoorServer(options: TandoorServerOptions) {
 		const parsed = ImageWrite.safeParse(fields);
 		if (!parsed.success) return [400, drfErrors(parsed.error.issues, fields)];
 		const file = form.get('image');
-		let picture: { type: string } | null = null;
+		let picture: { type: string; bytes: Buffer } | null = null;
 		if (file instanceof Blob) {
 			const bytes = Buffer.from(await file.arrayBuffer());
 			if (bytes.length === 0) return [400, { image: ['The submitted file is empty.'] }];
 			if (!pictureType(bytes)) return [400, { image: ['Upload a valid image. The file you uploaded was either not an image or a corrupted image.'] }];
 			// RecipeImageSerializer.update returns None for another extension, and DRF's assert is a 500.
 			if (!/\.(png|jpe?g|gif|webp)$/i.test((file as File).name ?? '')) return [500, SERVER_ERROR_PAGE];
-			picture = { type: file.type };
+			picture = { type: file.type, bytes };
 		} else if (parsed.data.image_url) {
 			const fetched = await fetchThroughFilter(parsed.data.image_url);
 			if (fetched && !pictureType(fetched)) return [500, SERVER_ERROR_PAGE];
-			if (fetched) picture = { type: `image/${pictureType(fetched)}` };
+			if (fetched) picture = { type: `image/${pictureType(fetched)}`, bytes: fetched };
 		}
+		if (picture) pictures.set(recipe.id as number, picture.bytes);
+		else pictures.delete(recipe.id as number);
 		const extension = picture ? (picture.type.split('/')[1] ?? 'jpeg').replace('jpeg', 'jpg') : null;
 		const path = extension ? `/media/recipes/${randomUUID()}_${recipe.id}.${extension}` : null;
 		recipe.image = path && `${origin}${path}`;
@@ -710,6 +714,8 @@ export async function startTandoorServer(options: TandoorServerOptions) {
 		origin,
 		/** Stored recipes by id, as GET /api/recipe/{id}/ answers them; deleting one is deleting it in Tandoor. */
 		recipes,
+		/** The picture file each recipe shows, by recipe id. */
+		pictures,
 		requests,
 		/** Scripts the next request's failure (or, for 'timeout-after-create', the next create's). */
 		failNext(kind: FailKind) {

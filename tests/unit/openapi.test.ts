@@ -205,13 +205,13 @@ describe('the OpenAPI document', () => {
 		expect(Object.keys(params('/api/queue/stream'))).toEqual(['itemId', 'lastEventId']);
 	});
 
-	it('answers: JSON success schemas, ApiError for every error, no body on a 204', () => {
+	it('answers: JSON success schemas, ApiError for every error, no body on a 204 or a 304', () => {
 		for (const { key, op } of documented) {
 			const responses = op.responses as Record<string, Json>;
 			expect(Object.keys(responses).some((s) => s.startsWith('2')), key).toBe(true);
 			for (const [status, response] of Object.entries(responses)) {
 				expect(response.description, `${key} ${status}`).toBeTruthy();
-				if (status === '204') expect(response.content, key).toBeUndefined();
+				if (status === '204' || status === '304') expect(response.content, key).toBeUndefined();
 				else if (Number(status) >= 400) expect(response.content, `${key} ${status}`).toEqual({ 'application/json': { schema: { $ref: '#/components/schemas/ApiError' } } });
 				else expect(Object.keys(response.content ?? {}), `${key} ${status}`).toHaveLength(1);
 			}
@@ -228,8 +228,13 @@ describe('the OpenAPI document', () => {
 		expect(doc.paths['/api/auth/login'].post.responses['429'].headers).toHaveProperty('Retry-After');
 	});
 
-	it('the JSON-LD export and the live stream have their own media types', () => {
+	it('the JSON-LD export, the picture and the live stream have their own media types', () => {
 		expect(Object.keys(doc.paths['/api/recipes/{id}/jsonld'].get.responses['200'].content)).toEqual(['application/ld+json']);
+		const picture = doc.paths['/api/recipes/{id}/picture'].get.responses;
+		expect(picture['200'].content).toEqual({ 'image/webp': {} });
+		expect(Object.keys(picture['200'].headers)).toEqual(['ETag', 'Cache-Control']);
+		expect(Object.keys(picture['304'].headers)).toEqual(['ETag', 'Cache-Control']);
+		expect(picture['404'].description).toMatch(/not_found.*no_picture/);
 		const stream = doc.paths['/api/queue/stream'].get.responses['200'];
 		expect(Object.keys(stream.content)).toEqual(['text/event-stream']);
 		for (const event of ['connection', 'queue-update', 'queue-delete', 'ping']) expect(stream.description).toContain(`\`${event}\``);

@@ -75,12 +75,38 @@ export const ListRecipesQuery = z.object({
 });
 export type ListRecipesQuery = z.infer<typeof ListRecipesQuery>;
 
+/** The sizes Cookmark keeps of a recipe's picture: `full` for the recipe page, `thumb` for cards. */
+export const PictureSize = z.enum(['full', 'thumb']);
+export type PictureSize = z.infer<typeof PictureSize>;
+
+/** GET /api/recipes/{id}/picture query string. `v` only makes a new picture a new URL for caches; any value is served. */
+export const PictureQuery = z.object({
+	size: PictureSize.default('full'),
+	v: z.string().max(64).optional()
+});
+
+/**
+ * Where Cookmark serves a recipe's kept picture: a path on this server, versioned by the
+ * picture's hash so a browser's cached copy is never shown for a newer picture.
+ */
+export function recipePictureUrl(recipeId: string, size: PictureSize, version: string): string {
+	return `/api/recipes/${recipeId}/picture?size=${size}&v=${version.slice(0, 16)}`;
+}
+
 /** A recipe in a list: what a card shows. */
 export const RecipeSummary = z.object({
 	id: z.uuid(),
 	title: z.string(),
 	sourceUrl: z.string(),
+	/**
+	 * The picture to show on the recipe's page: Cookmark's own copy (a path on this server, see
+	 * recipePictureUrl) when it keeps one, else the picture's address on its site.
+	 */
 	imageUrl: z.string().nullable(),
+	/** The same picture for cards and lists: the kept thumbnail, else the site's address. */
+	thumbnailUrl: z.string().nullable(),
+	/** The picture's address on its site, as the recipe named it (social sites' links expire). */
+	sourceImageUrl: z.string().nullable(),
 	description: z.string().nullable(),
 	siteName: z.string().nullable(),
 	/** The stated total time, else prep plus cook when both are stated. */

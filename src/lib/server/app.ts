@@ -12,6 +12,7 @@ import { HostLimiter } from './net/host-limiter';
 import type { AddressPolicy } from './net/guarded-lookup';
 import { configuredLimits, safeFetch } from './net/safe-fetch';
 import { downloadPicture } from './pictures/download';
+import { RecipePictures } from './pictures/keep';
 import { recipePipeline } from './pipeline/recipe';
 import { llmClientFromConfig } from './llm/chat-json';
 import { PipelineRegistry } from './queue/pipeline';
@@ -80,16 +81,19 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
 	// Targets are the user's own servers, often on their LAN: private addresses are allowed for
 	// them (and only them), under the same time and size limits as page fetches. They are not
 	// third-party sites, so they have their own per-host limiter, without a per-minute cap. A
-	// recipe's picture comes from the public web: it is fetched like a page, then sent as bytes.
+	// recipe's picture comes from the public web: it is fetched like a page, kept in the library,
+	// and sent to the target as bytes.
+	const pictures = new RecipePictures(database, (url, signal) => hosts.run(url, signal, () => downloadPicture(url, { signal, ...publicFetch })));
 	const targetHosts = new HostLimiter({ concurrency: config.TARGET_HOST_CONCURRENCY, intervalMs: 60_000 });
 	const targets = new TargetService(database, new TargetSettings(database, cipher, config), {
 		limits: { ...configuredLimits(config), allowPrivate: true, hosts: targetHosts },
-		loadPicture: (url, signal) => hosts.run(url, signal, () => downloadPicture(url, { signal, ...publicFetch }))
+		keepPicture: (recipeId, url, signal) => pictures.keep(recipeId, url, signal)
 	});
 	const registry = new PipelineRegistry();
 	registry.register(
 		recipePipeline({
 			database,
+			keepPicture: (recipeId, url, signal) => pictures.keep(recipeId, url, signal),
 			sendToTarget: (input) => targets.send(input),
 			llm: llmClientFromConfig(config),
 			llmMaxInputChars: config.LLM_MAX_INPUT_CHARS,

@@ -3,6 +3,7 @@ import {
 	bigint,
 	boolean,
 	check,
+	customType,
 	index,
 	integer,
 	jsonb,
@@ -16,6 +17,8 @@ import {
 
 const tz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 const created = () => tz('created_at').notNull().defaultNow();
+/** Raw bytes. postgres.js reads bytea as a Buffer, PGlite as a Uint8Array: both are Uint8Arrays. */
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => 'bytea' });
 
 export const users = pgTable(
 	'users',
@@ -256,6 +259,31 @@ export const recipeSources = pgTable(
 		createdAt: created()
 	},
 	(t) => [primaryKey({ columns: [t.userId, t.key] }), index('recipe_sources_recipe_idx').on(t.recipeId)]
+);
+
+/**
+ * A library recipe's picture, kept by Cookmark: social sites' picture links are signed and expire
+ * within days, so the library shows (and sends to Tandoor or Mealie) its own copy. One row per
+ * size, re-encoded (pictures/render.ts); `hash` (SHA-256 of `bytes`) is the ETag and the version
+ * in the picture's URL. Kept in the database so every process, and every backup, has them.
+ */
+export const recipePictures = pgTable(
+	'recipe_pictures',
+	{
+		recipeId: uuid('recipe_id')
+			.notNull()
+			.references(() => recipes.id, { onDelete: 'cascade' }),
+		size: text('size').notNull(),
+		bytes: bytea('bytes').notNull(),
+		contentType: text('content_type').notNull(),
+		width: integer('width').notNull(),
+		height: integer('height').notNull(),
+		hash: text('hash').notNull(),
+		/** The picture's address on its site, as the recipe named it when it was fetched. */
+		sourceUrl: text('source_url').notNull(),
+		fetchedAt: tz('fetched_at').notNull().defaultNow()
+	},
+	(t) => [primaryKey({ columns: [t.recipeId, t.size] }), check('recipe_pictures_size_check', sql`${t.size} in ('full','thumb')`)]
 );
 
 /**

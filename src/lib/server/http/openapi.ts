@@ -17,7 +17,7 @@ import {
 	UserList
 } from '../../contract/auth';
 import { ApiError } from '../../contract/errors';
-import { ListRecipesQuery, RecipeDetail, RecipeList, RecipeSummary } from '../../contract/library';
+import { ListRecipesQuery, PictureQuery, RecipeDetail, RecipeList, RecipeSummary } from '../../contract/library';
 import {
 	DeviceList,
 	NotificationPreferences,
@@ -212,7 +212,9 @@ const responseHeaders = {
 	SetSessionCookie: { description: `The \`${SESSION_COOKIE}\` session cookie (httpOnly, SameSite=Lax).`, schema: { type: 'string' } },
 	RetryAfter: { description: 'Seconds until another attempt is allowed.', schema: { type: 'integer', minimum: 1 } },
 	WwwAuthenticate: { description: '`Bearer realm="cookmark"`.', schema: { type: 'string' } },
-	ContentDisposition: { description: '`attachment; filename="<recipe>.jsonld"`.', schema: { type: 'string' } }
+	ContentDisposition: { description: '`attachment; filename="<recipe>.jsonld"`.', schema: { type: 'string' } },
+	ETag: { description: 'The version of this content; send it back in `If-None-Match` to be answered 304 while it holds.', schema: { type: 'string' } },
+	CacheControl: { description: 'How long a browser may keep the answer without asking again.', schema: { type: 'string' } }
 } satisfies Record<string, JsonSchema>;
 type HeaderName = keyof typeof responseHeaders;
 
@@ -228,12 +230,14 @@ type Method = 'get' | 'post' | 'put' | 'delete';
 type Access = 'public' | 'optional-session' | 'signed-in' | 'session';
 
 interface Success {
-	status: 200 | 201 | 202 | 204;
+	status: 200 | 201 | 202 | 204 | 304;
 	description: string;
-	/** The answer's schema; none for a 204. */
+	/** The answer's schema; none for a 204 or a 304, or for bytes (`binary`). */
 	body?: SchemaName;
 	/** application/json unless said otherwise. */
 	mediaType?: string;
+	/** The answer is a file of `mediaType` (a picture), not a document a schema describes. */
+	binary?: true;
 	headers?: HeaderName[];
 	/** text/event-stream: each event's name and the schema of its JSON `data`. */
 	events?: Record<string, SchemaName>;
@@ -512,6 +516,28 @@ export const operations: Operation[] = [
 			}
 		],
 		errors: [notFound('recipe'), { status: 409, codes: ['recipe_outdated'], description: 'Saved by an older version; import it again.' }]
+	},
+	{
+		method: 'get',
+		path: '/api/recipes/{id}/picture',
+		operationId: 'getRecipePicture',
+		tag: 'library',
+		summary: 'The picture Cookmark keeps of a recipe',
+		description:
+			'A recipe\'s `imageUrl` and `thumbnailUrl` point here when Cookmark keeps its picture (downloaded when the recipe was ' +
+			'saved, re-encoded as WebP: `full` at most 1600 px on its long side, `thumb` at most 400 px on its short side).',
+		access: 'signed-in',
+		id: recipeId,
+		query: {
+			schema: PictureQuery,
+			notes: { size: 'Which size.', v: 'The picture\'s version, as imageUrl and thumbnailUrl carry it: a changed picture is a new URL. Any value is served.' }
+		},
+		requestHeaders: [{ name: 'If-None-Match', description: 'An `ETag` this answered before.', schema: { type: 'string' } }],
+		answers: [
+			{ status: 200, description: 'The picture.', mediaType: 'image/webp', binary: true, headers: ['ETag', 'CacheControl'] },
+			{ status: 304, description: 'The picture is the one `If-None-Match` names.', headers: ['ETag', 'CacheControl'] }
+		],
+		errors: [notFound('recipe'), { status: 404, codes: ['no_picture'], description: 'Cookmark keeps no picture of this recipe (its `imageUrl` is the site\'s).' }]
 	},
 	{
 		method: 'post',
@@ -895,13 +921,17 @@ function headerName(name: HeaderName): string {
 		SetSessionCookie: 'Set-Cookie',
 		RetryAfter: 'Retry-After',
 		WwwAuthenticate: 'WWW-Authenticate',
-		ContentDisposition: 'Content-Disposition'
+		ContentDisposition: 'Content-Disposition',
+		ETag: 'ETag',
+		CacheControl: 'Cache-Control'
 	}[name];
 }
 
 function successResponse(answer: Success): JsonSchema {
 	const base = { description: answer.description, ...headerRefs(answer.headers) };
-	if (answer.status === 204) return base;
+	if (answer.status === 204 || answer.status === 304) return base;
+	// OpenAPI 3.1 describes a file by its media type alone, without a schema.
+	if (answer.binary) return { ...base, content: { [answer.mediaType ?? 'application/octet-stream']: {} } };
 	if (answer.events) {
 		const list = Object.entries(answer.events)
 			.map(([event, schema]) => `\`${event}\` (${schema})`)

@@ -1,7 +1,7 @@
 import { and, desc, eq, getTableColumns, ilike, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client';
-import { recipes } from '../db/schema';
-import { encodeCursor, type LibraryCursor, type RecipeDetail, type RecipeSummary } from '../../contract/library';
+import { recipePictures, recipes } from '../db/schema';
+import { encodeCursor, recipePictureUrl, type LibraryCursor, type RecipeDetail, type RecipeSummary } from '../../contract/library';
 import { Recipe } from '../../contract/recipe';
 
 /**
@@ -9,7 +9,14 @@ import { Recipe } from '../../contract/recipe';
  * only ever sees that user's rows: someone else's recipe and a missing one look the same.
  */
 
-export type RecipeRow = typeof recipes.$inferSelect;
+/** A library row, with the version of the picture Cookmark keeps of it (null: none kept). */
+export type RecipeRow = typeof recipes.$inferSelect & { pictureVersion: string | null };
+
+/** The recipe's columns and its kept picture's version, by the picture table's primary key. */
+export const recipeColumns = {
+	...getTableColumns(recipes),
+	pictureVersion: sql<string | null>`(select ${recipePictures.hash} from ${recipePictures} where ${recipePictures.recipeId} = ${recipes.id} and ${recipePictures.size} = 'full')`
+};
 
 export interface ListRecipesOptions {
 	/** Words to find in the title, the description or an ingredient's name (case-insensitive). */
@@ -54,7 +61,7 @@ export async function listRecipes(database: Database, userId: string, options: L
 	}
 	const rows = await database.db
 		.select({
-			...getTableColumns(recipes),
+			...recipeColumns,
 			// The cursor needs the microseconds the Date in `createdAt` drops.
 			cursorAt: sql<string>`to_char(${recipes.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`
 		})
@@ -76,7 +83,7 @@ export async function listRecipes(database: Database, userId: string, options: L
 export async function getRecipe(database: Database, userId: string, id: string): Promise<RecipeRow | null> {
 	if (!UUID.test(id)) return null;
 	const [row] = await database.db
-		.select()
+		.select(recipeColumns)
 		.from(recipes)
 		.where(and(eq(recipes.id, id.toLowerCase()), eq(recipes.userId, userId)));
 	return row ?? null;
@@ -109,7 +116,11 @@ export function toSummary(row: RecipeRow, recipe: Recipe | null = recipeOf(row))
 		id: row.id,
 		title: row.title,
 		sourceUrl: row.sourceUrl,
-		imageUrl: row.imageUrl,
+		// Cookmark's copy when it keeps one; recipes saved before pictures were kept (or whose
+		// picture could not be had) show the site's link, as they always did.
+		imageUrl: row.pictureVersion ? recipePictureUrl(row.id, 'full', row.pictureVersion) : row.imageUrl,
+		thumbnailUrl: row.pictureVersion ? recipePictureUrl(row.id, 'thumb', row.pictureVersion) : row.imageUrl,
+		sourceImageUrl: row.imageUrl,
 		description: row.description,
 		siteName: recipe?.siteName ?? null,
 		totalMinutes: totalMinutes(recipe),

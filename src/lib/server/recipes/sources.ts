@@ -1,8 +1,8 @@
-import { eq, getTableColumns, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { Batcher } from '../db/batcher';
 import type { Database } from '../db/client';
 import { recipes, recipeSources } from '../db/schema';
-import type { RecipeRow } from './library';
+import { recipeColumns, type RecipeRow } from './library';
 
 /**
  * The links a library recipe is known by (`recipe_sources`, written when it is saved): which
@@ -26,7 +26,7 @@ async function readSaved(database: Database, asked: Lookup[]): Promise<Array<Rec
 		sql`, `
 	);
 	const rows = await database.db
-		.select({ ...getTableColumns(recipes), key: recipeSources.key })
+		.select({ ...recipeColumns, key: recipeSources.key })
 		.from(recipeSources)
 		.innerJoin(recipes, eq(recipes.id, recipeSources.recipeId))
 		.where(sql`(${recipeSources.userId}, ${recipeSources.key}) in (${pairs})`);

@@ -13,7 +13,7 @@ export interface SendRecipe {
 	/** The library recipe this copy belongs to. */
 	recipeId: string;
 	recipe: Recipe;
-	/** Downloads the recipe's picture through the safe fetcher (the target is sent the bytes). */
+	/** The recipe's picture as the library keeps it (the target is sent the bytes), or why there is none. */
 	loadPicture(url: string, signal?: AbortSignal): Promise<PictureDownload>;
 	signal?: AbortSignal;
 	progress?: (message: string) => void;

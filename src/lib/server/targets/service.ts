@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Recipe } from '../../contract/recipe';
 import { targetNames, type TargetKind, type TargetLink, type TargetTestInput } from '../../contract/targets';
 import type { Database } from '../db/client';
-import type { PictureDownload } from '../pictures/download';
+import type { KeptPicture } from '../pictures/keep';
 import { mealieClient } from './mealie';
 import { sendRecipe } from './send';
 import type { TargetSettings } from './settings';
@@ -13,6 +13,8 @@ export interface SendToTarget {
 	userId: string;
 	recipeId: string;
 	recipe: Recipe;
+	/** The recipe's picture as the caller just kept it, or why it could not; absent: kept (or found kept) here. */
+	picture?: KeptPicture | null;
 	signal?: AbortSignal;
 	progress?: (message: string) => void;
 }
@@ -20,8 +22,8 @@ export interface SendToTarget {
 export interface TargetServiceOptions {
 	/** Time, size and politeness limits for the person's own servers (private addresses allowed). */
 	limits: TargetRequestLimits;
-	/** A recipe's picture, downloaded as the public fetcher downloads anything a link points at. */
-	loadPicture(url: string, signal?: AbortSignal): Promise<PictureDownload>;
+	/** A library recipe's kept picture: the stored copy, downloaded (as the public fetcher downloads anything a link points at) only when none is kept. */
+	keepPicture(recipeId: string, url: string, signal?: AbortSignal): Promise<KeptPicture>;
 }
 
 /** Clients unused this long are dropped, with what they remembered of their server. */
@@ -57,7 +59,7 @@ export class TargetService {
 	}
 
 	/** Saves a library recipe to the user's target; null when they keep recipes in the library only. */
-	async send({ userId, recipeId, recipe, signal, progress }: SendToTarget): Promise<TargetLink | null> {
+	async send({ userId, recipeId, recipe, picture, signal, progress }: SendToTarget): Promise<TargetLink | null> {
 		const connection = await this.settings.connection(userId);
 		if (!connection) return null;
 		progress?.(`saving to ${targetNames[connection.kind]}`);
@@ -67,7 +69,7 @@ export class TargetService {
 			connection,
 			recipeId,
 			recipe,
-			loadPicture: this.options.loadPicture,
+			loadPicture: picture ? async () => picture : (url, pictureSignal) => this.options.keepPicture(recipeId, url, pictureSignal),
 			signal,
 			progress
 		});

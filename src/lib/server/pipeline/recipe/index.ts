@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { recipePictureUrl } from '../../../contract/library';
 import { Recipe } from '../../../contract/recipe';
 import { PipelineBuilder, type PipelineDefinition } from '../../queue/pipeline';
 import { ExtractedContent, extractLink, type ExtractionDeps } from './extract';
@@ -27,7 +28,11 @@ export function recipePipeline(deps: ExtractionDeps & ParsingDeps & UploadDeps):
 		.build(({ parsing, uploading }) => ({
 			recipeId: uploading.recipeId,
 			title: parsing.title,
+			/** The picture's address on its site. */
 			image: parsing.image,
+			// As the library's recipe shape has them: Cookmark's kept copy, else the site's link.
+			imageUrl: uploading.picture ? recipePictureUrl(uploading.recipeId, 'full', uploading.picture) : parsing.image,
+			thumbnailUrl: uploading.picture ? recipePictureUrl(uploading.recipeId, 'thumb', uploading.picture) : parsing.image,
 			sourceUrl: parsing.sourceUrl,
 			description: parsing.description,
 			target: uploading.target ?? null

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Database } from '../../../db/client';
+import type { KeptPicture } from '../../../pictures/keep';
 import { saveRecipe } from '../../../recipes/store';
 import type { Recipe } from '../../../../contract/recipe';
 import { TargetLink } from '../../../../contract/targets';
@@ -8,6 +9,8 @@ import type { ExtractedContent } from '../extract/content';
 
 export const UploadOutput = z.object({
 	recipeId: z.string(),
+	/** The version of the picture the library keeps; null when none could be had. Absent in outputs of older versions. */
+	picture: z.string().nullable().optional(),
 	/** Where the user's Tandoor or Mealie holds it; null for library only. */
 	target: TargetLink.nullable()
 });
@@ -15,15 +18,29 @@ export type UploadOutput = z.infer<typeof UploadOutput>;
 
 export interface UploadDeps {
 	database: Database;
-	/** Saves a library recipe to the user's target, never twice; null when they keep recipes in the library only. */
-	sendToTarget(input: { userId: string; recipeId: string; recipe: Recipe; signal: AbortSignal; progress: (message: string) => void }): Promise<TargetLink | null>;
+	/** Downloads the recipe's picture and keeps it with the library recipe (or says why it could not). */
+	keepPicture(recipeId: string, url: string, signal: AbortSignal): Promise<KeptPicture>;
+	/**
+	 * Saves a library recipe to the user's target, never twice; null when they keep recipes in the
+	 * library only. `picture` is the one just kept (or why there is none), so it is not fetched again.
+	 */
+	sendToTarget(input: {
+		userId: string;
+		recipeId: string;
+		recipe: Recipe;
+		picture: KeptPicture | null;
+		signal: AbortSignal;
+		progress: (message: string) => void;
+	}): Promise<TargetLink | null>;
 }
 
 /**
- * Saves the parsed recipe to Cookmark's library, then to the user's Tandoor or Mealie. Both steps
- * are idempotent (the library recipe is found again by the item and by every link that led to it,
- * the target copy is recorded the moment it is made), so a retry after a crash or a failed target
- * finishes the job without duplicates, and a twin link or an Import again updates the same recipe.
+ * Saves the parsed recipe to Cookmark's library with its picture, then to the user's Tandoor or
+ * Mealie. Every step is idempotent (the library recipe is found again by the item and by every
+ * link that led to it, a kept picture by the recipe and its address, the target copy is recorded
+ * the moment it is made), so a retry after a crash or a failed target finishes the job without
+ * duplicates or a second download, and a twin link or an Import again updates the same recipe. A
+ * picture that cannot be had never fails the item: the recipe keeps the site's link.
  */
 export async function uploadRecipe(
 	deps: UploadDeps,
@@ -44,7 +61,9 @@ export async function uploadRecipe(
 		description: recipe.description,
 		data: recipe
 	});
+	progress(30, 'keeping the picture');
+	const picture = recipe.image ? await deps.keepPicture(saved.id, recipe.image, signal) : null;
 	progress(40);
-	const target = await deps.sendToTarget({ userId: item.userId, recipeId: saved.id, recipe, signal, progress: (message) => progress(70, message) });
-	return { recipeId: saved.id, target };
+	const target = await deps.sendToTarget({ userId: item.userId, recipeId: saved.id, recipe, picture, signal, progress: (message) => progress(70, message) });
+	return { recipeId: saved.id, picture: picture?.ok ? picture.version : null, target };
 }

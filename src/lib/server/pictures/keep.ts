@@ -1,0 +1,48 @@
+import PQueue from 'p-queue';
+import type { Database } from '../db/client';
+import type { Picture, PictureDownload } from './download';
+import { KEPT_FORMAT, renderPicture } from './render';
+import { savePicture, storedPicture, type StoredPicture } from './store';
+
+/** A recipe's kept picture at full size (what targets are sent) and its version, or why there is none. */
+export type KeptPicture = { ok: true; picture: Picture; version: string } | { ok: false; reason: string };
+
+/** Downloads a picture through the safe fetcher (the app's per-site politeness included). */
+export type DownloadPicture = (url: string, signal?: AbortSignal) => Promise<PictureDownload>;
+
+/**
+ * Keeps recipes' pictures in the library: downloaded once, rendered in the sizes the pages use,
+ * stored with the recipe. The upload phase keeps the picture as it saves the recipe; sending to a
+ * target keeps it too, so a recipe saved before pictures were kept gets its copy the first time it
+ * is sent.
+ */
+export class RecipePictures {
+	// Decoding a large photo takes a few hundred megabytes at worst; one at a time bounds the
+	// process's memory whatever the queue's concurrency.
+	private readonly renders = new PQueue({ concurrency: 1 });
+
+	constructor(
+		private readonly database: Database,
+		private readonly download: DownloadPicture
+	) {}
+
+	/**
+	 * The recipe's picture from `url`: the stored copy when it was fetched from that address (a
+	 * retry or a second send does not download again), else downloaded, rendered and stored. Never
+	 * throws for the picture's own trouble; the caller's abort still propagates.
+	 */
+	async keep(recipeId: string, url: string, signal?: AbortSignal): Promise<KeptPicture> {
+		const stored = await storedPicture(this.database, recipeId, 'full');
+		if (stored && stored.sourceUrl === url) return kept(stored);
+		const download = await this.download(url, signal);
+		if (!download.ok) return download;
+		const rendered = await this.renders.add(() => renderPicture(download.picture.bytes), { signal });
+		if (!rendered.ok) return rendered;
+		await savePicture(this.database, recipeId, url, rendered.sizes);
+		return kept(rendered.sizes.full);
+	}
+}
+
+function kept({ bytes, hash }: Pick<StoredPicture, 'bytes' | 'hash'>): KeptPicture {
+	return { ok: true, picture: { ...KEPT_FORMAT, bytes }, version: hash };
+}
