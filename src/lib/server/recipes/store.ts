@@ -28,7 +28,9 @@ export async function saveRecipe(database: Database, recipe: RecipeToSave): Prom
 				imageUrl: recipe.imageUrl,
 				description: recipe.description,
 				data: recipe.data,
-				updatedAt: sql`now()`
+				updatedAt: sql`now()`,
+				// The item imported again after its recipe was deleted: the recipe is back, as a new row would have been.
+				deletedAt: null
 			}
 		})
 		.returning({ id: recipes.id });
