@@ -85,7 +85,7 @@ export async function readJson<S extends z.ZodType>(request: Request, schema: S)
 
 /**
  * Reads a JSON body like readJson, but a body that is well-formed JSON with a field that breaks
- * its rules is a 422 whose message names the first such field (`title: a recipe needs a title`).
+ * its rules is a 422 whose message names each such field (`title: a recipe needs a title`).
  */
 export async function readJsonFields<S extends z.ZodType>(request: Request, schema: S): Promise<z.infer<S>> {
 	const parsed = schema.safeParse(await readJson(request, z.unknown()));
