@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { TargetUpdate } from '$lib/contract/recipe-edit';
 import type { App as CookmarkApp } from '$lib/server/app';
 import type { RequestAuth } from '$lib/server/auth/request';
 import type { SessionUser } from '$lib/server/auth/sessions';
@@ -15,6 +16,10 @@ declare global {
 			user: SessionUser | null;
 			auth: RequestAuth;
 			log: Logger;
+		}
+		interface PageState {
+			/** Set by the edit page as it opens the recipe it saved: what the recipe page reports. */
+			edited?: { targetUpdate: TargetUpdate | null };
 		}
 	}
 }

@@ -88,7 +88,7 @@ async function runExtract(): Promise<void> {
  * name, comment}; an empty line gets one with every field null. Nothing else goes to stdout.
  */
 async function runParseIngredients(): Promise<void> {
-	const { parseIngredientLine } = await import('../lib/server/pipeline/recipe/parse/ingredient-line');
+	const { parseIngredientLine } = await import('../lib/ingredients/ingredient-line');
 	const { createInterface } = await import('node:readline');
 	const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
 	for await (const line of lines) {

@@ -193,7 +193,7 @@ describe('other methods', () => {
 		expect(res.headers.get('allow')).toBe('GET');
 		const one = await server.api(`/api/recipes/${mine.pie!.id}`, { method: 'PUT', json: {} });
 		await expectError(one, 405, 'method_not_allowed');
-		expect(one.headers.get('allow')).toBe('GET, DELETE');
+		expect(one.headers.get('allow')).toBe('GET, PATCH, DELETE');
 		await expectError(await server.api(`/api/recipes/${mine.pie!.id}/jsonld`, { method: 'DELETE' }), 405, 'method_not_allowed');
 	});
 

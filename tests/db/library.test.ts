@@ -5,7 +5,8 @@ import { ingredient, makeRecipe } from '../helpers/recipe';
 import { decodeCursor, encodeCursor, ListRecipesQuery } from '../../src/lib/contract/library';
 import type { Recipe } from '../../src/lib/contract/recipe';
 import { queueItems, recipes, users } from '../../src/lib/server/db/schema';
-import { deleteRecipe, getRecipe, listRecipes, toDetail, toSummary } from '../../src/lib/server/recipes/library';
+import { getRecipe, listRecipes, toDetail, toSummary } from '../../src/lib/server/recipes/library';
+import { deleteRecipe } from '../../src/lib/server/recipes/trash';
 import { saveRecipe } from '../../src/lib/server/recipes/store';
 
 let db: TestDatabase;

@@ -5,13 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { startHttpServer } from '../helpers/http-server';
 import { makeRecipe } from '../helpers/recipe';
-import { recipePictureUrl } from '../../src/lib/contract/library';
+import { recipePictureUrl, RESTORE_WINDOW_MS } from '../../src/lib/contract/library';
 import { queueItems, recipePictures, users } from '../../src/lib/server/db/schema';
 import { downloadPicture, PICTURE_MAX_BYTES } from '../../src/lib/server/pictures/download';
 import { RecipePictures } from '../../src/lib/server/pictures/keep';
 import { lookUpPicture } from '../../src/lib/server/pictures/store';
 import { uploadRecipe } from '../../src/lib/server/pipeline/recipe/upload';
-import { deleteRecipe, getRecipe, listRecipes, toSummary } from '../../src/lib/server/recipes/library';
+import { getRecipe, listRecipes, toSummary } from '../../src/lib/server/recipes/library';
+import { deleteRecipe, purgeDeletedRecipes } from '../../src/lib/server/recipes/trash';
 
 /** A PNG chunk: length, type, data, CRC. */
 function chunk(type: string, data: Buffer): Buffer {
@@ -168,9 +169,12 @@ describe('keeping a recipe’s picture', () => {
 		expect(toSummary(row)).toMatchObject({ title: recipe.title, imageUrl: recipe.image, thumbnailUrl: recipe.image });
 	});
 
-	it('a recipe’s pictures go with it', async () => {
+	it('a recipe’s pictures stay while its delete can be undone, and go with it when it is purged', async () => {
 		const { output } = await upload('/photo.jpg');
-		expect(await deleteRecipe(db.database, userId, output.recipeId)).toBe(true);
+		const now = new Date();
+		expect(await deleteRecipe(db.database, userId, output.recipeId, now)).toBe(true);
+		expect(await stored(output.recipeId)).toHaveLength(2);
+		await purgeDeletedRecipes(db.database, new Date(now.getTime() + RESTORE_WINDOW_MS + 1));
 		expect(await stored(output.recipeId)).toEqual([]);
 	});
 });

@@ -48,6 +48,9 @@ test('every screen works under the Content-Security-Policy, and nothing it forbi
 	await expect(page).toHaveURL(/\?q=lemon$/); // client-side script ran
 	await page.goto(`/recipes/${recipeId}`);
 	await expect(page.getByRole('heading', { level: 1, name: 'Lemon Drizzle Cake' })).toBeVisible();
+	await page.goto(`/recipes/${recipeId}/edit`);
+	await page.getByLabel('Ingredient 1', { exact: true }).fill('3 tbsp lemon juice');
+	await expect(page.getByText('Food lemon juice')).toBeVisible(); // the line read in the browser
 	await page.goto('/settings');
 	await expect(page.getByRole('heading', { name: 'Settings' })).toBeVisible();
 

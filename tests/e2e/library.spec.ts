@@ -103,7 +103,7 @@ test('find a saved recipe, scale it, export it and print it', async ({ page }) =
 	await page.screenshot({ path: '.test-output/recipe.png', fullPage: true });
 });
 
-test('a finished item links to its recipe, which can be deleted after a confirmation', async ({ page }) => {
+test('a finished item links to its recipe, which can be deleted (with an Undo offered)', async ({ page }) => {
 	await signedInAs(page, 'library');
 	const { itemId, recipeId } = await shareAndWait(page, 'Crumble-Cake');
 
@@ -111,14 +111,9 @@ test('a finished item links to its recipe, which can be deleted after a confirma
 	await page.getByRole('link', { name: 'Open the recipe' }).click();
 	await expect(page).toHaveURL(`/recipes/${recipeId}`);
 
-	await page.getByText('Delete', { exact: true }).click();
-	await expect(page.getByText('Delete “Crumble Cake” from your library?')).toBeVisible();
-	await page.getByRole('button', { name: 'Keep it' }).click();
-	await expect(page.getByRole('button', { name: 'Yes, delete it' })).toBeHidden();
-
-	await page.getByText('Delete', { exact: true }).click();
-	await page.getByRole('button', { name: 'Yes, delete it' }).click();
-	await expect(page).toHaveURL(/\/recipes$/);
+	await page.getByRole('button', { name: 'Delete' }).click();
+	await expect(page).toHaveURL(`/recipes?deleted=${recipeId}`);
+	await expect(page.getByRole('status').filter({ hasText: 'Deleted “Crumble Cake”.' }).getByRole('button', { name: 'Undo' })).toBeVisible();
 	await expect(page.getByText('No recipes yet — share a link from your phone or paste one on the Queue page')).toBeVisible();
 	await expect(page.getByRole('link', { name: 'Queue page' })).toHaveAttribute('href', '/');
 	expect((await page.request.get(`/api/recipes/${recipeId}`)).status()).toBe(404);

@@ -36,7 +36,9 @@ export type FailKind =
 	/** The next create is stored, then never answered: the lost answer a retry must not duplicate. */
 	| 'timeout-after-create'
 	/** The next image upload is never answered (the recipe exists and its id was answered). */
-	| 'hold-image';
+	| 'hold-image'
+	/** The next update of a recipe (PUT) is neither applied nor answered: a Tandoor that hangs. */
+	| 'hold-update';
 
 export interface TandoorServerOptions {
 	/** The only Bearer token the server accepts. */
@@ -643,6 +645,10 @@ export async function startTandoorServer(options: TandoorServerOptions) {
 			recipes.delete(id);
 			return [204, undefined];
 		}
+		if (failing === 'hold-update' && method === 'PUT') {
+			failing = null;
+			return 'hold';
+		}
 		const [ok, body] = jsonBody(req, raw);
 		if (!ok) return body;
 		const [valid, data] = write(body, method === 'PUT' ? RecipeWrite : RecipeWrite.partial());
@@ -725,7 +731,7 @@ export async function startTandoorServer(options: TandoorServerOptions) {
 		propertyTypes,
 		/** Step, ingredient and property rows no recipe links any more. */
 		orphans,
-		/** Resolves with the next request the server holds back ('timeout-after-create', 'hold-image'). */
+		/** Resolves with the next request the server holds back ('timeout-after-create', 'hold-image', 'hold-update'). */
 		nextHold: () => new Promise<RecordedRequest>((resolve) => holdWaiters.push(resolve)),
 		close: () =>
 			new Promise<void>((resolve) => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Ingredient } from '../../src/lib/contract/recipe';
 import { findLink, isHttpUrl, linkFromShare, normalizeUrl } from '../../src/lib/links';
 import { readCaption } from '../../src/lib/server/pipeline/recipe/extract/caption';
-import { parseIngredientLine } from '../../src/lib/server/pipeline/recipe/parse/ingredient-line';
+import { parseIngredientLine } from '../../src/lib/ingredients/ingredient-line';
 import { anyText, fuzzRuns, pathological, PER_INPUT_MS, timed } from '../helpers/fuzz';
 
 /**

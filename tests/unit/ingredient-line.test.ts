@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Ingredient } from '../../src/lib/contract/recipe';
-import { parseIngredientLine } from '../../src/lib/server/pipeline/recipe/parse/ingredient-line';
-import { canonicalUnit } from '../../src/lib/server/pipeline/recipe/parse/units';
+import { parseIngredientLine } from '../../src/lib/ingredients/ingredient-line';
+import { canonicalUnit } from '../../src/lib/ingredients/units';
 
 /** quantity, quantityMax, unit, name of a line. */
 const read = (line: string) => {

@@ -320,6 +320,10 @@ describe('request bodies in the document accept what the server accepts', () => 
 			valid: [{ kind: 'none' }, { kind: 'tandoor', baseUrl: 'http://192.168.1.20:8080', token: 'tda_x' }, { kind: 'mealie', baseUrl: 'https://mealie.example/' }],
 			invalid: [{ kind: 'paprika', baseUrl: 'http://x.example' }, { kind: 'tandoor' }]
 		},
+		'PATCH /api/recipes/{id}': {
+			valid: [{ title: 'Pie' }, { description: '', servings: null, ingredientGroups: [{ name: null, lines: ['2 eggs', { text: '1 cup milk', reviewed: true }] }], stepGroups: [] }],
+			invalid: [{ title: '' }, { prepMinutes: 1.5 }, { ingredientGroups: [{ name: null, lines: [''] }] }]
+		},
 		'POST /api/targets/test': { valid: [{ kind: 'mealie', baseUrl: 'https://mealie.example' }], invalid: [{ baseUrl: 'https://mealie.example' }, { kind: 'none' }] }
 	};
 

@@ -1,5 +1,6 @@
 import type { ApiError } from '$lib/contract/errors';
 import type { EnqueueRequest, EnqueueResponse, Item, ItemDetail, ItemList, ItemStatus } from '$lib/contract/queue';
+import type { EditedRecipe, RecipePatchInput } from '$lib/contract/recipe-edit';
 
 /** The one place the pages talk to the JSON API (same origin, session cookie). */
 export class ApiRequestError extends Error {
@@ -40,5 +41,6 @@ export const api = {
 	enqueue: (share: EnqueueRequest) => request<Item | EnqueueResponse>('POST', '/api/queue', share),
 	retry: (id: string) => request<Item>('POST', `/api/queue/${id}/retry`),
 	cancel: (id: string) => request<Item>('POST', `/api/queue/${id}/cancel`),
-	remove: (id: string) => request<void>('DELETE', `/api/queue/${id}`)
+	remove: (id: string) => request<void>('DELETE', `/api/queue/${id}`),
+	editRecipe: (id: string, patch: RecipePatchInput) => request<EditedRecipe>('PATCH', `/api/recipes/${id}`, patch)
 };

@@ -2,13 +2,16 @@ import { z } from 'zod';
 import { Recipe } from './recipe';
 
 /**
- * The recipe library's JSON API (GET /api/recipes, GET/DELETE /api/recipes/{id}) and the page-of
- * results cursor the list hands out. Shared by the server, the pages and API clients.
+ * The recipe library's JSON API (GET /api/recipes, GET/DELETE /api/recipes/{id}, POST
+ * /api/recipes/{id}/restore) and the page-of-results cursor the list hands out. Shared by the
+ * server, the pages and API clients. Editing has its own file, recipe-edit.ts.
  */
 
 export const LIBRARY_PAGE_SIZE = 24;
 export const LIBRARY_PAGE_MAX = 100;
 export const SEARCH_MAX_CHARS = 200;
+/** How long a deleted recipe can be brought back (POST /api/recipes/{id}/restore). */
+export const RESTORE_WINDOW_MS = 10 * 60_000;
 
 /**
  * Where the next page starts: the last recipe's creation time (to the microsecond, as the

@@ -84,7 +84,24 @@ export const RecipeDraft = z.object({
 });
 export type RecipeDraft = z.infer<typeof RecipeDraft>;
 
+/**
+ * Why a line's reading deserves a second look: an amount the line seems to state but that was not
+ * read, a word after the amount that looks like a unit nobody knows, or no food found.
+ */
+export const ReviewReason = z.enum(['amount', 'unit', 'food']);
+export type ReviewReason = z.infer<typeof ReviewReason>;
+
+/**
+ * An ingredient as the library keeps it: the reading, and what in it is unsure. `review` is absent
+ * when nothing is (and on every line saved before review marks existed), so old rows still parse.
+ */
+export const SavedIngredient = Ingredient.extend({ review: z.array(ReviewReason).max(3).optional() });
+export type SavedIngredient = z.infer<typeof SavedIngredient>;
+
+export const SavedIngredientGroup = IngredientGroup.extend({ ingredients: z.array(SavedIngredient).max(200) });
+
 export const Recipe = RecipeDraft.extend({
+	ingredientGroups: z.array(SavedIngredientGroup).max(30),
 	image: z.url().nullable(),
 	sourceUrl: z.url(),
 	siteName: text.max(200).nullable(),

@@ -14,6 +14,7 @@ import { configuredLimits, safeFetch } from './net/safe-fetch';
 import { downloadPicture } from './pictures/download';
 import { RecipePictures } from './pictures/keep';
 import { recipePipeline } from './pipeline/recipe';
+import { purgeDeletedRecipes } from './recipes/trash';
 import { llmClientFromConfig } from './llm/chat-json';
 import { PipelineRegistry } from './queue/pipeline';
 import { QueueService } from './queue/service';
@@ -66,6 +67,8 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
 	const log = options.log ?? createLogger(config.LOG_LEVEL);
 	const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
 	await whenDatabaseAnswers(() => migrate(database, config.DATABASE_URL), { waitMs: config.DATABASE_WAIT_MS, log });
+	// Deleted recipes whose undo window has passed; later deletes purge the rest, a batch at a time.
+	await purgeDeletedRecipes(database);
 
 	const publicFetch = { ...configuredLimits(config), policy: options.addressPolicy };
 	// Keyed by the shared link's host. Redirect hops to another host ride on that slot: waiting

@@ -232,12 +232,16 @@ export const recipes = pgTable(
 		description: text('description'),
 		data: jsonb('data').notNull(),
 		createdAt: created(),
-		updatedAt: tz('updated_at').notNull().defaultNow()
+		updatedAt: tz('updated_at').notNull().defaultNow(),
+		/** Set by a delete: hidden from every read, restorable for a while, then purged (recipes/trash.ts). */
+		deletedAt: tz('deleted_at')
 	},
 	(t) => [
 		// One item saves one recipe: a retry after a crash finds and updates it.
 		uniqueIndex('recipes_item_uq').on(t.itemId),
-		index('recipes_user_created_idx').on(t.userId, t.createdAt.desc())
+		index('recipes_user_created_idx').on(t.userId, t.createdAt.desc()),
+		// The purge finds the few deleted rows without reading the library.
+		index('recipes_deleted_idx').on(t.deletedAt).where(sql`${t.deletedAt} is not null`)
 	]
 );
 

@@ -1,5 +1,5 @@
 import { json, type RequestEvent, type RequestHandler } from '@sveltejs/kit';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { ApiError as ApiErrorBody, ApiIssue } from '../../contract/errors';
 import type { SessionUser } from '../auth/sessions';
 import { isDatabaseUnavailable } from '../db/unavailable';
@@ -81,6 +81,17 @@ export async function readJson<S extends z.ZodType>(request: Request, schema: S)
 	const parsed = schema.safeParse(value);
 	if (!parsed.success) throw new ApiError(400, 'validation_failed', 'the request is not valid', issuesOf(parsed.error));
 	return parsed.data;
+}
+
+/**
+ * Reads a JSON body like readJson, but a body that is well-formed JSON with a field that breaks
+ * its rules is a 422 whose message names each such field (`title: a recipe needs a title`).
+ */
+export async function readJsonFields<S extends z.ZodType>(request: Request, schema: S): Promise<z.infer<S>> {
+	const parsed = schema.safeParse(await readJson(request, z.unknown()));
+	if (parsed.success) return parsed.data;
+	const issues = issuesOf(parsed.error);
+	throw new ApiError(422, 'validation_failed', issues.map((i) => `${i.path}: ${i.message}`).join('; '), issues);
 }
 
 export function parseQuery<S extends z.ZodType>(url: URL, schema: S): z.infer<S> {

@@ -44,6 +44,7 @@ import {
 	QueueUpdateEvent
 } from '../../contract/queue';
 import { Recipe } from '../../contract/recipe';
+import { EditedRecipe, RecipePatch } from '../../contract/recipe-edit';
 import { TargetInput, TargetLink, TargetTestInput, TargetTestResult, TargetView } from '../../contract/targets';
 import { SESSION_COOKIE } from '../auth/request';
 
@@ -128,6 +129,7 @@ export const schemaComponents = {
 	NotificationPreferencesInput: input(NotificationPreferences),
 	TargetInput: input(TargetInput),
 	TargetTestInput: input(TargetTestInput),
+	RecipePatch: input(RecipePatch),
 	// Answers.
 	ApiError: output(ApiError),
 	OkResponse: output(OkResponse),
@@ -162,6 +164,7 @@ export const schemaComponents = {
 	RecipeSummary: output(RecipeSummary),
 	RecipeList: output(RecipeList),
 	RecipeDetail: output(RecipeDetail),
+	EditedRecipe: output(EditedRecipe),
 	SchemaOrgRecipe: output(SchemaOrgRecipe),
 	TargetView: output(TargetView),
 	TargetTestResult: output(TargetTestResult),
@@ -220,7 +223,7 @@ type HeaderName = keyof typeof responseHeaders;
 
 // --- Routes ---------------------------------------------------------------------------------------
 
-type Method = 'get' | 'post' | 'put' | 'delete';
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 /**
  * Who may call: `public` needs nothing; `optional-session` acts on a session cookie when there is
@@ -487,16 +490,46 @@ export const operations: Operation[] = [
 		errors: [notFound('recipe')]
 	},
 	{
+		method: 'patch',
+		path: '/api/recipes/{id}',
+		operationId: 'editRecipe',
+		tag: 'library',
+		summary: 'Edit a saved recipe',
+		description:
+			'Fields left out stay as they are. Ingredient lines are read by the server; a line the recipe already has keeps its reading and review marks unless sent as `{text, reviewed: true}`. The edit is saved first; then a copy on the person\'s Tandoor or Mealie is updated (one copy, however often), and `targetUpdate` says how that went.',
+		access: 'signed-in',
+		id: recipeId,
+		body: 'RecipePatch',
+		answers: [{ status: 200, description: 'The recipe as saved, and what became of the target copy.', body: 'EditedRecipe' }],
+		errors: [
+			notFound('recipe'),
+			{ status: 409, codes: ['recipe_outdated'], description: 'Saved by an older version; share the link again.' },
+			{ status: 422, codes: ['validation_failed'], description: 'A field breaks its rules; the message names it and `issues` lists each.' }
+		]
+	},
+	{
 		method: 'delete',
 		path: '/api/recipes/{id}',
 		operationId: 'deleteRecipe',
 		tag: 'library',
 		summary: 'Delete a recipe from the library',
-		description: 'The queue item it came from stays.',
+		description: 'It is gone from every read at once and can be restored for 10 minutes (POST /api/recipes/{id}/restore). The queue item it came from stays.',
 		access: 'signed-in',
 		id: recipeId,
 		answers: [{ status: 204, description: 'Deleted.' }],
 		errors: [notFound('recipe')]
+	},
+	{
+		method: 'post',
+		path: '/api/recipes/{id}/restore',
+		operationId: 'restoreRecipe',
+		tag: 'library',
+		summary: 'Undo a delete',
+		description: 'Within 10 minutes of the delete. A recipe that is not deleted is answered as it is.',
+		access: 'signed-in',
+		id: recipeId,
+		answers: [{ status: 200, description: 'The recipe, back in the library.', body: 'RecipeDetail' }],
+		errors: [notFound('recipe (or the 10 minutes have passed)')]
 	},
 	{
 		method: 'get',

@@ -1,12 +1,13 @@
-import { and, desc, eq, getTableColumns, ilike, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, ilike, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { recipePictures, recipes } from '../db/schema';
 import { encodeCursor, recipePictureUrl, type LibraryCursor, type RecipeDetail, type RecipeSummary } from '../../contract/library';
 import { Recipe } from '../../contract/recipe';
 
 /**
- * Reading and deleting the recipes in a person's library. Every function takes the user's id and
- * only ever sees that user's rows: someone else's recipe and a missing one look the same.
+ * Reading the recipes in a person's library. Every function takes the user's id and only ever
+ * sees that user's rows: someone else's recipe and a missing one look the same. A deleted recipe
+ * (trash.ts) is not in any read.
  */
 
 /** A library row, with the version of the picture Cookmark keeps of it (null: none kept). */
@@ -31,7 +32,7 @@ export interface RecipePage {
 	nextCursor: string | null;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** `%` and `_` in what a person typed are letters, not wildcards. */
 const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -53,7 +54,7 @@ function matches(q: string): SQL {
  * recipe saved while someone scrolls neither shifts the pages nor shows up twice.
  */
 export async function listRecipes(database: Database, userId: string, options: ListRecipesOptions): Promise<RecipePage> {
-	const filters: SQL[] = [eq(recipes.userId, userId)];
+	const filters: SQL[] = [eq(recipes.userId, userId), isNull(recipes.deletedAt)];
 	const q = options.q?.trim();
 	if (q) filters.push(matches(q));
 	if (options.cursor) {
@@ -85,18 +86,8 @@ export async function getRecipe(database: Database, userId: string, id: string):
 	const [row] = await database.db
 		.select(recipeColumns)
 		.from(recipes)
-		.where(and(eq(recipes.id, id.toLowerCase()), eq(recipes.userId, userId)));
+		.where(and(eq(recipes.id, id.toLowerCase()), eq(recipes.userId, userId), isNull(recipes.deletedAt)));
 	return row ?? null;
-}
-
-/** Deletes one of the user's recipes; false when there was none to delete. The queue item stays. */
-export async function deleteRecipe(database: Database, userId: string, id: string): Promise<boolean> {
-	if (!UUID.test(id)) return false;
-	const gone = await database.db
-		.delete(recipes)
-		.where(and(eq(recipes.id, id.toLowerCase()), eq(recipes.userId, userId)))
-		.returning({ id: recipes.id });
-	return gone.length > 0;
 }
 
 /** The stored recipe model, or null for data from before the current model (it does not parse). */

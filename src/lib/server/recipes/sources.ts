@@ -29,7 +29,8 @@ async function readSaved(database: Database, asked: Lookup[]): Promise<Array<Rec
 		.select({ ...recipeColumns, key: recipeSources.key })
 		.from(recipeSources)
 		.innerJoin(recipes, eq(recipes.id, recipeSources.recipeId))
-		.where(sql`(${recipeSources.userId}, ${recipeSources.key}) in (${pairs})`);
+		// A recipe in the trash is not "already saved": sharing its link again imports it (and brings it back).
+		.where(sql`(${recipeSources.userId}, ${recipeSources.key}) in (${pairs}) and ${recipes.deletedAt} is null`);
 	const found = new Map(rows.map(({ key, ...row }) => [`${row.userId} ${key}`, row]));
 	return asked.map((a) => found.get(`${a.userId} ${a.key}`));
 }

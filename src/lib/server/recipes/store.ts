@@ -49,7 +49,8 @@ export async function saveRecipe(database: Database, recipe: RecipeToSave): Prom
 				const fields = sql`${recipe.title}, ${recipe.sourceUrl}, ${recipe.imageUrl}, ${recipe.description}, ${JSON.stringify(recipe.data)}::jsonb`;
 				const [saved] = found
 					? await rows<{ id: string }>(sql`
-						update recipes set (title, source_url, image_url, description, data, item_id, updated_at) = (${fields}, ${recipe.itemId}::uuid, now())
+						-- A recipe deleted (and not yet purged) comes back when its dish is saved again.
+						update recipes set (title, source_url, image_url, description, data, item_id, updated_at, deleted_at) = (${fields}, ${recipe.itemId}::uuid, now(), null)
 						where id = ${found.id} returning id`)
 					: await rows<{ id: string }>(sql`
 						insert into recipes (user_id, item_id, title, source_url, image_url, description, data)

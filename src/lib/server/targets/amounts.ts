@@ -1,5 +1,5 @@
 import type { Ingredient } from '../../contract/recipe';
-import { canonicalUnit } from '../pipeline/recipe/parse/units';
+import { canonicalUnit } from '../../ingredients/units';
 
 /**
  * What recipe managers cannot hold in their amount fields, in the words of their notes. Neither

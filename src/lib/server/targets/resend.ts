@@ -1,5 +1,9 @@
+import type { Logger } from 'pino';
 import type { Recipe } from '../../contract/recipe';
+import type { TargetUpdate } from '../../contract/recipe-edit';
 import type { TargetLink } from '../../contract/targets';
+import type { Database } from '../db/client';
+import { findUpload } from './send';
 import type { TargetService } from './service';
 import { targetFailure } from './test-connection';
 
@@ -20,5 +24,30 @@ export async function resendRecipe(
 		return { ok: true, link };
 	} catch (err) {
 		return { ok: false, ...targetFailure(err) };
+	}
+}
+
+/**
+ * After an edit has been saved: the copy on the person's current Tandoor or Mealie brought up to
+ * date, by the same no-duplicate send. Null when that server holds no copy: an edit sends a
+ * recipe nowhere new. Nothing the target does escapes as an error, since the edit is saved
+ * already and the answer must say so; an unexpected error is logged and reported as not updated.
+ */
+export async function resendEdited(
+	targets: TargetService,
+	database: Database,
+	input: { userId: string; recipeId: string; recipe: Recipe },
+	log: Pick<Logger, 'error'>
+): Promise<TargetUpdate | null> {
+	const view = await targets.settings.view(input.userId);
+	if (view.kind === 'none' || !view.baseUrl) return null;
+	const kind = view.kind;
+	if (!(await findUpload(database, { recipeId: input.recipeId, kind, baseUrl: view.baseUrl }))) return null;
+	try {
+		const outcome = await resendRecipe(targets, input);
+		return outcome.ok ? { ok: true, link: outcome.link } : { ok: false, kind, code: outcome.code, message: outcome.message };
+	} catch (err) {
+		log.error({ err, recipeId: input.recipeId }, 'updating the target copy after an edit failed');
+		return { ok: false, kind, code: 'internal_error', message: 'something went wrong on this server; send it again from the recipe page' };
 	}
 }

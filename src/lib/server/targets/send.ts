@@ -93,7 +93,8 @@ interface UploadKey {
 	baseUrl: string;
 }
 
-async function findUpload(database: Database, key: UploadKey): Promise<RemoteRecipe | null> {
+/** The copy recorded on one server, if any. */
+export async function findUpload(database: Database, key: UploadKey): Promise<RemoteRecipe | null> {
 	const [row] = await database.db
 		.select({ remoteId: recipeUploads.remoteId, url: recipeUploads.remoteUrl })
 		.from(recipeUploads)

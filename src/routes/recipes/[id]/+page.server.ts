@@ -1,6 +1,7 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { currentUser } from '$lib/server/http/api';
-import { deleteRecipe, getRecipe, toDetail } from '$lib/server/recipes/library';
+import { getRecipe, toDetail } from '$lib/server/recipes/library';
+import { deleteRecipe } from '$lib/server/recipes/trash';
 import { sendAction, sendState } from '$lib/server/recipes/send-form';
 import { reimportRecipe } from '$lib/server/shares/reimport';
 import type { Actions, PageServerLoad } from './$types';
@@ -26,11 +27,11 @@ export const actions: Actions = {
 		redirect(303, `/items/${result.item.id}`);
 	},
 
-	/** The confirmed delete (the page asks first); back to the library afterwards. */
+	/** Deletes at once, no question asked: the library it goes back to offers Undo instead. */
 	delete: async ({ params, locals }) => {
 		if (!(await deleteRecipe(locals.app.database, currentUser(locals).id, params.id))) {
 			return fail(404, { message: 'That recipe is no longer in your library.' });
 		}
-		redirect(303, '/recipes');
+		redirect(303, `/recipes?deleted=${encodeURIComponent(params.id.toLowerCase())}`);
 	}
 };

@@ -1,4 +1,5 @@
 import { Recipe, type RecipeDraft } from '../../../../contract/recipe';
+import { markGroups } from '../../../../ingredients/review';
 import type { PhaseContext } from '../../../queue/pipeline';
 import { LlmAnswerError } from '../../../llm/chat-json';
 import { JobError, PermanentError } from '../../../failures/errors';
@@ -22,7 +23,9 @@ const trusted = (content: ExtractedContent) => content.recipe?.source === 'json-
  * reported as such rather than made into one.
  */
 export async function parseContent(content: ExtractedContent, deps: ParsingDeps, ctx: Pick<PhaseContext, 'signal' | 'progress' | 'log'>): Promise<Recipe> {
-	const finish = (draft: RecipeDraft, parsedBy: Recipe['parsedBy']): Recipe => Recipe.parse({ ...draft, ...recipeSource(content), parsedBy });
+	// Lines any reader was unsure of are marked for the person to check, whichever reader it was.
+	const finish = (draft: RecipeDraft, parsedBy: Recipe['parsedBy']): Recipe =>
+		Recipe.parse({ ...draft, ingredientGroups: markGroups(draft.ingredientGroups), ...recipeSource(content), parsedBy });
 	if (trusted(content)) {
 		const draft = draftByRules(content);
 		if (draft) return finish(draft, 'structured-data');

@@ -1,6 +1,6 @@
 import { MAX_MINUTES, schemaOrgNutrients, type Nutrition, type Recipe, type RecipeDraft } from '../../../../contract/recipe';
 import type { ExtractedContent } from '../extract';
-import { parseIngredientLine } from './ingredient-line';
+import { parseIngredientLine } from '../../../../ingredients/ingredient-line';
 import { ingredientGroups, stepGroups } from './sections';
 import { servingsOf } from './servings';
 

@@ -8,7 +8,7 @@
  * "2 tbsp plus 1 tsp") is a remark. The name is the first phrase that names a food; sizes,
  * preparation and remarks go to the comment. It never throws: odd input gives nulls.
  */
-import type { Ingredient } from '../../../../contract/recipe';
+import type { Ingredient } from '../contract/recipe';
 import { numberWord, readAmount, type AmountMatch } from './amounts';
 import { splitName } from './name';
 import { joinTokens, tokenize, type Token } from './tokens';
