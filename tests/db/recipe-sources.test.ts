@@ -6,6 +6,7 @@ import { makeRecipe } from '../helpers/recipe';
 import { queueItems, recipes, recipeSources, users } from '../../src/lib/server/db/schema';
 import { saveRecipe } from '../../src/lib/server/recipes/store';
 import { findSavedRecipe, keysOf } from '../../src/lib/server/recipes/sources';
+import { deleteRecipe } from '../../src/lib/server/recipes/trash';
 
 let db: TestDatabase;
 let alice: string;
@@ -37,6 +38,16 @@ function save(userId: string, itemId: string, keys: string[], title = 'Plum Cake
 const recipesOf = async (userId: string) => db.database.db.select().from(recipes).where(eq(recipes.userId, userId));
 
 describe('one recipe per dish', () => {
+	it('a recipe in the trash is not "already saved", and saving its dish again brings it back under its id', async () => {
+		const saved = await save(alice, await item(alice), ['https://example.com/tart'], 'Tart');
+		expect((await findSavedRecipe(db.database, alice, 'https://example.com/tart'))?.id).toBe(saved.id);
+		expect(await deleteRecipe(db.database, alice, saved.id)).toBe(true);
+		expect(await findSavedRecipe(db.database, alice, 'https://example.com/tart')).toBeUndefined();
+		const again = await save(alice, await item(alice), ['https://example.com/tart'], 'Tart, again');
+		expect(again).toEqual({ id: saved.id, created: false });
+		expect((await findSavedRecipe(db.database, alice, 'https://example.com/tart'))?.title).toBe('Tart, again');
+	});
+
 	it('twin links (short, long, canonical) are one recipe, updated in place, and it knows every link', async () => {
 		const first = await save(alice, await item(alice), ['https://sr.example/a1', 'https://example.com/plum-cake'], 'Plum Cake');
 		expect(first.created).toBe(true);

@@ -46,7 +46,7 @@ test('set up Tandoor in Settings, test the connection, share a link, open it in 
 	await page.getByRole('button', { name: 'Add' }).click();
 	const card = page.getByRole('article').filter({ hasText: 'Tandoor Tart' });
 	await expect(card.getByText('Saved')).toBeVisible();
-	await card.getByRole('link', { name: 'Tandoor Tart' }).click();
+	await card.getByRole('link', { name: 'Tandoor Tart', exact: true }).click();
 
 	const [recipe] = [...tandoor.recipes.values()];
 	expect(recipe).toMatchObject({ name: 'Tandoor Tart', source_url: `${site.origin}/Tandoor-Tart` });
