@@ -11,6 +11,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { spareBusyKeepAliveConnections } from '../src/lib/server/http/keep-alive.js';
+import { answerRefusedRequestsInJson } from '../src/lib/server/http/client-errors.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const build = path.join(root, 'build');
@@ -46,6 +47,7 @@ const server = http.createServer((req, res) => {
 	handler(req, res);
 });
 spareBusyKeepAliveConnections(server);
+answerRefusedRequestsInJson(server);
 server.listen(port, host, () => {
 	const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
 	console.log(`Cookmark is running: open http://${shown}:${port}`);

@@ -9,6 +9,7 @@ import { crossSiteRefusal } from '$lib/server/http/csrf';
 import { withSecurityHeaders } from '$lib/server/http/security-headers';
 import { discardUnreadBody } from '$lib/server/http/unread-body';
 import { spareBusyKeepAliveConnections } from '$lib/server/http/keep-alive.js';
+import { answerRefusedRequestsInJson } from '$lib/server/http/client-errors.js';
 import { getApp } from '$lib/server/runtime';
 import { startupFailureMessage } from '$lib/server/startup-error';
 
@@ -25,7 +26,10 @@ export const init: ServerInit = async () => {
 export const handle: Handle = async ({ event, resolve }) => {
 	// adapter-node's own server (`node build`): once, on its first request.
 	const server = (event.platform as { req?: { socket?: { server?: Server } } } | undefined)?.req?.socket?.server;
-	if (server) spareBusyKeepAliveConnections(server);
+	if (server) {
+		spareBusyKeepAliveConnections(server);
+		answerRefusedRequestsInJson(server);
+	}
 	try {
 		return withSecurityHeaders(await gate({ event, resolve }));
 	} finally {

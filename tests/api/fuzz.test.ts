@@ -220,6 +220,13 @@ const decodeSafely = (s: string) => {
 };
 
 describe('what the fuzzer found, as plain requests', () => {
+	it('a request line over Node’s 16 KB header limit is a JSON 431, not an empty answer', async () => {
+		const answer = await send('PATCH', `/api/00000000-0000-0000-0000-000000000000?status=${'x'.repeat(20_000)}`, credentials('token', ''));
+		expect(answer.status).toBe(431);
+		expect(answer.contentType).toMatch(/^application\/json/);
+		expect(ApiError.parse(JSON.parse(answer.body)).error.code).toBe('headers_too_large');
+	});
+
 	it('a path that is no valid percent-encoding is a JSON 400, not the HTML error page', async () => {
 		for (const path of ['/api/recipes/%C0%AF/jsonld', '/api/queue/%E0%A4%A', '/api/nope/%ff']) {
 			const answer = await send('GET', path, credentials('token', ''));
