@@ -53,6 +53,7 @@ test('every signed-in page, light and dark, at 412×915', async ({ browser, base
 		library: '/recipes',
 		recipe: `/recipes/${recipeId}`,
 		edit: `/recipes/${recipeId}/edit`,
+		cook: `/recipes/${recipeId}/cook`,
 		'item-saved': `/items/${ids['Carrot-Soup']}`,
 		'item-failed': `/items/${ids['Missing-Pie']}`,
 		settings: '/settings',
@@ -65,6 +66,10 @@ test('every signed-in page, light and dark, at 412×915', async ({ browser, base
 		for (const [name, path] of Object.entries(pages)) {
 			await tab.goto(path);
 			await check(tab, name, scheme);
+			if (name === 'recipe') {
+				await tab.getByText('More', { exact: true }).click();
+				await check(tab, 'recipe-more', scheme);
+			}
 		}
 		await context.close();
 	}

@@ -14,6 +14,18 @@ export async function signedInAs(page: Page, prefix = 'cook'): Promise<string> {
 	return username;
 }
 
+/** Shares a link through the API and waits until its item is finished, whichever way it ends. */
+export async function shareAndWait(page: Page, url: string): Promise<{ itemId: string; status: string; recipeId: string }> {
+	const res = await page.request.post('/api/queue', { data: { url } });
+	expect(res.status()).toBe(201);
+	const { id } = await res.json();
+	let item: { status: string; results?: { recipeId?: string } } = { status: 'pending' };
+	await expect
+		.poll(async () => (item = await (await page.request.get(`/api/queue/${id}`)).json()).status, { timeout: 20_000 })
+		.toMatch(/^(success|error|dead)$/);
+	return { itemId: id, status: item.status, recipeId: item.results?.recipeId ?? '' };
+}
+
 /**
  * A recipe site on 127.0.0.1: `/<slug>` answers a page titled after the slug, with a small image.
  * `hold(slug)` makes that page wait until `release(slug)`; `fail(slug, n)` answers 404 n times first.

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { recipeSite, signedInAs } from './fixtures';
+import { recipeSite, shareAndWait as share, signedInAs } from './fixtures';
 
 let site: Awaited<ReturnType<typeof recipeSite>>;
 test.beforeAll(async () => {
@@ -7,23 +7,11 @@ test.beforeAll(async () => {
 });
 test.afterAll(() => site.close());
 
-/** Shares a fixture page (titled after its slug) through the API and waits until it is saved. */
-async function shareAndWait(page: Page, slug: string): Promise<{ itemId: string; recipeId: string }> {
-	const res = await page.request.post('/api/queue', { data: { url: `${site.origin}/${slug}` } });
-	expect(res.status()).toBe(201);
-	const { id } = await res.json();
-	let recipeId = '';
-	await expect
-		.poll(
-			async () => {
-				const item = await (await page.request.get(`/api/queue/${id}`)).json();
-				recipeId = item.results?.recipeId ?? '';
-				return item.status;
-			},
-			{ timeout: 20_000 }
-		)
-		.toBe('success');
-	return { itemId: id, recipeId };
+/** Shares a fixture page (titled after its slug) and waits until it is saved. */
+async function shareAndWait(page: Page, slug: string) {
+	const done = await share(page, `${site.origin}/${slug}`);
+	expect(done.status).toBe('success');
+	return done;
 }
 
 test('find a saved recipe, scale it, export it and print it', async ({ page }) => {
@@ -83,10 +71,20 @@ test('find a saved recipe, scale it, export it and print it', async ({ page }) =
 	await expect(servings).toHaveValue('4');
 	await expect(flour).toHaveText('2 cups flour');
 
+	// The secondary actions wait behind More; Escape closes it and gives the focus back.
+	const more = page.getByText('More', { exact: true });
 	const exported = page.getByRole('link', { name: 'Export JSON-LD' });
+	await expect(exported).toBeHidden();
+	await more.click();
+	await expect(page.getByRole('button', { name: 'Print' })).toBeVisible();
+	await page.keyboard.press('Escape');
+	await expect(exported).toBeHidden();
+	await expect(more).toBeFocused();
+	await more.click();
 	await expect(exported).toHaveAttribute('href', `/api/recipes/${recipeId}/jsonld`);
 	const [download] = await Promise.all([page.waitForEvent('download'), exported.click()]);
 	expect(download.suggestedFilename()).toBe('buttermilk-biscuits.jsonld');
+	await expect(exported).toBeHidden();
 
 	// On paper: the recipe, without the navigation or the buttons; a scaled recipe says so.
 	await servings.fill('8');
@@ -111,6 +109,7 @@ test('a finished item links to its recipe, which can be deleted (with an Undo of
 	await page.getByRole('link', { name: 'Open the recipe' }).click();
 	await expect(page).toHaveURL(`/recipes/${recipeId}`);
 
+	await page.getByText('More', { exact: true }).click();
 	await page.getByRole('button', { name: 'Delete' }).click();
 	await expect(page).toHaveURL(`/recipes?deleted=${recipeId}`);
 	await expect(page.getByRole('status').filter({ hasText: 'Deleted “Crumble Cake”.' }).getByRole('button', { name: 'Undo' })).toBeVisible();

@@ -1,7 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { html, startHttpServer } from '../helpers/http-server';
-import { signedInAs } from './fixtures';
+import { shareAndWait, signedInAs } from './fixtures';
 
 // Where the screenshots go for a person to look at (light and dark), outside the repository.
 const SHOTS = process.env.EDIT_SHOTS_DIR ?? '.test-output/edit-shots';
@@ -29,24 +29,6 @@ test.afterAll(() => site?.close());
 
 test.use({ viewport: { width: 412, height: 915 } });
 
-async function shareAndWait(page: Page): Promise<string> {
-	const res = await page.request.post('/api/queue', { data: { url: `${site.origin}/shortbread` } });
-	expect(res.status()).toBe(201);
-	const { id } = await res.json();
-	let recipeId = '';
-	await expect
-		.poll(
-			async () => {
-				const item = await (await page.request.get(`/api/queue/${id}`)).json();
-				recipeId = item.results?.recipeId ?? '';
-				return item.status;
-			},
-			{ timeout: 20_000 }
-		)
-		.toBe('success');
-	return recipeId;
-}
-
 /** Screenshots of the page as it is, light and dark. */
 async function shoot(page: Page, name: string, fullPage = true) {
 	for (const scheme of ['light', 'dark'] as const) {
@@ -59,7 +41,8 @@ async function shoot(page: Page, name: string, fullPage = true) {
 test('edit an ingredient line with its live reading, save it, then delete the recipe and undo', async ({ page }) => {
 	test.setTimeout(60_000);
 	await signedInAs(page, 'editor');
-	const id = await shareAndWait(page);
+	const { recipeId: id, status } = await shareAndWait(page, `${site.origin}/shortbread`);
+	expect(status).toBe('success');
 
 	await page.goto(`/recipes/${id}`);
 	// The line the import could not read is marked, quietly.
@@ -104,7 +87,8 @@ test('edit an ingredient line with its live reading, save it, then delete the re
 	await expect(page.getByRole('listitem')).toHaveCount(4 + 3);
 	await shoot(page, '3-saved', false);
 
-	// Delete asks nothing: the recipe is gone at once, and the library offers Undo.
+	// Delete (last in More) asks nothing: the recipe is gone at once, and the library offers Undo.
+	await page.getByText('More', { exact: true }).click();
 	await page.getByRole('button', { name: 'Delete' }).click();
 	await expect(page).toHaveURL(/\/recipes\?deleted=/);
 	const toast = page.getByRole('status').filter({ hasText: 'Deleted “Brown Butter Shortbread”.' });

@@ -1,7 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { signedInAs } from './fixtures';
+import { shareAndWait, signedInAs } from './fixtures';
 
 /**
  * Stored XSS: a recipe page and a social post whose every field carries script and markup. Each
@@ -66,17 +66,6 @@ test.beforeAll(async () => {
 });
 test.afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-async function shareAndWait(page: Page, url: string) {
-	const res = await page.request.post('/api/queue', { data: { url } });
-	expect(res.status()).toBe(201);
-	const { id } = await res.json();
-	let item: { status: string; results?: { recipeId?: string } } = { status: 'pending' };
-	await expect
-		.poll(async () => (item = await (await page.request.get(`/api/queue/${id}`)).json()).status, { timeout: 20_000 })
-		.toMatch(/^(success|error|dead)$/);
-	return { id: id as string, recipeId: item.results?.recipeId };
-}
-
 /** Nothing ran: no dialog, no global, no beacon; no link or picture with a script or data URL. */
 async function expectInert(page: Page, dialogs: string[]) {
 	expect(dialogs).toEqual([]);
@@ -105,7 +94,7 @@ test('a hostile recipe page and a hostile social post are shown as text on every
 	const post = await shareAndWait(page, `${origin}/p/evil/embed/captioned/`);
 	expect(recipe.recipeId).toBeTruthy();
 
-	const pages = ['/', `/items/${recipe.id}`, `/items/${post.id}`, '/recipes', `/recipes/${recipe.recipeId}`, ...(post.recipeId ? [`/recipes/${post.recipeId}`] : [])];
+	const pages = ['/', `/items/${recipe.itemId}`, `/items/${post.itemId}`, '/recipes', `/recipes/${recipe.recipeId}`, ...(post.recipeId ? [`/recipes/${post.recipeId}`] : [])];
 	for (const path of pages) {
 		await page.goto(path);
 		await page.waitForLoadState('networkidle');

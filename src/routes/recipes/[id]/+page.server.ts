@@ -1,15 +1,14 @@
-import { error, fail, redirect } from '@sveltejs/kit';
+import { fail, redirect } from '@sveltejs/kit';
 import { currentUser } from '$lib/server/http/api';
 import { getRecipe, toDetail } from '$lib/server/recipes/library';
+import { ownRecipeOr404 } from '$lib/server/recipes/page';
 import { deleteRecipe } from '$lib/server/recipes/trash';
 import { sendAction, sendState } from '$lib/server/recipes/send-form';
 import { reimportRecipe } from '$lib/server/shares/reimport';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ params, locals }) => {
-	// Someone else's recipe, or no recipe: the same answer.
-	const row = await getRecipe(locals.app.database, currentUser(locals).id, params.id);
-	if (!row) error(404, 'There is no such recipe in your library.');
+	const row = await ownRecipeOr404(locals, params.id);
 	return { detail: toDetail(row), send: await sendState(locals, row.id) };
 };
 
