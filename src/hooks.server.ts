@@ -85,5 +85,8 @@ export const handleError: HandleServerError = async ({ error, event, status, mes
 		const app = await getApp().catch(() => null);
 		app?.log.error({ err: error, path: event.url.pathname }, 'unhandled error');
 	}
+	// Kit's "Content-length of N exceeds limit of M bytes" reaches a person only from a form sent
+	// without JavaScript (the paste box checks the length itself otherwise).
+	if (status === 413) return { message: 'That was more than Cookmark takes in one go. Paste just the link, and try again.' };
 	return { message: status >= 500 ? 'Something went wrong on the server.' : message };
 };

@@ -1,5 +1,6 @@
 import { fail } from '@sveltejs/kit';
-import { EnqueueRequest } from '$lib/contract/queue';
+import { EnqueueRequest, MAX_LINK_LENGTH } from '$lib/contract/queue';
+import { tooLongMessage } from '$lib/paste';
 import { ApiError, currentUser } from '$lib/server/http/api';
 import { enqueueShare } from '$lib/server/shares/enqueue';
 import { filterByKey } from '$lib/status-filters';
@@ -17,9 +18,12 @@ export const actions: Actions = {
 	/** The paste box: works without JavaScript, answers with the new item's id for highlighting. */
 	enqueue: async ({ request, locals }) => {
 		const form = await request.formData();
-		const url = String(form.get('url') ?? '');
-		const parsed = EnqueueRequest.safeParse({ url });
-		if (!parsed.success) return fail(400, { url, message: 'That link is too long.' });
+		const pasted = String(form.get('url') ?? '');
+		// A link, or text with a link in it (a share sheet's "Look at this https://…"), as the API takes it.
+		const parsed = EnqueueRequest.safeParse(pasted.trim().length <= MAX_LINK_LENGTH ? { url: pasted } : { text: pasted });
+		// Too long to be worth showing again in the field.
+		if (!parsed.success) return fail(400, { url: '', message: tooLongMessage(pasted.length) });
+		const url = pasted;
 		try {
 			const result = await enqueueShare(locals.app, currentUser(locals).id, parsed.data);
 			if (result.kind === 'saved') return { saved: { id: result.recipe.id, title: result.recipe.title } };

@@ -76,12 +76,48 @@ test('a paste without a link gets a clear message, not an error page', async ({ 
 	await signedInAs(page);
 	await page.goto('/');
 	const input = page.getByLabel('Add a recipe link');
-	// Bypass the browser's own type=url check to reach the server's answer.
-	await input.evaluate((el) => el.setAttribute('type', 'text'));
 	await input.fill('just some words');
 	await page.getByRole('button', { name: 'Add' }).click();
 	await expect(page.getByRole('alert')).toHaveText(/Paste a link that starts with http/);
 	await expect(input).toHaveAttribute('aria-invalid', 'true');
+
+	// Far too much text is answered under the field before anything is sent (past the server's
+	// body limit it would come back as an error page).
+	let sent = 0;
+	page.on('request', (r) => void (r.method() === 'POST' && sent++));
+	const pasted = `${site.origin}/Long-Loaf `.repeat(60_000);
+	await input.fill(pasted);
+	await page.getByRole('button', { name: 'Add' }).click();
+	await expect(page.getByRole('alert')).toHaveText(`That is ${pasted.length.toLocaleString('en')} characters, too long to look for a link in (the limit is 20,000). Paste just the link.`);
+	await expect(input).toHaveAttribute('aria-invalid', 'true');
+	expect(sent).toBe(0);
+	// Typing again clears it.
+	await input.fill('');
+	await expect(page.getByRole('alert')).toBeHidden();
+
+	// Text with a link in it, as a share sheet would paste it, is welcome.
+	await input.fill(`Look at this one ${site.origin}/Soda-Bread 😋`);
+	await page.getByRole('button', { name: 'Add' }).click();
+	await expect(page.getByRole('article').filter({ hasText: 'Soda Bread' })).toBeVisible();
+	await expect(input).toHaveValue('');
+});
+
+test.describe('without JavaScript', () => {
+	test.use({ javaScriptEnabled: false });
+
+	test('a paste past the body limit gets a page that says what to do', async ({ page }) => {
+		await signedInAs(page);
+		await page.goto('/');
+		const input = page.getByLabel('Add a recipe link');
+		await input.fill('x'.repeat(30_000));
+		await page.getByRole('button', { name: 'Add' }).click();
+		await expect(page.getByRole('alert')).toHaveText('That is 30,000 characters, too long to look for a link in (the limit is 20,000). Paste just the link.');
+		await expect(input).toHaveValue('');
+		await input.fill('x'.repeat(600_000));
+		await page.getByRole('button', { name: 'Add' }).click();
+		await expect(page.getByText('That was more than Cookmark takes in one go. Paste just the link, and try again.')).toBeVisible();
+		await expect(page.getByRole('link', { name: 'Go to your queue' })).toBeVisible();
+	});
 });
 
 test('an item shared through the API shows up, highlighted by ?highlight=', async ({ page }) => {

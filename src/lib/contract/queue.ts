@@ -91,9 +91,13 @@ export const ItemList = z.object({
 export type ItemList = z.infer<typeof ItemList>;
 
 /** POST /api/queue. Share sheets put the link in any of the three fields. */
+/** The longest link, and the longest shared text a link is looked for in. */
+export const MAX_LINK_LENGTH = 4096;
+export const MAX_SHARE_TEXT_LENGTH = 20_000;
+
 export const EnqueueRequest = z.object({
-	url: z.string().trim().max(4096).optional(),
-	text: z.string().max(20_000).optional(),
+	url: z.string().trim().max(MAX_LINK_LENGTH).optional(),
+	text: z.string().max(MAX_SHARE_TEXT_LENGTH).optional(),
 	title: z.string().trim().max(500).optional(),
 	/** Import again: queue a link that is already a saved recipe, to read it anew and update that recipe. */
 	reimport: z.boolean().optional()
