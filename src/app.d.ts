@@ -20,6 +20,8 @@ declare global {
 		interface PageState {
 			/** Set by the edit page as it opens the recipe it saved: what the recipe page reports. */
 			edited?: { targetUpdate: TargetUpdate | null };
+			/** Set by an item's page as its Delete brings the person to the queue, which offers Undo. */
+			removing?: { id: string; title: string };
 		}
 	}
 }

@@ -60,3 +60,9 @@ export function nameFromLink(link: string): string {
 	const platform = platforms.find((p) => p.host.test(host));
 	return platform ? platform.name(url) : (slugName(url) ?? host);
 }
+
+/** An item's name wherever it is shown: its recipe's title once read, else the share's, else the link's. */
+export function itemTitle(item: { url: string; title: string | null; results: unknown }): string {
+	const read = (item.results as { title?: unknown } | null)?.title;
+	return typeof read === 'string' && read ? read : (item.title ?? nameFromLink(item.url));
+}

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { recipeSite, signedInAs } from './fixtures';
+import { recipeSite, shareAndWait, signedInAs } from './fixtures';
 
 let site: Awaited<ReturnType<typeof recipeSite>>;
 test.beforeAll(async () => {
@@ -127,4 +127,51 @@ test('an item shared through the API shows up, highlighted by ?highlight=', asyn
 	const { id } = await res.json();
 	await page.goto(`/?highlight=${id}`);
 	await expect(page.locator(`#item-${id}`)).toHaveClass(/highlighted/);
+});
+
+test('delete asks nothing: the item goes at once, Undo brings it back, and without Undo it is deleted', async ({ page }) => {
+	await signedInAs(page);
+	site.fail('Gone-Pie', 10);
+	site.fail('Lost-Loaf', 10);
+	const pie = await shareAndWait(page, `${site.origin}/Gone-Pie`);
+	const loaf = await shareAndWait(page, `${site.origin}/Lost-Loaf`);
+	expect([pie.status, loaf.status]).toEqual(['error', 'error']);
+	const dialogs: string[] = [];
+	page.on('dialog', (d) => {
+		dialogs.push(d.message());
+		void d.dismiss();
+	});
+
+	await page.goto('/');
+	const card = page.getByRole('article').filter({ hasText: 'Gone pie' });
+	const toast = page.getByRole('status').filter({ hasText: 'Deleted “Gone pie”.' });
+	await card.getByRole('button', { name: 'Delete Gone pie' }).click();
+	await expect(card).toHaveCount(0);
+	await expect(page.getByText('1 item', { exact: true })).toBeVisible();
+	await expect(toast).toBeVisible();
+	await toast.getByRole('button', { name: 'Undo' }).click();
+	await expect(card).toBeVisible();
+	await expect(toast).toHaveCount(0);
+	await expect(page.getByText('2 items', { exact: true })).toBeVisible();
+	expect((await page.request.get(`/api/queue/${pie.itemId}`)).status()).toBe(200);
+
+	// Left alone, the toast's time runs out and the server deletes it.
+	await card.getByRole('button', { name: 'Delete Gone pie' }).click();
+	await expect.poll(async () => (await page.request.get(`/api/queue/${pie.itemId}`)).status(), { timeout: 15_000 }).toBe(404);
+	await expect(toast).toHaveCount(0);
+	await expect(card).toHaveCount(0);
+
+	// From the item's own page: back to the queue, where Undo is offered; leaving the page sends it.
+	await page.goto(`/items/${loaf.itemId}`);
+	await page.getByRole('button', { name: 'Delete Lost loaf' }).click();
+	await expect(page).toHaveURL('/');
+	await expect(page.getByRole('status').filter({ hasText: 'Deleted “Lost loaf”.' })).toBeVisible();
+	await expect(page.getByRole('article')).toHaveCount(0);
+	await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Recipes' }).click();
+	await expect.poll(async () => (await page.request.get(`/api/queue/${loaf.itemId}`)).status()).toBe(404);
+	// Going back does not delete it a second time (nor say that it could not).
+	await page.goBack();
+	await expect(page.getByText('Nothing here yet')).toBeVisible();
+	await expect(page.getByRole('status').filter({ hasText: 'Deleted' })).toHaveCount(0);
+	expect(dialogs).toEqual([]);
 });

@@ -13,9 +13,10 @@ export class ApiRequestError extends Error {
 	}
 }
 
-async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+async function request<T>(method: string, path: string, body?: unknown, keepalive = false): Promise<T> {
 	const res = await fetch(path, {
 		method,
+		keepalive,
 		headers: body === undefined ? {} : { 'content-type': 'application/json' },
 		body: body === undefined ? undefined : JSON.stringify(body)
 	});
@@ -41,6 +42,7 @@ export const api = {
 	enqueue: (share: EnqueueRequest) => request<Item | EnqueueResponse>('POST', '/api/queue', share),
 	retry: (id: string) => request<Item>('POST', `/api/queue/${id}/retry`),
 	cancel: (id: string) => request<Item>('POST', `/api/queue/${id}/cancel`),
-	remove: (id: string) => request<void>('DELETE', `/api/queue/${id}`),
+	/** `keepalive`: the request outlives the page (sent as it is closed). */
+	remove: (id: string, keepalive = false) => request<void>('DELETE', `/api/queue/${id}`, undefined, keepalive),
 	editRecipe: (id: string, patch: RecipePatchInput) => request<EditedRecipe>('PATCH', `/api/recipes/${id}`, patch)
 };
