@@ -1,46 +1,26 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
-import { ingredient, makeRecipe } from '../helpers/recipe';
+import { addRecipe, aliceAndBob } from '../helpers/library';
+import { ingredient } from '../helpers/recipe';
 import { decodeCursor, encodeCursor, ListRecipesQuery } from '../../src/lib/contract/library';
 import type { Recipe } from '../../src/lib/contract/recipe';
-import { queueItems, recipes, users } from '../../src/lib/server/db/schema';
+import { queueItems, recipes } from '../../src/lib/server/db/schema';
 import { getRecipe, listRecipes, toDetail, toSummary } from '../../src/lib/server/recipes/library';
 import { deleteRecipe } from '../../src/lib/server/recipes/trash';
-import { saveRecipe } from '../../src/lib/server/recipes/store';
 
 let db: TestDatabase;
 let alice: string;
 let bob: string;
 beforeEach(async () => {
 	db = await createTestDatabase();
-	const made = await db.database.db.insert(users).values([{ username: 'alice' }, { username: 'bob' }]).returning({ id: users.id });
-	[alice, bob] = made.map((u) => u.id) as [string, string];
+	[alice, bob] = await aliceAndBob(db.database);
 });
 afterEach(async () => {
 	await db.close();
 });
 
-let n = 0;
-/** Saves a recipe the way the upload phase does: for a queue item of its own. */
-async function add(userId: string, overrides: Partial<Recipe> = {}, data?: unknown): Promise<string> {
-	const recipe = makeRecipe({ sourceUrl: `https://example.com/r/${++n}`, ...overrides });
-	const [item] = await db.database.db
-		.insert(queueItems)
-		.values({ userId, pipeline: 'recipe', dedupeKey: recipe.sourceUrl, input: { url: recipe.sourceUrl }, maxAttempts: 3, correlationId: `c${n}`, status: 'success' })
-		.returning({ id: queueItems.id });
-	const saved = await saveRecipe(db.database, {
-		userId,
-		itemId: item!.id,
-		keys: [recipe.sourceUrl],
-		title: recipe.title,
-		sourceUrl: recipe.sourceUrl,
-		imageUrl: recipe.image,
-		description: recipe.description,
-		data: data ?? recipe
-	});
-	return saved.id;
-}
+const add = async (userId: string, overrides: Partial<Recipe> = {}, data?: unknown) => (await addRecipe(db.database, userId, overrides, data)).id;
 
 /** Sets a recipe's creation time exactly (to the microsecond), as a text timestamp. */
 async function createdAt(id: string, at: string) {

@@ -7,40 +7,22 @@ import { channels } from '../../src/lib/server/queue/channels';
 import { enqueueShare } from '../../src/lib/server/shares/enqueue';
 import { allIngredients, type Recipe } from '../../src/lib/contract/recipe';
 import { RecipePatch, type RecipePatchInput } from '../../src/lib/contract/recipe-edit';
-import { queueItems, recipes, users } from '../../src/lib/server/db/schema';
+import { recipes, users } from '../../src/lib/server/db/schema';
 import { editRecipe } from '../../src/lib/server/recipes/edit';
 import { getRecipe, listRecipes, recipeOf } from '../../src/lib/server/recipes/library';
-import { saveRecipe } from '../../src/lib/server/recipes/store';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
+import { addRecipe, aliceAndBob } from '../helpers/library';
 import { waitUntil } from '../helpers/deferred';
 import { html, startHttpServer } from '../helpers/http-server';
 import { testLogger } from '../helpers/logger';
-import { ingredient, makeRecipe } from '../helpers/recipe';
+import { ingredient } from '../helpers/recipe';
 import { serverStorage, type ServerStorage } from '../helpers/server';
 
 let db: TestDatabase;
 let alice: string;
 let bob: string;
 
-let n = 0;
-async function add(userId: string, overrides: Partial<Recipe> = {}, data?: unknown): Promise<string> {
-	const recipe = makeRecipe({ sourceUrl: `https://example.com/r/${++n}`, ...overrides });
-	const [item] = await db.database.db
-		.insert(queueItems)
-		.values({ userId, pipeline: 'recipe', dedupeKey: recipe.sourceUrl, input: { url: recipe.sourceUrl }, maxAttempts: 3, correlationId: `c${n}`, status: 'success' })
-		.returning({ id: queueItems.id });
-	const saved = await saveRecipe(db.database, {
-		userId,
-		itemId: item!.id,
-		keys: [recipe.sourceUrl],
-		title: recipe.title,
-		sourceUrl: recipe.sourceUrl,
-		imageUrl: recipe.image,
-		description: recipe.description,
-		data: data ?? recipe
-	});
-	return saved.id;
-}
+const add = async (userId: string, overrides: Partial<Recipe> = {}, data?: unknown) => (await addRecipe(db.database, userId, overrides, data)).id;
 
 /** Edits as PATCH does: the body through its schema first. */
 async function edit(userId: string, id: string, body: RecipePatchInput) {
@@ -55,8 +37,7 @@ async function stored(id: string): Promise<Recipe> {
 describe('editing a saved recipe', () => {
 	beforeEach(async () => {
 		db = await createTestDatabase();
-		const made = await db.database.db.insert(users).values([{ username: 'alice' }, { username: 'bob' }]).returning({ id: users.id });
-		[alice, bob] = made.map((u) => u.id) as [string, string];
+		[alice, bob] = await aliceAndBob(db.database);
 	});
 	afterEach(() => db.close());
 

@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
+import { aliceAndBob, finishedItem } from '../helpers/library';
 import { makeRecipe } from '../helpers/recipe';
-import { queueItems, recipes, recipeSources, users } from '../../src/lib/server/db/schema';
+import { queueItems, recipes, recipeSources } from '../../src/lib/server/db/schema';
 import { saveRecipe } from '../../src/lib/server/recipes/store';
 import { findSavedRecipe, keysOf } from '../../src/lib/server/recipes/sources';
 import { deleteRecipe } from '../../src/lib/server/recipes/trash';
@@ -13,21 +14,13 @@ let alice: string;
 let bob: string;
 beforeEach(async () => {
 	db = await createTestDatabase();
-	const made = await db.database.db.insert(users).values([{ username: 'alice' }, { username: 'bob' }]).returning({ id: users.id });
-	[alice, bob] = made.map((u) => u.id) as [string, string];
+	[alice, bob] = await aliceAndBob(db.database);
 });
 afterEach(async () => {
 	await db.close();
 });
 
-let n = 0;
-async function item(userId: string, dedupeKey: string | null = null): Promise<string> {
-	const [row] = await db.database.db
-		.insert(queueItems)
-		.values({ userId, pipeline: 'recipe', dedupeKey, input: { url: 'https://example.com/' }, maxAttempts: 3, correlationId: `c${++n}`, status: 'success' })
-		.returning({ id: queueItems.id });
-	return row!.id;
-}
+const item = (userId: string, dedupeKey: string | null = null) => finishedItem(db.database, userId, dedupeKey);
 
 /** Saves as the upload phase does, for one item, under these link keys. */
 function save(userId: string, itemId: string, keys: string[], title = 'Plum Cake', recipeId?: string) {

@@ -1,11 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { RESTORE_WINDOW_MS } from '../../src/lib/contract/library';
-import { queueItems, recipes, recipeUploads, users } from '../../src/lib/server/db/schema';
+import { queueItems, recipes, recipeUploads } from '../../src/lib/server/db/schema';
 import { getRecipe, listRecipes } from '../../src/lib/server/recipes/library';
 import { saveRecipe } from '../../src/lib/server/recipes/store';
 import { deleteRecipe, purgeDeletedRecipes, restorableTitle, restoreRecipe } from '../../src/lib/server/recipes/trash';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
+import { addRecipe, aliceAndBob } from '../helpers/library';
 import { makeRecipe } from '../helpers/recipe';
 
 let db: TestDatabase;
@@ -13,22 +14,11 @@ let alice: string;
 let bob: string;
 beforeEach(async () => {
 	db = await createTestDatabase();
-	const made = await db.database.db.insert(users).values([{ username: 'alice' }, { username: 'bob' }]).returning({ id: users.id });
-	[alice, bob] = made.map((u) => u.id) as [string, string];
+	[alice, bob] = await aliceAndBob(db.database);
 });
 afterEach(() => db.close());
 
-let n = 0;
-async function add(userId: string, title = 'Pancakes'): Promise<{ id: string; itemId: string }> {
-	const recipe = makeRecipe({ title, sourceUrl: `https://example.com/r/${++n}` });
-	const [item] = await db.database.db
-		.insert(queueItems)
-		.values({ userId, pipeline: 'recipe', dedupeKey: recipe.sourceUrl, input: { url: recipe.sourceUrl }, maxAttempts: 3, correlationId: `c${n}`, status: 'success' })
-		.returning({ id: queueItems.id });
-	const save = () =>
-		saveRecipe(db.database, { userId, itemId: item!.id, keys: [recipe.sourceUrl], title, sourceUrl: recipe.sourceUrl, imageUrl: null, description: null, data: recipe });
-	return { id: (await save()).id, itemId: item!.id };
-}
+const add = (userId: string, title = 'Pancakes') => addRecipe(db.database, userId, { title, image: null, description: null });
 
 /** The clock the tests move: deletes, restores and purges take their time from it. */
 const t0 = new Date('2026-05-01T12:00:00Z');
