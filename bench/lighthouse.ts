@@ -40,7 +40,7 @@ try {
 		const item = (await (await server.api(`/api/queue/${ids[0]}`)).json()) as { status: string; results?: { recipeId?: string } };
 		recipeId = item.status === 'success' ? item.results?.recipeId : undefined;
 	}
-	const pages = { queue: '/', library: '/recipes', recipe: `/recipes/${recipeId}` };
+	const pages = { queue: '/', library: '/recipes', recipe: `/recipes/${recipeId}`, cook: `/recipes/${recipeId}/cook` };
 	const scores: Record<string, Record<string, number>> = {};
 	const problems: Record<string, string[]> = {};
 	for (const [name, pathname] of Object.entries(pages)) {
