@@ -4,7 +4,7 @@ import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { deferred, within } from '../helpers/deferred';
 import { harness, testPipeline } from '../helpers/engine';
 import { claimItems } from '../../src/lib/server/queue/sql/claim';
-import { cancelItem } from '../../src/lib/server/queue/sql/cancel';
+import { cancelItems } from '../../src/lib/server/queue/sql/cancel';
 import { applyTransitions } from '../../src/lib/server/queue/sql/apply';
 import { extendLeases } from '../../src/lib/server/queue/sql/heartbeat';
 import { EventEmitter } from 'node:events';
@@ -95,7 +95,7 @@ describe('writers on several connections', () => {
 			await letGo.promise;
 		});
 		await opened.promise;
-		const canceled = cancelItem(db.database, { userId: h.userId, itemId: id, now: new Date() });
+		const canceled = cancelItems(db.database, { userId: h.userId, scope: { itemId: id }, now: new Date() }).then((ids) => ids.length > 0);
 		await within(someoneWaits(observer, 'transactionid'), 10_000, 'the cancel to wait for the worker');
 		letGo.resolve();
 		await workerTx;

@@ -31,7 +31,7 @@ export type PushDevice = z.infer<typeof PushDevice>;
 
 /** A push message's payload: what the server sends and the service worker shows. */
 export interface PushMessage {
-	kind: 'item' | 'summary' | 'test';
+	kind: 'item' | 'summary' | 'batch' | 'test';
 	title: string;
 	body: string;
 	/** Where a tap goes. */

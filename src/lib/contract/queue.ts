@@ -71,6 +71,8 @@ export const Item = z.object({
 	error: ItemError.nullable(),
 	results: z.record(z.string(), z.unknown()).nullable(),
 	correlationId: z.string(),
+	/** The bulk import it came from, or null for a single share. */
+	batchId: z.uuid().nullable(),
 	createdAt: z.iso.datetime(),
 	updatedAt: z.iso.datetime(),
 	startedAt: z.iso.datetime().nullable(),

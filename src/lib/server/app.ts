@@ -104,7 +104,13 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
 		})
 	);
 
-	const queue = new QueueService(database, registry, { maxAttempts: config.QUEUE_RETRY_ATTEMPTS });
+	const queue = new QueueService(database, registry, {
+		maxAttempts: config.QUEUE_RETRY_ATTEMPTS,
+		onBatchFinished: (batch) => {
+			const n = (status: string) => batch.counts[status] ?? 0;
+			void notifier.batchFinished(batch.userId, { id: batch.id, label: batch.label, saved: n('success'), failed: n('error') + n('dead'), canceled: n('canceled') });
+		}
+	});
 	const items = new ItemService(queue);
 	const live = new LiveHub(database, items, log.child({ component: 'live' }));
 	const vapid = await loadVapidKeys(database, config);
@@ -120,12 +126,17 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
 					timeoutMs: config.QUEUE_TIMEOUT_MS,
 					leaseMs: config.QUEUE_LEASE_MS,
 					pollMs: config.QUEUE_POLL_MS,
+					// An item's key is its link's host: no more of one site's items run than it may be fetched at once.
+					keyLimit: config.FETCH_HOST_CONCURRENCY,
 					graceMs: config.QUEUE_SHUTDOWN_GRACE_MS,
 					backoff: { baseMs: config.QUEUE_BACKOFF_BASE_MS, maxMs: config.QUEUE_BACKOFF_MAX_MS },
-					onFinished: (item) => notifier.itemFinished(item.userId, item.id)
+					// A bulk import's items are told of once, when the whole batch ends.
+					onFinished: (item) => (item.batchId ? queue.batchItemEnded(item.batchId) : notifier.itemFinished(item.userId, item.id))
 				})
 			: null;
 	await worker?.start();
+	// Batches whose last item ended while no process was there to see it (a crash, a restart).
+	if (worker) await queue.finishBatches();
 	log.info({ database: database.kind, worker: worker?.id ?? null, secretKey: cipher.fingerprint }, 'cookmark ready');
 
 	let accepting = true;

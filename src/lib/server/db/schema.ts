@@ -9,6 +9,7 @@ import {
 	jsonb,
 	pgTable,
 	primaryKey,
+	smallint,
 	text,
 	timestamp,
 	uniqueIndex,
@@ -112,7 +113,11 @@ export const queueItems = pgTable(
 		errorKind: text('error_kind'),
 		errorCode: text('error_code'),
 		result: jsonb('result'),
-		batchId: uuid('batch_id'),
+		/** Claimed before higher numbers, whoever owns them: 0 for what a person waits on, more for bulk work. */
+		priority: smallint('priority').notNull().default(0),
+		/** Items with the same key run at most a configured number at once (for recipes: the link's host); null: no limit. */
+		concurrencyKey: text('concurrency_key'),
+		batchId: uuid('batch_id').references(() => queueBatches.id, { onDelete: 'set null' }),
 		replayOf: uuid('replay_of'),
 		createdAt: created(),
 		updatedAt: tz('updated_at').notNull().defaultNow(),
@@ -125,8 +130,12 @@ export const queueItems = pgTable(
 			sql`${t.status} in ('pending','in_progress','success','error','dead','canceled')`
 		),
 		check('queue_items_error_kind_check', sql`${t.errorKind} in ('retryable','permanent')`),
-		// The claim query reads only this small partial index.
+		// When the next item is due (the workers' sleep), from this small partial index.
 		index('queue_items_claim_idx').on(t.nextRunAt).where(sql`${t.status} = 'pending'`),
+		// The fair claim: each owner's waiting items in the order they are taken, read per owner.
+		index('queue_items_owner_claim_idx').on(t.userId, t.priority, t.nextRunAt, t.id).where(sql`${t.status} = 'pending'`),
+		// How many items of a concurrency key are running, for the claim's per-key limit.
+		index('queue_items_key_running_idx').on(t.concurrencyKey).where(sql`${t.status} = 'in_progress' and ${t.concurrencyKey} is not null`),
 		index('queue_items_lease_idx').on(t.leaseExpiresAt).where(sql`${t.status} = 'in_progress'`),
 		// Read backwards, this is the listing's order (created_at desc, id desc): a page comes off
 		// the index, never sorted. (drizzle's .desc() would say NULLS LAST, which that order is not.)
@@ -139,6 +148,31 @@ export const queueItems = pgTable(
 			.where(sql`${t.idempotencyKey} is not null`),
 		index('queue_items_batch_idx').on(t.batchId).where(sql`${t.batchId} is not null`)
 	]
+);
+
+/**
+ * A set of items made together (a bulk import): what it was, how many items it made, and when its
+ * last item finished. Its items point to it (queue_items.batch_id); their statuses are its progress.
+ */
+export const queueBatches = pgTable(
+	'queue_batches',
+	{
+		id: uuid('id').primaryKey(),
+		userId: uuid('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		pipeline: text('pipeline').notNull(),
+		/** What the person calls it (a file's name, "Pasted links"). */
+		label: text('label').notNull(),
+		/** Items made. */
+		total: integer('total').notNull().default(0),
+		/** What the caller keeps about it, as its own schema says (for recipes: the links left out, and why). */
+		summary: jsonb('summary').notNull().default(sql`'{}'::jsonb`),
+		createdAt: created(),
+		/** Set once no item of it is waiting or running; cleared when some are retried. */
+		finishedAt: tz('finished_at')
+	},
+	(t) => [index('queue_batches_user_created_idx').on(t.userId, t.createdAt, t.id)]
 );
 
 /**

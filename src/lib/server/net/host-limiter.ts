@@ -66,7 +66,8 @@ export class HostLimiter {
 }
 
 /** Invalid URLs share one key: the fetcher refuses them without touching the network. */
-function hostOf(url: string): string {
+/** The host a fetch of `url` is limited under (any port); '' for what is not a URL. */
+export function hostOf(url: string): string {
 	try {
 		return new URL(url).hostname;
 	} catch {

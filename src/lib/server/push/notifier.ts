@@ -35,6 +35,21 @@ export class Notifier {
 		}
 	}
 
+	/**
+	 * A bulk import finished: one notification for all of it ("212 recipes saved, 9 failed"), in
+	 * place of one per item (the items of a batch are not announced one by one).
+	 */
+	async batchFinished(userId: string, batch: { id: string; label: string; saved: number; failed: number; canceled: number }): Promise<void> {
+		try {
+			const prefs = await getPreferences(this.deps.database, userId);
+			if (!(batch.failed ? prefs.failure || prefs.success : prefs.success)) return;
+			const message = composeBatch(batch);
+			await this.broadcast(userId, message, { ttl: DAY, urgency: batch.failed ? 'high' : 'normal' });
+		} catch (err) {
+			this.deps.log.error({ err, userId }, 'notification not sent');
+		}
+	}
+
 	/** "Send test" in Settings: to every device of this person; returns how many there are. */
 	async sendTest(userId: string): Promise<number> {
 		const message: PushMessage = {
@@ -60,7 +75,8 @@ export class Notifier {
 		this.pending.delete(userId);
 		try {
 			const prefs = await getPreferences(this.deps.database, userId);
-			const items = (await Promise.all(ids.map((id) => this.deps.queue.item(userId, id)))).filter((i): i is Item => i !== null);
+			// A bulk import's items are told of together, when it ends (batchFinished).
+			const items = (await Promise.all(ids.map((id) => this.deps.queue.item(userId, id)))).filter((i): i is Item => i !== null && !i.batchId);
 			const saved = prefs.success ? items.filter((i) => i.status === 'success') : [];
 			const failed = prefs.failure ? items.filter((i) => i.status === 'error' || i.status === 'dead') : [];
 			const message = compose(saved, failed);
@@ -117,5 +133,21 @@ export function compose(saved: Item[], failed: Item[]): PushMessage | null {
 		tag: `item-${item.id}`,
 		itemId: item.id,
 		actions: [{ action: 'retry', title: 'Retry' }]
+	};
+}
+
+/** The one notification of a finished import. */
+export function composeBatch(batch: { id: string; label: string; saved: number; failed: number; canceled: number }): PushMessage {
+	const parts = [
+		`${batch.saved.toLocaleString('en')} ${batch.saved === 1 ? 'recipe' : 'recipes'} saved`,
+		batch.failed ? `${batch.failed.toLocaleString('en')} failed` : null,
+		batch.canceled ? `${batch.canceled.toLocaleString('en')} canceled` : null
+	].filter(Boolean);
+	return {
+		kind: 'batch',
+		title: parts.join(', '),
+		body: `Import “${batch.label.slice(0, 80)}” finished.${batch.failed ? ' Tap to see what failed.' : ''}`,
+		url: `/imports/${batch.id}`,
+		tag: `batch-${batch.id}`
 	};
 }

@@ -5,9 +5,10 @@ import { Batcher } from '../db/batcher';
 import { uuidv7 } from './ids';
 import { systemClock, type Clock } from './clock';
 import type { PipelineRegistry } from './pipeline';
-import { cancelItem } from './sql/cancel';
+import { cancelItems } from './sql/cancel';
 import { insertItems, type NewItem } from './sql/enqueue';
 import {
+	activeDedupeKeys,
 	attemptsOf,
 	findActiveByKey,
 	findActiveByKeys,
@@ -20,7 +21,8 @@ import {
 	type PageEnd
 } from './sql/read';
 import { removeItem } from './sql/remove';
-import { retryItem } from './sql/retry';
+import { batchPace, findBatch, insertBatch, listBatches, reopenBatch, setBatchTotal, settleBatches, type BatchRow } from './sql/batches';
+import { retryItems } from './sql/retry';
 import { freshPhases, toAttempt, toJob, viewOf, type JobDetail, type JobStatus, type JobView } from './view';
 
 export interface EnqueueInput {
@@ -32,6 +34,8 @@ export interface EnqueueInput {
 	dedupeKey?: string | null;
 	idempotencyKey?: string | null;
 	correlationId?: string;
+	/** Items with the same key run a limited number at once, across every worker (for recipes: the link's host). */
+	concurrencyKey?: string | null;
 }
 
 export type EnqueueResult =
@@ -45,6 +49,20 @@ export type EnqueueResult =
 
 export type ActionResult = { kind: 'ok'; job: JobDetail } | { kind: 'not_found' } | { kind: 'conflict'; status: JobStatus; reason?: 'duplicate_active' };
 
+/** One item of a batch: what enqueue takes, less what the batch says for all of them. */
+export interface BatchItemInput {
+	input: unknown;
+	dedupeKey?: string | null;
+	concurrencyKey?: string | null;
+}
+
+/** What a batch's items are claimed after: anything a person is waiting on (priority 0) goes first. */
+export const BULK_PRIORITY = 10;
+/** Items inserted per statement when a batch is made: each chunk is its own short transaction. */
+const BATCH_CHUNK = 500;
+/** How long item ends are gathered before their batches are checked. */
+const BATCH_SETTLE_MS = 100;
+
 /** Inserts under way at once; each holds a connection while the rest of the pool serves reads. */
 const ENQUEUE_BATCH = { maxBatch: 500, maxInFlight: 3 };
 
@@ -56,7 +74,12 @@ export class QueueService {
 	constructor(
 		private readonly database: Database,
 		private readonly registry: PipelineRegistry,
-		private readonly options: { maxAttempts: number; clock?: Clock }
+		private readonly options: {
+			maxAttempts: number;
+			clock?: Clock;
+			/** A batch's last item ended (success, failure, cancel or delete): called once per batch, in one process. */
+			onBatchFinished?: (batch: BatchRow) => void;
+		}
 	) {
 		this.inserts = new Batcher({
 			...ENQUEUE_BATCH,
@@ -89,7 +112,8 @@ export class QueueService {
 				dedupeKey,
 				maxAttempts: this.options.maxAttempts,
 				correlationId: request.correlationId ?? randomUUID(),
-				idempotencyKey: key
+				idempotencyKey: key,
+				concurrencyKey: request.concurrencyKey ?? null
 			});
 			if (row) return { kind: 'created', job: toJob(row, freshPhases(phases)) };
 			const replayed = key ? await this.replay(request.userId, key, dedupeKey) : null;
@@ -156,22 +180,133 @@ export class QueueService {
 	async retry(userId: string, itemId: string): Promise<ActionResult> {
 		let changed: boolean;
 		try {
-			changed = await retryItem(this.database, { userId, itemId, now: this.now() });
+			changed = (await retryItems(this.database, { userId, scope: { itemId }, now: this.now() })).length > 0;
 		} catch (err) {
 			if (!isUniqueViolation(err)) throw err;
 			return this.refused(userId, itemId, 'duplicate_active');
 		}
-		return changed ? this.changed(userId, itemId) : this.refused(userId, itemId);
+		if (!changed) return this.refused(userId, itemId);
+		const result = await this.changed(userId, itemId);
+		// An item of a finished batch runs again: the batch is under way until it ends.
+		if (result.kind === 'ok' && result.job.batchId) await reopenBatch(this.database, result.job.batchId);
+		return result;
 	}
 
 	async cancel(userId: string, itemId: string): Promise<ActionResult> {
-		const changed = await cancelItem(this.database, { userId, itemId, now: this.now() });
-		return changed ? this.changed(userId, itemId) : this.refused(userId, itemId);
+		const changed = (await cancelItems(this.database, { userId, scope: { itemId }, now: this.now() })).length > 0;
+		const result = changed ? await this.changed(userId, itemId) : await this.refused(userId, itemId);
+		if (result.kind === 'ok' && result.job.batchId) this.batchItemEnded(result.job.batchId);
+		return result;
 	}
 
 	async remove(userId: string, itemId: string): Promise<boolean> {
-		return removeItem(this.database, { userId, itemId });
+		const batchId = await removeItem(this.database, { userId, itemId });
+		if (batchId) this.batchItemEnded(batchId);
+		return batchId !== undefined;
 	}
+
+	private readonly endedBatches = new Set<string>();
+	private settling: Promise<void> | null = null;
+
+	/**
+	 * An item of this batch ended: the batch may be finished. Items ending together (a batch's
+	 * last hundred, a cancel) are settled in one statement a moment later, not one each.
+	 */
+	batchItemEnded(batchId: string): void {
+		this.endedBatches.add(batchId);
+		this.settling ??= new Promise<void>((resolve) => setTimeout(resolve, BATCH_SETTLE_MS).unref()).then(async () => {
+			const ids = [...this.endedBatches];
+			this.endedBatches.clear();
+			this.settling = null;
+			await this.finishBatches(ids);
+		});
+	}
+
+	/** Finishes the batches (these, or any unfinished) that have nothing left to run; for a start-up sweep too. */
+	async finishBatches(batchIds?: readonly string[]): Promise<void> {
+		for (const batch of await settleBatches(this.database, { batchIds, now: this.now() })) this.options.onBatchFinished?.(batch);
+	}
+
+	/**
+	 * Makes a batch and its items, in chunks of BATCH_CHUNK (each chunk one statement), so a batch
+	 * of 10,000 is in within seconds and no transaction holds locks for long. Items whose dedupe key
+	 * is already active for this user are left out (`alreadyActive`). The items run at
+	 * BULK_PRIORITY: after whatever a person is waiting on, and fairly shared with other owners.
+	 */
+	async createBatch(args: {
+		userId: string;
+		pipeline: string;
+		label: string;
+		summary: unknown;
+		items: readonly BatchItemInput[];
+	}): Promise<{ batch: BatchRow; created: number; alreadyActive: number }> {
+		const pipeline = this.registry.get(args.pipeline);
+		if (!pipeline) throw new Error(`pipeline "${args.pipeline}" is not registered`);
+		const phases = pipeline.phases.map((p) => p.name);
+		const batchId = uuidv7();
+		await insertBatch(this.database, { id: batchId, userId: args.userId, pipeline: pipeline.name, label: args.label, summary: args.summary, now: this.now() });
+		let created = 0;
+		for (let start = 0; start < args.items.length; start += BATCH_CHUNK) {
+			const chunk = args.items.slice(start, start + BATCH_CHUNK).map(
+				(item): NewItem => ({
+					id: uuidv7(),
+					userId: args.userId,
+					pipeline: pipeline.name,
+					phases,
+					input: pipeline.input.parse(item.input),
+					dedupeKey: item.dedupeKey ?? null,
+					maxAttempts: this.options.maxAttempts,
+					correlationId: randomUUID(),
+					idempotencyKey: null,
+					batchId,
+					priority: BULK_PRIORITY,
+					concurrencyKey: item.concurrencyKey ?? null
+				})
+			);
+			created += (await insertItems(this.database, chunk, this.now())).length;
+		}
+		await setBatchTotal(this.database, batchId, created);
+		// A batch whose every link was left out has nothing to wait for.
+		if (created === 0) await this.finishBatches([batchId]);
+		const batch = await findBatch(this.database, { userId: args.userId, batchId });
+		return { batch: batch!, created, alreadyActive: args.items.length - created };
+	}
+
+	batch(userId: string, batchId: string): Promise<BatchRow | null> {
+		return findBatch(this.database, { userId, batchId });
+	}
+
+	batches(userId: string, limit: number): Promise<BatchRow[]> {
+		return listBatches(this.database, { userId, limit });
+	}
+
+	/** Which of these dedupe keys the user has waiting or running already. */
+	activeKeys(userId: string, dedupeKeys: readonly string[]): Promise<Set<string>> {
+		return activeDedupeKeys(this.database, { userId, dedupeKeys });
+	}
+
+	/** What is left of a batch per concurrency key, and how many finished in the last `windowMs`. */
+	batchPace(batchId: string, windowMs: number) {
+		return batchPace(this.database, { batchId, since: new Date(this.now().getTime() - windowMs) });
+	}
+
+	/** Retry all failed: the batch's failed, dead and canceled items run again. Null: no such batch. */
+	async retryBatch(userId: string, batchId: string): Promise<{ batch: BatchRow; retried: number } | null> {
+		if (!(await findBatch(this.database, { userId, batchId }))) return null;
+		const retried = await retryItems(this.database, { userId, scope: { batchId }, now: this.now() });
+		if (retried.length) await reopenBatch(this.database, batchId);
+		else this.batchItemEnded(batchId);
+		return { batch: (await findBatch(this.database, { userId, batchId }))!, retried: retried.length };
+	}
+
+	/** Cancel the rest: the batch's waiting and running items stop; what finished stays. Null: no such batch. */
+	async cancelBatch(userId: string, batchId: string): Promise<{ batch: BatchRow; canceled: number } | null> {
+		if (!(await findBatch(this.database, { userId, batchId }))) return null;
+		const canceled = await cancelItems(this.database, { userId, scope: { batchId }, now: this.now() });
+		await this.finishBatches([batchId]);
+		return { batch: (await findBatch(this.database, { userId, batchId }))!, canceled: canceled.length };
+	}
+
 
 	private async changed(userId: string, itemId: string): Promise<ActionResult> {
 		const job = await this.get(userId, itemId);

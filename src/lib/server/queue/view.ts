@@ -38,6 +38,8 @@ export interface JobView {
 	error: JobError | null;
 	results: Record<string, unknown> | null;
 	correlationId: string;
+	/** The batch it was made in (a bulk import), or null. */
+	batchId: string | null;
 	createdAt: string;
 	updatedAt: string;
 	startedAt: string | null;
@@ -101,6 +103,7 @@ export function toJob(row: ItemRow, phases: readonly PhaseView[]): JobView {
 		error: errorOf(row.errorKind, row.errorCode, row.error),
 		results: (row.result as Record<string, unknown> | null) ?? null,
 		correlationId: row.correlationId,
+		batchId: row.batchId ?? null,
 		createdAt: iso(row.createdAt)!,
 		updatedAt: iso(row.updatedAt)!,
 		startedAt: iso(row.startedAt),

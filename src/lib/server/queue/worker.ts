@@ -27,14 +27,23 @@ export interface WorkerOptions {
 	leaseMs: number;
 	/** Safety-net poll; NOTIFY normally wakes the worker at once. */
 	pollMs: number;
+	/** Items of one concurrency key running at once, across every worker; absent: no limit. */
+	keyLimit?: number | null;
 	backoff: BackoffPolicy;
 	/** How long running phases may finish after stop() before they are aborted and handed back. */
 	graceMs: number;
 	clock?: Clock;
 	random?: () => number;
 	id?: string;
-	/** Called once an item ends in success, error or dead (notifications hang off this). */
-	onFinished?: (item: { id: string; userId: string; status: 'success' | 'error' | 'dead' }) => void;
+	/** Called once an item ends in success, error or dead (notifications, and a batch's end, hang off this). */
+	onFinished?: (item: FinishedItem) => void;
+}
+
+export interface FinishedItem {
+	id: string;
+	userId: string;
+	batchId: string | null;
+	status: 'success' | 'error' | 'dead';
 }
 
 /** Why a run stopped early without a failure of its own; nothing is written for these. */
@@ -88,7 +97,7 @@ export class Worker extends EventEmitter<{ idle: [] }> {
 	constructor(options: WorkerOptions) {
 		super();
 		this.id = options.id ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
-		this.o = { ...options, clock: options.clock ?? systemClock, random: options.random ?? Math.random };
+		this.o = { ...options, keyLimit: options.keyLimit ?? null, clock: options.clock ?? systemClock, random: options.random ?? Math.random };
 		this.slots = new PQueue({ concurrency: options.concurrency });
 		const { database, clock, log } = this.o;
 		this.outage = new OutageWatch(log, clock);
@@ -237,7 +246,8 @@ export class Worker extends EventEmitter<{ idle: [] }> {
 			pipelines: this.o.registry.names(),
 			limit: asked,
 			leaseMs: this.o.leaseMs,
-			now
+			now,
+			keyLimit: this.o.keyLimit
 		});
 		this.avgClaimMs = average(this.avgClaimMs, performance.now() - started);
 		for (const item of claimed) this.launch(item, now.getTime() + this.o.leaseMs);
@@ -332,9 +342,9 @@ export class Worker extends EventEmitter<{ idle: [] }> {
 		}
 	}
 
-	private finished(item: { id: string; userId: string }, status: 'success' | 'error' | 'dead'): void {
+	private finished(item: Omit<FinishedItem, 'status'>, status: FinishedItem['status']): void {
 		try {
-			this.o.onFinished?.({ id: item.id, userId: item.userId, status });
+			this.o.onFinished?.({ id: item.id, userId: item.userId, batchId: item.batchId, status });
 		} catch (err) {
 			this.log.error({ err }, 'onFinished failed');
 		}

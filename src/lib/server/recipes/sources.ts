@@ -3,6 +3,7 @@ import { Batcher } from '../db/batcher';
 import type { Database } from '../db/client';
 import { recipes, recipeSources } from '../db/schema';
 import { recipeColumns, type RecipeRow } from './library';
+import { textArray } from '../db/sql-values';
 
 /**
  * The links a library recipe is known by (`recipe_sources`, written when it is saved): which
@@ -43,6 +44,15 @@ export function findSavedRecipe(database: Database, userId: string, key: string)
 		lookups.set(database, batcher);
 	}
 	return batcher.add({ userId, key });
+}
+
+/** Which of these link keys already lead to one of the user's recipes (a bulk import leaves those out). */
+export async function savedKeys(database: Database, userId: string, keys: readonly string[]): Promise<Set<string>> {
+	if (keys.length === 0) return new Set();
+	const rows = await database.rows<{ key: string }>(sql`
+		select s.key from recipe_sources s join recipes r on r.id = s.recipe_id
+		where s.user_id = ${userId} and s.key = any(${textArray(keys)}) and r.deleted_at is null`);
+	return new Set(rows.map((r) => r.key));
 }
 
 /** Every link key of a recipe. */

@@ -2,6 +2,7 @@ import { linkFromShare, normalizeUrl } from '../../links';
 import type { EnqueueRequest } from '../../contract/queue';
 import type { App } from '../app';
 import { ApiError } from '../http/api';
+import { hostOf } from '../net/host-limiter';
 import { RECIPE_PIPELINE, type ShareInput } from '../pipeline/recipe';
 import { toSummary } from '../recipes/library';
 import { findSavedRecipe } from '../recipes/sources';
@@ -41,7 +42,11 @@ export async function enqueueShare(
 		return active ? { kind: 'duplicate', item: toItem(active) } : { kind: 'saved', recipe: toSummary(saved) };
 	}
 	const input: ShareInput = { url, text: share.text ?? null, title: share.title ?? null, recipeId: saved?.id ?? null };
-	return asItem(await app.queue.enqueue({ userId, pipeline: RECIPE_PIPELINE, input, dedupeKey, idempotencyKey: idempotencyKey ?? null }));
+	// Keyed by the host the page is fetched from, so the claim runs no more of one site's items at
+	// once than the fetcher may fetch from it: the rest wait without holding a worker.
+	return asItem(
+		await app.queue.enqueue({ userId, pipeline: RECIPE_PIPELINE, input, dedupeKey, idempotencyKey: idempotencyKey ?? null, concurrencyKey: hostOf(url) || null })
+	);
 }
 
 function asItem(result: JobEnqueueResult): EnqueueResult {

@@ -18,6 +18,10 @@ export interface NewItem {
 	idempotencyKey: string | null;
 	batchId?: string | null;
 	replayOf?: string | null;
+	/** 0 (the default) for what a person waits on; more for bulk work, claimed after it. */
+	priority?: number;
+	/** Items with the same key run a limited number at once (see claimItems); null: no limit. */
+	concurrencyKey?: string | null;
 }
 
 /**
@@ -39,17 +43,21 @@ export async function insertItems(database: Database, items: readonly NewItem[],
 		correlation_id: i.correlationId,
 		idempotency_key: i.idempotencyKey,
 		batch_id: i.batchId ?? null,
-		replay_of: i.replayOf ?? null
+		replay_of: i.replayOf ?? null,
+		priority: i.priority ?? 0,
+		concurrency_key: i.concurrencyKey ?? null
 	}));
 	const t = at(now);
 	return database.rows<ItemRow>(sql`
 		with src as (
 			select * from jsonb_to_recordset(${JSON.stringify(records)}::jsonb) as s(position int, id uuid, user_id uuid, pipeline text,
-				phases text[], input jsonb, dedupe_key text, max_attempts int, correlation_id text, idempotency_key text, batch_id uuid, replay_of uuid)
+				phases text[], input jsonb, dedupe_key text, max_attempts int, correlation_id text, idempotency_key text, batch_id uuid, replay_of uuid,
+				priority smallint, concurrency_key text)
 		), ins as (
 			insert into queue_items (id, user_id, pipeline, input, dedupe_key, max_attempts, correlation_id, idempotency_key,
-				batch_id, replay_of, next_run_at, created_at, updated_at)
-			select id, user_id, pipeline, input, dedupe_key, max_attempts, correlation_id, idempotency_key, batch_id, replay_of, ${t}, ${t}, ${t}
+				batch_id, replay_of, priority, concurrency_key, next_run_at, created_at, updated_at)
+			select id, user_id, pipeline, input, dedupe_key, max_attempts, correlation_id, idempotency_key, batch_id, replay_of,
+				priority, concurrency_key, ${t}, ${t}, ${t}
 			from src order by position
 			on conflict do nothing
 			returning *

@@ -58,6 +58,15 @@ export async function findActiveByKeys(database: Database, where: { userId: stri
 	return row;
 }
 
+/** Which of these dedupe keys the user has waiting or running. */
+export async function activeDedupeKeys(database: Database, where: { userId: string; dedupeKeys: readonly string[] }): Promise<Set<string>> {
+	if (where.dedupeKeys.length === 0) return new Set();
+	const rows = await database.rows<{ key: string }>(
+		sql`select dedupe_key as key from queue_items where user_id = ${where.userId} and dedupe_key = any(${textArray(where.dedupeKeys)}) and status in ('pending', 'in_progress')`
+	);
+	return new Set(rows.map((r) => r.key));
+}
+
 /** Where a page of a listing ends: the last item's exact created_at (as PostgreSQL prints it) and id. */
 export interface PageEnd {
 	createdAt: string;

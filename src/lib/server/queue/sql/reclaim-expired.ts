@@ -7,6 +7,7 @@ export interface Reclaimed {
 	id: string;
 	userId: string;
 	status: 'pending' | 'dead';
+	batchId: string | null;
 }
 
 /**
@@ -35,7 +36,7 @@ export async function reclaimExpired(database: Database, now: Date): Promise<Rec
 				error_code = case when cur.spent then 'interrupted' else i.error_code end,
 				lease_owner = null, lease_token = null, lease_expires_at = null
 			from cur where i.id = cur.id
-			returning i.id, i.user_id, i.status
+			returning i.id, i.user_id, i.status, i.batch_id
 		), ph as (
 			update item_phases p
 			set status = case when cur.spent then 'error' else 'pending' end, message = null,
@@ -50,6 +51,6 @@ export async function reclaimExpired(database: Database, now: Date): Promise<Rec
 				duration_ms = ${elapsedMs(t)}
 			where a.item_id in (select id from exp) and a.outcome = 'running'
 		)
-		select id, user_id as "userId", status, pg_notify(${channels.jobs}, '') from exp`
+		select id, user_id as "userId", status, batch_id as "batchId", pg_notify(${channels.jobs}, '') from exp`
 	);
 }

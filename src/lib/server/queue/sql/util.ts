@@ -7,10 +7,7 @@ export const at = (d: Date): SQL => sql`${d.toISOString()}::timestamptz`;
 /** `at(d) + ms` as a SQL value. */
 export const after = (d: Date, ms: number): SQL => at(new Date(d.getTime() + ms));
 
-export const uuidArray = (ids: readonly string[]): SQL => sql`${`{${ids.join(',')}}`}::uuid[]`;
-
-export const textArray = (values: readonly string[]): SQL =>
-	sql`${`{${values.map((v) => `"${v.replace(/["\\]/g, '\\$&')}"`).join(',')}}`}::text[]`;
+export { textArray, uuidArray } from '../../db/sql-values';
 
 /**
  * The fence on every worker write: this item, still running under this claim's lease, and the
@@ -42,3 +39,8 @@ export const elapsedMs = (now: SQL, startedAt: SQL = sql`a.started_at`): SQL =>
  * the writers' clocks say. Live streams keep the newest state of an item by it.
  */
 export const touched = (now: Date, column = 'updated_at'): SQL => sql`greatest(${at(now)}, ${sql.raw(column)} + interval '1 millisecond')`;
+
+/** Which items an action is for: one item, or every item of a batch. */
+export type ItemScope = { itemId: string } | { batchId: string };
+
+export const scopeOf = (scope: ItemScope): SQL => ('itemId' in scope ? sql`id = ${scope.itemId}` : sql`batch_id = ${scope.batchId}`);
