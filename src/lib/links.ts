@@ -1,16 +1,25 @@
 /** Link handling for shared text: finding the link, and the key that spots the same link twice. */
 
-const LINK = /https?:\/\/[^\s<>"'`\u00a0\u201c\u201d]+/i;
+const LINK = /https?:\/\/[^\s<>"'`\u00a0\u201c\u201d]+/gi;
 const TRAILING = new Set('.,;:!?\'"\u2019»›)]}>');
 const BARE_DOMAIN = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}(?:[/?#]\S*)?$/i;
 
-/** The link in one piece of text, without the punctuation a sentence puts after it. */
+/** The first link in one piece of text, without the punctuation a sentence puts after it. */
 export function findLink(text: string | undefined | null): string | null {
-	if (!text) return null;
-	const match = LINK.exec(text);
-	if (!match) return null;
-	const link = withoutTrailingPunctuation(match[0]);
-	return isHttpUrl(link) ? link : null;
+	return text ? (eachLink(text).next().value ?? null) : null;
+}
+
+/** Every link in the text, in order, each as `findLink` would give it. */
+export function findLinks(text: string | undefined | null): string[] {
+	return text ? [...eachLink(text)] : [];
+}
+
+/** Lazily, so `findLink` stops at the first link of a long text. */
+function* eachLink(text: string): Generator<string, undefined> {
+	for (const match of text.matchAll(LINK)) {
+		const link = withoutTrailingPunctuation(match[0]);
+		if (isHttpUrl(link)) yield link;
+	}
 }
 
 /**
@@ -45,6 +54,14 @@ export function isHttpUrl(value: string): boolean {
 	}
 }
 
+/** A domain typed without its scheme ("example.com/pie") as the https link it means, else null. */
+export function bareDomainLink(text: string): string | null {
+	if (!BARE_DOMAIN.test(text)) return null;
+	// The pattern admits labels the URL parser refuses (an "xn--" label that is not Punycode).
+	const link = `https://${text}`;
+	return isHttpUrl(link) ? link : null;
+}
+
 /**
  * The first http(s) link in what a share sheet sent. `url` may also be a bare domain typed by
  * hand ("example.com/pie"); Android puts the link in `text`, some apps in `title`.
@@ -53,7 +70,8 @@ export function linkFromShare(share: { url?: string | null; text?: string | null
 	const url = share.url?.trim();
 	if (url) {
 		if (isHttpUrl(url)) return findLink(url) ?? url;
-		if (BARE_DOMAIN.test(url)) return `https://${url}`;
+		const bare = bareDomainLink(url);
+		if (bare) return bare;
 		const inside = findLink(url);
 		if (inside) return inside;
 	}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findLink, linkFromShare, normalizeUrl, sameOriginHref, sourceKeys } from '../../src/lib/links';
+import { bareDomainLink, findLink, findLinks, linkFromShare, normalizeUrl, sameOriginHref, sourceKeys } from '../../src/lib/links';
 
 describe('findLink', () => {
 	it('finds the link inside shared text, without the sentence punctuation after it', () => {
@@ -11,6 +11,36 @@ describe('findLink', () => {
 		expect(findLink('no link here')).toBeNull();
 		expect(findLink('ftp://example.com/file')).toBeNull();
 		expect(findLink('')).toBeNull();
+	});
+});
+
+describe('findLinks', () => {
+	it('finds every link, in order, each as findLink gives it', () => {
+		expect(findLinks('Soup: https://a.example/soup, bread (https://b.example/loaf). https://en.wikipedia.org/wiki/Pie_(food)!')).toEqual([
+			'https://a.example/soup',
+			'https://b.example/loaf',
+			'https://en.wikipedia.org/wiki/Pie_(food)'
+		]);
+		expect(findLinks('twice https://a.example/x https://a.example/x')).toEqual(['https://a.example/x', 'https://a.example/x']);
+		expect(findLinks('no link, ftp://example.com/file, mailto:a@example.com')).toEqual([]);
+		expect(findLinks('')).toEqual([]);
+		expect(findLinks(null)).toEqual([]);
+	});
+
+	it('skips what only looks like a link, and findLink goes on to the next', () => {
+		expect(findLinks('https://. then https://a.example/x')).toEqual(['https://a.example/x']);
+		expect(findLink('https://. then https://a.example/x')).toBe('https://a.example/x');
+	});
+});
+
+describe('bareDomainLink', () => {
+	it('reads a domain typed without its scheme as https', () => {
+		expect(bareDomainLink('example.com/pie')).toBe('https://example.com/pie');
+		expect(bareDomainLink('www.example.co.uk')).toBe('https://www.example.co.uk');
+		expect(bareDomainLink('not a link')).toBeNull();
+		expect(bareDomainLink('https://example.com')).toBeNull();
+		// The pattern's shape, but no host the URL parser takes.
+		expect(bareDomainLink('xn--a.com/x')).toBeNull();
 	});
 });
 
