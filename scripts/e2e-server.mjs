@@ -11,4 +11,6 @@ if (!process.env.DATABASE_URL) {
 	process.env.DATA_DIR = dir;
 	process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 }
+const { defaultBodySizeLimit } = await import(pathToFileURL(path.join(root, 'src', 'lib', 'server', 'http', 'body-limit.js')).href);
+defaultBodySizeLimit();
 await import(pathToFileURL(path.join(root, 'build', 'index.js')).href);

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { spareBusyKeepAliveConnections } from '../src/lib/server/http/keep-alive.js';
 import { answerRefusedRequestsInJson } from '../src/lib/server/http/client-errors.js';
+import { defaultBodySizeLimit } from '../src/lib/server/http/body-limit.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const build = path.join(root, 'build');
@@ -36,6 +37,7 @@ if (!existsSync(entry) || Math.max(...sources.map(newest)) > statSync(entry).mti
 const PROTOCOL = 'x-cookmark-protocol';
 const stampProtocol = !process.env.ORIGIN && !process.env.PROTOCOL_HEADER;
 if (stampProtocol) process.env.PROTOCOL_HEADER = PROTOCOL; // read by the handler when it loads
+defaultBodySizeLimit();
 
 const { handler } = await import(pathToFileURL(entry).href);
 const host = process.env.HOST || '0.0.0.0';

@@ -46,6 +46,16 @@ export function formatDuration(ms: number): string {
 	return `${Math.round(ms / 60_000)} min`;
 }
 
+/** A time still to go, rounded as a person says it: "under a minute", "about 35 min", "about 2 h 10 min". */
+export function formatEta(seconds: number): string {
+	if (seconds < 60) return 'under a minute';
+	const minutes = Math.round(seconds / 60);
+	if (minutes < 60) return `about ${minutes} min`;
+	const hours = Math.floor(minutes / 60);
+	const rest = Math.round((minutes % 60) / 5) * 5;
+	return rest ? `about ${hours} h ${rest} min` : `about ${hours} h`;
+}
+
 const FRACTIONS: [number, string][] = [
 	[1 / 8, '⅛'],
 	[1 / 4, '¼'],

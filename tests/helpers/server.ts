@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { BODY_SIZE_LIMIT } from '../../src/lib/server/http/body-limit.js';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -89,6 +90,7 @@ export async function startServer(
 			LOG_LEVEL: 'info',
 			FETCH_ALLOW_PRIVATE: 'true',
 			QUEUE_POLL_MS: '500',
+			BODY_SIZE_LIMIT,
 			...storage.env,
 			...env
 		},

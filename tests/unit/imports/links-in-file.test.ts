@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isHttpUrl } from '../../../src/lib/links';
-import { ImportFormatError, kindOf, linksIn, MAX_IMPORT_LINKS, type ImportKind } from '../../../src/lib/server/imports/links-in-file';
+import { ImportFormatError, kindOf, linksIn, type ImportKind } from '../../../src/lib/server/imports/links-in-file';
+import { MAX_IMPORT_LINKS } from '../../../src/lib/contract/imports';
 import { anyText, fuzzRuns, pathological } from '../../helpers/fuzz';
 
 const found = (content: string, kind: ImportKind) => linksIn(content, kind).links;

@@ -15,8 +15,6 @@ export interface FoundLink {
 	line: number;
 }
 
-/** How many links one import may hold; the caller enforces it, to say how many were found. */
-export const MAX_IMPORT_LINKS = 10_000;
 /** Past this many, collecting stops: memory stays bounded however large the file. */
 const MAX_COLLECTED = 100_000;
 
