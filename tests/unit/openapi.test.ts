@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ChangePasswordRequest, CreatedToken, CreateTokenRequest, Credentials, LoginRequest, User } from '../../src/lib/contract/auth';
 import { ApiError } from '../../src/lib/contract/errors';
+import { Batch, BatchActionResult, BatchList, BatchPreview, CreateBatchRequest } from '../../src/lib/contract/imports';
 import { RecipeDetail, RecipeList, RecipeSummary } from '../../src/lib/contract/library';
 import { NotificationPreferences, PushDevice, SubscribeRequest, UnsubscribeRequest } from '../../src/lib/contract/push';
 import { ConnectionEvent, EnqueueRequest, EnqueueResponse, Item, ItemDetail, ItemList, QueueUpdateEvent } from '../../src/lib/contract/queue';
@@ -187,6 +188,10 @@ describe('the OpenAPI document', () => {
 		}
 		expect(doc.paths['/api/queue/{id}'].get.parameters[0].schema).toMatchObject({ type: 'string', format: 'uuid' });
 		expect(doc.paths['/api/recipes/{id}'].get.parameters[0].schema).toMatchObject({ type: 'string', format: 'uuid' });
+		for (const p of ['/api/batches/{id}', '/api/batches/{id}/retry-failed', '/api/batches/{id}/cancel', '/api/batches/{id}/failed.csv']) {
+			const op = doc.paths[p].get ?? doc.paths[p].post;
+			expect(op.parameters[0].schema, p).toMatchObject({ type: 'string', format: 'uuid' });
+		}
 		// API token ids are the id part of `cm_<id>.<secret>`, not UUIDs.
 		expect(doc.paths['/api/tokens/{id}'].delete.parameters[0].schema).toEqual({ type: 'string', pattern: '^[a-z2-7]{32}$' });
 	});
@@ -226,6 +231,30 @@ describe('the OpenAPI document', () => {
 		expect(doc.paths['/api/queue/{id}'].delete.responses['204'].content).toBeUndefined();
 		expect(doc.paths['/api/queue/{id}/retry'].post.responses['409'].description).toMatch(/invalid_state/);
 		expect(doc.paths['/api/auth/login'].post.responses['429'].headers).toHaveProperty('Retry-After');
+	});
+
+	it('a bulk import is sent as JSON or as a multipart form, and answers with its batch, a preview or its failures as CSV', () => {
+		const create = doc.paths['/api/batches'].post;
+		expect(Object.keys(create.requestBody.content)).toEqual(['application/json', 'multipart/form-data']);
+		expect(create.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/CreateBatchRequest' });
+		expect(create.requestBody.content['multipart/form-data'].schema).toEqual({ $ref: '#/components/schemas/ImportForm' });
+		expect(Object.keys(schemas.ImportForm.properties)).toEqual(['file', 'text', 'label', 'preview']);
+		expect(schemas.ImportForm.properties.file).toMatchObject({ type: 'string', format: 'binary', maxLength: 10 * 1024 * 1024 });
+		expect(create.responses['201'].content['application/json'].schema.$ref).toBe('#/components/schemas/Batch');
+		expect(create.responses['201'].headers).toEqual({ Location: { $ref: '#/components/headers/BatchLocation' } });
+		expect(create.responses['200'].content['application/json'].schema.$ref).toBe('#/components/schemas/BatchPreview');
+		for (const code of ['invalid_file', 'empty_file', 'no_links', 'no_file', 'too_many_links', 'invalid_body', 'validation_failed']) {
+			expect(create.responses['400'].description).toContain(`\`${code}\``);
+		}
+		expect(create.responses['413'].description).toMatch(/file_too_large.*payload_too_large/);
+		expect(create.responses['415'].description).toMatch(/multipart\/form-data/);
+		// Routes with only a JSON body still say so.
+		expect(doc.paths['/api/queue'].post.responses['415'].description).toMatch(/not application\/json/);
+		expect(doc.paths['/api/batches'].get.responses['200'].content['application/json'].schema.$ref).toBe('#/components/schemas/BatchList');
+		expect(doc.paths['/api/batches/{id}/cancel'].post.responses['404'].description).toMatch(/not_found.*batch/);
+		const csv = doc.paths['/api/batches/{id}/failed.csv'].get.responses['200'];
+		expect(csv.content).toEqual({ 'text/csv': {} });
+		expect(Object.keys(csv.headers)).toEqual(['Content-Disposition', 'Cache-Control']);
 	});
 
 	it('the JSON-LD export, the picture and the live stream have their own media types', () => {
@@ -283,7 +312,12 @@ describe('its schemas are the contract zod schemas', () => {
 			['UnsubscribeRequest', UnsubscribeRequest],
 			['PushDevice', PushDevice],
 			['NotificationPreferences', NotificationPreferences],
-			['NotificationPreferencesInput', NotificationPreferences]
+			['NotificationPreferencesInput', NotificationPreferences],
+			['CreateBatchRequest', CreateBatchRequest],
+			['Batch', Batch],
+			['BatchList', BatchList],
+			['BatchPreview', BatchPreview],
+			['BatchActionResult', BatchActionResult]
 		];
 		for (const [name, schema] of contract) {
 			expect(schemaComponents[name as keyof typeof schemaComponents]?.schema, name).toBe(schema);
@@ -304,6 +338,10 @@ describe('its schemas are the contract zod schemas', () => {
 describe('request bodies in the document accept what the server accepts', () => {
 	const base64url = (bytes: number) => Buffer.alloc(bytes, 7).toString('base64url');
 	const examples: Record<string, { valid: unknown[]; invalid: unknown[] }> = {
+		'POST /api/batches': {
+			valid: [{ links: ['https://example.com/pie', 'example.com/tart'] }, { text: 'pie https://example.com/pie', label: 'Notes', preview: true }],
+			invalid: [{ links: 'https://example.com/pie' }, { links: ['https://example.com/' + 'x'.repeat(4096)] }, { text: 'x', preview: 'yes' }, { label: '' }]
+		},
 		'POST /api/queue': { valid: [{ url: 'https://example.com/pie' }, { text: 'look https://example.com/pie', title: 'Pie' }], invalid: [{ url: 42 }, []] },
 		'POST /api/auth/signup': { valid: [{ username: 'alice', password: 'correct horse' }], invalid: [{ username: 'alice' }, { username: 'al', password: 'correct horse' }] },
 		'POST /api/auth/login': { valid: [{ username: 'alice', password: 'x' }], invalid: [{ username: 'alice', password: '' }] },

@@ -17,6 +17,18 @@ import {
 	UserList
 } from '../../contract/auth';
 import { ApiError } from '../../contract/errors';
+import {
+	Batch,
+	BatchActionResult,
+	BatchList,
+	BatchPreview,
+	BatchProgress,
+	CreateBatchRequest,
+	ImportCounts,
+	ImportSite,
+	MAX_IMPORT_BYTES,
+	MAX_IMPORT_LINKS
+} from '../../contract/imports';
 import { ListRecipesQuery, PictureQuery, RecipeDetail, RecipeList, RecipeSummary } from '../../contract/library';
 import {
 	DeviceList,
@@ -105,6 +117,28 @@ const StreamQuery = z.object({
 	lastEventId: z.string().regex(/^\d{1,15}$/).optional()
 });
 
+/**
+ * POST /api/batches as multipart/form-data (the import page's form). The route reads it by hand,
+ * streaming it through busboy (src/lib/server/imports/read-request.ts), not through a zod schema;
+ * this says what it reads.
+ */
+const ImportForm = z.object({
+	file: z
+		.file()
+		.max(MAX_IMPORT_BYTES)
+		.optional()
+		.meta({
+			description:
+				'Notes (.txt, .md: any text with links), a spreadsheet (.csv, .tsv: any cell holding a link), a JSON export (.json: any string that is a link) ' +
+				'or a browser\'s bookmarks (.html). Its kind comes from its extension, else its content type, else its first characters. At most 10 MB.'
+		}),
+	text: z.string().optional().meta({ description: 'Pasted text holding links, read when no file is sent. At most 10 MB.' }),
+	label: z.string().optional().meta({
+		description: 'What the batch is called (its first 200 characters). Left out: the file\'s name, or "Pasted links" for pasted text.'
+	}),
+	preview: z.string().optional().meta({ description: '`true`, `1` or `on`: only count, and make nothing. Anything else, or none, imports.' })
+});
+
 // --- Components -----------------------------------------------------------------------------------
 
 type Io = 'input' | 'output';
@@ -130,6 +164,8 @@ export const schemaComponents = {
 	TargetInput: input(TargetInput),
 	TargetTestInput: input(TargetTestInput),
 	RecipePatch: input(RecipePatch),
+	CreateBatchRequest: input(CreateBatchRequest),
+	ImportForm: input(ImportForm),
 	// Answers.
 	ApiError: output(ApiError),
 	OkResponse: output(OkResponse),
@@ -169,6 +205,13 @@ export const schemaComponents = {
 	TargetView: output(TargetView),
 	TargetTestResult: output(TargetTestResult),
 	TargetLink: output(TargetLink),
+	ImportSite: output(ImportSite),
+	ImportCounts: output(ImportCounts),
+	BatchProgress: output(BatchProgress),
+	Batch: output(Batch),
+	BatchList: output(BatchList),
+	BatchPreview: output(BatchPreview),
+	BatchActionResult: output(BatchActionResult),
 	Health: output(Health),
 	Readiness: output(Readiness),
 	OpenApiDocument: output(OpenApiDocument)
@@ -208,6 +251,7 @@ const responseHeaders = {
 		description: 'Where the item can be read: `/api/queue/{id}`; for a link already saved, the recipe: `/api/recipes/{id}`.',
 		schema: { type: 'string' }
 	},
+	BatchLocation: { description: 'Where the batch can be read: `/api/batches/{id}`.', schema: { type: 'string' } },
 	IdempotentReplayed: {
 		description: '`true` when this answer repeats the one given earlier for the same Idempotency-Key.',
 		schema: { type: 'string', enum: ['true'] }
@@ -216,6 +260,7 @@ const responseHeaders = {
 	RetryAfter: { description: 'Seconds until another attempt is allowed.', schema: { type: 'integer', minimum: 1 } },
 	WwwAuthenticate: { description: '`Bearer realm="cookmark"`.', schema: { type: 'string' } },
 	ContentDisposition: { description: '`attachment; filename="<recipe>.jsonld"`.', schema: { type: 'string' } },
+	FailedCsvDisposition: { description: '`attachment; filename="<batch label>-failed.csv"`.', schema: { type: 'string' } },
 	ETag: { description: 'The version of this content; send it back in `If-None-Match` to be answered 304 while it holds.', schema: { type: 'string' } },
 	CacheControl: { description: 'How long a browser may keep the answer without asking again.', schema: { type: 'string' } }
 } satisfies Record<string, JsonSchema>;
@@ -239,7 +284,7 @@ interface Success {
 	body?: SchemaName;
 	/** application/json unless said otherwise. */
 	mediaType?: string;
-	/** The answer is a file of `mediaType` (a picture), not a document a schema describes. */
+	/** The answer is a file of `mediaType` (a picture, a CSV download), not a document a schema describes. */
 	binary?: true;
 	headers?: HeaderName[];
 	/** text/event-stream: each event's name and the schema of its JSON `data`. */
@@ -271,7 +316,13 @@ interface Operation {
 	 */
 	query?: { schema: z.ZodObject; notes: Record<string, string>; byHand?: true };
 	requestHeaders?: { name: string; description: string; schema: JsonSchema }[];
+	/** The JSON body, read with readJson. */
 	body?: SchemaName;
+	/**
+	 * The same request may come as multipart/form-data instead (a file upload), read by hand: the
+	 * schema of its fields. Only beside `body`, whose 415 then names both media types.
+	 */
+	form?: SchemaName;
 	answers: Success[];
 	/** Errors of this route's own; those every route of its kind shares are added by `commonErrors`. */
 	errors?: Failure[];
@@ -282,6 +333,7 @@ interface Operation {
 const tags = {
 	queue: 'Shared links and the items that import them.',
 	live: 'Live updates of the queue over Server-Sent Events.',
+	imports: 'Many links at once: a batch made from a list, pasted text or a file, its progress, and what failed.',
 	library: 'Saved recipes.',
 	targets: 'Where recipes go besides the library: Tandoor or Mealie.',
 	notifications: 'Web Push notifications.',
@@ -294,6 +346,7 @@ type Tag = keyof typeof tags;
 
 const itemId = { schema: z.guid(), description: 'The item id.' };
 const recipeId = { schema: z.guid(), description: 'The recipe id.' };
+const batchId = { schema: z.guid(), description: 'The batch id, from POST or GET /api/batches.' };
 const deviceId = { schema: z.guid(), description: 'The device id, from GET /api/notifications/devices.' };
 // API token ids are not UUIDs: they are the `<id>` of the `cm_<id>.<secret>` credential.
 const tokenId = { schema: z.string().regex(/^[a-z2-7]{32}$/), description: 'The token id, from GET /api/tokens.' };
@@ -460,6 +513,116 @@ export const operations: Operation[] = [
 			}
 		],
 		errors: [notFound('item')]
+	},
+	{
+		method: 'post',
+		path: '/api/batches',
+		operationId: 'createBatch',
+		tag: 'imports',
+		summary: 'Import many links at once',
+		description:
+			'As JSON: `links` (a list; each entry is read as a shared link is) or `text` (any text holding links), the body at most 64 KiB. ' +
+			'As multipart/form-data (the import page sends this): one file in `file`, up to 10 MB, or pasted text in `text`. ' +
+			'Links are compared without tracking parameters, `www.` or fragments; duplicates, links already saved as recipes and links already ' +
+			'waiting or running in the queue are left out and counted (`counts`). ' +
+			'With `preview`, the answer is only those counts and the least time the per-site limits allow (`etaSeconds`), and nothing is made. ' +
+			`Otherwise the rest (at most ${MAX_IMPORT_LINKS.toLocaleString('en')}) become one batch of items, ordered round robin across their sites, ` +
+			'which run after anything shared by hand; one notification says when the batch is done. Its items are `GET /api/queue?batch={id}`.',
+		access: 'signed-in',
+		body: 'CreateBatchRequest',
+		form: 'ImportForm',
+		answers: [
+			{ status: 201, description: 'The batch, its items queued.', body: 'Batch', headers: ['BatchLocation'] },
+			{ status: 200, description: 'With `preview`: what importing would do. Nothing is made.', body: 'BatchPreview' }
+		],
+		errors: [
+			{ status: 400, codes: ['invalid_file'], description: 'A CSV or JSON file that cannot be read; the message names the file and the line.' },
+			{ status: 400, codes: ['empty_file'], description: 'The file or the text is empty.' },
+			{
+				status: 400,
+				codes: ['no_links', 'no_file'],
+				description:
+					'No http(s) link in the list, the text or the file (or neither `links` nor `text` sent as JSON); a form with neither `file` nor `text`.'
+			},
+			{
+				status: 400,
+				codes: ['too_many_links'],
+				description: `Without \`preview\`: more than ${MAX_IMPORT_LINKS.toLocaleString('en')} links to import, once duplicates and links already saved or queued are left out (the message says how many). Split the list.`
+			},
+			{ status: 413, codes: ['file_too_large'], description: 'The file or the pasted text of a form is over 10 MB.' }
+		]
+	},
+	{
+		method: 'get',
+		path: '/api/batches',
+		operationId: 'listBatches',
+		tag: 'imports',
+		summary: 'Your imports, newest first',
+		access: 'signed-in',
+		answers: [{ status: 200, description: 'The newest 50 batches, each with its progress.', body: 'BatchList' }]
+	},
+	{
+		method: 'get',
+		path: '/api/batches/{id}',
+		operationId: 'getBatch',
+		tag: 'imports',
+		summary: 'An import: its progress, pace and what is left',
+		description:
+			'`etaSeconds` is never sooner than the per-site limits allow (2,000 links to one site at 60 a minute take at least 34 minutes); ' +
+			'once items finish, the pace of the last minutes (`perMinute`) may say it takes longer still. Its items are `GET /api/queue?batch={id}`.',
+		access: 'signed-in',
+		id: batchId,
+		answers: [{ status: 200, description: 'The batch.', body: 'Batch' }],
+		errors: [notFound('batch')]
+	},
+	{
+		method: 'post',
+		path: '/api/batches/{id}/retry-failed',
+		operationId: 'retryFailedInBatch',
+		tag: 'imports',
+		summary: 'Retry the links of an import that failed',
+		description:
+			'Its `error`, `dead` and `canceled` items run again, each from its first unfinished phase, and the batch is unfinished again until they end. ' +
+			'An item whose link is meanwhile queued again elsewhere is left as it is. Nothing to retry is no error: `changed` is 0.',
+		access: 'signed-in',
+		id: batchId,
+		answers: [{ status: 200, description: 'The batch, and how many items were retried (`changed`).', body: 'BatchActionResult' }],
+		errors: [notFound('batch')]
+	},
+	{
+		method: 'post',
+		path: '/api/batches/{id}/cancel',
+		operationId: 'cancelBatch',
+		tag: 'imports',
+		summary: 'Cancel the rest of an import',
+		description: 'Its waiting and running items are canceled (a running phase is aborted); what finished stays, and the batch is finished.',
+		access: 'signed-in',
+		id: batchId,
+		answers: [{ status: 200, description: 'The batch, and how many items were canceled (`changed`).', body: 'BatchActionResult' }],
+		errors: [notFound('batch')]
+	},
+	{
+		method: 'get',
+		path: '/api/batches/{id}/failed.csv',
+		operationId: 'exportFailedLinks',
+		tag: 'imports',
+		summary: 'The links of an import that failed, as a CSV download',
+		description:
+			'RFC 4180, a header row `url,status,reason,finished`, then one row per failed item: `status` is `failed` (`error`) or `gave up` ' +
+			'(`dead`: its retries used up), `reason` the error\'s message, `finished` when (ISO 8601). A cell that a spreadsheet would run as a ' +
+			'formula (starting with `=`, `+`, `-`, `@`) gets a leading apostrophe. A batch with no failures is the header row alone.',
+		access: 'signed-in',
+		id: batchId,
+		answers: [
+			{
+				status: 200,
+				description: 'The failed links, as an attachment (`text/csv; charset=utf-8`).',
+				mediaType: 'text/csv',
+				binary: true,
+				headers: ['FailedCsvDisposition', 'CacheControl']
+			}
+		],
+		errors: [notFound('batch')]
 	},
 	{
 		method: 'get',
@@ -900,9 +1063,19 @@ function commonErrors(op: Operation): Failure[] {
 	const errors: Failure[] = [];
 	if (op.body) {
 		errors.push(
-			{ status: 400, codes: ['invalid_json', 'validation_failed', 'invalid_body'], description: 'The body is not valid JSON, or not valid (`issues` says where).' },
-			{ status: 413, codes: ['payload_too_large'], description: 'The body is over 64 KiB.' },
-			{ status: 415, codes: ['unsupported_media_type'], description: 'The body is not application/json.' }
+			op.form
+				? {
+						status: 400,
+						codes: ['invalid_json', 'validation_failed', 'invalid_body'],
+						description: 'The body is not valid JSON, or not valid (`issues` says where), or a multipart form that cannot be read.'
+					}
+				: { status: 400, codes: ['invalid_json', 'validation_failed', 'invalid_body'], description: 'The body is not valid JSON, or not valid (`issues` says where).' },
+			{ status: 413, codes: ['payload_too_large'], description: op.form ? 'A JSON body over 64 KiB.' : 'The body is over 64 KiB.' },
+			{
+				status: 415,
+				codes: ['unsupported_media_type'],
+				description: op.form ? 'The body is neither application/json nor multipart/form-data.' : 'The body is not application/json.'
+			}
 		);
 	}
 	if (op.id) {
@@ -950,11 +1123,13 @@ const headerRefs = (names: HeaderName[] | undefined) =>
 function headerName(name: HeaderName): string {
 	return {
 		Location: 'Location',
+		BatchLocation: 'Location',
 		IdempotentReplayed: 'Idempotent-Replayed',
 		SetSessionCookie: 'Set-Cookie',
 		RetryAfter: 'Retry-After',
 		WwwAuthenticate: 'WWW-Authenticate',
 		ContentDisposition: 'Content-Disposition',
+		FailedCsvDisposition: 'Content-Disposition',
 		ETag: 'ETag',
 		CacheControl: 'Cache-Control'
 	}[name];
@@ -1034,6 +1209,17 @@ function security(access: Access): JsonSchema {
 	}
 }
 
+/** JSON, and multipart/form-data beside it where the route takes a file. */
+function requestBody(op: Operation): JsonSchema {
+	if (!op.body) {
+		if (op.form) throw new Error(`${op.operationId}: a form is only taken beside a JSON body`);
+		return {};
+	}
+	const content: Record<string, JsonSchema> = { 'application/json': { schema: { $ref: schemaRef(op.body) } } };
+	if (op.form) content['multipart/form-data'] = { schema: { $ref: schemaRef(op.form) } };
+	return { requestBody: { required: true, content } };
+}
+
 function operationObject(op: Operation): JsonSchema {
 	const params = parameters(op);
 	const responses: Record<string, JsonSchema> = {};
@@ -1046,7 +1232,7 @@ function operationObject(op: Operation): JsonSchema {
 		...(op.description ? { description: op.description } : {}),
 		...security(op.access),
 		...(params.length ? { parameters: params } : {}),
-		...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: { $ref: schemaRef(op.body) } } } } } : {}),
+		...requestBody(op),
 		responses
 	};
 }
