@@ -3,15 +3,26 @@ import { EnqueueRequest, MAX_LINK_LENGTH } from '$lib/contract/queue';
 import { tooLongMessage } from '$lib/paste';
 import { ApiError, currentUser } from '$lib/server/http/api';
 import { enqueueShare } from '$lib/server/shares/enqueue';
+import { batchView } from '$lib/server/imports/batches';
 import { filterByKey } from '$lib/status-filters';
 import type { Actions, PageServerLoad } from './$types';
 
 const PAGE_SIZE = 30;
+/** Imports looked at for the ones still running. */
+const RECENT_IMPORTS = 5;
 
-export const load: PageServerLoad = async ({ locals, url }) => {
+export const load: PageServerLoad = async ({ locals, url, depends }) => {
+	depends('app:imports');
+	const app = locals.app;
+	const userId = currentUser(locals).id;
 	const filter = filterByKey(url.searchParams.get('show'));
-	const page = await locals.app.items.list({ userId: currentUser(locals).id, statuses: filter.statuses, limit: PAGE_SIZE, offset: 0 });
-	return { ...page, filter: filter.key, pageSize: PAGE_SIZE };
+	const [page, batches] = await Promise.all([
+		app.items.list({ userId, statuses: filter.statuses, limit: PAGE_SIZE, offset: 0 }),
+		app.queue.batches(userId, RECENT_IMPORTS)
+	]);
+	// Imports under way get a card of their own, instead of thousands of cards arriving live.
+	const imports = await Promise.all(batches.filter((b) => !b.finishedAt).map((b) => batchView(app, b)));
+	return { ...page, imports, filter: filter.key, pageSize: PAGE_SIZE };
 };
 
 export const actions: Actions = {

@@ -9,6 +9,7 @@ import { Notifier } from './push/notifier';
 import { PushSender } from './push/sender';
 import { loadVapidKeys, type VapidKeys } from './push/vapid';
 import { HostLimiter } from './net/host-limiter';
+import { SharedHostLimiter } from './politeness/shared-host-limiter';
 import type { AddressPolicy } from './net/guarded-lookup';
 import { configuredLimits, safeFetch } from './net/safe-fetch';
 import { downloadPicture } from './pictures/download';
@@ -71,13 +72,15 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
 	await purgeDeletedRecipes(database);
 
 	const publicFetch = { ...configuredLimits(config), policy: options.addressPolicy };
-	// Keyed by the shared link's host. Redirect hops to another host ride on that slot: waiting
-	// for a second host's slot while holding the first could deadlock (a → b → a), and the hop
-	// count is small and bounded.
-	const hosts = new HostLimiter({
+	// Keyed by the shared link's host, and shared by every process on the database (a batch spread
+	// over several workers is as polite as one). Redirect hops to another host ride on that slot:
+	// waiting for a second host's slot while holding the first could deadlock (a → b → a), and the
+	// hop count is small and bounded.
+	const hosts = await SharedHostLimiter.start(database, {
 		concurrency: config.FETCH_HOST_CONCURRENCY,
-		intervalCap: config.FETCH_HOST_RATE_PER_MINUTE,
-		intervalMs: 60_000
+		perMinute: config.FETCH_HOST_RATE_PER_MINUTE,
+		// A slot outlives its fetch only when its process died: then it frees itself after this.
+		slotTtlMs: 2 * config.FETCH_TIMEOUT_MS + 60_000
 	});
 	const cipher = await TokenCipher.load({ secret: config.SECRET_KEY, dataDir: config.DATA_DIR });
 	await checkTokenKey(database, cipher, !!config.SECRET_KEY, log);
@@ -162,6 +165,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
 			closing ??= (async () => {
 				await worker?.stop();
 				await live.close();
+				await hosts.close();
 				await notifier.close();
 				// Deliveries get a moment to finish; a dead push service must not hold up the exit.
 				await Promise.race([push.idle(), new Promise((r) => setTimeout(r, 2_000).unref())]);

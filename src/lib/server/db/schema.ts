@@ -176,6 +176,27 @@ export const queueBatches = pgTable(
 );
 
 /**
+ * Politeness shared by every process: a site's fetch slots (at most FETCH_HOST_CONCURRENCY rows
+ * per host held at once; a crashed holder's row expires) and when its next request may start
+ * (requests spaced by a minute ÷ FETCH_HOST_RATE_PER_MINUTE). See politeness/shared-host-limiter.ts.
+ */
+export const hostSlots = pgTable(
+	'host_slots',
+	{
+		host: text('host').notNull(),
+		slot: integer('slot').notNull(),
+		holder: text('holder').notNull(),
+		expiresAt: tz('expires_at').notNull()
+	},
+	(t) => [primaryKey({ columns: [t.host, t.slot] })]
+);
+
+export const hostPace = pgTable('host_pace', {
+	host: text('host').primaryKey(),
+	nextAt: tz('next_at').notNull()
+});
+
+/**
  * How many items each user has in each status, kept by a statement-level trigger on queue_items
  * (drizzle/0008_queue_counts.sql), so a page of the dashboard says "10,000 items" without
  * counting them. A statement that changes no status (progress, heartbeats) does not touch it.

@@ -48,6 +48,8 @@ function nonEmpty(links: string[], what: string): string[] {
 	return links;
 }
 
+const fileTooLarge = () => new ApiError(413, 'file_too_large', `the file (or the pasted text) is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB`);
+
 const capitalised = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 async function readUpload(request: Request): Promise<ImportRequest> {
@@ -77,9 +79,14 @@ async function readUpload(request: Request): Promise<ImportRequest> {
 		});
 		parser.on('close', () => resolve());
 		parser.on('error', () => reject(new ApiError(400, 'invalid_body', 'the multipart form could not be read')));
-		Readable.fromWeb(request.body as import('node:stream/web').ReadableStream).on('error', () => reject(new ApiError(400, 'invalid_body', 'the request body could not be read'))).pipe(parser);
+		Readable.fromWeb(request.body as import('node:stream/web').ReadableStream)
+			// Kit errors the stream itself past BODY_SIZE_LIMIT: that is a file too large, not a broken body.
+			.on('error', (err: { status?: number }) =>
+				reject(err.status === 413 ? fileTooLarge() : new ApiError(400, 'invalid_body', 'the request body could not be read'))
+			)
+			.pipe(parser);
 	});
-	if (tooLarge) throw new ApiError(413, 'file_too_large', `the file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB`);
+	if (tooLarge) throw fileTooLarge();
 	// A form whose file input was left empty still sends the field, with no name and no bytes.
 	const chosen = file as { name: string | null; type: string | null; text: string } | null;
 	const upload = chosen && (chosen.name || chosen.text) ? chosen : null;

@@ -1,5 +1,10 @@
 import PQueue from 'p-queue';
 
+/** Runs a fetch once its host has room: this process's limiter, or one shared by every process. */
+export interface HostRunner {
+	run<T>(url: string, signal: AbortSignal | undefined, job: () => Promise<T>): Promise<T>;
+}
+
 export interface HostLimits {
 	/** Requests to one host at once. */
 	concurrency: number;
@@ -23,7 +28,7 @@ interface HostQueue {
  * A host's queue is dropped after a whole interval without jobs: its window is empty by then, so
  * nothing is forgotten, and the map holds only hosts used recently.
  */
-export class HostLimiter {
+export class HostLimiter implements HostRunner {
 	private readonly hosts = new Map<string, HostQueue>();
 
 	constructor(private readonly limits: HostLimits) {}
@@ -65,8 +70,10 @@ export class HostLimiter {
 	}
 }
 
-/** Invalid URLs share one key: the fetcher refuses them without touching the network. */
-/** The host a fetch of `url` is limited under (any port); '' for what is not a URL. */
+/**
+ * The host a fetch of `url` is limited under (any port). Invalid URLs share one key, '': the
+ * fetcher refuses them without touching the network.
+ */
 export function hostOf(url: string): string {
 	try {
 		return new URL(url).hostname;
