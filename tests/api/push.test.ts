@@ -201,4 +201,30 @@ describe('a bulk import', () => {
 		}
 		expect(push.requests.filter((r) => r.path.startsWith('/push/bulk-'))).toHaveLength(2);
 	});
+
+	it('a batch from the import page gets one notification when it ends, and its items none of their own', async () => {
+		const phone = await subscribe('batch-phone', bulk);
+		const links = [`${site.origin}/cake?batch=1`, `${site.origin}/cake?batch=2`, `${site.origin}/gone`].join('\n');
+		const res = await bulk.api('/api/batches', { method: 'POST', json: { text: links, label: 'Weekend baking' } });
+		expect(res.status).toBe(201);
+		const batch = await res.json();
+		const request = await push.next((r) => r.path === '/push/batch-phone', 20_000);
+		expect(phone.decrypt(request.body)).toEqual({
+			kind: 'batch',
+			title: '2 recipes saved, 1 failed',
+			body: 'Import “Weekend baking” finished. Tap to see what failed.',
+			url: `/imports/${batch.id}`,
+			tag: `batch-${batch.id}`
+		});
+		expect(request.headers.urgency).toBe('high');
+		const items = (await (await bulk.api(`/api/queue?batch=${batch.id}`)).json()).items as Array<{ status: string }>;
+		expect(items.map((i) => i.status).sort()).toEqual(['error', 'success', 'success']);
+		// A single share after it is announced alone: had the batch's items been gathered for
+		// notifications of their own, they would go out with it (a summary of four), or before it.
+		const single = (await (await bulk.api('/api/queue', { method: 'POST', json: { url: `${site.origin}/cake?single=1` } })).json()).id;
+		await waitForItem(bulk, single, (i) => i.status === 'success');
+		const next = await push.next((r) => r.path === '/push/batch-phone' && r !== request, 20_000);
+		expect(phone.decrypt(next.body)).toMatchObject({ kind: 'item', title: 'Recipe saved: Carrot Cake', itemId: single });
+		expect(push.requests.filter((r) => r.path === '/push/batch-phone')).toHaveLength(2);
+	});
 });

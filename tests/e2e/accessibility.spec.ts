@@ -47,6 +47,11 @@ test('every signed-in page, light and dark, at 412×915', async ({ browser, base
 		})
 		.toBe('success');
 	await expect.poll(async () => (await (await page.request.get(`/api/queue/${ids['Missing-Pie']}`)).json()).status).toBe('error');
+	// An import with a saved link and a failed one, for the import pages.
+	const imported = await page.request.post('/api/batches', { data: { links: [`${site.origin}/Pea-Risotto`, `${site.origin}/Missing-Pie?again`], label: 'Saved links' } });
+	expect(imported.status()).toBe(201);
+	const batchId = (await imported.json()).id;
+	await expect.poll(async () => (await (await page.request.get(`/api/batches/${batchId}`)).json()).finishedAt).not.toBeNull();
 	const state = await page.context().storageState();
 	const pages: Record<string, string> = {
 		queue: '/',
@@ -54,6 +59,8 @@ test('every signed-in page, light and dark, at 412×915', async ({ browser, base
 		recipe: `/recipes/${recipeId}`,
 		edit: `/recipes/${recipeId}/edit`,
 		cook: `/recipes/${recipeId}/cook`,
+		imports: '/imports',
+		import: `/imports/${batchId}`,
 		'item-saved': `/items/${ids['Carrot-Soup']}`,
 		'item-failed': `/items/${ids['Missing-Pie']}`,
 		settings: '/settings',
