@@ -13,13 +13,13 @@ export function etaSeconds(args: {
 	finishedPerMinute: number | null;
 }): number | null {
 	let left = 0;
-	let floorMinutes = 0;
+	let floor = 0;
 	for (const [host, n] of args.leftByHost) {
 		left += n;
-		if (host !== null) floorMinutes = Math.max(floorMinutes, n / args.hostPerMinute);
+		if (host !== null) floor = Math.max(floor, (n * 60) / args.hostPerMinute);
 	}
 	if (left === 0) return null;
-	const paceMinutes = args.finishedPerMinute ? left / args.finishedPerMinute : 0;
-	const minutes = Math.max(floorMinutes, paceMinutes);
-	return minutes > 0 ? Math.ceil(minutes * 60) : null;
+	const pace = args.finishedPerMinute ? (left * 60) / args.finishedPerMinute : 0;
+	const seconds = Math.max(floor, pace);
+	return seconds > 0 ? Math.ceil(seconds) : null;
 }
