@@ -49,10 +49,13 @@ async function openPostgres(url: string, max = 10): Promise<Database> {
 	// During an outage postgres.js waits before each reconnect, up to 20 s by default: a request
 	// arriving then would wait that long, and recovery would lag the database by as much. A
 	// connection that cannot be opened fails within 10 s (not 30), which bounds a request's wait.
-	const options = { onnotice: () => {}, backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 1), connect_timeout: 10 };
+	// fetch_types off: postgres.js reads the array types as each new connection opens, and drops
+	// that query's promise (porsager/postgres#1192, #1223): a connection cut right then becomes
+	// an unhandled rejection that ends the process. Nothing here reads arrays back from PostgreSQL.
+	const options = { onnotice: () => {}, backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 1), connect_timeout: 10, fetch_types: false };
 	const client = postgres(url, { ...options, max });
 	const listener = new PgListener((hooks) =>
-		postgres(url, { ...options, ...hooks, max: 1, max_lifetime: null, fetch_types: false } as Options<{}>)
+		postgres(url, { ...options, ...hooks, max: 1, max_lifetime: null } as Options<{}>)
 	);
 	const db = drizzle(client, { schema }) as unknown as Db;
 	// Raw statements (the engine's) run as prepared statements: drizzle sends unnamed queries

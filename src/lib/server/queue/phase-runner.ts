@@ -45,10 +45,11 @@ export class PhaseRunner {
 		aborted.catch(() => {});
 		const progress = this.progressReporter(run.token, ctx.item.id, def.name, signal);
 		try {
-			const output = await Promise.race([
-				def.run({ item: ctx.item, outputs: ctx.outputs, signal, attempt: ctx.attempt, progress: progress.report, log: ctx.log }),
-				aborted
-			]);
+			const running = def.run({ item: ctx.item, outputs: ctx.outputs, signal, attempt: ctx.attempt, progress: progress.report, log: ctx.log });
+			// Once aborted, the outcome is decided: the phase failing later still (its cleanup could not
+			// reach the database, say) must not become an unhandled rejection that ends the process.
+			running.catch(() => {});
+			const output = await Promise.race([running, aborted]);
 			const checked = def.output.safeParse(output ?? null);
 			if (!checked.success) {
 				ctx.log.error({ issues: checked.error.issues.slice(0, 5) }, 'phase output does not match its schema');

@@ -22,9 +22,6 @@ export interface ClaimedItem {
 	outputs: Record<string, unknown>;
 }
 
-/** Each owner's waiting items looked at per claim, beyond those asked for (some may be held back by their key). */
-const SCAN_EXTRA = 16;
-
 /**
  * Takes up to `limit` runnable items, leases them to `worker` and starts each one's next phase,
  * in one statement. SKIP LOCKED lets any number of workers claim at once without waiting on each
@@ -63,9 +60,10 @@ export async function claimItems(
 					and q.pipeline = any(${textArray(args.pipelines)})
 					and (q.concurrency_key is null or q.concurrency_key not in (select concurrency_key from busy))
 				order by q.priority, q.next_run_at, q.id
-				limit ${args.limit + SCAN_EXTRA}
-				-- Locked for this statement (a few more than it takes): workers claiming at the same
-				-- time pass over them to the next ones instead of picking the same and getting none.
+				limit ${args.limit}
+				-- Locked as they are read: workers claiming at the same time pass over each other's to
+				-- the next ones, instead of picking the same and getting none. No more than asked for
+				-- per owner, so one owner's claim leaves the rest to the others.
 				for update skip locked
 			) q
 			where o.status = 'pending' and o.n > 0
