@@ -22,7 +22,9 @@ beforeAll(async () => {
 	const limits = { FETCH_HOST_CONCURRENCY: String(LIMIT), FETCH_HOST_RATE_PER_MINUTE: '6000', FETCH_ALLOW_PRIVATE: 'true' };
 	web = await startServer(storage, { ...limits, QUEUE_PROCESSING_ENABLED: 'false' });
 	for (let i = 0; i < 2; i++) {
-		const worker = spawnWorker({ ...storage.env, ...limits, QUEUE_CONCURRENCY: '4', LOG_LEVEL: 'debug' });
+		// Two at a time each, under a site limit of three: the third fetch is always the other
+		// process's, so both fetch from the site at once and only the shared limit holds them to it.
+		const worker = spawnWorker({ ...storage.env, ...limits, QUEUE_CONCURRENCY: '2', LOG_LEVEL: 'debug' });
 		workers.push(worker);
 		await within(worker.idle, 30_000, 'a worker process to go idle');
 	}
