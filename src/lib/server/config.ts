@@ -55,7 +55,8 @@ export const configSchema = z.object({
 	QUEUE_POLL_MS: int(5_000, 50),
 	QUEUE_BACKOFF_BASE_MS: int(5_000, 0),
 	QUEUE_BACKOFF_MAX_MS: int(600_000, 0),
-	QUEUE_SHUTDOWN_GRACE_MS: int(10_000, 0),
+	// Below Docker's 10 s stop timeout, with room for handing back and closing (README: Deployment).
+	QUEUE_SHUTDOWN_GRACE_MS: int(7_000, 0),
 
 	/** How often an idle SSE stream sends `ping` (keeps proxies from closing it). */
 	LIVE_PING_MS: int(15_000, 50),
