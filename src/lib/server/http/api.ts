@@ -3,20 +3,9 @@ import { z } from 'zod';
 import type { ApiError as ApiErrorBody, ApiIssue } from '../../contract/errors';
 import type { SessionUser } from '../auth/sessions';
 import { isDatabaseUnavailable } from '../db/unavailable';
+import { ApiError } from './api-error';
 
-/** An error that becomes a JSON answer `{error:{code,message,issues?}}` with its status. */
-export class ApiError extends Error {
-	constructor(
-		readonly status: number,
-		readonly code: string,
-		message: string,
-		readonly issues?: ApiIssue[],
-		readonly headers?: Record<string, string>
-	) {
-		super(message);
-		this.name = 'ApiError';
-	}
-}
+export { ApiError };
 
 export function errorResponse(status: number, code: string, message: string, issues?: ApiIssue[], headers?: Record<string, string>): Response {
 	const body: ApiErrorBody = { error: { code, message, ...(issues ? { issues } : {}) } };

@@ -1,7 +1,7 @@
 import { isHttpUrl, normalizeUrl } from '../../links';
 import { MAX_IMPORT_LINKS, type Batch, type BatchProgress, type ImportCounts } from '../../contract/imports';
 import type { App } from '../app';
-import { ApiError } from '../http/api';
+import { ApiError } from '../http/api-error';
 import { hostOf } from '../net/host-limiter';
 import { RECIPE_PIPELINE, type ShareInput } from '../pipeline/recipe';
 import { savedKeys } from '../recipes/sources';

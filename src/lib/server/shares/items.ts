@@ -1,6 +1,6 @@
 import type { RecipeSummary } from '../../contract/library';
 import type { Item, ItemDetail, ItemList, ItemStatus } from '../../contract/queue';
-import { ApiError } from '../http/api';
+import { ApiError } from '../http/api-error';
 import { ShareInput } from '../pipeline/recipe';
 import type { QueueService, EnqueueResult as JobEnqueueResult } from '../queue/service';
 import type { JobDetail, JobView } from '../queue/view';
