@@ -5,6 +5,8 @@ import { proseDraft, prosePage } from '../helpers/recipe-page';
 import { serverStorage, sessionCookie, startServer, waitForItem } from '../helpers/server';
 import { startTandoorServer } from '../helpers/tandoor-server';
 
+// A server starts inside each test: on a loaded machine that alone can take 20 s.
+const SERVER_TEST_MS = 60_000;
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
 	while (cleanups.length) await cleanups.pop()!();
@@ -54,5 +56,5 @@ describe('logs', () => {
 			llmKey
 		};
 		for (const [what, secret] of Object.entries(secrets)) expect(logs.includes(secret), `${what} is in the logs`).toBe(false);
-	});
+	}, SERVER_TEST_MS);
 });

@@ -8,6 +8,8 @@ import { proseDraft, prosePage, recipePage } from '../helpers/recipe-page';
 import { serverStorage, startServer, waitForItem, type ServerProcess } from '../helpers/server';
 import { startTandoorServer } from '../helpers/tandoor-server';
 
+// A server starts inside each test: on a loaded machine that alone can take 20 s.
+const SERVER_TEST_MS = 60_000;
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
 	while (cleanups.length) await cleanups.pop()!();
@@ -74,14 +76,15 @@ describe('GET /metrics', () => {
 		expect(after.count('cookmark_http_request_duration_seconds', { route: '/api/queue', method: 'POST', status_class: '2xx' })).toBe(2);
 		expect(after.count('cookmark_http_request_duration_seconds', { route: '/api/queue/[id]', method: 'GET' })).toBeGreaterThan(0);
 		expect(after.count('cookmark_http_request_duration_seconds', { route: '/metrics', method: 'GET' })).toBeGreaterThan(0);
-	});
+	}, SERVER_TEST_MS);
 
 	it('with METRICS_TOKEN set, refuses a scrape without it or with another token (a session or API token included)', async () => {
 		const token = 'metrics-token-0123456789';
 		const server = await boot({ METRICS_TOKEN: token });
 		const account = await server.signUp();
 		const url = `${server.origin}/metrics`;
-		for (const headers of [{}, { authorization: 'Bearer wrong' }, { authorization: `Bearer ${account.token}` }, { cookie: account.cookie }, { authorization: token }]) {
+		const attempts: Array<Record<string, string>> = [{}, { authorization: 'Bearer wrong' }, { authorization: `Bearer ${account.token}` }, { cookie: account.cookie }, { authorization: token }];
+		for (const headers of attempts) {
 			const res = await fetch(url, { headers });
 			expect(res.status).toBe(401);
 			expect(res.headers.get('www-authenticate')).toMatch(/^Bearer /);
@@ -89,7 +92,7 @@ describe('GET /metrics', () => {
 		}
 		const scraped = await scrape(url, { authorization: `Bearer ${token}` });
 		expect(scraped.type('cookmark_items')).toBe('GAUGE');
-	});
+	}, SERVER_TEST_MS);
 
 	it("sends the item's correlation id to Tandoor and the language model, never to the site, and logs it on the phase's lines", async () => {
 		const tandoorToken = 'tda_0123456789abcdef';
@@ -147,5 +150,5 @@ describe('GET /metrics', () => {
 		expect(metrics.value('cookmark_llm_tokens_total', { type: 'prompt' })).toBe(321);
 		expect(metrics.value('cookmark_llm_tokens_total', { type: 'completion' })).toBe(54);
 		expect(metrics.value('cookmark_fetches_total', { kind: 'picture', outcome: 'ok' })).toBe(1);
-	});
+	}, SERVER_TEST_MS);
 });

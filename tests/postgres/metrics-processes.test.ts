@@ -7,6 +7,8 @@ import { recipePage } from '../helpers/recipe-page';
 import { freePort, serverStorage, startServer, waitForItem, type ServerProcess } from '../helpers/server';
 import { spawnWorker } from '../helpers/worker-process';
 
+// Three processes start inside the test: on a loaded machine that alone can take most of a minute.
+const FLEET_TEST_MS = 120_000;
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
 	while (cleanups.length) await cleanups.pop()!();
@@ -88,5 +90,5 @@ describe('metrics with several processes on one PostgreSQL', () => {
 		expect((await scrape(workerUrl, auth)).type('process_resident_memory_bytes')).toBe('GAUGE');
 
 		expect(await within(worker.stop(), 15_000, 'the worker to stop')).toBe(0);
-	});
+	}, FLEET_TEST_MS);
 });
