@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
-import { error, type Handle, type HandleServerError, type ServerInit } from '@sveltejs/kit';
+import { randomUUID } from 'node:crypto';
+import { error, isHttpError, isRedirect, type Handle, type HandleServerError, type ServerInit } from '@sveltejs/kit';
 import { authenticate, type RequestAuth } from '$lib/server/auth/request';
 import { countAccounts } from '$lib/server/auth/users';
 import { isApiPath, isPublicPath, loginUrl } from '$lib/server/http/access';
@@ -30,18 +31,35 @@ export const handle: Handle = async ({ event, resolve }) => {
 		spareBusyKeepAliveConnections(server);
 		answerRefusedRequestsInJson(server);
 	}
+	const started = performance.now();
+	const requestId = requestIdOf(event.request);
+	let status = 500;
 	try {
-		return withSecurityHeaders(await gate({ event, resolve }));
+		const response = withSecurityHeaders(await gate({ event, resolve }, requestId));
+		response.headers.set('x-request-id', requestId);
+		status = response.status;
+		return response;
+	} catch (err) {
+		if (isHttpError(err) || isRedirect(err)) status = err.status;
+		throw err;
 	} finally {
 		discardUnreadBody(event.request);
+		// Until the answer starts: a live stream counts its opening, not its hours.
+		event.locals.app?.metrics.httpRequest(event.route.id, event.request.method, status, (performance.now() - started) / 1000);
 	}
 };
 
+/** A proxy's X-Request-ID when it looks like one (it goes into logs), else a new one. */
+function requestIdOf(request: Request): string {
+	const given = request.headers.get('x-request-id');
+	return given && /^[\w.:-]{1,64}$/.test(given) ? given : randomUUID();
+}
+
 /** Signs the request in and refuses what it may not do; everything else goes to its route. */
-const gate: Handle = async ({ event, resolve }) => {
+const gate = async ({ event, resolve }: Parameters<Handle>[0], requestId: string): Promise<Response> => {
 	const app = await getApp();
 	event.locals.app = app;
-	event.locals.log = app.log;
+	event.locals.log = app.log.child({ reqId: requestId });
 
 	let auth: RequestAuth;
 	try {
@@ -82,8 +100,8 @@ const gate: Handle = async ({ event, resolve }) => {
 
 export const handleError: HandleServerError = async ({ error, event, status, message }) => {
 	if (status >= 500) {
-		const app = await getApp().catch(() => null);
-		app?.log.error({ err: error, path: event.url.pathname }, 'unhandled error');
+		const log = event.locals.log ?? (await getApp().catch(() => null))?.log;
+		log?.error({ err: error, path: event.url.pathname }, 'unhandled error');
 	}
 	// Kit's "Content-length of N exceeds limit of M bytes" reaches a person only from a form sent
 	// without JavaScript (the paste box checks the length itself otherwise).

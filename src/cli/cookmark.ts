@@ -28,9 +28,15 @@ async function runWorker(): Promise<void> {
 	}
 	const { createApp } = await import('../lib/server/app');
 	const app = await createApp({ config, startWorker: true });
+	// No web server here: a port of its own, when asked for, so worker fleets can be scraped.
+	const { serveMetrics } = await import('../lib/server/metrics/server');
+	const metricsServer =
+		config.METRICS_PORT === undefined
+			? null
+			: await serveMetrics(app.metrics, { port: config.METRICS_PORT, host: config.METRICS_HOST, token: config.METRICS_TOKEN, log: app.log });
 	const stop = (signal: string) => {
 		app.log.info({ signal }, 'shutting down');
-		app.shutdown().then(
+		Promise.all([metricsServer?.close(), app.shutdown()]).then(
 			() => process.exit(0),
 			(err) => {
 				app.log.error({ err }, 'shutdown failed');

@@ -5,6 +5,7 @@ import { migrate } from './db/migrate';
 import { whenDatabaseAnswers } from './db/wait';
 import { LiveHub } from './live/hub';
 import { createLogger } from './log';
+import { Metrics } from './metrics/registry';
 import { Notifier } from './push/notifier';
 import { PushSender } from './push/sender';
 import { loadVapidKeys, type VapidKeys } from './push/vapid';
@@ -44,6 +45,8 @@ export interface App {
 	/** Each user's Tandoor or Mealie: settings, sending, testing. */
 	targets: TargetService;
 	worker: Worker | null;
+	/** This process's metrics (GET /metrics). */
+	metrics: Metrics;
 	/** False once shutdown started; /api/ready answers 503 from then on. */
 	readonly accepting: boolean;
 	shutdown(): Promise<void>;
@@ -71,6 +74,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
 	// Deleted recipes whose undo window has passed; later deletes purge the rest, a batch at a time.
 	await purgeDeletedRecipes(database);
 
+	const metrics = new Metrics({ database, log: log.child({ component: 'metrics' }), sseConnections: () => live.connectionCount });
 	const publicFetch = { ...configuredLimits(config), policy: options.addressPolicy };
 	// Keyed by the shared link's host, and shared by every process on the database (a batch spread
 	// over several workers is as polite as one). Redirect hops to another host ride on that slot:
@@ -89,7 +93,9 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
 	// third-party sites, so they have their own per-host limiter, without a per-minute cap. A
 	// recipe's picture comes from the public web: it is fetched like a page, kept in the library,
 	// and sent to the target as bytes.
-	const pictures = new RecipePictures(database, (url, signal) => hosts.run(url, signal, () => downloadPicture(url, { signal, ...publicFetch })));
+	const pictures = new RecipePictures(database, (url, signal) =>
+		hosts.run(url, signal, () => downloadPicture(url, { signal, ...publicFetch, observe: metrics.fetch('picture') }))
+	);
 	const targetHosts = new HostLimiter({ concurrency: config.TARGET_HOST_CONCURRENCY, intervalMs: 60_000 });
 	const targets = new TargetService(database, new TargetSettings(database, cipher, config), {
 		limits: { ...configuredLimits(config), allowPrivate: true, hosts: targetHosts },
@@ -101,9 +107,9 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
 			database,
 			keepPicture: (recipeId, url, signal) => pictures.keep(recipeId, url, signal),
 			sendToTarget: (input) => targets.send(input),
-			llm: llmClientFromConfig(config),
+			llm: llmClientFromConfig(config, { observe: metrics.llm }),
 			llmMaxInputChars: config.LLM_MAX_INPUT_CHARS,
-			fetchPage: (url, signal) => hosts.run(url, signal, () => safeFetch(url, { signal, ...publicFetch }))
+			fetchPage: (url, signal) => hosts.run(url, signal, () => safeFetch(url, { signal, ...publicFetch, observe: metrics.fetch('page') }))
 		})
 	);
 
@@ -117,7 +123,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
 	const items = new ItemService(queue);
 	const live = new LiveHub(database, items, log.child({ component: 'live' }));
 	const vapid = await loadVapidKeys(database, config);
-	const push = new PushSender({ database, vapid, log: log.child({ component: 'push' }), allowPrivate: config.FETCH_ALLOW_PRIVATE });
+	const push = new PushSender({ database, vapid, log: log.child({ component: 'push' }), allowPrivate: config.FETCH_ALLOW_PRIVATE, observe: metrics.push });
 	const notifier = new Notifier({ database, queue: items, sender: push, log: log.child({ component: 'notify' }) }, config.PUSH_COALESCE_MS);
 	const worker =
 		(options.startWorker ?? config.QUEUE_PROCESSING_ENABLED)
@@ -134,7 +140,8 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
 					graceMs: config.QUEUE_SHUTDOWN_GRACE_MS,
 					backoff: { baseMs: config.QUEUE_BACKOFF_BASE_MS, maxMs: config.QUEUE_BACKOFF_MAX_MS },
 					// A bulk import's items are told of once, when the whole batch ends.
-					onFinished: (item) => (item.batchId ? queue.batchItemEnded(item.batchId) : notifier.itemFinished(item.userId, item.id))
+					onFinished: (item) => (item.batchId ? queue.batchItemEnded(item.batchId) : notifier.itemFinished(item.userId, item.id)),
+					observer: metrics.queue
 				})
 			: null;
 	await worker?.start();
@@ -157,6 +164,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
 		notifier,
 		targets,
 		worker,
+		metrics,
 		get accepting() {
 			return accepting;
 		},

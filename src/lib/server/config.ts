@@ -109,7 +109,19 @@ export const configSchema = z.object({
 	TANDOOR_BASE_URL: optionalHttpUrl,
 	TANDOOR_TOKEN: optionalText,
 	MEALIE_BASE_URL: optionalHttpUrl,
-	MEALIE_TOKEN: optionalText
+	MEALIE_TOKEN: optionalText,
+
+	/** When set, GET /metrics asks for `Authorization: Bearer <METRICS_TOKEN>`; unset, it is open (keep it off the public internet). */
+	METRICS_TOKEN: optionalText,
+	/** A worker process (`npm run worker`) serves /metrics on this port; unset: it serves none (the web process uses its own port). */
+	METRICS_PORT: z
+		.string()
+		.trim()
+		.optional()
+		.transform((v) => (v ? Number(v) : undefined))
+		.pipe(z.number().int().min(0).max(65_535).optional()),
+	/** The address METRICS_PORT listens on. */
+	METRICS_HOST: z.string().trim().default('0.0.0.0')
 })
 	.refine((c) => !c.TANDOOR_BASE_URL === !c.TANDOOR_TOKEN, { message: 'set TANDOOR_BASE_URL and TANDOOR_TOKEN together', path: ['TANDOOR_TOKEN'] })
 	.refine((c) => !c.MEALIE_BASE_URL === !c.MEALIE_TOKEN, { message: 'set MEALIE_BASE_URL and MEALIE_TOKEN together', path: ['MEALIE_TOKEN'] });

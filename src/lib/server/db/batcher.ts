@@ -4,7 +4,7 @@
  * Calls arriving in the same turn of the event loop always join one flush.
  */
 export class Batcher<T, R> {
-	private pending: Array<{ item: T; resolve(r: R): void; reject(e: unknown): void }> = [];
+	private pending: Array<{ item: T; at: number; resolve(r: R): void; reject(e: unknown): void }> = [];
 	private inFlight = 0;
 	private scheduled = false;
 	private idleWaiters: Array<() => void> = [];
@@ -16,12 +16,14 @@ export class Batcher<T, R> {
 			maxBatch: number;
 			/** Flushes under way at once (each holds a database connection). */
 			maxInFlight: number;
+			/** After each flush that went through: its size, and how long each call waited from add() until written (ms). */
+			observe?(count: number, waitedMs: number[]): void;
 		}
 	) {}
 
 	add(item: T): Promise<R> {
 		return new Promise<R>((resolve, reject) => {
-			this.pending.push({ item, resolve, reject });
+			this.pending.push({ item, at: performance.now(), resolve, reject });
 			if (!this.scheduled) {
 				this.scheduled = true;
 				setImmediate(() => {
@@ -50,7 +52,11 @@ export class Batcher<T, R> {
 			this.options
 				.flush(batch.map((b) => b.item))
 				.then(
-					(results) => batch.forEach((b, i) => b.resolve(results[i]!)),
+					(results) => {
+						const now = performance.now();
+						batch.forEach((b, i) => b.resolve(results[i]!));
+						this.options.observe?.(batch.length, batch.map((b) => now - b.at));
+					},
 					(err) => batch.forEach((b) => b.reject(err))
 				)
 				.finally(() => {

@@ -4,13 +4,15 @@
  */
 const PUBLIC_API = new Set(['/api/health', '/api/ready', '/api/openapi.json', '/api/auth/signup', '/api/auth/login', '/api/auth/logout']);
 const PUBLIC_PAGES = new Set(['/login', '/signup']);
+/** Prometheus cannot sign in: the route checks METRICS_TOKEN itself when one is set. */
+const PUBLIC_OTHER = new Set(['/metrics']);
 
 export function isApiPath(pathname: string): boolean {
 	return pathname === '/api' || pathname.startsWith('/api/');
 }
 
 export function isPublicPath(pathname: string): boolean {
-	return PUBLIC_API.has(pathname) || PUBLIC_PAGES.has(pathname);
+	return PUBLIC_API.has(pathname) || PUBLIC_PAGES.has(pathname) || PUBLIC_OTHER.has(pathname);
 }
 
 /** A same-site path to return to after signing in; anything else (other hosts, `//x`) becomes `/`. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Config } from '../config';
+import { correlationHeaders } from '../correlation';
 import { formatDuration } from '../../format';
 import { networkError } from '../net/errors';
 import { JobError, PermanentError, RetryableError, parseRetryAfter } from '../failures/errors';
@@ -25,7 +26,12 @@ export interface LlmClientOptions {
 	/** For one request, answer included. */
 	timeoutMs: number;
 	fetch?: typeof fetch;
+	/** Told how each call ended and what it spent (the metrics count them). */
+	observe?(outcome: LlmOutcome, usage: LlmUsage | undefined): void;
 }
+
+/** How a call ended, in a small fixed vocabulary (a metric's label). */
+export type LlmOutcome = 'ok' | 'unusable_answer' | 'timeout' | 'rate_limited' | 'server_error' | 'network' | 'bad_response' | 'rejected' | 'aborted';
 
 export interface CompleteJsonRequest<T> {
 	system: string;
@@ -121,6 +127,19 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
 	};
 
 	async function completeJson<T>(request: CompleteJsonRequest<T>): Promise<{ value: T; usage?: LlmUsage }> {
+		// What the server said it spent, also when its answer is of no use.
+		const spent: { usage?: LlmUsage } = {};
+		try {
+			const answer = await ask(request, spent);
+			options.observe?.('ok', spent.usage);
+			return answer;
+		} catch (err) {
+			options.observe?.(llmOutcome(err, request.signal?.aborted ?? false), spent.usage);
+			throw err;
+		}
+	}
+
+	async function ask<T>(request: CompleteJsonRequest<T>, spent: { usage?: LlmUsage }): Promise<{ value: T; usage?: LlmUsage }> {
 		if (!SCHEMA_NAME.test(request.schemaName)) {
 			throw new PermanentError('llm_schema', `schema name "${request.schemaName.slice(0, 80)}" must be 1-64 letters, digits, _ or -`);
 		}
@@ -140,7 +159,7 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
 			temperature: 0,
 			...(request.maxTokens !== undefined ? { max_tokens: request.maxTokens } : {})
 		};
-		const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
+		const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json', ...correlationHeaders() };
 		if (apiKey) headers.authorization = `Bearer ${apiKey}`;
 
 		const timeout = AbortSignal.timeout(options.timeoutMs);
@@ -179,6 +198,7 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
 		const usage = envelope.usage
 			? { promptTokens: envelope.usage.prompt_tokens, completionTokens: envelope.usage.completion_tokens, totalTokens: envelope.usage.total_tokens }
 			: undefined;
+		spent.usage = usage;
 		const content = choice.message?.content ?? '';
 		const kept = content.slice(0, MAX_CONTENT_KEPT);
 
@@ -212,7 +232,7 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
 /** The client Cookmark's configuration asks for, or null when no language model is configured. */
 export function llmClientFromConfig(
 	config: Pick<Config, 'LLM_API_BASE_URL' | 'LLM_API_KEY' | 'LLM_MODEL' | 'LLM_TIMEOUT_MS'>,
-	fetchImpl?: typeof fetch
+	more: Pick<LlmClientOptions, 'fetch' | 'observe'> = {}
 ): LlmClient | null {
 	if (!config.LLM_API_BASE_URL) return null;
 	return createLlmClient({
@@ -220,8 +240,18 @@ export function llmClientFromConfig(
 		apiKey: config.LLM_API_KEY,
 		model: config.LLM_MODEL,
 		timeoutMs: config.LLM_TIMEOUT_MS,
-		fetch: fetchImpl
+		...more
 	});
+}
+
+function llmOutcome(err: unknown, aborted: boolean): LlmOutcome {
+	if (aborted) return 'aborted';
+	if (err instanceof LlmAnswerError) return 'unusable_answer';
+	if (!(err instanceof JobError)) return 'network';
+	if (err.code === 'timeout') return 'timeout';
+	if (err.code === 'http_429') return 'rate_limited';
+	if (err.kind === 'retryable') return /^http_\d+$/.test(err.code) ? 'server_error' : 'network';
+	return err.code === 'llm_bad_response' ? 'bad_response' : 'rejected';
 }
 
 /**

@@ -1,4 +1,5 @@
 import { fetch, FormData } from 'undici';
+import { correlationHeaders } from '../correlation';
 import { formatDuration } from '../../format';
 import { JobError, PermanentError, RetryableError, parseRetryAfter } from '../failures/errors';
 import { networkError, safeHost } from './errors';
@@ -9,7 +10,8 @@ import { checkUrl, dispatcherFor, readLimited, USER_AGENT, type SafeFetchOptions
  * One request to a JSON API the user pointed us at (their Tandoor or Mealie): the safe fetcher's
  * limits (time, size, address checks), any method and body, and no redirects followed, since a
  * token must never be replayed to where a redirect points. It does not judge the status: the
- * caller knows what a 404 means for its API; `serverTrouble` covers what every API shares.
+ * caller knows what a 404 means for its API; `serverTrouble` covers what every API shares. Sent on
+ * an item's behalf, it carries the item's X-Correlation-ID, for the person's own server logs.
  */
 export { FormData };
 
@@ -45,7 +47,7 @@ async function send(raw: string, options: ApiRequestOptions): Promise<ApiRespons
 	const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
 	const url = checkUrl(raw, options);
 	const { dispatcher, release } = dispatcherFor(options);
-	const headers: Record<string, string> = { 'user-agent': USER_AGENT, accept: 'application/json', ...options.headers };
+	const headers: Record<string, string> = { 'user-agent': USER_AGENT, accept: 'application/json', ...correlationHeaders(), ...options.headers };
 	if (options.json !== undefined) headers['content-type'] = 'application/json';
 	try {
 		const res = await fetch(url, {

@@ -97,3 +97,40 @@ export function networkError(err: unknown, url: string): JobError {
 	if (message === 'bad port') return new PermanentError('blocked_port', `${host} uses a port that web pages may not use`, { cause: err });
 	return new RetryableError('network', `could not fetch ${host}: ${message}`, undefined, { cause: err });
 }
+
+/** How a fetch ended, in a small fixed vocabulary (a metric's label: never a host or a URL). */
+export type FetchOutcome =
+	| 'ok'
+	| 'http_error'
+	| 'timeout'
+	| 'blocked'
+	| 'too_large'
+	| 'dns'
+	| 'network'
+	| 'tls'
+	| 'invalid_url'
+	| 'too_many_redirects'
+	| 'unsupported_content'
+	| 'aborted'
+	| 'other';
+
+const OUTCOME_OF_CODE: Record<string, FetchOutcome> = {
+	timeout: 'timeout',
+	blocked_address: 'blocked',
+	blocked_port: 'blocked',
+	too_large: 'too_large',
+	dns: 'dns',
+	network: 'network',
+	tls: 'tls',
+	invalid_url: 'invalid_url',
+	too_many_redirects: 'too_many_redirects',
+	unsupported_content: 'unsupported_content'
+};
+
+/** The outcome of a fetch that threw `err` (`aborted`: the caller stopped it). */
+export function fetchOutcome(err: unknown, aborted: boolean): FetchOutcome {
+	if (aborted) return 'aborted';
+	if (err instanceof HttpStatusError) return 'http_error';
+	const known = findJobError(err);
+	return (known && OUTCOME_OF_CODE[known.code]) || 'other';
+}

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import PQueue from 'p-queue';
 
 /** Runs a fetch once its host has room: this process's limiter, or one shared by every process. */
@@ -43,7 +44,8 @@ export class HostLimiter implements HostRunner {
 		const entry = this.entryFor(host);
 		entry.jobs++;
 		try {
-			return await entry.queue.add(() => job(), { signal });
+			// Run in the caller's async context (its item's correlation id), not that of the job that freed the slot.
+			return await entry.queue.add(AsyncLocalStorage.bind(() => job()), { signal });
 		} finally {
 			if (--entry.jobs === 0) {
 				entry.dropTimer = setTimeout(() => this.hosts.delete(host), this.limits.intervalMs).unref();

@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 import { Agent, fetch, type Dispatcher } from 'undici';
 import { formatDuration } from '../../format';
 import { decodeHtml } from './charset';
-import { BlockedAddressError, HttpStatusError, isCutOff, networkError, safeHost } from './errors';
+import { BlockedAddressError, fetchOutcome, HttpStatusError, isCutOff, networkError, safeHost, type FetchOutcome } from './errors';
 import { guardedLookupWith, lanPolicy, systemPolicy, type AddressPolicy } from './guarded-lookup';
 import { JobError, PermanentError, RetryableError } from '../failures/errors';
 import type { Config } from '../config';
@@ -28,6 +28,8 @@ export interface SafeFetchOptions {
 	 * reaches it; the app never sets it.
 	 */
 	policy?: AddressPolicy;
+	/** Told how each fetch ended (the metrics count them). */
+	observe?(outcome: FetchOutcome): void;
 }
 
 /** The fetch limits a deployment configures, as options for safeFetch. */
@@ -113,6 +115,17 @@ export async function safeFetch(raw: string, options: SafeFetchOptions): Promise
 
 /** safeFetch's rules, the body left as bytes: for pictures and other files (pass `accept`). */
 export async function safeFetchBytes(raw: string, options: SafeFetchOptions): Promise<FetchedBytes> {
+	try {
+		const fetched = await fetchBytes(raw, options);
+		options.observe?.('ok');
+		return fetched;
+	} catch (err) {
+		options.observe?.(fetchOutcome(err, options.signal?.aborted ?? false));
+		throw err;
+	}
+}
+
+async function fetchBytes(raw: string, options: SafeFetchOptions): Promise<FetchedBytes> {
 	const timeout = AbortSignal.timeout(options.timeoutMs);
 	const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
 	const { dispatcher, release } = dispatcherFor(options);

@@ -29,7 +29,12 @@ export interface PushSenderOptions {
 	maxPending?: number;
 	attempts?: number;
 	backoffBaseMs?: number;
+	/** Told how each delivery ended (the metrics count them). */
+	observe?(outcome: PushOutcome): void;
 }
+
+/** sent; gone: the push service forgot the subscription (404/410), removed; refused: its endpoint is not one we send to, removed; failed: given up after retries; dropped: the queue was full. */
+export type PushOutcome = 'sent' | 'gone' | 'refused' | 'failed' | 'dropped';
 
 /**
  * Delivers push messages from a queue of its own, so a slow or dead push service never delays,
@@ -40,16 +45,19 @@ export class PushSender {
 	private readonly queue: PQueue;
 	private readonly agent: https.Agent;
 	private readonly waiting = new Set<NodeJS.Timeout>();
-	private readonly o: Required<PushSenderOptions>;
+	private readonly o: Required<Omit<PushSenderOptions, 'observe'>>;
+	private readonly observe: (outcome: PushOutcome) => void;
 
 	constructor(options: PushSenderOptions) {
 		this.o = { concurrency: 4, maxPending: 1000, attempts: 4, backoffBaseMs: 1000, ...options };
+		this.observe = options.observe ?? (() => {});
 		this.queue = new PQueue({ concurrency: this.o.concurrency });
 		this.agent = new https.Agent({ keepAlive: true, ...(options.allowPrivate ? {} : { lookup: guardedLookup as never }) });
 	}
 
 	send(subscription: PushSubscriptionRow, message: PushMessage, options: SendOptions): void {
 		if (this.queue.size + this.waiting.size >= this.o.maxPending) {
+			this.observe('dropped');
 			this.o.log.warn({ subscription: subscription.id }, 'push queue full; notification dropped');
 			return;
 		}
@@ -77,6 +85,7 @@ export class PushSender {
 			// The agent's lookup guards host names only: Node connects to an IP literal without one.
 			checkUrl(sub.endpoint, this.o);
 		} catch (err) {
+			this.observe('refused');
 			log.warn({ subscription: sub.id, err }, 'push endpoint refused; subscription removed');
 			await dropSubscription(database, sub.id).catch(() => {});
 			return;
@@ -89,16 +98,19 @@ export class PushSender {
 				agent: this.agent,
 				timeout: 15_000
 			});
+			this.observe('sent');
 			await markDelivered(database, sub.id, new Date());
 		} catch (err) {
 			const status = (err as { statusCode?: number }).statusCode;
 			if (status === 404 || status === 410) {
+				this.observe('gone');
 				log.info({ subscription: sub.id, status }, 'push subscription expired; removed');
 				await dropSubscription(database, sub.id).catch(() => {});
 				return;
 			}
 			const retryable = status === undefined || status === 429 || status >= 500;
 			if (!retryable || attempt >= this.o.attempts) {
+				this.observe('failed');
 				log.warn({ subscription: sub.id, status, attempt, err }, 'push not delivered');
 				return;
 			}

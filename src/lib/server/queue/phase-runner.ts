@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { withCorrelationId } from '../correlation';
 import type { Database } from '../db/client';
 import { classifyError, PermanentError, PhaseTimeoutError } from '../failures/errors';
 import type { Clock } from './clock';
@@ -45,7 +46,10 @@ export class PhaseRunner {
 		aborted.catch(() => {});
 		const progress = this.progressReporter(run.token, ctx.item.id, def.name, signal);
 		try {
-			const running = def.run({ item: ctx.item, outputs: ctx.outputs, signal, attempt: ctx.attempt, progress: progress.report, log: ctx.log });
+			// Everything the phase logs or asks of the person's own services carries the item's correlation id.
+			const running = withCorrelationId(ctx.item.correlationId, () =>
+				def.run({ item: ctx.item, outputs: ctx.outputs, signal, attempt: ctx.attempt, progress: progress.report, log: ctx.log })
+			);
 			// Once aborted, the outcome is decided: the phase failing later still (its cleanup could not
 			// reach the database, say) must not become an unhandled rejection that ends the process.
 			running.catch(() => {});

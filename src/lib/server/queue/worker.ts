@@ -9,8 +9,9 @@ import { Batcher } from '../db/batcher';
 import { channels } from './channels';
 import { ClaimLoop } from './claim-loop';
 import { systemClock, type Clock } from './clock';
-import { decide, isFinal } from './decide';
+import { decide, isFinal, type Transition } from './decide';
 import { Leases, type LeasedRun } from './leases';
+import { unobserved, type PhaseOutcome, type QueueObserver } from './observer';
 import { OutageWatch } from './outage';
 import { PhaseRunner, type RunControl } from './phase-runner';
 import type { PipelineRegistry } from './pipeline';
@@ -37,6 +38,8 @@ export interface WorkerOptions {
 	id?: string;
 	/** Called once an item ends in success, error or dead (notifications, and a batch's end, hang off this). */
 	onFinished?: (item: FinishedItem) => void;
+	/** Told of claims, phases, ends and writes (the metrics). */
+	observer?: QueueObserver;
 }
 
 export interface FinishedItem {
@@ -76,7 +79,8 @@ const RECENT_RUNS = 64;
  */
 export class Worker extends EventEmitter<{ idle: [] }> {
 	readonly id: string;
-	private readonly o: Required<Omit<WorkerOptions, 'id' | 'onFinished'>> & Pick<WorkerOptions, 'onFinished'>;
+	private readonly o: Required<Omit<WorkerOptions, 'id' | 'onFinished' | 'observer'>> & Pick<WorkerOptions, 'onFinished'>;
+	private readonly observer: QueueObserver;
 	/** Bounds the phases running at once; a run waiting for its transition to be written holds no slot. */
 	private readonly slots: PQueue;
 	/** Every claimed item's run, from claim to its last write. */
@@ -98,6 +102,7 @@ export class Worker extends EventEmitter<{ idle: [] }> {
 		super();
 		this.id = options.id ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
 		this.o = { ...options, keyLimit: options.keyLimit ?? null, clock: options.clock ?? systemClock, random: options.random ?? Math.random };
+		this.observer = options.observer ?? unobserved;
 		this.slots = new PQueue({ concurrency: options.concurrency });
 		const { database, clock, log } = this.o;
 		this.outage = new OutageWatch(log, clock);
@@ -108,6 +113,7 @@ export class Worker extends EventEmitter<{ idle: [] }> {
 			log,
 			outage: this.outage,
 			onReclaimed: (items) => {
+				this.observer.reclaimed(items.length);
 				for (const item of items) if (item.status === 'dead') this.finished(item, 'dead');
 			}
 		});
@@ -117,7 +123,8 @@ export class Worker extends EventEmitter<{ idle: [] }> {
 			flush: async (items) => {
 				const applied = await applyTransitions(database, { worker: this.id, transitions: items, now: clock.now() });
 				return items.map((t) => applied.get(t.itemId)!);
-			}
+			},
+			observe: (count, waitedMs) => this.observer.transitionsWritten(count, waitedMs.map((ms) => ms / 1000))
 		});
 		this.loop = new ClaimLoop({
 			round: () => this.round(),
@@ -250,6 +257,7 @@ export class Worker extends EventEmitter<{ idle: [] }> {
 			keyLimit: this.o.keyLimit
 		});
 		this.avgClaimMs = average(this.avgClaimMs, performance.now() - started);
+		this.observer.claimed(claimed.length);
 		for (const item of claimed) this.launch(item, now.getTime() + this.o.leaseMs);
 		return { claimed: claimed.length, asked };
 	}
@@ -311,22 +319,27 @@ export class Worker extends EventEmitter<{ idle: [] }> {
 			const outcome = await this.slots.add(async () => {
 				// Claimed ahead and still waiting when the worker began to stop: handed back unrun.
 				if (this.stopping && !run.stopRequested) return null;
+				this.observer.phaseStarted(item.pipeline, def.name);
 				const started = performance.now();
 				const ended = await this.runner.run(run, def, { item: phaseItem, outputs, attempt: attempt.number, log });
-				this.recentRunsMs.push(performance.now() - started);
+				const ms = performance.now() - started;
+				this.recentRunsMs.push(ms);
 				if (this.recentRunsMs.length > RECENT_RUNS) this.recentRunsMs.shift();
-				return ended;
+				return { ended, seconds: ms / 1000 };
 			});
 			if (outcome === null) return;
+			const phaseFinished = (how: PhaseOutcome) => this.observer.phaseFinished(item.pipeline, def.name, how, outcome.seconds);
 			if (run.stopRequested) {
+				phaseFinished('stopped');
 				log.info({ why: run.stopRequested.why }, 'phase stopped');
 				return;
 			}
 			const next = pipeline.phases[index + 1]?.name ?? null;
 			const budget = { attempt: attempt.number, maxAttempts: item.maxAttempts, backoff: this.o.backoff, now: this.o.clock.now(), random: this.o.random };
-			const transition = decide(outcome, next, budget, (output) => pipeline.result({ ...outputs, [def.name]: output }));
-			if (outcome.ok) log.info('phase completed');
-			else log.warn({ err: outcome.error, next: transition.kind }, 'phase failed');
+			const transition = decide(outcome.ended, next, budget, (output) => pipeline.result({ ...outputs, [def.name]: output }));
+			phaseFinished(PHASE_OUTCOME[transition.kind]);
+			if (outcome.ended.ok) log.info('phase completed');
+			else log.warn({ err: outcome.ended.error, next: transition.kind }, 'phase failed');
 
 			const applied = await this.transitions.add({ itemId: item.id, token: run.token, phase: def.name, attemptId: attempt.attemptId, transition });
 			if (!applied.held || transition.kind !== 'advance') run.leased = false;
@@ -343,6 +356,7 @@ export class Worker extends EventEmitter<{ idle: [] }> {
 	}
 
 	private finished(item: Omit<FinishedItem, 'status'>, status: FinishedItem['status']): void {
+		this.observer.itemFinished(status);
 		try {
 			this.o.onFinished?.({ id: item.id, userId: item.userId, batchId: item.batchId, status });
 		} catch (err) {
@@ -350,6 +364,8 @@ export class Worker extends EventEmitter<{ idle: [] }> {
 		}
 	}
 }
+
+const PHASE_OUTCOME: Record<Transition['kind'], PhaseOutcome> = { advance: 'completed', succeed: 'completed', retry: 'retry', fail: 'error', dead: 'dead' };
 
 /** An exponential moving average, seeded with the first sample. */
 const average = (previous: number | null, sample: number) => (previous === null ? sample : previous * 0.9 + sample * 0.1);

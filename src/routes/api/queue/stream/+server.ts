@@ -39,6 +39,7 @@ export const GET = api(async ({ url, request, locals }) => {
 				// Only the last frame names the watermark: a client that drops mid-way resumes before the rest.
 				fresh.forEach((c, i) => {
 					sent.set(c.itemId, c.version);
+					app.metrics.sseEvent(c.event);
 					if (i < fresh.length - 1) sendBytes(c.frame);
 					else if (c.withId?.watermark === watermark) sendBytes(c.withId.frame);
 					else (send(`id: ${watermark}\n`), sendBytes(c.frame)); // a field of the frame that follows
@@ -54,6 +55,10 @@ export const GET = api(async ({ url, request, locals }) => {
 				}
 			};
 			const send = (text: string) => sendBytes(encoder.encode(text));
+			const sendConnection = (event: ConnectionEvent, id?: number) => {
+				send(sseFrame('connection', event, id));
+				app.metrics.sseEvent('connection');
+			};
 			stop = () => {
 				if (closed) return;
 				closed = true;
@@ -76,7 +81,7 @@ export const GET = api(async ({ url, request, locals }) => {
 				const watermark = app.live.watermark;
 				const changes = lastEventId > 0 ? await changesSince(app.database, user.id, lastEventId, itemId ?? undefined) : 'gone';
 				if (changes !== 'gone') {
-					send(sseFrame('connection', { serverTime: new Date().toISOString(), resumed: true, items: [], total: changes.length } satisfies ConnectionEvent));
+					sendConnection({ serverTime: new Date().toISOString(), resumed: true, items: [], total: changes.length });
 					emit(await app.live.changesFor(user.id, changes), watermark);
 					if (changes.length === 0) send(`id: ${watermark}\n\n`);
 				} else {
@@ -85,7 +90,7 @@ export const GET = api(async ({ url, request, locals }) => {
 						: await app.items.list({ userId: user.id, limit: SNAPSHOT_SIZE, offset: 0 });
 					for (const item of snapshot.items) sent.set(item.id, Date.parse(item.updatedAt));
 					const connection: ConnectionEvent = { serverTime: new Date().toISOString(), resumed: false, items: snapshot.items, total: snapshot.total };
-					send(sseFrame('connection', connection, watermark));
+					sendConnection(connection, watermark);
 				}
 				for (const [changes, mark] of early.splice(0)) emit(changes, mark);
 				early = null;
