@@ -8,8 +8,8 @@ import { z } from 'zod';
  */
 export const BACKUP_FORMAT = 'cookmark-backup';
 export const BACKUP_VERSION = 1;
-/** The file name's ending the CLI suggests. */
-export const BACKUP_EXTENSION = '.cmbak';
+/** The name a backup gets unless told otherwise: cookmark-20260102T030405Z.cmbak. */
+export const backupFileName = (at = new Date()) => `cookmark-${at.toISOString().replace(/[-:]/g, '').replace(/\.\d+/, '')}.cmbak`;
 
 /** How the backed-up installation sealed its Tandoor/Mealie tokens (targets/token-cipher.ts). */
 export const BackupSecret = z.discriminatedUnion('kind', [
