@@ -1,8 +1,12 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { Database } from '../../src/lib/server/db/client';
 import { publicTables } from '../../src/lib/server/backup/catalog';
+
+const root = path.resolve(import.meta.dirname, '../..');
 
 /**
  * Every row of every table of the `public` schema, as PostgreSQL's own text of the row (so SQL
@@ -27,3 +31,17 @@ export const backupLines = (file: string) => gunzipSync(readFileSync(file)).toSt
 
 /** Writes JSON lines as a backup file (gzip), for files a test has altered. */
 export const writeBackupLines = (file: string, lines: string[]) => writeFileSync(file, gzipSync(lines.join('\n') + '\n'));
+
+/** `npm run cookmark -- ARGS` as a process of its own (tsx, without npm in between), run to its end. */
+export function runCookmark(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+	const child = spawn(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), 'src/cli/cookmark.ts', ...args], {
+		cwd: root,
+		env: { PATH: process.env.PATH ?? '', ...env },
+		stdio: ['ignore', 'pipe', 'pipe']
+	});
+	let stdout = '';
+	let stderr = '';
+	child.stdout.on('data', (d) => (stdout += d));
+	child.stderr.on('data', (d) => (stderr += d));
+	return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
+}
