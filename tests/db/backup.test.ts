@@ -192,7 +192,7 @@ describe('a backup restored into a new installation', () => {
 		} finally {
 			await app.shutdown();
 		}
-	});
+	}, 90_000);
 
 	it('refuses to restore into an installation in use, and writes nothing', async () => {
 		const database = await target.open();
@@ -232,7 +232,7 @@ describe('a backup restored into a new installation', () => {
 		it('with flipped bytes', () =>
 			refused((f) => {
 				const b = Buffer.from(bytes());
-				for (let i = 0; i < 16; i++) b[Math.floor(b.length / 2) + i] ^= 0xff;
+				for (let i = 0; i < 16; i++) b[Math.floor(b.length / 2) + i]! ^= 0xff;
 				writeFileSync(f, b);
 			}, /the file is damaged/));
 		it('missing a row, though whole as gzip', () =>
@@ -267,6 +267,34 @@ describe('a backup restored into a new installation', () => {
 			expect(await migrationLevel(database.rows)).toBe(0);
 		} finally {
 			await database.close();
+			await fresh.cleanup();
+		}
+	});
+	it('with SECRET_KEY set, records only its fingerprint, and restores only where the same SECRET_KEY is set', async () => {
+		const secretKey = 's'.repeat(40);
+		const keyed = path.join(tempDir('cookmark-file-'), 'keyed.cmbak');
+		const database = await source.open();
+		try {
+			await writeBackup(database, createWriteStream(keyed), { secret: await backupSecret({ secretKey, dataDir: source.dataDir }) });
+		} finally {
+			await database.close();
+		}
+		const { secret } = JSON.parse(backupLines(keyed)[0]!);
+		expect(secret).toEqual({ kind: 'SECRET_KEY', fingerprint: expect.stringMatching(/^[0-9a-f]{8}$/) });
+		const keyText = readFileSync(path.join(source.dataDir, 'secret.key'), 'utf8').trim();
+		expect(backupLines(file)[0]).toContain(keyText);
+		expect(backupLines(keyed).some((line) => line.includes(keyText))).toBe(false);
+		const fresh = await installation();
+		const restored = await fresh.open();
+		try {
+			const into = (key?: string) => restoreBackup({ file: keyed, database: restored, databaseUrl: fresh.url, dataDir: fresh.dataDir, secretKey: key });
+			await expect(into()).rejects.toThrow(`sealed with SECRET_KEY (fingerprint ${secret.fingerprint}): set the same SECRET_KEY`);
+			await expect(into('t'.repeat(40))).rejects.toThrow(/is not the one this backup's tokens were sealed with/);
+			await into(secretKey);
+			expect(await everyRow(restored)).toEqual(before);
+			expect(() => statSync(path.join(fresh.dataDir, 'secret.key'))).toThrow();
+		} finally {
+			await restored.close();
 			await fresh.cleanup();
 		}
 	});

@@ -11,11 +11,13 @@ export interface KeyPlace {
 
 /** What a backup records of the token key: the key file itself, or only SECRET_KEY's fingerprint. */
 export async function backupSecret(place: KeyPlace): Promise<BackupSecret> {
-	if (place.secretKey) return { kind: 'SECRET_KEY', fingerprint: (await TokenCipher.load({ secret: place.secretKey, dataDir: place.dataDir })).fingerprint };
+	if (place.secretKey) return { kind: 'SECRET_KEY', fingerprint: await secretKeyFingerprint(place.secretKey, place.dataDir) };
 	const key = await readKeyFile(place.dataDir);
 	if (!key) return { kind: 'none' };
 	return { kind: 'key-file', key: key.toString('base64'), fingerprint: TokenCipher.forKeyFile(key).fingerprint };
 }
+
+const secretKeyFingerprint = async (secret: string, dataDir: string) => (await TokenCipher.load({ secret, dataDir })).fingerprint;
 
 /**
  * Checks, before anything is written, that the restored installation will open the backup's
@@ -24,7 +26,7 @@ export async function backupSecret(place: KeyPlace): Promise<BackupSecret> {
  */
 export async function planKey(secret: BackupSecret, place: KeyPlace): Promise<{ install(): Promise<void>; undo(): Promise<void> } | null> {
 	if (secret.kind === 'none') return null;
-	const own = place.secretKey ? await backupSecret(place) : null;
+	const own = place.secretKey ? { fingerprint: await secretKeyFingerprint(place.secretKey, place.dataDir) } : null;
 	if (secret.kind === 'SECRET_KEY') {
 		if (!own) throw new BackupError(`this backup's Tandoor/Mealie tokens were sealed with SECRET_KEY (fingerprint ${secret.fingerprint}): set the same SECRET_KEY and restore again`);
 		if (own.fingerprint !== secret.fingerprint) {

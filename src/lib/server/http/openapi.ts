@@ -1153,6 +1153,7 @@ function headerName(name: HeaderName): string {
 		WwwAuthenticate: 'WWW-Authenticate',
 		ContentDisposition: 'Content-Disposition',
 		FailedCsvDisposition: 'Content-Disposition',
+		BackupDisposition: 'Content-Disposition',
 		ETag: 'ETag',
 		CacheControl: 'Cache-Control'
 	}[name];
