@@ -123,7 +123,7 @@ describe('an embedded installation moved to PostgreSQL, and back', () => {
 
 		const newDir = tempDir();
 		const restore = await runCookmark(['restore', file], { DATA_DIR: newDir });
-		expect(restore.stderr).toMatch(/restored .* on pglite\) into pglite: 19 tables/);
+		expect(restore.stderr).toMatch(/restored .* on pglite\) into pglite: \d+ tables/);
 		expect(restore.code).toBe(0);
 	}, 60_000);
 
@@ -137,7 +137,7 @@ describe('an embedded installation moved to PostgreSQL, and back', () => {
 		expect(await server!.stop()).toBe(0);
 		server = undefined;
 		const run = await runCookmark(['move-to-postgres', pg.url], { DATA_DIR: dataDir });
-		expect(run.stderr).toMatch(/moved the embedded database in .* to PostgreSQL: 19 tables, \d+ rows/);
+		expect(run.stderr).toMatch(/moved the embedded database in .* to PostgreSQL: \d+ tables, \d+ rows/);
 		expect(run.code).toBe(0);
 		expect(run.stderr).toMatch(/recipe_pictures +2 rows, the same on both/);
 		expect(run.stderr).toMatch(/next: set DATABASE_URL=postgres:\/\/mv_\w+:\*\*\*@.* keep DATA_DIR=.*secret\.key opens the saved Tandoor\/Mealie tokens/);
@@ -182,13 +182,13 @@ describe('an embedded installation moved to PostgreSQL, and back', () => {
 	it('and back: a backup of the PostgreSQL installation restored into a new embedded one, row for row', async () => {
 		const file = path.join(tempDir(), 'from-postgres.cmbak');
 		const backup = await runCookmark(['backup', file], { DATABASE_URL: pg.url, DATA_DIR: dataDir });
-		expect(backup.stderr).toMatch(/backed up to .*from-postgres\.cmbak: 19 tables/);
+		expect(backup.stderr).toMatch(/backed up to .*from-postgres\.cmbak: \d+ tables/);
 		expect(backup.code).toBe(0);
 		expect(JSON.parse(backupLines(file)[0]!)).toMatchObject({ database: 'postgres', secret: { kind: 'key-file' } });
 
 		const newDir = tempDir();
 		const restore = await runCookmark(['restore', file], { DATA_DIR: newDir });
-		expect(restore.stderr).toMatch(/restored .* on postgres\) into pglite: 19 tables/);
+		expect(restore.stderr).toMatch(/restored .* on postgres\) into pglite: \d+ tables/);
 		expect(restore.code).toBe(0);
 		expect(readFileSync(path.join(newDir, 'secret.key'), 'utf8')).toBe(readFileSync(path.join(dataDir, 'secret.key'), 'utf8'));
 
