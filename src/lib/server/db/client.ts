@@ -5,6 +5,7 @@ import type { Options, Sql } from 'postgres';
 import type { PGlite } from '@electric-sql/pglite';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { PgListener } from './pg-listener';
+import { lockPglite } from './pglite-lock';
 import * as schema from './schema';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -87,14 +88,22 @@ async function openPglite(dataDir: string): Promise<Database> {
 	const { PgliteThread } = await import('./pglite-thread');
 	const { drizzle } = await import('drizzle-orm/pglite');
 	let location = dataDir;
+	let unlock = async () => {};
 	if (!dataDir.startsWith('memory://')) {
 		location = path.resolve(dataDir, 'pglite');
 		mkdirSync(location, { recursive: true });
+		unlock = await lockPglite(path.resolve(dataDir));
 	}
 	// PGlite runs its queries synchronously: in a thread of its own they no longer hold the event
 	// loop that accepts and answers HTTP (issue 22: connections waited 5–21 s under load). The
 	// thread offers the calls drizzle's pglite driver makes, so the driver and its migrator stay.
-	const client = await PgliteThread.start(location);
+	let client: Awaited<ReturnType<typeof PgliteThread.start>>;
+	try {
+		client = await PgliteThread.start(location);
+	} catch (err) {
+		await unlock();
+		throw err;
+	}
 	const db = drizzle(client as unknown as PGlite, { schema }) as unknown as Db;
 	return {
 		kind: 'pglite',
@@ -115,6 +124,7 @@ async function openPglite(dataDir: string): Promise<Database> {
 		},
 		async close() {
 			await client.close();
+			await unlock();
 		}
 	};
 }

@@ -19,11 +19,11 @@ export function migrationsFolder(): string {
 const MIGRATION_LOCK = 0x636f6f6b; // "cook"
 
 /**
- * Applies pending migrations. On PostgreSQL several processes may start at once, so they queue
- * on an advisory lock held by a single dedicated connection for the duration.
+ * Applies pending migrations (those in `folder`: a restore passes one that stops at its backup's
+ * level). On PostgreSQL several processes may start at once, so they queue on an advisory lock
+ * held by a single dedicated connection for the duration.
  */
-export async function migrate(database: Database, databaseUrl?: string): Promise<void> {
-	const folder = migrationsFolder();
+export async function migrate(database: Database, databaseUrl?: string, folder = migrationsFolder()): Promise<void> {
 	if (database.kind === 'pglite') {
 		const { migrate: run } = await import('drizzle-orm/pglite/migrator');
 		await run(database.db as never, { migrationsFolder: folder });

@@ -261,6 +261,7 @@ const responseHeaders = {
 	WwwAuthenticate: { description: '`Bearer realm="cookmark"`.', schema: { type: 'string' } },
 	ContentDisposition: { description: '`attachment; filename="<recipe>.jsonld"`.', schema: { type: 'string' } },
 	FailedCsvDisposition: { description: '`attachment; filename="<batch label>-failed.csv"`.', schema: { type: 'string' } },
+	BackupDisposition: { description: '`attachment; filename="cookmark-<UTC time>.cmbak"`.', schema: { type: 'string' } },
 	ETag: { description: 'The version of this content; send it back in `If-None-Match` to be answered 304 while it holds.', schema: { type: 'string' } },
 	CacheControl: { description: 'How long a browser may keep the answer without asking again.', schema: { type: 'string' } }
 } satisfies Record<string, JsonSchema>;
@@ -340,7 +341,7 @@ const tags = {
 	auth: 'Accounts and sessions.',
 	tokens: 'API tokens, for scripts and apps (session only).',
 	users: 'Accounts, as the admin manages them.',
-	system: 'Probes and this document.'
+	system: 'Probes, this document, and backups.'
 };
 type Tag = keyof typeof tags;
 
@@ -1023,6 +1024,28 @@ export const operations: Operation[] = [
 	},
 	{
 		method: 'get',
+		path: '/api/admin/backup',
+		operationId: 'downloadBackup',
+		tag: 'system',
+		summary: 'A backup of the whole installation, as a download (admin only)',
+		description:
+			'The same file as `cookmark backup`: gzip-compressed JSON lines, every table with the pictures, read in one consistent ' +
+			'transaction while the app runs. It holds password and session hashes and the key that opens saved Tandoor/Mealie tokens: ' +
+			'keep it like a password. `cookmark restore FILE` reads it into a new installation. The download is logged.',
+		access: 'signed-in',
+		answers: [
+			{
+				status: 200,
+				description: 'The backup, as an attachment (`application/gzip`).',
+				mediaType: 'application/gzip',
+				binary: true,
+				headers: ['BackupDisposition', 'CacheControl']
+			}
+		],
+		errors: [{ status: 403, codes: ['admin_only'], description: 'Only the admin can do this.' }]
+	},
+	{
+		method: 'get',
 		path: '/api/health',
 		operationId: 'health',
 		tag: 'system',
@@ -1130,6 +1153,7 @@ function headerName(name: HeaderName): string {
 		WwwAuthenticate: 'WWW-Authenticate',
 		ContentDisposition: 'Content-Disposition',
 		FailedCsvDisposition: 'Content-Disposition',
+		BackupDisposition: 'Content-Disposition',
 		ETag: 'ETag',
 		CacheControl: 'Cache-Control'
 	}[name];

@@ -17,7 +17,12 @@ export class TokenCipher {
 	/** From SECRET_KEY when set (stretched with HKDF), else the key file in `dataDir`, generated on first use. */
 	static async load(options: { secret?: string; dataDir: string }): Promise<TokenCipher> {
 		if (options.secret) return new TokenCipher(derive(Buffer.from(options.secret, 'utf8')));
-		return new TokenCipher(derive(await keyFile(options.dataDir)));
+		return TokenCipher.forKeyFile(await installKeyFile(options.dataDir, randomBytes(32)));
+	}
+
+	/** The cipher of a key file's 32 bytes (a backup carries them to the restored installation). */
+	static forKeyFile(material: Buffer): TokenCipher {
+		return new TokenCipher(derive(material));
 	}
 
 	seal(plaintext: string, context: string): string {
@@ -53,16 +58,34 @@ function derive(material: Buffer): Buffer {
 	return Buffer.from(hkdfSync('sha256', material, 'cookmark', 'upload-target-tokens', 32));
 }
 
+export const keyFilePath = (dataDir: string) => join(dataDir, 'secret.key');
+
+/** The key file's 32 bytes, or null when there is none. */
+export async function readKeyFile(dataDir: string): Promise<Buffer | null> {
+	const path = keyFilePath(dataDir);
+	let text: string;
+	try {
+		text = await readFile(path, 'utf8');
+	} catch (err) {
+		if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+		throw err;
+	}
+	const key = Buffer.from(text.trim(), 'base64');
+	if (key.length !== 32) throw new Error(`${path} is not a Cookmark key (expected 32 bytes in base64); remove it or set SECRET_KEY`);
+	return key;
+}
+
 /**
- * 32 random bytes in DATA_DIR/secret.key, owner-only. Written to a temporary file and linked into
- * place, which fails if the key exists: two processes starting together end up with one key, and
- * none ever reads a half-written file.
+ * Puts `material` (32 bytes: random on first use, or a backup's) into DATA_DIR/secret.key,
+ * owner-only, unless a key is there already; returns the key that is there. Written to a
+ * temporary file and linked into place, which fails if the key exists: two processes starting
+ * together end up with one key, and none ever reads a half-written file.
  */
-async function keyFile(dataDir: string): Promise<Buffer> {
-	const path = join(dataDir, 'secret.key');
+export async function installKeyFile(dataDir: string, material: Buffer): Promise<Buffer> {
+	const path = keyFilePath(dataDir);
 	await mkdir(dataDir, { recursive: true });
 	const temporary = `${path}.${process.pid}.${randomBytes(4).toString('hex')}`;
-	await writeFile(temporary, randomBytes(32).toString('base64') + '\n', { mode: 0o600 });
+	await writeFile(temporary, material.toString('base64') + '\n', { mode: 0o600 });
 	try {
 		await link(temporary, path);
 	} catch (err) {
@@ -70,7 +93,5 @@ async function keyFile(dataDir: string): Promise<Buffer> {
 	} finally {
 		await unlink(temporary);
 	}
-	const key = Buffer.from((await readFile(path, 'utf8')).trim(), 'base64');
-	if (key.length !== 32) throw new Error(`${path} is not a Cookmark key (expected 32 bytes in base64); remove it or set SECRET_KEY`);
-	return key;
+	return (await readKeyFile(dataDir))!;
 }
