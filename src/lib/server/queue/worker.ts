@@ -13,6 +13,7 @@ import { decide, isFinal } from './decide';
 import { Leases, type LeasedRun } from './leases';
 import { OutageWatch } from './outage';
 import { PhaseRunner, type RunControl } from './phase-runner';
+import { Presence } from './presence';
 import type { PipelineRegistry } from './pipeline';
 import { applyTransitions, type Applied, type LeasedTransition } from './sql/apply';
 import { claimItems, type ClaimedItem } from './sql/claim';
@@ -83,6 +84,7 @@ export class Worker extends EventEmitter<{ idle: [] }> {
 	private readonly tasks = new Set<Promise<void>>();
 	private readonly outage: OutageWatch;
 	private readonly leases: Leases;
+	private readonly presence: Presence;
 	private readonly runner: PhaseRunner;
 	private readonly transitions: Batcher<LeasedTransition, Applied>;
 	private readonly loop: ClaimLoop;
@@ -110,6 +112,13 @@ export class Worker extends EventEmitter<{ idle: [] }> {
 			onReclaimed: (items) => {
 				for (const item of items) if (item.status === 'dead') this.finished(item, 'dead');
 			}
+		});
+		this.presence = new Presence({
+			database,
+			worker: { id: this.id, hostname: hostname(), pid: process.pid, concurrency: options.concurrency, heartbeatMs: this.leases.beatMs },
+			clock,
+			log,
+			outage: this.outage
 		});
 		this.runner = new PhaseRunner({ database, timeoutMs: options.timeoutMs, clock, log, outage: this.outage });
 		this.transitions = new Batcher({
@@ -151,6 +160,7 @@ export class Worker extends EventEmitter<{ idle: [] }> {
 			})
 		);
 		this.leases.start();
+		await this.presence.start();
 		if (loop) {
 			this.looping = true;
 			this.loop.start();
@@ -209,6 +219,7 @@ export class Worker extends EventEmitter<{ idle: [] }> {
 			this.log.error({ err }, 'could not release leases; they will expire and be reclaimed');
 		}
 		this.leases.abandon();
+		await this.presence.stop();
 		await Promise.all(this.unlisteners.map((u) => u().catch(() => {})));
 		this.unlisteners = [];
 		this.log.info({ worker: this.id }, 'worker stopped');
