@@ -57,6 +57,15 @@ export const configSchema = z.object({
 	QUEUE_BACKOFF_MAX_MS: int(600_000, 0),
 	QUEUE_SHUTDOWN_GRACE_MS: int(10_000, 0),
 
+	/**
+	 * Retention (the admin page may override both; stored in the database so every process agrees).
+	 * Item events older than this many days are deleted: at least a day, since a browser that
+	 * reconnects replays what it missed from them (Last-Event-ID).
+	 */
+	RETENTION_EVENTS_DAYS: int(2, 1, 36_500),
+	/** The phase outputs (fetched page, parsed draft) of items saved this many days ago are cleared; 0 keeps them. */
+	RETENTION_OUTPUT_DAYS: int(30, 0, 36_500),
+
 	/** How often an idle SSE stream sends `ping` (keeps proxies from closing it). */
 	LIVE_PING_MS: int(15_000, 50),
 
