@@ -113,7 +113,8 @@ describe('admin API', () => {
 		for (const [method, path, json] of routes) {
 			const anonymous = await call(method, path, { json, headers: {} });
 			expect(anonymous.status, `${method} ${path}`).toBe(401);
-			for (const headers of [{ authorization: `Bearer ${users.bob!.token}` }, { cookie: users.bob!.cookie }]) {
+			const asBob: Array<Record<string, string>> = [{ authorization: `Bearer ${users.bob!.token}` }, { cookie: users.bob!.cookie }];
+			for (const headers of asBob) {
 				const refused = await call(method, path, { json, headers });
 				expect(refused.status, `${method} ${path}`).toBe(403);
 				expect(refused.body.error.code, `${method} ${path}`).toBe('admin_only');
