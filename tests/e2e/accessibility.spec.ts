@@ -31,7 +31,7 @@ async function phone(browser: Browser, baseURL: string | undefined, scheme: 'lig
 }
 
 test('every signed-in page, light and dark, at 412×915', async ({ browser, baseURL, page }) => {
-	test.setTimeout(180_000);
+	test.setTimeout(240_000);
 	await signedInAs(page, 'a11y');
 	site.fail('Missing-Pie', 10);
 	const ids: Record<string, string> = {};
