@@ -49,6 +49,8 @@ export default defineConfig({
 	webServer: {
 		command: 'node scripts/e2e-server.mjs',
 		url: `${baseURL}/api/ready`,
+		// scripts/e2e-server.mjs makes the admin account first (tests/e2e/fixtures.ts signedInAsAdmin).
+		wait: { stderr: /e2e admin ready/ },
 		reuseExistingServer: false,
 		timeout: 60_000,
 		stdout: 'ignore',

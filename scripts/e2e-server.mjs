@@ -14,3 +14,13 @@ if (!process.env.DATABASE_URL) {
 const { defaultBodySizeLimit } = await import(pathToFileURL(path.join(root, 'src', 'lib', 'server', 'http', 'body-limit.js')).href);
 defaultBodySizeLimit();
 await import(pathToFileURL(path.join(root, 'build', 'index.js')).href);
+
+// The first account is the admin: made here, before any spec signs up, so the admin's specs know
+// who it is whatever order the specs run in. Playwright waits for the line below (webServer.wait).
+const signup = await fetch(`${process.env.ORIGIN}/api/auth/signup`, {
+	method: 'POST',
+	headers: { 'content-type': 'application/json', origin: process.env.ORIGIN },
+	body: JSON.stringify({ username: 'admin', password: 'correct horse battery staple' })
+});
+if (signup.status !== 201) throw new Error(`could not make the e2e admin: ${signup.status} ${await signup.text()}`);
+console.error('e2e admin ready');

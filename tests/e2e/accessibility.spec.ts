@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { recipeSite, signedInAs } from './fixtures';
+import { recipeSite, signedInAs, signedInAsAdmin } from './fixtures';
 
 /**
  * Every page at phone size, light and dark, checked by axe against WCAG 2 A/AA: no serious or
@@ -31,7 +31,7 @@ async function phone(browser: Browser, baseURL: string | undefined, scheme: 'lig
 }
 
 test('every signed-in page, light and dark, at 412×915', async ({ browser, baseURL, page }) => {
-	test.setTimeout(180_000);
+	test.setTimeout(240_000);
 	await signedInAs(page, 'a11y');
 	site.fail('Missing-Pie', 10);
 	const ids: Record<string, string> = {};
@@ -79,6 +79,13 @@ test('every signed-in page, light and dark, at 412×915', async ({ browser, base
 			}
 		}
 		await context.close();
+		// The admin's own page, as the admin sees it.
+		const admin = await phone(browser, baseURL, scheme);
+		const adminTab = await admin.newPage();
+		await signedInAsAdmin(adminTab);
+		await adminTab.goto('/admin');
+		await check(adminTab, 'admin', scheme);
+		await admin.close();
 	}
 });
 

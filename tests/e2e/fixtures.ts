@@ -14,6 +14,13 @@ export async function signedInAs(page: Page, prefix = 'cook'): Promise<string> {
 	return username;
 }
 
+/** The admin, whom scripts/e2e-server.mjs signs up before any spec runs, signed in in the page's context. */
+export async function signedInAsAdmin(page: Page): Promise<void> {
+	const res = await page.request.post('/api/auth/login', { data: { username: 'admin', password } });
+	expect(res.status()).toBe(200);
+	expect((await res.json()).user.isAdmin).toBe(true);
+}
+
 /** Shares a link through the API and waits until its item is finished, whichever way it ends. */
 export async function shareAndWait(page: Page, url: string): Promise<{ itemId: string; status: string; recipeId: string }> {
 	const res = await page.request.post('/api/queue', { data: { url } });

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ChangePasswordRequest, CreatedToken, CreateTokenRequest, Credentials, LoginRequest, User } from '../../src/lib/contract/auth';
+import { AdminStats, RetentionUpdate, RetryFailedRequest, WorkerList } from '../../src/lib/contract/admin';
 import { ApiError } from '../../src/lib/contract/errors';
 import { Batch, BatchActionResult, BatchList, BatchPreview, CreateBatchRequest } from '../../src/lib/contract/imports';
 import { RecipeDetail, RecipeList, RecipeSummary } from '../../src/lib/contract/library';
@@ -317,7 +318,11 @@ describe('its schemas are the contract zod schemas', () => {
 			['Batch', Batch],
 			['BatchList', BatchList],
 			['BatchPreview', BatchPreview],
-			['BatchActionResult', BatchActionResult]
+			['BatchActionResult', BatchActionResult],
+			['AdminStats', AdminStats],
+			['RetryFailedRequest', RetryFailedRequest],
+			['WorkerList', WorkerList],
+			['RetentionUpdate', RetentionUpdate]
 		];
 		for (const [name, schema] of contract) {
 			expect(schemaComponents[name as keyof typeof schemaComponents]?.schema, name).toBe(schema);
@@ -362,7 +367,16 @@ describe('request bodies in the document accept what the server accepts', () => 
 			valid: [{ title: 'Pie' }, { description: '', servings: null, ingredientGroups: [{ name: null, lines: ['2 eggs', { text: '1 cup milk', reviewed: true }] }], stepGroups: [] }],
 			invalid: [{ title: '' }, { prepMinutes: 1.5 }, { ingredientGroups: [{ name: null, lines: [''] }] }]
 		},
-		'POST /api/targets/test': { valid: [{ kind: 'mealie', baseUrl: 'https://mealie.example' }], invalid: [{ baseUrl: 'https://mealie.example' }, { kind: 'none' }] }
+		'POST /api/targets/test': { valid: [{ kind: 'mealie', baseUrl: 'https://mealie.example' }], invalid: [{ baseUrl: 'https://mealie.example' }, { kind: 'none' }] },
+		'POST /api/admin/failed/retry': {
+			valid: [{ ids: ['0190a0b0-0000-7000-8000-000000000001'] }, { all: true }],
+			invalid: [{ ids: 'all' }, { all: false }, { ids: ['0190a0b0-0000-7000-8000-000000000001'], all: true }, {}]
+		},
+		'POST /api/admin/users/{id}/password': { valid: [{}, { password: 'long enough' }], invalid: [{ password: 'short' }] },
+		'PUT /api/admin/retention': {
+			valid: [{ eventsDays: 3, outputDays: 0 }, { eventsDays: null, outputDays: null }],
+			invalid: [{ eventsDays: 0, outputDays: 30 }, { eventsDays: 2 }, { eventsDays: 1.5, outputDays: 30 }]
+		}
 	};
 
 	it('every operation with a body has examples here', () => {

@@ -17,6 +17,7 @@ import { downloadPicture } from './pictures/download';
 import { RecipePictures } from './pictures/keep';
 import { recipePipeline } from './pipeline/recipe';
 import { purgeDeletedRecipes } from './recipes/trash';
+import { Retention } from './retention/retention';
 import { llmClientFromConfig } from './llm/chat-json';
 import { PipelineRegistry } from './queue/pipeline';
 import { QueueService } from './queue/service';
@@ -47,6 +48,8 @@ export interface App {
 	worker: Worker | null;
 	/** This process's metrics (GET /metrics). */
 	metrics: Metrics;
+	/** Pruning of old events and outputs: settings, runs; scheduled in processes that run a worker. */
+	retention: Retention;
 	/** False once shutdown started; /api/ready answers 503 from then on. */
 	readonly accepting: boolean;
 	shutdown(): Promise<void>;
@@ -147,6 +150,13 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
 	await worker?.start();
 	// Batches whose last item ended while no process was there to see it (a crash, a restart).
 	if (worker) await queue.finishBatches();
+	const retention = new Retention({
+		database,
+		defaults: { eventsDays: config.RETENTION_EVENTS_DAYS, outputDays: config.RETENTION_OUTPUT_DAYS },
+		log: log.child({ component: 'retention' })
+	});
+	// Where work is done, so a web process without a worker stays a thin front.
+	if (worker) retention.start();
 	log.info({ database: database.kind, worker: worker?.id ?? null, secretKey: cipher.fingerprint }, 'cookmark ready');
 
 	let accepting = true;
@@ -165,6 +175,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
 		targets,
 		worker,
 		metrics,
+		retention,
 		get accepting() {
 			return accepting;
 		},
@@ -172,6 +183,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
 			accepting = false;
 			closing ??= (async () => {
 				await worker?.stop();
+				await retention.stop();
 				await live.close();
 				await hosts.close();
 				await notifier.close();

@@ -58,6 +58,15 @@ export const configSchema = z.object({
 	// Below Docker's 10 s stop timeout, with room for handing back and closing (README: Deployment).
 	QUEUE_SHUTDOWN_GRACE_MS: int(7_000, 0),
 
+	/**
+	 * Retention (the admin page may override both; stored in the database so every process agrees).
+	 * Item events older than this many days are deleted: at least a day, since a browser that
+	 * reconnects replays what it missed from them (Last-Event-ID).
+	 */
+	RETENTION_EVENTS_DAYS: int(2, 1, 36_500),
+	/** The phase outputs (fetched page, parsed draft) of items saved this many days ago are cleared; 0 keeps them. */
+	RETENTION_OUTPUT_DAYS: int(30, 0, 36_500),
+
 	/** How often an idle SSE stream sends `ping` (keeps proxies from closing it). */
 	LIVE_PING_MS: int(15_000, 50),
 

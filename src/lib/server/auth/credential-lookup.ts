@@ -1,4 +1,4 @@
-import { eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { Batcher } from '../db/batcher';
 import type { Database } from '../db/client';
 import { apiTokens, sessions, users } from '../db/schema';
@@ -26,6 +26,8 @@ type Kind = 'token' | 'session';
 const lookups = new WeakMap<Database, Record<Kind, Batcher<string, CredentialRow | undefined>>>();
 
 const ofUser = { userId: users.id, username: users.username, isAdmin: users.isAdmin };
+/** A disabled account's sessions and tokens read as absent: refused like revoked ones, kept for when it is enabled. */
+const enabled = isNull(users.disabledAt);
 
 const readers: Record<Kind, (database: Database, ids: string[]) => Promise<CredentialRow[]>> = {
 	token: (database, ids) =>
@@ -33,13 +35,13 @@ const readers: Record<Kind, (database: Database, ids: string[]) => Promise<Crede
 			.select({ id: apiTokens.id, secretHash: apiTokens.secretHash, expiresAt: sql<null>`null`, lastUsedAt: apiTokens.lastUsedAt, ...ofUser })
 			.from(apiTokens)
 			.innerJoin(users, eq(users.id, apiTokens.userId))
-			.where(inArray(apiTokens.id, ids)),
+			.where(and(inArray(apiTokens.id, ids), enabled)),
 	session: (database, ids) =>
 		database.db
 			.select({ id: sessions.id, secretHash: sessions.secretHash, expiresAt: sessions.expiresAt, lastUsedAt: sql<null>`null`, ...ofUser })
 			.from(sessions)
 			.innerJoin(users, eq(users.id, sessions.userId))
-			.where(inArray(sessions.id, ids))
+			.where(and(inArray(sessions.id, ids), enabled))
 };
 
 async function readCredentials(database: Database, kind: Kind, ids: string[]): Promise<Array<CredentialRow | undefined>> {

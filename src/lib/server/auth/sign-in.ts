@@ -46,8 +46,9 @@ export async function logIn(app: App, credentials: { username: string; password:
 		throw new ApiError(401, 'invalid_credentials', 'wrong username or password');
 	}
 	await reset(database, userKey);
+	if (user.disabled) throw new ApiError(403, 'account_disabled', 'this account is disabled; ask the admin of this server');
 	const session = await createSession(database, user.id, { userAgent: client.userAgent });
-	return { user, ...session };
+	return { user: { id: user.id, username: user.username, isAdmin: user.isAdmin }, ...session };
 }
 
 /** Creates an account (see SIGNUP) and signs it in. */

@@ -72,11 +72,14 @@ export async function createAccount(database: Database, username: string, passwo
 	}
 }
 
-/** The account for these credentials, or null; takes as long for an unknown name as for a wrong password. */
-export async function checkCredentials(database: Database, username: string, password: string): Promise<SessionUser | null> {
+/**
+ * The account for these credentials, or null; takes as long for an unknown name as for a wrong
+ * password. `disabled` only once the password is right: a guess learns nothing about the account.
+ */
+export async function checkCredentials(database: Database, username: string, password: string): Promise<(SessionUser & { disabled: boolean }) | null> {
 	const [row] = await database.db.select().from(users).where(sql`lower(${users.username}) = lower(${username})`);
 	const ok = await verifyPassword(row?.passwordHash, password);
-	return ok && row ? { id: row.id, username: row.username, isAdmin: row.isAdmin } : null;
+	return ok && row ? { id: row.id, username: row.username, isAdmin: row.isAdmin, disabled: row.disabledAt !== null } : null;
 }
 
 export async function changePassword(database: Database, userId: string, current: string, next: string): Promise<boolean> {

@@ -32,7 +32,9 @@ export const users = pgTable(
 		/** Push notification preferences: when a recipe is saved, when an import fails. */
 		notifySuccess: boolean('notify_success').notNull().default(true),
 		notifyFailure: boolean('notify_failure').notNull().default(true),
-		createdAt: created()
+		createdAt: created(),
+		/** Set by the admin: the account cannot sign in, and its sessions and API tokens are refused. */
+		disabledAt: tz('disabled_at')
 	},
 	// "Alice" and "alice" are the same person.
 	(t) => [uniqueIndex('users_username_uq').on(sql`lower(${t.username})`)]
@@ -146,7 +148,9 @@ export const queueItems = pgTable(
 		uniqueIndex('queue_items_idempotency_uq')
 			.on(t.userId, t.idempotencyKey)
 			.where(sql`${t.idempotencyKey} is not null`),
-		index('queue_items_batch_idx').on(t.batchId).where(sql`${t.batchId} is not null`)
+		index('queue_items_batch_idx').on(t.batchId).where(sql`${t.batchId} is not null`),
+		// The admin's figures (items finished in the last day or week) and retention's age test.
+		index('queue_items_finished_idx').on(t.finishedAt).where(sql`${t.finishedAt} is not null`)
 	]
 );
 
@@ -261,12 +265,30 @@ export const itemAttempts = pgTable(
 	},
 	(t) => [
 		index('item_attempts_item_idx').on(t.itemId, t.id),
+		// The admin's phase durations over the last day or week.
+		index('item_attempts_finished_idx').on(t.finishedAt),
 		check(
 			'item_attempts_outcome_check',
 			sql`${t.outcome} in ('running','completed','failed','canceled','released','lost')`
 		)
 	]
 );
+
+/**
+ * The worker processes, as they announce themselves: a row is written when a worker starts and on
+ * every heartbeat, and deleted when it stops cleanly; a crashed worker's row stops being renewed
+ * and goes stale. The id is the one in queue_items.lease_owner, so what each runs is a join away.
+ */
+export const workers = pgTable('workers', {
+	id: text('id').primaryKey(),
+	hostname: text('hostname').notNull(),
+	pid: integer('pid').notNull(),
+	concurrency: integer('concurrency').notNull(),
+	/** How often the worker renews this row: it counts as online while it is at most a few of these old. */
+	heartbeatMs: integer('heartbeat_ms').notNull(),
+	startedAt: tz('started_at').notNull(),
+	lastSeenAt: tz('last_seen_at').notNull()
+});
 
 /**
  * Cookmark's own library: one row per dish. Every link that led to it is a `recipe_sources` row,

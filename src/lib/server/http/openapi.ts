@@ -16,6 +16,30 @@ import {
 	User,
 	UserList
 } from '../../contract/auth';
+import {
+	AdminStats,
+	AdminUser,
+	AdminUserList,
+	AdminUserResult,
+	DeletedUser,
+	FailedItem,
+	FailedList,
+	FailedQuery,
+	PhaseDurations,
+	ResetPasswordRequest,
+	ResetPasswordResult,
+	RetentionRun,
+	RetentionSettings,
+	RetentionUpdate,
+	RetryFailedRequest,
+	RetryFailedResult,
+	RunningItem,
+	StatsBucket,
+	StatsQuery,
+	UserRef,
+	WorkerInfo,
+	WorkerList
+} from '../../contract/admin';
 import { ApiError } from '../../contract/errors';
 import {
 	Batch,
@@ -166,6 +190,9 @@ export const schemaComponents = {
 	RecipePatch: input(RecipePatch),
 	CreateBatchRequest: input(CreateBatchRequest),
 	ImportForm: input(ImportForm),
+	RetryFailedRequest: input(RetryFailedRequest),
+	ResetPasswordRequest: input(ResetPasswordRequest),
+	RetentionUpdate: input(RetentionUpdate),
 	// Answers.
 	ApiError: output(ApiError),
 	OkResponse: output(OkResponse),
@@ -212,6 +239,23 @@ export const schemaComponents = {
 	BatchList: output(BatchList),
 	BatchPreview: output(BatchPreview),
 	BatchActionResult: output(BatchActionResult),
+	StatsBucket: output(StatsBucket),
+	PhaseDurations: output(PhaseDurations),
+	AdminStats: output(AdminStats),
+	UserRef: output(UserRef),
+	FailedItem: output(FailedItem),
+	FailedList: output(FailedList),
+	RetryFailedResult: output(RetryFailedResult),
+	RunningItem: output(RunningItem),
+	WorkerInfo: output(WorkerInfo),
+	WorkerList: output(WorkerList),
+	AdminUser: output(AdminUser),
+	AdminUserList: output(AdminUserList),
+	AdminUserResult: output(AdminUserResult),
+	ResetPasswordResult: output(ResetPasswordResult),
+	DeletedUser: output(DeletedUser),
+	RetentionRun: output(RetentionRun),
+	RetentionSettings: output(RetentionSettings),
 	Health: output(Health),
 	Readiness: output(Readiness),
 	OpenApiDocument: output(OpenApiDocument)
@@ -341,7 +385,8 @@ const tags = {
 	auth: 'Accounts and sessions.',
 	tokens: 'API tokens, for scripts and apps (session only).',
 	users: 'Accounts, as the admin manages them.',
-	system: 'Probes, this document, and backups.'
+	admin: 'The admin page\'s API (admin only): figures, failed items across users, workers, accounts and retention. Every action is written to the log as an audit line.',
+	system: 'Probes and this document.'
 };
 type Tag = keyof typeof tags;
 
@@ -366,6 +411,13 @@ const targetFailures: Failure[] = [
 		description: 'The server is unreachable or failing (among others).'
 	}
 ];
+const adminOnly: Failure = { status: 403, codes: ['admin_only'], description: 'Only the admin can do this.' };
+const accountId = { schema: z.guid(), description: 'The account id, from GET /api/admin/users.' };
+const lockout: Failure = {
+	status: 409,
+	codes: ['self', 'last_admin'],
+	description: 'Your own account, or the last admin who can sign in: nobody would be left to manage the server.'
+};
 const tooManyAttempts: Failure = {
 	status: 429,
 	codes: ['too_many_attempts'],
@@ -923,7 +975,11 @@ export const operations: Operation[] = [
 		access: 'public',
 		body: 'LoginRequest',
 		answers: [{ status: 200, description: 'The account; the session is in the cookie.', body: 'SignInResponse', headers: ['SetSessionCookie'] }],
-		errors: [{ status: 401, codes: ['invalid_credentials'], description: 'Wrong username or password.' }, tooManyAttempts]
+		errors: [
+			{ status: 401, codes: ['invalid_credentials'], description: 'Wrong username or password.' },
+			{ status: 403, codes: ['account_disabled'], description: 'The password is right, but the admin disabled this account.' },
+			tooManyAttempts
+		]
 	},
 	{
 		method: 'post',
@@ -1026,7 +1082,7 @@ export const operations: Operation[] = [
 		method: 'get',
 		path: '/api/admin/backup',
 		operationId: 'downloadBackup',
-		tag: 'system',
+		tag: 'admin',
 		summary: 'A backup of the whole installation, as a download (admin only)',
 		description:
 			'The same file as `cookmark backup`: gzip-compressed JSON lines, every table with the pictures, read in one consistent ' +
@@ -1042,7 +1098,143 @@ export const operations: Operation[] = [
 				headers: ['BackupDisposition', 'CacheControl']
 			}
 		],
-		errors: [{ status: 403, codes: ['admin_only'], description: 'Only the admin can do this.' }]
+		errors: [adminOnly]
+	},
+	{
+		method: 'get',
+		path: '/api/admin/stats',
+		operationId: 'adminStats',
+		tag: 'admin',
+		summary: 'Figures of the last 24 hours or 7 days',
+		description: 'Items saved and failed per hour (24h) or day (7d), the success rate, each phase\'s median and 95th-percentile duration, and what waits and runs now, across users.',
+		access: 'signed-in',
+		query: { schema: StatsQuery, notes: { range: '`24h` (hourly buckets) or `7d` (daily buckets).' } },
+		answers: [{ status: 200, description: 'The figures.', body: 'AdminStats' }],
+		errors: [adminOnly]
+	},
+	{
+		method: 'get',
+		path: '/api/admin/failed',
+		operationId: 'adminFailedItems',
+		tag: 'admin',
+		summary: 'Failed and dead items of every user',
+		access: 'signed-in',
+		query: { schema: FailedQuery, notes: { limit: 'Page size.', offset: 'Items to skip.' } },
+		answers: [{ status: 200, description: 'A page of failed items, most recent first.', body: 'FailedList' }],
+		errors: [adminOnly]
+	},
+	{
+		method: 'post',
+		path: '/api/admin/failed/retry',
+		operationId: 'adminRetryFailed',
+		tag: 'admin',
+		summary: 'Retry chosen failed items, or all of them',
+		description: 'Each resumes at its first unfinished phase. An item whose link is already queued in another item is left as it is.',
+		access: 'signed-in',
+		body: 'RetryFailedRequest',
+		answers: [{ status: 200, description: 'How many were queued again.', body: 'RetryFailedResult' }],
+		errors: [adminOnly]
+	},
+	{
+		method: 'get',
+		path: '/api/admin/workers',
+		operationId: 'adminWorkers',
+		tag: 'admin',
+		summary: 'Worker processes and what each runs',
+		description: 'From the rows workers renew on every heartbeat: `online` while heard from within three heartbeats. A crashed worker\'s row stays, offline, for a day.',
+		access: 'signed-in',
+		answers: [{ status: 200, description: 'The workers, newest first.', body: 'WorkerList' }],
+		errors: [adminOnly]
+	},
+	{
+		method: 'get',
+		path: '/api/admin/users',
+		operationId: 'adminUsers',
+		tag: 'admin',
+		summary: 'Accounts with their counts',
+		access: 'signed-in',
+		answers: [{ status: 200, description: 'Every account, oldest first.', body: 'AdminUserList' }],
+		errors: [adminOnly]
+	},
+	{
+		method: 'delete',
+		path: '/api/admin/users/{id}',
+		operationId: 'adminDeleteUser',
+		tag: 'admin',
+		summary: 'Delete an account with all its data',
+		description: 'Its items, recipes, pictures, devices, tokens and sessions go with it; running items are stopped. This cannot be undone.',
+		access: 'signed-in',
+		id: accountId,
+		answers: [{ status: 200, description: 'Deleted; how many items and recipes went with it.', body: 'DeletedUser' }],
+		errors: [adminOnly, { status: 404, codes: ['not_found'], description: 'No such account.' }, lockout]
+	},
+	{
+		method: 'post',
+		path: '/api/admin/users/{id}/password',
+		operationId: 'adminResetPassword',
+		tag: 'admin',
+		summary: 'Set a new password for an account',
+		description: 'The password given, or a generated one, answered this once. Every session of the account ends.',
+		access: 'signed-in',
+		id: accountId,
+		body: 'ResetPasswordRequest',
+		answers: [{ status: 200, description: 'Done.', body: 'ResetPasswordResult' }],
+		errors: [adminOnly, { status: 404, codes: ['not_found'], description: 'No such account.' }]
+	},
+	{
+		method: 'post',
+		path: '/api/admin/users/{id}/disable',
+		operationId: 'adminDisableUser',
+		tag: 'admin',
+		summary: 'Disable an account',
+		description: 'It can no longer sign in; its sessions end, and its API tokens are refused until it is enabled again.',
+		access: 'signed-in',
+		id: accountId,
+		answers: [{ status: 200, description: 'The account.', body: 'AdminUserResult' }],
+		errors: [adminOnly, { status: 404, codes: ['not_found'], description: 'No such account.' }, lockout]
+	},
+	{
+		method: 'post',
+		path: '/api/admin/users/{id}/enable',
+		operationId: 'adminEnableUser',
+		tag: 'admin',
+		summary: 'Enable a disabled account',
+		access: 'signed-in',
+		id: accountId,
+		answers: [{ status: 200, description: 'The account.', body: 'AdminUserResult' }],
+		errors: [adminOnly, { status: 404, codes: ['not_found'], description: 'No such account.' }]
+	},
+	{
+		method: 'get',
+		path: '/api/admin/retention',
+		operationId: 'adminRetention',
+		tag: 'admin',
+		summary: 'Retention settings and the last run',
+		access: 'signed-in',
+		answers: [{ status: 200, description: 'The days in force, the defaults and the last run.', body: 'RetentionSettings' }],
+		errors: [adminOnly]
+	},
+	{
+		method: 'put',
+		path: '/api/admin/retention',
+		operationId: 'adminSetRetention',
+		tag: 'admin',
+		summary: 'Change retention for every process',
+		description: 'A number overrides RETENTION_EVENTS_DAYS or RETENTION_OUTPUT_DAYS; null goes back to it. Recipes are never pruned.',
+		access: 'signed-in',
+		body: 'RetentionUpdate',
+		answers: [{ status: 200, description: 'The settings now.', body: 'RetentionSettings' }],
+		errors: [adminOnly]
+	},
+	{
+		method: 'post',
+		path: '/api/admin/retention/prune',
+		operationId: 'adminPruneNow',
+		tag: 'admin',
+		summary: 'Prune now',
+		access: 'signed-in',
+		answers: [{ status: 200, description: 'What was pruned.', body: 'RetentionRun' }],
+		errors: [adminOnly, { status: 409, codes: ['prune_running'], description: 'A run is already under way (in this process or another).' }]
 	},
 	{
 		method: 'get',

@@ -1,4 +1,4 @@
-import { eq, lt, max, sql } from 'drizzle-orm';
+import { eq, max, sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { itemEvents } from '../db/schema';
 
@@ -45,10 +45,4 @@ export async function changesSince(
 		where user_id = ${userId} and id > ${lastEventId} ${itemId ? sql`and item_id = ${itemId}` : sql``}
 		order by item_id, id desc`);
 	return rows.map((r) => ({ ...r, eventId: Number(r.eventId) })).sort((a, b) => a.eventId - b.eventId);
-}
-
-/** Events are kept at least 24 h for Last-Event-ID replay; older ones go. */
-export async function pruneEvents(database: Database, olderThan: Date): Promise<number> {
-	const gone = await database.db.delete(itemEvents).where(lt(itemEvents.createdAt, olderThan)).returning({ id: itemEvents.id });
-	return gone.length;
 }

@@ -4,7 +4,7 @@ import type { Database } from '../db/client';
 import { isDatabaseUnavailable } from '../db/unavailable';
 import type { ItemService } from '../shares/items';
 import { EventFeed } from './event-feed';
-import { pruneEvents, type ItemChange, type LoggedEvent } from './event-log';
+import type { ItemChange, LoggedEvent } from './event-log';
 
 /** One item's change, ready to send: the same encoded frame for every stream that shows it. */
 export interface LiveChange {
@@ -27,8 +27,6 @@ export interface Subscriber {
 	deliver(changes: readonly LiveChange[], watermark: number): void;
 }
 
-const RETENTION_MS = 48 * 60 * 60 * 1000; // at least 24 h are promised
-const PRUNE_EVERY_MS = 60 * 60 * 1000;
 /** How soon a delivery that failed (the database did not answer) is tried again. */
 const RETRY_MS = 1_000;
 
@@ -47,14 +45,13 @@ export class LiveHub {
 	private readonly lastDelivery = new Map<string, number>();
 	private readonly feed: EventFeed;
 	private listening: Promise<void> | null = null;
-	private pruneTimer: NodeJS.Timeout | null = null;
 	/** Each user's deliveries one after another (see `serially`); different users' run side by side. */
 	private readonly chains = new Map<string, Promise<void>>();
 	/** True from a failed delivery to the next one that goes through: the failure is logged once. */
 	private failing = false;
 
 	constructor(
-		private readonly database: Database,
+		database: Database,
 		private readonly items: ItemService,
 		private readonly log: Logger,
 		private readonly coalesceMs = 100
@@ -98,20 +95,13 @@ export class LiveHub {
 	async close(): Promise<void> {
 		for (const timer of this.timers.values()) clearTimeout(timer);
 		this.timers.clear();
-		if (this.pruneTimer) clearInterval(this.pruneTimer);
 		await this.feed.close();
 		this.subscribers.clear();
 	}
 
 	private start(): Promise<void> {
-		this.listening ??= (async () => {
-			await this.feed.start();
-			const prune = () =>
-				pruneEvents(this.database, new Date(Date.now() - RETENTION_MS)).catch((err) => this.log.warn({ err }, 'event pruning failed'));
-			void prune();
-			this.pruneTimer = setInterval(prune, PRUNE_EVERY_MS);
-			this.pruneTimer.unref();
-		})();
+		// Old events are deleted by retention (retention/retention.ts), at least a day after they were written.
+		this.listening ??= this.feed.start();
 		return this.listening;
 	}
 

@@ -68,7 +68,8 @@ export class Leases {
 		});
 	}
 
-	private get beatMs(): number {
+	/** How often leases are renewed (a third of a lease: two beats may be missed before one runs out). */
+	get beatMs(): number {
 		return Math.max(100, Math.floor(this.o.leaseMs / 3));
 	}
 

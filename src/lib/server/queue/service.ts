@@ -180,7 +180,7 @@ export class QueueService {
 	async retry(userId: string, itemId: string): Promise<ActionResult> {
 		let changed: boolean;
 		try {
-			changed = (await retryItems(this.database, { userId, scope: { itemId }, now: this.now() })).length > 0;
+			changed = (await retryItems(this.database, { owner: { userId }, scope: { itemId }, now: this.now() })).length > 0;
 		} catch (err) {
 			if (!isUniqueViolation(err)) throw err;
 			return this.refused(userId, itemId, 'duplicate_active');
@@ -293,10 +293,20 @@ export class QueueService {
 	/** Retry all failed: the batch's failed, dead and canceled items run again. Null: no such batch. */
 	async retryBatch(userId: string, batchId: string): Promise<{ batch: BatchRow; retried: number } | null> {
 		if (!(await findBatch(this.database, { userId, batchId }))) return null;
-		const retried = await retryItems(this.database, { userId, scope: { batchId }, now: this.now() });
+		const retried = await retryItems(this.database, { owner: { userId }, scope: { batchId }, now: this.now() });
 		if (retried.length) await reopenBatch(this.database, batchId);
 		else this.batchItemEnded(batchId);
 		return { batch: (await findBatch(this.database, { userId, batchId }))!, retried: retried.length };
+	}
+
+	/**
+	 * The admin's retry across users: these items, or every one that failed or died. Items whose
+	 * link is active again in another item are left as they are. Returns the ids retried.
+	 */
+	async retryAnyone(scope: { itemIds: readonly string[] } | { allFailed: true }): Promise<string[]> {
+		const retried = await retryItems(this.database, { owner: { anyone: true }, scope, now: this.now() });
+		for (const batchId of new Set(retried.flatMap((r) => (r.batchId ? [r.batchId] : [])))) await reopenBatch(this.database, batchId);
+		return retried.map((r) => r.id);
 	}
 
 	/** Cancel the rest: the batch's waiting and running items stop; what finished stays. Null: no such batch. */

@@ -14,6 +14,7 @@ import { Leases, type LeasedRun } from './leases';
 import { unobserved, type PhaseOutcome, type QueueObserver } from './observer';
 import { OutageWatch } from './outage';
 import { PhaseRunner, type RunControl } from './phase-runner';
+import { Presence } from './presence';
 import type { PipelineRegistry } from './pipeline';
 import { applyTransitions, type Applied, type LeasedTransition } from './sql/apply';
 import { claimItems, type ClaimedItem } from './sql/claim';
@@ -87,6 +88,7 @@ export class Worker extends EventEmitter<{ idle: [] }> {
 	private readonly tasks = new Set<Promise<void>>();
 	private readonly outage: OutageWatch;
 	private readonly leases: Leases;
+	private readonly presence: Presence;
 	private readonly runner: PhaseRunner;
 	private readonly transitions: Batcher<LeasedTransition, Applied>;
 	private readonly loop: ClaimLoop;
@@ -116,6 +118,13 @@ export class Worker extends EventEmitter<{ idle: [] }> {
 				this.observer.reclaimed(items.length);
 				for (const item of items) if (item.status === 'dead') this.finished(item, 'dead');
 			}
+		});
+		this.presence = new Presence({
+			database,
+			worker: { id: this.id, hostname: hostname(), pid: process.pid, concurrency: options.concurrency, heartbeatMs: this.leases.beatMs },
+			clock,
+			log,
+			outage: this.outage
 		});
 		this.runner = new PhaseRunner({ database, timeoutMs: options.timeoutMs, clock, log, outage: this.outage });
 		this.transitions = new Batcher({
@@ -158,6 +167,7 @@ export class Worker extends EventEmitter<{ idle: [] }> {
 			})
 		);
 		this.leases.start();
+		await this.presence.start();
 		if (loop) {
 			this.looping = true;
 			this.loop.start();
@@ -216,6 +226,7 @@ export class Worker extends EventEmitter<{ idle: [] }> {
 			this.log.error({ err }, 'could not release leases; they will expire and be reclaimed');
 		}
 		this.leases.abandon();
+		await this.presence.stop();
 		await Promise.all(this.unlisteners.map((u) => u().catch(() => {})));
 		this.unlisteners = [];
 		this.log.info({ worker: this.id }, 'worker stopped');

@@ -44,3 +44,9 @@ export const touched = (now: Date, column = 'updated_at'): SQL => sql`greatest($
 export type ItemScope = { itemId: string } | { batchId: string };
 
 export const scopeOf = (scope: ItemScope): SQL => ('itemId' in scope ? sql`id = ${scope.itemId}` : sql`batch_id = ${scope.batchId}`);
+
+/** Whose items an action may touch: a person's own, or anyone's (an admin's action across users). */
+export type Owner = { userId: string } | { anyone: true };
+
+/** The owner as a condition on `<table>.user_id`. */
+export const ownedBy = (owner: Owner, table: string): SQL => ('userId' in owner ? sql`${sql.raw(table)}.user_id = ${owner.userId}` : sql`true`);
