@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import { gunzipSync } from 'node:zlib';
 import { expect, test } from '@playwright/test';
 import { password, recipeSite, signedInAs, signedInAsAdmin } from './fixtures';
 
@@ -55,6 +57,12 @@ test('the admin sees a failed item, retries it and disables its owner', async ({
 
 	await page.emulateMedia({ colorScheme: 'dark' });
 	await page.screenshot({ path: '.test-output/admin/admin-manage-dark.png', fullPage: true });
+
+	// The backup downloads as a file whose first line says what it is.
+	const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download a backup' }).click()]);
+	expect(download.suggestedFilename()).toMatch(/^cookmark-.+\.cmbak$/);
+	const bytes = gunzipSync(await readFile(await download.path()));
+	expect(JSON.parse(bytes.toString('utf8').split('\n')[0]!)).toMatchObject({ format: 'cookmark-backup' });
 	await context.close();
 	await theirs.close();
 });

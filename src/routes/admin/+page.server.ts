@@ -29,7 +29,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 		listAccounts(app.database),
 		app.retention.settings()
 	]);
-	return { me: { id: me.id }, stats, failed, workers, users, retention };
+	return { me: { id: me.id }, stats, failed, workers, users, retention, embedded: app.database.kind === 'pglite' };
 };
 
 /**
