@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { Database } from '../../src/lib/server/db/client';
-import { publicTables } from '../../src/lib/server/backup/catalog';
+import { publicTables, type TableInfo } from '../../src/lib/server/backup/catalog';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -12,19 +12,25 @@ const root = path.resolve(import.meta.dirname, '../..');
  * Every row of every table of the `public` schema, as PostgreSQL's own text of the row (so SQL
  * NULL and JSON null, bytes, microseconds all count), sorted: two databases hold the same data
  * exactly when these are equal. Times in UTC, bytes in hex, whatever the server's settings.
+ * `shape`: only these tables and columns (an older schema's, compared after later migrations
+ * added columns).
  */
-export async function everyRow(database: Database): Promise<Record<string, string[]>> {
+export async function everyRow(database: Database, shape?: TableInfo[]): Promise<Record<string, string[]>> {
 	return database.transaction(async (run) => {
 		await run(sql`set local timezone = 'UTC'`);
 		await run(sql`set local bytea_output = 'hex'`);
 		const out: Record<string, string[]> = {};
-		for (const t of await publicTables(run)) {
-			const rows = await run<{ row: string }>(sql.raw(`select t::text as row from public."${t.name}" t order by 1`));
+		for (const t of shape ?? (await publicTables(run))) {
+			const row = shape ? `row(${t.columns.map((c) => `t."${c.name}"`).join(', ')})` : 't';
+			const rows = await run<{ row: string }>(sql.raw(`select ${row}::text as row from public."${t.name}" t order by 1`));
 			out[t.name] = rows.map((r) => r.row);
 		}
 		return out;
 	});
 }
+
+/** The tables of the `public` schema and their columns, as they are now. */
+export const schemaShape = (database: Database): Promise<TableInfo[]> => database.transaction((run) => publicTables(run));
 
 /** A backup file's JSON lines, decompressed. */
 export const backupLines = (file: string) => gunzipSync(readFileSync(file)).toString('utf8').trimEnd().split('\n');
