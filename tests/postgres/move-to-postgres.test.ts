@@ -119,7 +119,7 @@ describe('an embedded installation moved to PostgreSQL, and back', () => {
 		const header = JSON.parse(backupLines(file)[0]!);
 		expect(header).toMatchObject({ database: 'pglite', secret: { kind: 'key-file' } });
 		expect(header.tables.find((t: { name: string }) => t.name === 'users').rows).toBe(2);
-		expect(server!.logs()).toMatch(/"audit":true,"action":"backup","actor":"alice"/);
+		expect(server!.logs()).toMatch(/"audit":true,"action":"backup\.download","actor":\{"id":"[^"]+","username":"alice"\},"target":\{"file":"cookmark-/);
 
 		const newDir = tempDir();
 		const restore = await runCookmark(['restore', file], { DATA_DIR: newDir });

@@ -9,7 +9,7 @@ import { accountOr404, deleteAccount, generatePassword, refuseLockout, setDisabl
  * What the admin does, for the JSON API and the admin page alike. Each action writes one audit
  * line to the log once it is done: who, what, to what (never a password). Reads are not audited.
  */
-function audit(app: App, actor: SessionUser, action: string, target: Record<string, unknown>): void {
+export function audit(app: App, actor: SessionUser, action: string, target: Record<string, unknown>): void {
 	app.log.info({ audit: true, action, actor: { id: actor.id, username: actor.username }, target }, 'admin action');
 }
 

@@ -1,4 +1,5 @@
 import { PassThrough, Readable } from 'node:stream';
+import { audit } from '$lib/server/admin/actions';
 import { writeBackup } from '$lib/server/backup/dump';
 import { backupFileName } from '$lib/server/backup/format';
 import { backupSecret } from '$lib/server/backup/secret';
@@ -14,7 +15,7 @@ export const GET = api(async ({ locals }) => {
 	const { app, log } = locals;
 	const secret = await backupSecret({ secretKey: app.config.SECRET_KEY, dataDir: app.config.DATA_DIR });
 	const name = backupFileName();
-	log.info({ audit: true, action: 'backup', actor: admin.username, actorId: admin.id, file: name }, 'backup downloaded');
+	audit(app, admin, 'backup.download', { file: name });
 	const body = new PassThrough();
 	// A failure midway ends the download early: a cut file, which restore refuses.
 	writeBackup(app.database, body, { secret }).then(
