@@ -100,6 +100,24 @@ describe('YouTube', () => {
 		expect(content.images).toEqual(['https://i.ytimg.com/vi/abc/hqdefault.jpg', 'https://i.ytimg.com/vi/abc/maxresdefault.jpg']);
 	});
 
+	it("lists the player's subtitle tracks, a person's before the automatic ones", () => {
+		const tracks = [
+			{ baseUrl: '/api/timedtext?v=abc&lang=en&kind=asr', languageCode: 'en', kind: 'asr' },
+			{ baseUrl: 'https://www.youtube.com/api/timedtext?v=abc&lang=de', languageCode: 'de' }
+		];
+		const withTracks = { ...player, captions: { playerCaptionsTracklistRenderer: { captionTracks: tracks } } };
+		const content = readPage(page(`<script>var ytInitialPlayerResponse = ${JSON.stringify(withTracks)};</script>`), watch);
+		expect(content.media).toEqual({
+			videoUrl: null,
+			slides: [],
+			captionTracks: [
+				{ url: 'https://www.youtube.com/api/timedtext?v=abc&lang=de', language: 'de', automatic: false },
+				{ url: 'https://www.youtube.com/api/timedtext?v=abc&lang=en&kind=asr', language: 'en', automatic: true }
+			]
+		});
+		expect(readPage(page(script), watch).media).toBeNull();
+	});
+
 	it('leaves a structured recipe on the page alone', () => {
 		const ld = `<script type="application/ld+json">${JSON.stringify({ '@type': 'Recipe', name: 'Structured Soup', recipeIngredient: ['water'] })}</script>`;
 		const out = extractionSummary(readPage(page(ld, script), watch));

@@ -26,6 +26,20 @@ export const ExtractedRecipe = z.object({
 });
 export type ExtractedRecipe = z.infer<typeof ExtractedRecipe>;
 
+/**
+ * What a social post offers besides its words, for a recipe that is spoken in the video or written
+ * on the pictures: read later only when the caption holds no recipe.
+ */
+export const PostMedia = z.object({
+	/** The video file's address when the page names one (downloaded only to be transcribed). */
+	videoUrl: z.string().nullable(),
+	/** Subtitle tracks the platform lists for the video: a person's first, then automatic ones. */
+	captionTracks: z.array(z.object({ url: z.string(), language: z.string().nullable(), automatic: z.boolean() })),
+	/** Every picture of the post (a carousel's, a photo post's slides), the cover first. */
+	slides: z.array(z.string())
+});
+export type PostMedia = z.infer<typeof PostMedia>;
+
 /** What the extraction phase keeps of a page (its persisted output); the parsing phase reads only this. */
 export const ExtractedContent = z.object({
 	url: z.string(),
@@ -44,6 +58,8 @@ export const ExtractedContent = z.object({
 	recipe: ExtractedRecipe.nullable(),
 	/** A social post (its text is a caption), rather than a web page. */
 	isPost: z.boolean().optional(),
+	/** A post's video, subtitles and pictures (absent for web pages, and in outputs saved before they were read). */
+	media: PostMedia.nullable().optional(),
 	/** The page this one only points at, where the recipe is (a Pinterest pin's source): read that instead. */
 	followUrl: z.string().nullable()
 });

@@ -90,7 +90,7 @@ function withSocialPost(content: ExtractedContent, post: SocialPost): ExtractedC
 	const recipe: ExtractedRecipe | null = read
 		? { ...read, title, ...captionFacts(post.caption!), image: images[0] ?? null, author: post.author, source: 'caption' }
 		: content.recipe;
-	return { ...content, title, description: read?.description ?? null, image: images[0] ?? null, images, author: post.author ?? content.author, text: post.caption, recipe, followUrl: post.followUrl, isPost: true };
+	return { ...content, title, description: read?.description ?? null, image: images[0] ?? null, images, author: post.author ?? content.author, text: post.caption, recipe, followUrl: post.followUrl, isPost: true, media: post.media };
 }
 
 function captionFacts(caption: string) {

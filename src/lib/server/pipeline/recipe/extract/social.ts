@@ -1,4 +1,5 @@
 import type { CheerioAPI } from 'cheerio';
+import type { PostMedia } from './content';
 import { absoluteUrl, isJsonObject, type Json, type JsonObject } from './values';
 
 /**
@@ -19,6 +20,8 @@ export interface SocialPost {
 	image: string | null;
 	/** Where the recipe really is, for posts that only point at it (a Pinterest pin's source). */
 	followUrl: string | null;
+	/** The video, its subtitles and the post's pictures, when the page names them. */
+	media: PostMedia | null;
 }
 
 
@@ -115,7 +118,7 @@ function readInstagram($: CheerioAPI, url: string): SocialPost {
 		unwrapInstagram(metaContent($, 'description')) ??
 		unwrapInstagram(metaContent($, 'og:title'));
 	const embedImage = $('img.EmbeddedMediaImage').first().attr('src');
-	return { platform: 'instagram', caption: found?.caption ?? null, title: null, author: found?.author ?? null, image: absoluteUrl(embedImage, url), followUrl: null };
+	return { platform: 'instagram', caption: found?.caption ?? null, title: null, author: found?.author ?? null, image: absoluteUrl(embedImage, url), followUrl: null, media: null };
 }
 
 /** The video's item in TikTok's page state: today's rehydration JSON, or the older SIGI_STATE. */
@@ -142,7 +145,8 @@ function readTiktok($: CheerioAPI, url: string): SocialPost {
 				str(at(item, 'imagePost', 'cover', 'imageURL', 'urlList', '0')),
 			url
 		),
-		followUrl: null
+		followUrl: null,
+		media: null
 	};
 }
 
@@ -154,8 +158,22 @@ function largest(list: Json | undefined, base: string): string | null {
 	return best ? absoluteUrl(str(best.url), base) : null;
 }
 
+/**
+ * The subtitle tracks the player lists (`captions.playerCaptionsTracklistRenderer.captionTracks`):
+ * `kind: "asr"` marks automatic speech recognition; a person's own tracks come first.
+ */
+function youtubeCaptionTracks(player: Json | undefined, base: string): PostMedia['captionTracks'] {
+	const list = at(player, 'captions', 'playerCaptionsTracklistRenderer', 'captionTracks');
+	const tracks = (Array.isArray(list) ? list : []).filter(isJsonObject).flatMap((t) => {
+		const trackUrl = absoluteUrl(str(t.baseUrl), base);
+		return trackUrl ? [{ url: trackUrl, language: str(t.languageCode), automatic: t.kind === 'asr' }] : [];
+	});
+	return tracks.sort((a, b) => Number(a.automatic) - Number(b.automatic));
+}
+
 function readYoutube($: CheerioAPI, url: string): SocialPost {
 	const player = assignedObject($, 'ytInitialPlayerResponse');
+	const captionTracks = youtubeCaptionTracks(player, url);
 	const details = at(player, 'videoDetails');
 	const micro = at(player, 'microformat', 'playerMicroformatRenderer');
 	return {
@@ -164,7 +182,8 @@ function readYoutube($: CheerioAPI, url: string): SocialPost {
 		title: str(at(details, 'title')) ?? str(at(micro, 'title', 'simpleText')) ?? metaContent($, 'og:title') ?? metaContent($, 'title'),
 		author: str(at(details, 'author')) ?? str(at(micro, 'ownerChannelName')) ?? $('link[itemprop="name"]').first().attr('content')?.trim() ?? null,
 		image: largest(at(details, 'thumbnail', 'thumbnails'), url) ?? largest(at(micro, 'thumbnail', 'thumbnails'), url),
-		followUrl: null
+		followUrl: null,
+		media: captionTracks.length ? { videoUrl: null, captionTracks, slides: [] } : null
 	};
 }
 
@@ -197,7 +216,8 @@ function readPinterest($: CheerioAPI, url: string): SocialPost {
 		title: null,
 		author: null,
 		image: null,
-		followUrl: source ?? null
+		followUrl: source ?? null,
+		media: null
 	};
 }
 
