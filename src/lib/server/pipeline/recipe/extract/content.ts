@@ -60,6 +60,8 @@ export const ExtractedContent = z.object({
 	isPost: z.boolean().optional(),
 	/** A post's video, subtitles and pictures (absent for web pages, and in outputs saved before they were read). */
 	media: PostMedia.nullable().optional(),
+	/** The page a post's caption points at, whose recipe was used (the post stays the source). */
+	recipeUrl: z.string().nullable().optional(),
 	/** The page this one only points at, where the recipe is (a Pinterest pin's source): read that instead. */
 	followUrl: z.string().nullable()
 });

@@ -1,5 +1,9 @@
 import { readPage } from './read-page';
 import type { FetchedPage } from '../../../net/safe-fetch';
+import { classifyError, PermanentError } from '../../../failures/errors';
+import type { ExtractedContent } from './content';
+import { instagramEmbedUrl, platformOfHost, postLink } from './social/links';
+import { recipeLinkInCaption } from './recipe-link';
 
 export { ExtractedContent } from './content';
 
@@ -8,17 +12,87 @@ export interface ExtractionDeps {
 }
 
 type Progress = (percent: number, message: string) => void;
+type FetchPage = ExtractionDeps['fetchPage'];
+
+/** A page fetched for a second look; null when it cannot be had for good (a 404), so the first one stands. A passing fault still retries the item. */
+async function fetchOptional(url: string, fetchPage: FetchPage, signal: AbortSignal): Promise<FetchedPage | null> {
+	try {
+		return await fetchPage(url, signal);
+	} catch (err) {
+		if (classifyError(err).kind === 'retryable') throw err;
+		return null;
+	}
+}
+
+const isLoginPage = (url: string) => /^\/(?:accounts\/login|login)\b/.test(new URL(url).pathname);
+const hasMedia = (c: ExtractedContent) => !!(c.media?.videoUrl || c.media?.slides.length);
+
+export const INSTAGRAM_LOGIN_WALL =
+	'Instagram showed its login page instead of the post. Share it again with the caption text (copy the caption in Instagram), or save an Instagram session in Settings.';
+
+/**
+ * Instagram often serves a logged-out fetch its login page, or a post page without the caption.
+ * The post's public embed page (`/p/<code>/embed/captioned/`, reels included) still shows the
+ * caption, author and pictures; the post page's own metadata is the last resort.
+ */
+async function instagramPost(content: ExtractedContent, postUrl: string, fetchPage: FetchPage, signal: AbortSignal, progress: Progress): Promise<ExtractedContent> {
+	const loginPage = isLoginPage(content.url);
+	if (content.text && !loginPage) return content;
+	const embedUrl = instagramEmbedUrl(postUrl);
+	if (embedUrl) {
+		progress(40, 'reading the embedded post');
+		const embed = await fetchOptional(embedUrl, fetchPage, signal);
+		const read = embed ? readPage(embed.body, embed.url) : null;
+		// The post, not its embed page, is what the recipe came from.
+		if (read && (read.text || hasMedia(read))) return { ...read, url: postUrl, canonicalUrl: postUrl };
+	}
+	if (!loginPage && (content.text || hasMedia(content) || content.image)) return content;
+	throw new PermanentError('instagram_login_wall', INSTAGRAM_LOGIN_WALL);
+}
+
+/**
+ * A post whose caption sends the reader elsewhere for the recipe ("full recipe at example.com/…"):
+ * that page's recipe, with the post's picture and author, the post still the source. One hop.
+ */
+async function recipeElsewhere(content: ExtractedContent, fetchPage: FetchPage, signal: AbortSignal, progress: Progress): Promise<ExtractedContent> {
+	const link = recipeLinkInCaption(content.text, (content.recipe?.ingredients.length ?? 0) >= 2);
+	if (!link) return content;
+	progress(75, 'following the recipe link');
+	const page = await fetchOptional(link, fetchPage, signal);
+	const linked = page ? readPage(page.body, page.url) : null;
+	if (!linked?.recipe || linked.isPost) return content;
+	const image = content.image ?? linked.image;
+	return {
+		...linked,
+		url: content.url,
+		canonicalUrl: content.canonicalUrl,
+		recipeUrl: linked.canonicalUrl,
+		image,
+		images: [...new Set([...content.images, ...linked.images])],
+		author: content.author ?? linked.author,
+		recipe: { ...linked.recipe, image: image ?? linked.recipe.image, author: content.author ?? linked.recipe.author },
+		isPost: true,
+		media: content.media
+	};
+}
 
 /** Fetches a shared link (through the safe fetcher) and reads what later phases need. */
-export async function extractLink(url: string, fetchPage: ExtractionDeps['fetchPage'], signal: AbortSignal, progress: Progress = () => {}) {
-	progress(10, 'fetching the page');
-	const page = await fetchPage(url, signal);
-	progress(70, 'reading the page');
-	const content = readPage(page.body, page.url);
-	if (!content.followUrl) return content;
-	// A pin only points at the recipe: read the page it points at. One hop, so pages cannot send us around.
-	progress(75, "fetching the pin's source");
-	const source = await fetchPage(content.followUrl, signal);
-	progress(90, 'reading the page');
-	return readPage(source.body, source.url);
+export async function extractLink(url: string, fetchPage: FetchPage, signal: AbortSignal, progress: Progress = () => {}) {
+	// The post at its one address (tracking parameters dropped); short links are followed by the fetcher's redirects.
+	const post = postLink(url);
+	progress(10, post ? 'fetching the post' : 'fetching the page');
+	const page = await fetchPage(post?.url ?? url, signal);
+	progress(30, 'reading the page');
+	let content = readPage(page.body, page.url);
+	if (content.followUrl) {
+		// A pin only points at the recipe: read the page it points at. One hop, so pages cannot send us around.
+		progress(75, "fetching the pin's source");
+		const source = await fetchPage(content.followUrl, signal);
+		progress(90, 'reading the page');
+		return readPage(source.body, source.url);
+	}
+	if (platformOfHost(new URL(page.url).hostname) === 'instagram' || post?.platform === 'instagram') {
+		content = await instagramPost(content, postLink(page.url)?.url ?? post?.url ?? page.url, fetchPage, signal, progress);
+	}
+	return content.isPost ? recipeElsewhere(content, fetchPage, signal, progress) : content;
 }

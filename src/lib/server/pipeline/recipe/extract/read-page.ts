@@ -88,9 +88,21 @@ function withSocialPost(content: ExtractedContent, post: SocialPost): ExtractedC
 	const title = (post.title && cleanTitle(post.title)) || read?.title || null;
 	const images = [...new Set([...content.images, post.image].filter((i): i is string => !!i))];
 	const recipe: ExtractedRecipe | null = read
-		? { ...read, title, ...captionFacts(post.caption!), image: images[0] ?? null, author: post.author, source: 'caption' }
+		? { ...read, title, ...withChapters(read.instructions, post.chapters), ...captionFacts(post.caption!), image: images[0] ?? null, author: post.author, source: 'caption' }
 		: content.recipe;
 	return { ...content, title, description: read?.description ?? null, image: images[0] ?? null, images, author: post.author ?? content.author, text: post.caption, recipe, followUrl: post.followUrl, isPost: true, media: post.media };
+}
+
+/** Not a step of the recipe: a video's opening, closing or asides. */
+const NOT_A_STEP = /^(?:intro(?:duction)?|outro|start|end(?:ing)?|ending|final (?:result|thoughts)|taste test|tasting|result|thanks?(?: for watching)?|subscribe|sponsor(?:ed)?|ad)\b/i;
+
+/**
+ * A video's chapters name its steps: when the description lists ingredients but no method, the
+ * chapter titles are the steps; the opening and closing chapters are not.
+ */
+function withChapters(instructions: string[], chapters: string[]) {
+	const steps = chapters.filter((c) => !NOT_A_STEP.test(c));
+	return instructions.length || steps.length < 2 ? { instructions } : { instructions: steps };
 }
 
 function captionFacts(caption: string) {
