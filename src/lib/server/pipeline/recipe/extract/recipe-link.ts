@@ -27,10 +27,13 @@ const links = (line: string) =>
 export function recipeLinkInCaption(caption: string | null, captionHasRecipe: boolean): string | null {
 	if (!caption || (captionHasRecipe && !DEFERS.test(caption))) return null;
 	const lines = caption.split('\n');
-	for (const [i, line] of lines.entries()) {
-		if (!CUE.test(line)) continue;
-		const found = links(line)[0] ?? links(lines[i + 1] ?? '')[0];
-		if (found) return found;
-	}
-	return null;
+	const linkNear = (cue: RegExp) => {
+		for (const [i, line] of lines.entries()) {
+			const found = cue.test(line) ? (links(line)[0] ?? links(lines[i + 1] ?? '')[0]) : undefined;
+			if (found) return found;
+		}
+		return null;
+	};
+	// The line that hands the recipe over names the right link before any other line about the recipe.
+	return linkNear(DEFERS) ?? linkNear(CUE);
 }
