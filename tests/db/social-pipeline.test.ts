@@ -1,0 +1,137 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import http from 'node:http';
+import { isIP, type AddressInfo } from 'node:net';
+import { createApp, type App } from '../../src/lib/server/app';
+import { parseConfig } from '../../src/lib/server/config';
+import { isPublicAddress } from '../../src/lib/server/net/address';
+import type { AddressPolicy } from '../../src/lib/server/net/guarded-lookup';
+import { signUp } from '../../src/lib/server/auth/users';
+import { channels } from '../../src/lib/server/queue/channels';
+import { enqueueShare } from '../../src/lib/server/shares/enqueue';
+import { INSTAGRAM_LOGIN_WALL } from '../../src/lib/server/pipeline/recipe/extract';
+import type { ItemDetail } from '../../src/lib/contract/queue';
+import { waitUntil } from '../helpers/deferred';
+import { testLogger } from '../helpers/logger';
+import { recipePage } from '../helpers/recipe-page';
+import { serverStorage, type ServerStorage } from '../helpers/server';
+
+/**
+ * Shared posts through the whole pipeline (createApp's worker, the safe fetcher): one fixture on
+ * 127.0.0.4 plays the platforms' hosts and a recipe blog, by the test's address policy; the pages
+ * are the shapes the platforms serve a logged-out fetch (see tests/unit/extract-social-platforms.test.ts).
+ */
+const PUBLIC = '127.0.0.4';
+const HOSTS = ['www.instagram.com', 'instagram.com', 'www.tiktok.com', 'vm.tiktok.com', 'www.youtube.com', 'www.facebook.com', 'blog.example'];
+
+const page = (head: string, body = '') => `<!doctype html><html><head>${head}</head><body>${body}</body></html>`;
+const meta = (property: string, content: string) => `<meta property="${property}" content="${content.replace(/"/g, '&quot;')}" />`;
+const caption = 'Miso Soup\n\nIngredients:\n- 1 l dashi\n- 3 tbsp miso\n\nMethod:\n1. Warm the dashi.\n2. Stir in the miso.';
+const loginWall = page(meta('og:title', 'Instagram') + meta('og:description', 'Create an account or log in to Instagram.'), '<form id="loginForm"></form>');
+
+let port = 0;
+const hits: string[] = [];
+const at = (host: string, path: string) => `http://${host}:${port}${path}`;
+
+const routes: Record<string, (res: http.ServerResponse) => void> = {
+	// A post served as the login wall; its embed page shows the caption (the `.Caption` box).
+	'www.instagram.com /p/WallPost/': (res) => send(res, loginWall),
+	'www.instagram.com /p/WallPost/embed/captioned/': (res) =>
+		send(res, page('', `<div class="Caption"><a class="CaptionUsername">cook.jo</a><br>${caption.split('\n').join('<br>')}</div><img class="EmbeddedMediaImage" src="${at('www.instagram.com', '/media/wall.jpg')}">`)),
+	// Login wall everywhere: the post redirects to the login page and the embed page is gone.
+	'www.instagram.com /p/Nothing/': (res) => res.writeHead(302, { location: at('www.instagram.com', '/accounts/login/?next=/p/Nothing/') }).end(),
+	'www.instagram.com /accounts/login/': (res) => send(res, loginWall),
+	// A reel whose caption defers to the blog.
+	'www.instagram.com /reel/LinkPost/': (res) =>
+		send(res, page(meta('og:description', `12 likes - cook.jo on May 1, 2025: "Cosy miso soup 🍜\nFull recipe at ${at('blog.example', '/miso-soup')}"`) + meta('og:image', at('www.instagram.com', '/media/reel.jpg')))),
+	'blog.example /miso-soup': (res) => send(res, recipePage('Blog Miso Soup')),
+	// A short link: the redirect to the video page.
+	'vm.tiktok.com /ZMshort/': (res) => res.writeHead(301, { location: at('www.tiktok.com', '/@cook.jo/video/7495684859614594169?_r=1') }).end(),
+	'www.tiktok.com /@cook.jo/video/7495684859614594169': (res) =>
+		send(
+			res,
+			page(
+				'',
+				`<script id="__UNIVERSAL_DATA_FOR_REHYDRATION__" type="application/json">${JSON.stringify({
+					__DEFAULT_SCOPE__: { 'webapp.video-detail': { itemInfo: { itemStruct: { desc: caption.replace('Miso Soup', 'TikTok Miso Soup'), author: { uniqueId: 'cook.jo' }, video: { playAddr: at('www.tiktok.com', '/v.mp4') } } } } }
+				})}</script>`
+			)
+		)
+};
+
+function send(res: http.ServerResponse, body: string) {
+	res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(body);
+}
+
+const policy: AddressPolicy = {
+	isPublic: (address) => address === PUBLIC || isPublicAddress(address),
+	async resolve(hostname) {
+		if (!HOSTS.includes(hostname)) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
+		return [{ address: PUBLIC, family: isIP(PUBLIC) }];
+	}
+};
+
+let server: http.Server;
+let storage: ServerStorage;
+let app: App;
+let userId: string;
+
+beforeAll(async () => {
+	server = http.createServer((req, res) => {
+		const key = `${(req.headers.host ?? '').replace(/:\d+$/, '')} ${new URL(req.url ?? '/', 'http://x').pathname}`;
+		hits.push(key);
+		(routes[key] ?? ((r: http.ServerResponse) => r.writeHead(404).end()))(res);
+	});
+	await new Promise<void>((resolve) => server.listen(0, PUBLIC, resolve));
+	port = (server.address() as AddressInfo).port;
+	storage = await serverStorage();
+	const config = parseConfig({ ...storage.env, LOG_LEVEL: 'silent', QUEUE_POLL_MS: '100', QUEUE_RETRY_ATTEMPTS: '1', FETCH_HOST_RATE_PER_MINUTE: '6000' });
+	app = await createApp({ config, log: testLogger, addressPolicy: policy });
+	userId = (await signUp(app.database, 'alice', 'correct horse battery staple', 'first-only')).id;
+});
+
+afterAll(async () => {
+	await app?.shutdown();
+	await storage?.cleanup();
+	server?.closeAllConnections();
+	server?.close();
+});
+
+async function run(url: string): Promise<ItemDetail> {
+	const result = await enqueueShare(app, userId, { url });
+	if (result.kind === 'saved') throw new Error(`${url} is already a saved recipe`);
+	const id = result.item.id;
+	return waitUntil(
+		async () => {
+			const item = await app.items.get(userId, id);
+			return item && ['success', 'error', 'dead', 'canceled'].includes(item.status) ? item : null;
+		},
+		(onChange) => app.database.listen(channels.itemEvents, onChange),
+		15_000,
+		`item ${id} to finish`
+	);
+}
+
+describe('shared posts through the pipeline', () => {
+	it("an Instagram post served as the login wall is read from its embed page, shared with tracking parameters", async () => {
+		const item = await run(at('instagram.com', '/p/WallPost/?igsh=MWQ1ZGUxMzBkMA==&utm_source=ig_web_copy_link'));
+		expect(item).toMatchObject({ status: 'success', results: { title: 'Miso Soup', image: at('www.instagram.com', '/media/wall.jpg'), sourceUrl: at('www.instagram.com', '/p/WallPost/') } });
+		expect(hits).toContain('www.instagram.com /p/WallPost/embed/captioned/');
+	});
+
+	it('a vm.tiktok.com short link is followed to the video', async () => {
+		const item = await run(at('vm.tiktok.com', '/ZMshort'));
+		expect(item).toMatchObject({ status: 'success', results: { title: 'TikTok Miso Soup', sourceUrl: at('www.tiktok.com', '/@cook.jo/video/7495684859614594169?_r=1') } });
+	});
+
+	it("a reel whose caption points at the recipe saves the linked page's recipe with the post's picture, the post its source", async () => {
+		const item = await run(at('www.instagram.com', '/reel/LinkPost/'));
+		expect(item).toMatchObject({ status: 'success', results: { title: 'Blog Miso Soup', image: at('www.instagram.com', '/media/reel.jpg'), sourceUrl: at('www.instagram.com', '/reel/LinkPost/') } });
+		expect(hits).toContain('blog.example /miso-soup');
+	});
+
+	it('a post that shows only the login wall fails with what to do', async () => {
+		const item = await run(at('www.instagram.com', '/p/Nothing/'));
+		expect(item).toMatchObject({ status: 'error', error: { kind: 'permanent', code: 'instagram_login_wall', message: INSTAGRAM_LOGIN_WALL } });
+		expect(hits).toContain('www.instagram.com /p/Nothing/embed/captioned/');
+	});
+});
