@@ -83,7 +83,9 @@ export async function extractLink(url: string, fetchPage: FetchPage, signal: Abo
 	progress(10, post ? 'fetching the post' : 'fetching the page');
 	const page = await fetchPage(post?.url ?? url, signal);
 	progress(30, 'reading the page');
-	let content = readPage(page.body, page.url);
+	// Where a short link landed, also without the tracking parameters the redirect added.
+	const landed = postLink(page.url)?.url ?? page.url;
+	let content = readPage(page.body, landed);
 	if (content.followUrl) {
 		// A pin only points at the recipe: read the page it points at. One hop, so pages cannot send us around.
 		progress(75, "fetching the pin's source");
@@ -91,8 +93,8 @@ export async function extractLink(url: string, fetchPage: FetchPage, signal: Abo
 		progress(90, 'reading the page');
 		return readPage(source.body, source.url);
 	}
-	if (platformOfHost(new URL(page.url).hostname) === 'instagram' || post?.platform === 'instagram') {
-		content = await instagramPost(content, postLink(page.url)?.url ?? post?.url ?? page.url, fetchPage, signal, progress);
+	if (platformOfHost(new URL(landed).hostname) === 'instagram' || post?.platform === 'instagram') {
+		content = await instagramPost(content, postLink(landed)?.url ?? post?.url ?? landed, fetchPage, signal, progress);
 	}
 	return content.isPost ? recipeElsewhere(content, fetchPage, signal, progress) : content;
 }
