@@ -109,6 +109,12 @@ describe('YouTube Shorts with chapters', () => {
 		expect(content.recipe?.instructions).toEqual(['Warm the dashi', 'Stir in the miso']);
 	});
 
+	it('drops only whole opening and closing titles: "Start the broth" is a step', () => {
+		const withTimes = { videoDetails: { ...player.videoDetails, shortDescription: `${description}\n\n0:00 Start\n0:05 Start the broth\n0:20 Stir in the miso\n0:40 The final result!` } };
+		const content = readPage(page('', `<script>var ytInitialPlayerResponse = ${JSON.stringify(withTimes)};</script>`), 'https://www.youtube.com/watch?v=aBcDeFgHiJk');
+		expect(content.recipe?.instructions).toEqual(['Start the broth', 'Stir in the miso']);
+	});
+
 	it('keeps the steps a description writes out', () => {
 		const full = { videoDetails: { ...player.videoDetails, shortDescription: caption } };
 		const content = readPage(page('', `<script>var ytInitialPlayerResponse = ${JSON.stringify(full)};</script><script>var ytInitialData = ${JSON.stringify(initialData)};</script>`), 'https://www.youtube.com/shorts/x1');

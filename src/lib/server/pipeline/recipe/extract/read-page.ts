@@ -93,8 +93,8 @@ function withSocialPost(content: ExtractedContent, post: SocialPost): ExtractedC
 	return { ...content, title, description: read?.description ?? null, image: images[0] ?? null, images, author: post.author ?? content.author, text: post.caption, recipe, followUrl: post.followUrl, isPost: true, media: post.media };
 }
 
-/** Not a step of the recipe: a video's opening, closing or asides. */
-const NOT_A_STEP = /^(?:intro(?:duction)?|outro|start|end(?:ing)?|ending|final (?:result|thoughts)|taste test|tasting|result|thanks?(?: for watching)?|subscribe|sponsor(?:ed)?|ad)\b/i;
+/** Not a step of the recipe: a video's opening, closing or asides, as a whole chapter title ("Start the broth" is a step). */
+const NOT_A_STEP = /^(?:intro(?:duction)?|outro|start|end(?:ing)?|(?:the )?(?:final )?(?:result|thoughts)|taste test|tasting|thanks?(?: for watching)?|subscribe|sponsor(?:ed)?|ad)\W*$/i;
 
 /**
  * A video's chapters name its steps: when the description lists ingredients but no method, the
