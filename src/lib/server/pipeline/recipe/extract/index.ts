@@ -43,8 +43,9 @@ async function instagramPost(content: ExtractedContent, postUrl: string, fetchPa
 		progress(40, 'reading the embedded post');
 		const embed = await fetchOptional(embedUrl, fetchPage, signal);
 		const read = embed ? readPage(embed.body, embed.url) : null;
-		// The post, not its embed page, is what the recipe came from.
-		if (read && (read.text || hasMedia(read))) return { ...read, url: postUrl, canonicalUrl: postUrl };
+		// The post, not its embed page, is what the recipe came from; the post page's pictures (not the login page's) stay.
+		const images = [...new Set([...(read?.images ?? []), ...(loginPage ? [] : content.images)])];
+		if (read && (read.text || hasMedia(read))) return { ...read, url: postUrl, canonicalUrl: postUrl, image: images[0] ?? null, images };
 	}
 	if (!loginPage && (content.text || hasMedia(content) || content.image)) return content;
 	throw new PermanentError('instagram_login_wall', INSTAGRAM_LOGIN_WALL);
