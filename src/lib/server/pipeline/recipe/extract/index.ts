@@ -4,7 +4,8 @@ import type { FetchedPage } from '../../../net/safe-fetch';
 export { ExtractedContent } from './content';
 
 export interface ExtractionDeps {
-	fetchPage(url: string, signal: AbortSignal): Promise<FetchedPage>;
+	/** `owner`: whose item it is, so a session they saved for the link's platform can be sent along. */
+	fetchPage(url: string, signal: AbortSignal, owner?: { userId: string }): Promise<FetchedPage>;
 }
 
 type Progress = (percent: number, message: string) => void;
