@@ -81,7 +81,8 @@ beforeAll(async () => {
 		'/hop-close': (_q, res) => res.writeHead(302, { location: '/page', connection: 'close' }).end(),
 		'/redirect': (req, res) => res.writeHead(302, { location: new URL(req.url!, 'http://x').searchParams.get('to')! }).end(),
 		'/loop': (_q, res) => res.writeHead(302, { location: '/loop' }).end(),
-		'/to-file': (_q, res) => res.writeHead(302, { location: 'file:///etc/passwd' }).end()
+		'/to-file': (_q, res) => res.writeHead(302, { location: 'file:///etc/passwd' }).end(),
+		'/echo-cookie': (req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(`cookie: ${req.headers.cookie ?? '(none)'}`)
 	});
 	internal = await listenOn('127.0.0.2', site.port);
 	internal6 = await listenOn('::1', 0);
@@ -299,6 +300,27 @@ describe('safeFetch: SSRF guard, redirects and DNS rebinding', () => {
 		expect((await safeFetch(`${site.origin}/hop`, open)).url).toBe(`${site.origin}/page`);
 		expect(await failure(safeFetch(`${site.origin}/to-file`, open))).toMatchObject({ code: 'invalid_url' });
 		expect(await failure(safeFetch(`${site.origin}/loop`, open))).toMatchObject({ code: 'too_many_redirects' });
+	});
+});
+
+describe('safeFetch: a login cookie goes only to its own hosts', () => {
+	const cookie = { header: 'sessionid=alice-secret', sendTo: (host: string) => /(?:^|\.)instagram\.com$/.test(host) };
+	const names = () => staged({ 'www.instagram.com': [['127.0.0.1']], 'elsewhere.example': [['127.0.0.1']] }).policy;
+	const at = (host: string, path: string) => `http://${host}:${site.port}${path}`;
+	const via = (from: string, to: string) => at(from, `/redirect?to=${encodeURIComponent(to)}`);
+
+	it('is sent to its host, also after a redirect that stays there', async () => {
+		expect((await safeFetch(at('www.instagram.com', '/echo-cookie'), { ...guarded, policy: names(), cookie })).body).toBe('cookie: sessionid=alice-secret');
+		const stayed = via('www.instagram.com', at('www.instagram.com', '/echo-cookie'));
+		expect((await safeFetch(stayed, { ...guarded, policy: names(), cookie })).body).toBe('cookie: sessionid=alice-secret');
+	});
+
+	it('is never sent to another host: not when asked directly, not after a redirect there, not back on its host after leaving', async () => {
+		expect((await safeFetch(at('elsewhere.example', '/echo-cookie'), { ...guarded, policy: names(), cookie })).body).toBe('cookie: (none)');
+		const left = via('www.instagram.com', at('elsewhere.example', '/echo-cookie'));
+		expect((await safeFetch(left, { ...guarded, policy: names(), cookie })).body).toBe('cookie: (none)');
+		const back = via('www.instagram.com', via('elsewhere.example', at('www.instagram.com', '/echo-cookie')));
+		expect((await safeFetch(back, { ...guarded, policy: names(), cookie })).body).toBe('cookie: (none)');
 	});
 });
 

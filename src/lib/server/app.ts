@@ -16,6 +16,8 @@ import { configuredLimits, safeFetch } from './net/safe-fetch';
 import { downloadPicture } from './pictures/download';
 import { RecipePictures } from './pictures/keep';
 import { recipePipeline } from './pipeline/recipe';
+import { fetchWithSessions } from './platform-sessions/fetch';
+import { PlatformSessions } from './platform-sessions/store';
 import { purgeDeletedRecipes } from './recipes/trash';
 import { Retention } from './retention/retention';
 import { llmClientFromConfig } from './llm/chat-json';
@@ -45,6 +47,8 @@ export interface App {
 	notifier: Notifier;
 	/** Each user's Tandoor or Mealie: settings, sending, testing. */
 	targets: TargetService;
+	/** Each user's saved Instagram and TikTok logins. */
+	platformSessions: PlatformSessions;
 	worker: Worker | null;
 	/** This process's metrics (GET /metrics). */
 	metrics: Metrics;
@@ -104,6 +108,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
 		limits: { ...configuredLimits(config), allowPrivate: true, hosts: targetHosts },
 		keepPicture: (recipeId, url, signal) => pictures.keep(recipeId, url, signal)
 	});
+	const platformSessions = new PlatformSessions(database, cipher);
 	const registry = new PipelineRegistry();
 	registry.register(
 		recipePipeline({
@@ -112,7 +117,9 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
 			sendToTarget: (input) => targets.send(input),
 			llm: llmClientFromConfig(config, { observe: metrics.llm }),
 			llmMaxInputChars: config.LLM_MAX_INPUT_CHARS,
-			fetchPage: (url, signal) => hosts.run(url, signal, () => safeFetch(url, { signal, ...publicFetch, observe: metrics.fetch('page') }))
+			fetchPage: fetchWithSessions(platformSessions, (url, signal, cookie) =>
+				hosts.run(url, signal, () => safeFetch(url, { signal, ...publicFetch, cookie, observe: metrics.fetch('page') }))
+			)
 		})
 	);
 
@@ -173,6 +180,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
 		push,
 		notifier,
 		targets,
+		platformSessions,
 		worker,
 		metrics,
 		retention,

@@ -11,6 +11,7 @@ import { currentUser } from '$lib/server/http/api';
 import { TargetInput, TargetTestInput, targetNames } from '$lib/contract/targets';
 import { TargetInputError } from '$lib/server/targets/settings';
 import { testTarget } from '$lib/server/targets/test-connection';
+import { SessionCookie, SessionPlatform, sessionPlatformNames } from '$lib/contract/platform-sessions';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
@@ -24,6 +25,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 		},
 		tokens: await listApiTokens(database, user.id),
 		target: await locals.app.targets.settings.view(user.id),
+		platformSessions: await locals.app.platformSessions.list(user.id),
 		users: user.isAdmin ? await listUsers(database) : null,
 		signup: config.SIGNUP,
 		origin: url.origin
@@ -75,6 +77,24 @@ export const actions: Actions = {
 	resetTarget: async ({ locals }) => {
 		await locals.app.targets.settings.reset(currentUser(locals).id);
 		return { section: 'target', reset: true };
+	},
+
+	// The pasted cookie is never sent back to the page, not even when it is refused.
+	saveSession: async ({ request, locals }) => {
+		const form = await request.formData();
+		const platform = SessionPlatform.safeParse(form.get('platform'));
+		if (!platform.success) return fail(400, { section: 'platform-sessions', message: 'Choose Instagram or TikTok.' });
+		const cookie = SessionCookie(platform.data).safeParse(String(form.get('cookie') ?? ''));
+		if (!cookie.success) return fail(400, { section: 'platform-sessions', platform: platform.data, message: `${sessionPlatformNames[platform.data]}: ${cookie.error.issues[0]!.message}` });
+		await locals.app.platformSessions.save(currentUser(locals).id, platform.data, cookie.data);
+		return { section: 'platform-sessions', platform: platform.data, saved: true };
+	},
+
+	removeSession: async ({ request, locals }) => {
+		const platform = SessionPlatform.safeParse((await request.formData()).get('platform'));
+		if (!platform.success) return fail(400, { section: 'platform-sessions', message: 'Choose Instagram or TikTok.' });
+		await locals.app.platformSessions.remove(currentUser(locals).id, platform.data);
+		return { section: 'platform-sessions', platform: platform.data, removed: true };
 	},
 
 	createToken: async ({ request, locals }) => {

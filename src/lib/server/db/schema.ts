@@ -390,6 +390,28 @@ export const userTargets = pgTable(
 );
 
 /**
+ * A person's own Instagram or TikTok login (the Cookie header their browser sends), for servers
+ * those sites always show the login wall. Sealed like target tokens, bound to user and platform;
+ * sent only to that platform's hosts and only for that person's items.
+ */
+export const platformSessions = pgTable(
+	'platform_sessions',
+	{
+		userId: uuid('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		platform: text('platform').notNull(),
+		cookieSealed: text('cookie_sealed').notNull(),
+		createdAt: created(),
+		updatedAt: tz('updated_at').notNull().defaultNow(),
+		lastUsedAt: tz('last_used_at'),
+		/** Set when the platform answered with its login page despite the session: it has expired. */
+		expiredAt: tz('expired_at')
+	},
+	(t) => [primaryKey({ columns: [t.userId, t.platform] }), check('platform_sessions_platform_check', sql`${t.platform} in ('instagram','tiktok')`)]
+);
+
+/**
  * A library recipe's copy on a target, recorded the moment the target gives it an id: a retry or a
  * re-upload finds it here and updates it rather than creating a second one.
  */

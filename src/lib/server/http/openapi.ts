@@ -82,6 +82,7 @@ import {
 import { Recipe } from '../../contract/recipe';
 import { EditedRecipe, RecipePatch } from '../../contract/recipe-edit';
 import { TargetInput, TargetLink, TargetTestInput, TargetTestResult, TargetView } from '../../contract/targets';
+import { PlatformSessionList, PlatformSessionView, SessionInput, SessionPlatform } from '../../contract/platform-sessions';
 import { SESSION_COOKIE } from '../auth/request';
 
 /**
@@ -187,6 +188,7 @@ export const schemaComponents = {
 	NotificationPreferencesInput: input(NotificationPreferences),
 	TargetInput: input(TargetInput),
 	TargetTestInput: input(TargetTestInput),
+	SessionInput: input(SessionInput),
 	RecipePatch: input(RecipePatch),
 	CreateBatchRequest: input(CreateBatchRequest),
 	ImportForm: input(ImportForm),
@@ -232,6 +234,8 @@ export const schemaComponents = {
 	TargetView: output(TargetView),
 	TargetTestResult: output(TargetTestResult),
 	TargetLink: output(TargetLink),
+	PlatformSessionView: output(PlatformSessionView),
+	PlatformSessionList: output(PlatformSessionList),
 	ImportSite: output(ImportSite),
 	ImportCounts: output(ImportCounts),
 	BatchProgress: output(BatchProgress),
@@ -353,8 +357,8 @@ interface Operation {
 	summary: string;
 	description?: string;
 	access: Access;
-	/** The `{id}` path parameter. */
-	id?: { schema: z.ZodType; description: string };
+	/** The path parameter: `{id}`, or the name given (`{platform}`). */
+	id?: { schema: z.ZodType; description: string; name?: string };
 	/**
 	 * The zod schema the route reads its query string with, and a word on each field. `byHand`: the
 	 * route reads the fields itself instead of through parseQuery, so a bad query is no 400.
@@ -381,6 +385,7 @@ const tags = {
 	imports: 'Many links at once: a batch made from a list, pasted text or a file, its progress, and what failed.',
 	library: 'Saved recipes.',
 	targets: 'Where recipes go besides the library: Tandoor or Mealie.',
+	'platform-sessions': 'A person\'s own Instagram or TikTok login, sent only to that platform when reading their posts. The value is never part of an answer.',
 	notifications: 'Web Push notifications.',
 	auth: 'Accounts and sessions.',
 	tokens: 'API tokens, for scripts and apps (session only).',
@@ -396,6 +401,8 @@ const batchId = { schema: z.guid(), description: 'The batch id, from POST or GET
 const deviceId = { schema: z.guid(), description: 'The device id, from GET /api/notifications/devices.' };
 // API token ids are not UUIDs: they are the `<id>` of the `cm_<id>.<secret>` credential.
 const tokenId = { schema: z.string().regex(/^[a-z2-7]{32}$/), description: 'The token id, from GET /api/tokens.' };
+
+const platform = { schema: SessionPlatform, description: 'The platform: `instagram` or `tiktok`.', name: 'platform' };
 
 const notFound = (what: string): Failure => ({ status: 404, codes: ['not_found'], description: `No such ${what}, or it is someone else's.` });
 // The Tandoor and Mealie clients' error codes; `message` says what to fix in words a person reads.
@@ -871,6 +878,42 @@ export const operations: Operation[] = [
 		body: 'TargetTestInput',
 		answers: [{ status: 200, description: 'The server answered and took the token.', body: 'TargetTestResult' }],
 		errors: targetFailures
+	},
+	{
+		method: 'get',
+		path: '/api/platform-sessions',
+		operationId: 'listPlatformSessions',
+		tag: 'platform-sessions',
+		summary: 'The Instagram and TikTok sessions this person saved',
+		description: 'When each was saved and last used, never its value.',
+		access: 'signed-in',
+		answers: [{ status: 200, description: 'The saved sessions.', body: 'PlatformSessionList' }]
+	},
+	{
+		method: 'put',
+		path: '/api/platform-sessions/{platform}',
+		operationId: 'savePlatformSession',
+		tag: 'platform-sessions',
+		summary: 'Save or replace a platform session',
+		description:
+			'`cookie`: the Cookie header a signed-in browser sends to the platform (with or without `Cookie:`), or just its login cookie ' +
+			'(`sessionid=…`; for TikTok also `sid_tt=…`). It is stored encrypted and sent only to the platform\'s own hosts, for this person\'s links.',
+		access: 'signed-in',
+		id: platform,
+		body: 'SessionInput',
+		answers: [{ status: 200, description: 'The session as saved (without its value).', body: 'PlatformSessionView' }],
+		errors: [{ status: 404, codes: ['not_found'], description: 'No such platform.' }]
+	},
+	{
+		method: 'delete',
+		path: '/api/platform-sessions/{platform}',
+		operationId: 'removePlatformSession',
+		tag: 'platform-sessions',
+		summary: 'Remove a platform session',
+		access: 'signed-in',
+		id: platform,
+		answers: [{ status: 204, description: 'Removed.' }],
+		errors: [{ status: 404, codes: ['not_found'], description: 'No such platform, or no session saved for it.' }]
 	},
 	{
 		method: 'get',
@@ -1394,7 +1437,7 @@ function errorResponses(failures: Failure[]): Record<string, JsonSchema> {
 
 function parameters(op: Operation): JsonSchema[] {
 	const params: JsonSchema[] = [];
-	if (op.id) params.push({ name: 'id', in: 'path', required: true, description: op.id.description, schema: inlineSchema(op.id.schema, 'input') });
+	if (op.id) params.push({ name: op.id.name ?? 'id', in: 'path', required: true, description: op.id.description, schema: inlineSchema(op.id.schema, 'input') });
 	if (op.query) {
 		const json = inlineSchema(op.query.schema, 'input') as { properties?: Record<string, JsonSchema>; required?: string[] };
 		for (const [name, schema] of Object.entries(json.properties ?? {})) {

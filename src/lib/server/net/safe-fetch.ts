@@ -23,6 +23,11 @@ export interface SafeFetchOptions {
 	accept?: readonly string[];
 	maxRedirects?: number;
 	/**
+	 * A login to send as the Cookie header, only to the hosts it belongs to: from the first hop
+	 * whose host is not one of them (a redirect elsewhere), it is never sent again.
+	 */
+	cookie?: { header: string; sendTo(hostname: string): boolean };
+	/**
 	 * Test-only seam: stands in for the system resolver and the public-address rule, so a test can
 	 * stage DNS answers (rebinding, a fixture on 127.0.0.1 playing a public site). No configuration
 	 * reaches it; the app never sets it.
@@ -166,8 +171,10 @@ async function fetchFollowing(
 	const accept = options.accept ?? HTML_TYPES;
 	const maxRedirects = options.maxRedirects ?? 5;
 	let url = checkUrl(raw, options);
+	let cookie = options.cookie;
 
 	for (let hop = 0; ; hop++) {
+		if (cookie && !cookie.sendTo(url.hostname)) cookie = undefined;
 		const res = await fetch(url, {
 			redirect: 'manual',
 			signal,
@@ -175,7 +182,8 @@ async function fetchFollowing(
 			headers: {
 				'user-agent': USER_AGENT,
 				accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.5',
-				'accept-language': 'en-US,en;q=0.9'
+				'accept-language': 'en-US,en;q=0.9',
+				...(cookie ? { cookie: cookie.header } : {})
 			}
 		});
 		if (res.status >= 300 && res.status < 400 && res.headers.has('location')) {

@@ -22,7 +22,9 @@ export type ShareInput = z.infer<typeof ShareInput>;
 export function recipePipeline(deps: ExtractionDeps & ParsingDeps & UploadDeps): PipelineDefinition {
 	return PipelineBuilder.create(RECIPE_PIPELINE, ShareInput)
 		// Fetches the shared link (through the safe fetcher) and reads what later phases need.
-		.phase('extraction', ExtractedContent, ({ item, signal, progress }) => extractLink(item.input.url, deps.fetchPage, signal, progress))
+		.phase('extraction', ExtractedContent, ({ item, signal, progress }) =>
+			extractLink(item.input.url, (url, signal) => deps.fetchPage(url, signal, { userId: item.userId }), signal, progress)
+		)
 		.phase('parsing', Recipe, ({ outputs, signal, progress, log }) => parseContent(outputs.extraction, deps, { signal, progress, log }))
 		.phase('uploading', UploadOutput, ({ item, outputs, signal, progress }) => uploadRecipe(deps, item, outputs.parsing, outputs.extraction, { signal, progress }))
 		.build(({ parsing, uploading }) => ({

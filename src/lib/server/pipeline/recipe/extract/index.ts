@@ -8,7 +8,8 @@ import { recipeLinkInCaption } from './recipe-link';
 export { ExtractedContent } from './content';
 
 export interface ExtractionDeps {
-	fetchPage(url: string, signal: AbortSignal): Promise<FetchedPage>;
+	/** `owner`: whose item it is, so a session they saved for the link's platform can be sent along. */
+	fetchPage(url: string, signal: AbortSignal, owner?: { userId: string }): Promise<FetchedPage>;
 }
 
 type Progress = (percent: number, message: string) => void;
