@@ -51,6 +51,12 @@ export interface OpenAiServerOptions {
 	apiKey?: string;
 	/** The model requests must name; anything else is a 404 model_not_found, as on OpenAI. */
 	model?: string;
+	/**
+	 * A server without structured output: `response_format: json_schema` is refused as llama.cpp's
+	 * server refused it before its schema support (tools/server/utils.hpp
+	 * oaicompat_chat_params_parse; the body as ik_llama.cpp issue #778 quotes it), JSON mode works.
+	 */
+	refuseSchemas?: boolean;
 }
 
 type Json = Record<string, unknown>;
@@ -109,8 +115,38 @@ function nodeProblem(node: unknown, context: string[]): string | null {
 	return null;
 }
 
+/** OpenAI's content parts for a user message: text, and pictures by URL (https or data:). */
+function contentPartsProblem(parts: unknown[], i: number): string | null {
+	for (const [j, part] of parts.entries()) {
+		if (!isObject(part)) return `Invalid type for 'messages[${i}].content[${j}]': expected an object.`;
+		if (part.type === 'text' && typeof part.text === 'string') continue;
+		if (part.type === 'image_url' && isObject(part.image_url) && typeof part.image_url.url === 'string' && /^(https?:|data:image\/)/.test(part.image_url.url)) continue;
+		return `Invalid value for 'messages[${i}].content[${j}]': expected a text or image_url part.`;
+	}
+	return null;
+}
+
+/** The pictures a request sent as image content parts, in order. */
+export function imagesOf(request: RecordedRequest): string[] {
+	const messages: unknown[] = Array.isArray(request.body?.messages) ? request.body.messages : [];
+	return messages.flatMap((m) =>
+		isObject(m) && Array.isArray(m.content)
+			? m.content.flatMap((p: unknown) => (isObject(p) && p.type === 'image_url' && isObject(p.image_url) ? [String(p.image_url.url)] : []))
+			: []
+	);
+}
+
+/** What a request's user message said in words. */
+export function userTextOf(request: RecordedRequest): string {
+	const messages: unknown[] = Array.isArray(request.body?.messages) ? request.body.messages : [];
+	const user = messages.find((m) => isObject(m) && m.role === 'user') as Json | undefined;
+	if (!user) return '';
+	if (typeof user.content === 'string') return user.content;
+	return (user.content as Json[]).flatMap((p) => (p.type === 'text' ? [String(p.text)] : [])).join('\n');
+}
+
 /** Checks a parsed request body; returns [status, error] for the first thing the real API would refuse. */
-function requestProblem(body: unknown, expectedModel: string): [number, OpenAiError] | null {
+function requestProblem(body: unknown, expectedModel: string, refuseSchemas: boolean): [number, OpenAiError] | null {
 	const invalid = (message: string, param: string | null, code: string | null = null): [number, OpenAiError] => [
 		400,
 		{ message, type: 'invalid_request_error', param, code }
@@ -126,7 +162,11 @@ function requestProblem(body: unknown, expectedModel: string): [number, OpenAiEr
 		if (!isObject(m) || !['system', 'developer', 'user', 'assistant'].includes(m.role as string)) {
 			return invalid(`Invalid value for 'messages[${i}].role'.`, `messages[${i}].role`, 'invalid_value');
 		}
-		if (typeof m.content !== 'string') return invalid(`Invalid type for 'messages[${i}].content': expected a string.`, `messages[${i}].content`, 'invalid_type');
+		const partsProblem = m.role === 'user' && Array.isArray(m.content) ? contentPartsProblem(m.content, i) : null;
+		if (partsProblem) return invalid(partsProblem, `messages[${i}].content`, 'invalid_value');
+		if (typeof m.content !== 'string' && !(m.role === 'user' && Array.isArray(m.content))) {
+			return invalid(`Invalid type for 'messages[${i}].content': expected a string.`, `messages[${i}].content`, 'invalid_type');
+		}
 	}
 	if (!messages.some((m) => m.role === 'system') || !messages.some((m) => m.role === 'user')) {
 		return invalid('test server: expected a system and a user message', 'messages');
@@ -138,7 +178,17 @@ function requestProblem(body: unknown, expectedModel: string): [number, OpenAiEr
 		return invalid("Invalid 'max_tokens': integer below minimum value.", 'max_tokens', 'integer_below_min_value');
 	}
 	const format = body.response_format;
+	if (isObject(format) && format.type === 'json_object') {
+		// OpenAI's own rule for JSON mode: the messages must ask for JSON in words.
+		if (!messages.some((m) => JSON.stringify(m.content).toLowerCase().includes('json'))) {
+			return invalid("'messages' must contain the word 'json' in some form, to use 'response_format' of type 'json_object'.", 'messages', null);
+		}
+		return null;
+	}
 	if (!isObject(format) || format.type !== 'json_schema') return invalid('test server: expected response_format.type "json_schema"', 'response_format');
+	if (refuseSchemas) {
+		return [500, { message: 'response_format type must be one of "text" or "json_object", but got: json_schema', type: 'server_error', param: null, code: null }];
+	}
 	const js = format.json_schema;
 	if (!isObject(js)) return invalid("Missing required parameter: 'response_format.json_schema'.", 'response_format.json_schema', 'missing_required_parameter');
 	if (typeof js.name !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(js.name)) {
@@ -219,7 +269,7 @@ export async function startOpenAiServer(options: OpenAiServerOptions = {}) {
 		if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
 			return reject(400, { message: 'test server: expected content-type application/json', type: 'invalid_request_error', param: null, code: null });
 		}
-		const problem = requestProblem(body, model);
+		const problem = requestProblem(body, model, options.refuseSchemas ?? false);
 		if (problem) return reject(...problem);
 		record(entry);
 

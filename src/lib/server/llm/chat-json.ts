@@ -4,7 +4,7 @@ import { correlationHeaders } from '../correlation';
 import { formatDuration } from '../../format';
 import { networkError } from '../net/errors';
 import { JobError, PermanentError, RetryableError, parseRetryAfter } from '../failures/errors';
-import { dropOmittedNulls, looseJsonSchema, toStrictJsonSchema, type JsonSchema } from './strict-schema';
+import { dropOmittedNulls, fillAbsentNulls, looseJsonSchema, toStrictJsonSchema, type JsonSchema } from './strict-schema';
 
 /**
  * A client for OpenAI's chat-completions API (`POST {base}/chat/completions`), which OpenAI,
@@ -42,6 +42,13 @@ export interface CompleteJsonRequest<T> {
 	schemaName: string;
 	signal?: AbortSignal;
 	maxTokens?: number;
+	/** Pictures sent with the user's text (image content parts): `data:` URLs or addresses the server can reach. */
+	images?: readonly string[];
+	/**
+	 * Reshapes an answer before it is checked: a model without schema support writes the names it
+	 * knows (`instructions` for `recipeInstructions`), which the caller maps onto its own.
+	 */
+	prepare?(answer: unknown): unknown;
 }
 
 export interface LlmUsage {
@@ -52,8 +59,12 @@ export interface LlmUsage {
 
 export interface LlmClient {
 	readonly model: string;
+	/** How answers are asked for: a JSON schema, or (once the server refused schemas) JSON mode. */
+	readonly answerFormat: AnswerFormat;
 	completeJson<T>(request: CompleteJsonRequest<T>): Promise<{ value: T; usage?: LlmUsage }>;
 }
+
+export type AnswerFormat = 'json_schema' | 'json_object';
 
 export type LlmAnswerProblem = 'invalid_json' | 'schema_mismatch' | 'refusal' | 'truncated' | 'content_filter' | 'empty';
 
@@ -126,6 +137,28 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
 		return out;
 	};
 
+	let answerFormat: AnswerFormat = 'json_schema';
+
+	async function send(body: object, callerSignal: AbortSignal | undefined): Promise<{ status: number; headers: Headers; text: string }> {
+		const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json', ...correlationHeaders() };
+		if (apiKey) headers.authorization = `Bearer ${apiKey}`;
+		const timeout = AbortSignal.timeout(options.timeoutMs);
+		const signal = callerSignal ? AbortSignal.any([callerSignal, timeout]) : timeout;
+		try {
+			// A redirect would turn the POST into a GET, or drop the key on the way to another host.
+			const res = await doFetch(endpoint, { method: 'POST', headers, body: JSON.stringify(body), signal, redirect: 'manual' });
+			return { status: res.status, headers: res.headers, text: await res.text() };
+		} catch (err) {
+			// The caller's own abort (phase timeout, cancel) is the caller's to explain.
+			if (callerSignal?.aborted) throw callerSignal.reason;
+			if (timeout.aborted) {
+				throw new RetryableError('timeout', `the language model at ${host} did not answer within ${formatDuration(options.timeoutMs)}`);
+			}
+			const e = err instanceof JobError ? err : networkError(err, endpoint);
+			throw rewrap(e, `could not reach the language model: ${scrub(e.message)}`);
+		}
+	}
+
 	async function completeJson<T>(request: CompleteJsonRequest<T>): Promise<{ value: T; usage?: LlmUsage }> {
 		// What the server said it spent, also when its answer is of no use.
 		const spent: { usage?: LlmUsage } = {};
@@ -149,38 +182,29 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
 		} catch (err) {
 			throw new PermanentError('llm_schema', `the schema "${request.schemaName}" cannot be sent to a language model: ${(err as Error).message}`, { cause: err });
 		}
-		const body = {
+		const userContent = request.images?.length
+			? [{ type: 'text', text: request.user }, ...request.images.map((url) => ({ type: 'image_url', image_url: { url } }))]
+			: request.user;
+		const bodyFor = (format: AnswerFormat) => ({
 			model: options.model,
 			messages: [
-				{ role: 'system', content: request.system },
-				{ role: 'user', content: request.user }
+				{ role: 'system', content: format === 'json_schema' ? request.system : `${request.system}\n\n${schemaInPrompt(jsonSchema.loose)}` },
+				{ role: 'user', content: userContent }
 			],
-			response_format: { type: 'json_schema', json_schema: { name: request.schemaName, strict: true, schema: jsonSchema.strict } },
+			response_format:
+				format === 'json_schema'
+					? { type: 'json_schema', json_schema: { name: request.schemaName, strict: true, schema: jsonSchema.strict } }
+					: { type: 'json_object' },
 			temperature: 0,
 			...(request.maxTokens !== undefined ? { max_tokens: request.maxTokens } : {})
-		};
-		const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json', ...correlationHeaders() };
-		if (apiKey) headers.authorization = `Bearer ${apiKey}`;
-
-		const timeout = AbortSignal.timeout(options.timeoutMs);
-		const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
-		let status: number;
-		let responseHeaders: Headers;
-		let text: string;
-		try {
-			// A redirect would turn the POST into a GET, or drop the key on the way to another host.
-			const res = await doFetch(endpoint, { method: 'POST', headers, body: JSON.stringify(body), signal, redirect: 'manual' });
-			status = res.status;
-			responseHeaders = res.headers;
-			text = await res.text();
-		} catch (err) {
-			// The caller's own abort (phase timeout, cancel) is the caller's to explain.
-			if (request.signal?.aborted) throw request.signal.reason;
-			if (timeout.aborted) {
-				throw new RetryableError('timeout', `the language model at ${host} did not answer within ${formatDuration(options.timeoutMs)}`);
-			}
-			const e = err instanceof JobError ? err : networkError(err, endpoint);
-			throw rewrap(e, `could not reach the language model: ${scrub(e.message)}`);
+		});
+		const format = answerFormat;
+		let { status, headers: responseHeaders, text } = await send(bodyFor(format), request.signal);
+		// Servers without structured output (older Ollama, llama.cpp, vLLM builds) refuse the
+		// schema: ask once more in JSON mode, and from then on ask this server that way.
+		if (format === 'json_schema' && refusesSchema(status, text)) {
+			answerFormat = 'json_object';
+			({ status, headers: responseHeaders, text } = await send(bodyFor('json_object'), request.signal));
 		}
 
 		if (status < 200 || status >= 300) throw statusError(status, responseHeaders, text, host, Boolean(apiKey), scrub);
@@ -215,8 +239,10 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
 
 		const parsed = parseJsonContent(content);
 		if (parsed === undefined) throw new LlmAnswerError('invalid_json', 'the language model did not answer with JSON', kept);
-		dropOmittedNulls(parsed, jsonSchema.loose);
-		const result = request.schema.safeParse(parsed);
+		const answer = request.prepare ? request.prepare(parsed) : parsed;
+		dropOmittedNulls(answer, jsonSchema.loose);
+		fillAbsentNulls(answer, jsonSchema.loose);
+		const result = request.schema.safeParse(answer);
 		if (!result.success) {
 			const issues = result.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
 			throw new LlmAnswerError('schema_mismatch', `the language model's answer does not fit the schema (${issues.join('; ')})`, kept, {
@@ -226,7 +252,13 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
 		return { value: result.data, usage };
 	}
 
-	return { model: options.model, completeJson };
+	return {
+		model: options.model,
+		get answerFormat() {
+			return answerFormat;
+		},
+		completeJson
+	};
 }
 
 /** The client Cookmark's configuration asks for, or null when no language model is configured. */
@@ -242,6 +274,23 @@ export function llmClientFromConfig(
 		timeoutMs: config.LLM_TIMEOUT_MS,
 		...more
 	});
+}
+
+/** JSON mode enforces no schema, so the model is told it in words. */
+function schemaInPrompt(schema: JsonSchema): string {
+	return `Answer with one JSON object only, no prose and no code fences, that fits this JSON schema:\n${JSON.stringify(schema)}`;
+}
+
+/**
+ * Whether a refusal is about `response_format: json_schema` itself: vLLM and LM Studio answer
+ * 400, older llama.cpp servers 500 ("response_format type must be one of \"text\" or
+ * \"json_object\", but got: json_schema"), some proxies 422.
+ */
+function refusesSchema(status: number, text: string): boolean {
+	if (![400, 422, 500].includes(status)) return false;
+	const said = `${serverError(text).message ?? ''} ${text.slice(0, 2000)}`;
+	// OpenAI's "Invalid schema for response_format" is about our schema, not about schemas.
+	return /json_schema|response_format|structured output/i.test(said) && !/invalid schema/i.test(said);
 }
 
 function llmOutcome(err: unknown, aborted: boolean): LlmOutcome {
