@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import busboy from 'busboy';
 
 /**
  * A stand-in for OpenAI's chat-completions API on 127.0.0.1: it checks each request the way the
@@ -45,6 +46,17 @@ export interface RecordedRequest {
 	/** Why the server refused the request with a 4xx before any scripted reply, if it did. */
 	rejected?: string;
 }
+
+/** A transcription request as the server read it from its multipart body. */
+export interface RecordedTranscription {
+	headers: http.IncomingHttpHeaders;
+	file: { bytes: Buffer; filename: string; contentType: string } | null;
+	fields: Record<string, string>;
+	rejected?: string;
+}
+
+/** What the transcription endpoint answers next: the spoken words, or an error status. */
+export type ScriptedTranscript = { text: string; duration?: number; language?: string } | { status: number; error?: Partial<OpenAiError> };
 
 export interface OpenAiServerOptions {
 	/** When set, requests must carry `Authorization: Bearer <apiKey>`. */
@@ -232,8 +244,69 @@ export async function startOpenAiServer(options: OpenAiServerOptions = {}) {
 		system_fingerprint: 'fp_test'
 	});
 
+	const transcripts: ScriptedTranscript[] = [];
+	const transcriptions: RecordedTranscription[] = [];
+
+	/**
+	 * `POST /v1/audio/transcriptions` as OpenAI documents it and speaches (src/speaches/routers/stt.py)
+	 * and LocalAI (core/http/endpoints/openai/transcription.go) take it: multipart/form-data with
+	 * a `file` part (a name and a content type) and `model`, `response_format`, `language` fields.
+	 * `json` answers `{text, usage}` (OpenAI's shape for whisper-1), `verbose_json` adds duration,
+	 * language and segments; `text` answers the words alone.
+	 */
+	const transcribe = (req: http.IncomingMessage, res: http.ServerResponse) => {
+		const entry: RecordedTranscription = { headers: req.headers, file: null, fields: {} };
+		const refuse = (status: number, message: string, param: string | null = null) => {
+			entry.rejected = message;
+			transcriptions.push(entry);
+			sendError(res, status, { message, type: 'invalid_request_error', param, code: null });
+		};
+		if (options.apiKey !== undefined && req.headers.authorization !== `Bearer ${options.apiKey}`) {
+			req.resume();
+			return refuse(401, incorrectKey((req.headers.authorization ?? '').replace(/^Bearer /, '')).message);
+		}
+		let parser: busboy.Busboy;
+		try {
+			parser = busboy({ headers: req.headers });
+		} catch {
+			req.resume();
+			return refuse(400, "Could not parse multipart form");
+		}
+		const chunks: Buffer[] = [];
+		parser.on('file', (name, stream, info) => {
+			if (name !== 'file') return void stream.resume();
+			stream.on('data', (c: Buffer) => chunks.push(c));
+			stream.on('end', () => (entry.file = { bytes: Buffer.concat(chunks), filename: info.filename ?? '', contentType: info.mimeType }));
+		});
+		parser.on('field', (name, value) => (entry.fields[name] = value));
+		parser.on('close', () => {
+			if (!entry.file) return refuse(400, "1 validation error for Request\nbody -> file\n  field required", 'file');
+			if (!entry.fields.model) return refuse(400, "you must provide a model parameter", 'model');
+			if (entry.fields.model !== model) {
+				entry.rejected = 'model';
+				transcriptions.push(entry);
+				return sendError(res, 404, { message: `The model \`${entry.fields.model}\` does not exist or you do not have access to it.`, type: 'invalid_request_error', param: null, code: 'model_not_found' });
+			}
+			const format = entry.fields.response_format ?? 'json';
+			if (!['json', 'verbose_json', 'text'].includes(format)) return refuse(400, `Invalid value for 'response_format'.`, 'response_format');
+			transcriptions.push(entry);
+			for (const w of waiting.splice(0)) w({ method: 'POST', path: '/v1/audio/transcriptions', headers: req.headers, body: undefined });
+			const next = transcripts.shift();
+			if (!next) return sendError(res, 500, { message: 'test server: no scripted transcript left', type: 'server_error', param: null, code: null });
+			if ('status' in next) return sendError(res, next.status, { ...defaultError(next.status, req.headers.authorization), ...next.error });
+			const duration = next.duration ?? 3.2;
+			if (format === 'text') return void res.writeHead(200, { 'content-type': 'text/plain' }).end(next.text);
+			if (format === 'verbose_json') {
+				return sendJson(res, 200, { task: 'transcribe', language: next.language ?? 'english', duration, text: next.text, segments: [{ id: 0, start: 0, end: duration, text: next.text }] });
+			}
+			return sendJson(res, 200, { text: next.text, usage: { type: 'duration', seconds: Math.ceil(duration) } });
+		});
+		req.pipe(parser);
+	};
+
 	const server = http.createServer(async (req, res) => {
 		const path = new URL(req.url ?? '/', 'http://x').pathname;
+		if (path === '/v1/audio/transcriptions' && req.method === 'POST') return transcribe(req, res);
 		const chunks: Buffer[] = [];
 		for await (const chunk of req) chunks.push(chunk as Buffer);
 		const raw = Buffer.concat(chunks).toString('utf8');
@@ -304,9 +377,15 @@ export async function startOpenAiServer(options: OpenAiServerOptions = {}) {
 		reply(...next: ScriptedReply[]) {
 			replies.push(...next);
 		},
-		/** Replies not yet used. */
+		/** Replies not yet used (chat and transcription). */
 		get pending() {
-			return replies.length;
+			return replies.length + transcripts.length;
+		},
+		/** Transcription requests as read from their multipart bodies. */
+		transcriptions,
+		/** Queues what the transcription endpoint answers, in order. */
+		transcript(...next: ScriptedTranscript[]) {
+			transcripts.push(...next);
 		},
 		/** Resolves with the next request that reaches the server (accepted or refused). */
 		nextRequest() {

@@ -3,7 +3,8 @@ import type { Config } from '../config';
 import { correlationHeaders } from '../correlation';
 import { formatDuration } from '../../format';
 import { networkError } from '../net/errors';
-import { JobError, PermanentError, RetryableError, parseRetryAfter } from '../failures/errors';
+import { JobError, PermanentError, RetryableError } from '../failures/errors';
+import { MAX_ERROR_TEXT, hostOf, rewrap, serverError, serviceOutcome, statusError, type ServiceNames, type ServiceOutcome } from './service-errors';
 import { dropOmittedNulls, fillAbsentNulls, looseJsonSchema, toStrictJsonSchema, type JsonSchema } from './strict-schema';
 
 /**
@@ -31,7 +32,7 @@ export interface LlmClientOptions {
 }
 
 /** How a call ended, in a small fixed vocabulary (a metric's label). */
-export type LlmOutcome = 'ok' | 'unusable_answer' | 'timeout' | 'rate_limited' | 'server_error' | 'network' | 'bad_response' | 'rejected' | 'aborted';
+export type LlmOutcome = ServiceOutcome | 'unusable_answer';
 
 export interface CompleteJsonRequest<T> {
 	system: string;
@@ -86,8 +87,8 @@ export class LlmAnswerError extends PermanentError {
 	}
 }
 
+const LLM: ServiceNames = { what: 'the language model', code: 'llm', env: 'LLM' };
 const SCHEMA_NAME = /^[A-Za-z0-9_-]{1,64}$/;
-const MAX_ERROR_TEXT = 300;
 const MAX_CONTENT_KEPT = 2000;
 
 const Completion = z.object({
@@ -207,7 +208,7 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
 			({ status, headers: responseHeaders, text } = await send(bodyFor('json_object'), request.signal));
 		}
 
-		if (status < 200 || status >= 300) throw statusError(status, responseHeaders, text, host, Boolean(apiKey), scrub);
+		if (status < 200 || status >= 300) throw statusError(LLM, status, responseHeaders, text, host, Boolean(apiKey), scrub);
 
 		let envelope: z.infer<typeof Completion>;
 		try {
@@ -294,13 +295,7 @@ function refusesSchema(status: number, text: string): boolean {
 }
 
 function llmOutcome(err: unknown, aborted: boolean): LlmOutcome {
-	if (aborted) return 'aborted';
-	if (err instanceof LlmAnswerError) return 'unusable_answer';
-	if (!(err instanceof JobError)) return 'network';
-	if (err.code === 'timeout') return 'timeout';
-	if (err.code === 'http_429') return 'rate_limited';
-	if (err.kind === 'retryable') return /^http_\d+$/.test(err.code) ? 'server_error' : 'network';
-	return err.code === 'llm_bad_response' ? 'bad_response' : 'rejected';
+	return !aborted && err instanceof LlmAnswerError ? 'unusable_answer' : serviceOutcome(err, aborted);
 }
 
 /**
@@ -324,69 +319,4 @@ export function parseJsonContent(content: string): unknown {
 		}
 	}
 	return undefined;
-}
-
-function statusError(status: number, headers: Headers, text: string, host: string, sentKey: boolean, scrub: (s: string) => string): JobError {
-	const { message, code } = serverError(text);
-	const said = message ? `: ${scrub(message).slice(0, MAX_ERROR_TEXT)}` : '';
-	if (status >= 300 && status < 400) {
-		const location = headers.get('location');
-		return new PermanentError(
-			'llm_redirect',
-			`the language model at ${host} redirects (${status})${location ? ` to ${scrub(location).slice(0, 200)}` : ''}; set LLM_API_BASE_URL to where it leads`
-		);
-	}
-	if (status === 401 || status === 403) {
-		// The server's words are left out here: OpenAI's quote part of the key.
-		return new PermanentError(
-			'llm_auth',
-			sentKey
-				? `the language model refused the API key (${status}): check LLM_API_KEY`
-				: `the language model at ${host} wants an API key (${status}): set LLM_API_KEY`
-		);
-	}
-	if (status === 404) {
-		return new PermanentError('llm_not_found', `the language model at ${host} answered 404${said}; check LLM_API_BASE_URL and LLM_MODEL`);
-	}
-	if (status === 429 && code === 'insufficient_quota') {
-		return new PermanentError('llm_quota', `the language model's account has no quota left (429)${said}`);
-	}
-	if (status >= 500 || status === 408 || status === 425 || status === 429) {
-		const why = status === 429 ? 'asked us to slow down' : status >= 500 ? 'had a server error' : 'timed out';
-		return new RetryableError(`http_${status}`, `the language model at ${host} ${why} (${status})${said}`, parseRetryAfter(headers.get('retry-after'), new Date()));
-	}
-	return new PermanentError(`http_${status}`, `the language model at ${host} rejected the request (${status})${said}`);
-}
-
-/** OpenAI's `{error: {message, type, param, code}}`, and the shapes other servers use. */
-function serverError(text: string): { message?: string; code?: string } {
-	let body: unknown;
-	try {
-		body = JSON.parse(text);
-	} catch {
-		const plain = text.trim();
-		return { message: plain && !plain.startsWith('<') ? plain : undefined };
-	}
-	if (!body || typeof body !== 'object') return {};
-	const o = body as { error?: unknown; message?: unknown; detail?: unknown };
-	if (o.error && typeof o.error === 'object') {
-		const e = o.error as { message?: unknown; code?: unknown };
-		return { message: typeof e.message === 'string' ? e.message : undefined, code: typeof e.code === 'string' ? e.code : undefined };
-	}
-	if (typeof o.error === 'string') return { message: o.error };
-	if (typeof o.message === 'string') return { message: o.message };
-	if (typeof o.detail === 'string') return { message: o.detail };
-	return {};
-}
-
-function rewrap(e: JobError, message: string): JobError {
-	return e.kind === 'retryable' ? new RetryableError(e.code, message, e.retryAfterMs, { cause: e }) : new PermanentError(e.code, message, { cause: e });
-}
-
-function hostOf(url: string): string {
-	try {
-		return new URL(url).host;
-	} catch {
-		return 'the configured address';
-	}
 }
