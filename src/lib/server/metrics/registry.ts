@@ -52,7 +52,7 @@ export class Metrics {
 		});
 		this.fetches = new Counter({
 			name: 'cookmark_fetches_total',
-			help: 'Fetches of shared links (page) and their pictures (picture), by outcome.',
+			help: 'Fetches of shared links (page), their pictures (picture) and a post\'s video, subtitles and slides (media), by outcome.',
 			labelNames: ['kind', 'outcome'],
 			registers
 		});
@@ -84,7 +84,7 @@ export class Metrics {
 	};
 
 	/** An observer for one kind of fetch. */
-	fetch(kind: 'page' | 'picture'): (outcome: FetchOutcome) => void {
+	fetch(kind: 'page' | 'picture' | 'media'): (outcome: FetchOutcome) => void {
 		return (outcome) => this.fetches.inc({ kind, outcome });
 	}
 
