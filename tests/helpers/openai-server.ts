@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import busboy from 'busboy';
 
 /**
  * A stand-in for OpenAI's chat-completions API on 127.0.0.1: it checks each request the way the
@@ -46,11 +47,28 @@ export interface RecordedRequest {
 	rejected?: string;
 }
 
+/** A transcription request as the server read it from its multipart body. */
+export interface RecordedTranscription {
+	headers: http.IncomingHttpHeaders;
+	file: { bytes: Buffer; filename: string; contentType: string } | null;
+	fields: Record<string, string>;
+	rejected?: string;
+}
+
+/** What the transcription endpoint answers next: the spoken words, or an error status. */
+export type ScriptedTranscript = { text: string; duration?: number; language?: string } | { status: number; error?: Partial<OpenAiError> };
+
 export interface OpenAiServerOptions {
 	/** When set, requests must carry `Authorization: Bearer <apiKey>`. */
 	apiKey?: string;
 	/** The model requests must name; anything else is a 404 model_not_found, as on OpenAI. */
 	model?: string;
+	/**
+	 * A server without structured output: `response_format: json_schema` is refused as llama.cpp's
+	 * server refused it before its schema support (tools/server/utils.hpp
+	 * oaicompat_chat_params_parse; the body as ik_llama.cpp issue #778 quotes it), JSON mode works.
+	 */
+	refuseSchemas?: boolean;
 }
 
 type Json = Record<string, unknown>;
@@ -109,8 +127,38 @@ function nodeProblem(node: unknown, context: string[]): string | null {
 	return null;
 }
 
+/** OpenAI's content parts for a user message: text, and pictures by URL (https or data:). */
+function contentPartsProblem(parts: unknown[], i: number): string | null {
+	for (const [j, part] of parts.entries()) {
+		if (!isObject(part)) return `Invalid type for 'messages[${i}].content[${j}]': expected an object.`;
+		if (part.type === 'text' && typeof part.text === 'string') continue;
+		if (part.type === 'image_url' && isObject(part.image_url) && typeof part.image_url.url === 'string' && /^(https?:|data:image\/)/.test(part.image_url.url)) continue;
+		return `Invalid value for 'messages[${i}].content[${j}]': expected a text or image_url part.`;
+	}
+	return null;
+}
+
+/** The pictures a request sent as image content parts, in order. */
+export function imagesOf(request: RecordedRequest): string[] {
+	const messages: unknown[] = Array.isArray(request.body?.messages) ? request.body.messages : [];
+	return messages.flatMap((m) =>
+		isObject(m) && Array.isArray(m.content)
+			? m.content.flatMap((p: unknown) => (isObject(p) && p.type === 'image_url' && isObject(p.image_url) ? [String(p.image_url.url)] : []))
+			: []
+	);
+}
+
+/** What a request's user message said in words. */
+export function userTextOf(request: RecordedRequest): string {
+	const messages: unknown[] = Array.isArray(request.body?.messages) ? request.body.messages : [];
+	const user = messages.find((m) => isObject(m) && m.role === 'user') as Json | undefined;
+	if (!user) return '';
+	if (typeof user.content === 'string') return user.content;
+	return (user.content as Json[]).flatMap((p) => (p.type === 'text' ? [String(p.text)] : [])).join('\n');
+}
+
 /** Checks a parsed request body; returns [status, error] for the first thing the real API would refuse. */
-function requestProblem(body: unknown, expectedModel: string): [number, OpenAiError] | null {
+function requestProblem(body: unknown, expectedModel: string, refuseSchemas: boolean): [number, OpenAiError] | null {
 	const invalid = (message: string, param: string | null, code: string | null = null): [number, OpenAiError] => [
 		400,
 		{ message, type: 'invalid_request_error', param, code }
@@ -126,7 +174,11 @@ function requestProblem(body: unknown, expectedModel: string): [number, OpenAiEr
 		if (!isObject(m) || !['system', 'developer', 'user', 'assistant'].includes(m.role as string)) {
 			return invalid(`Invalid value for 'messages[${i}].role'.`, `messages[${i}].role`, 'invalid_value');
 		}
-		if (typeof m.content !== 'string') return invalid(`Invalid type for 'messages[${i}].content': expected a string.`, `messages[${i}].content`, 'invalid_type');
+		const partsProblem = m.role === 'user' && Array.isArray(m.content) ? contentPartsProblem(m.content, i) : null;
+		if (partsProblem) return invalid(partsProblem, `messages[${i}].content`, 'invalid_value');
+		if (typeof m.content !== 'string' && !(m.role === 'user' && Array.isArray(m.content))) {
+			return invalid(`Invalid type for 'messages[${i}].content': expected a string.`, `messages[${i}].content`, 'invalid_type');
+		}
 	}
 	if (!messages.some((m) => m.role === 'system') || !messages.some((m) => m.role === 'user')) {
 		return invalid('test server: expected a system and a user message', 'messages');
@@ -138,7 +190,17 @@ function requestProblem(body: unknown, expectedModel: string): [number, OpenAiEr
 		return invalid("Invalid 'max_tokens': integer below minimum value.", 'max_tokens', 'integer_below_min_value');
 	}
 	const format = body.response_format;
+	if (isObject(format) && format.type === 'json_object') {
+		// OpenAI's own rule for JSON mode: the messages must ask for JSON in words.
+		if (!messages.some((m) => JSON.stringify(m.content).toLowerCase().includes('json'))) {
+			return invalid("'messages' must contain the word 'json' in some form, to use 'response_format' of type 'json_object'.", 'messages', null);
+		}
+		return null;
+	}
 	if (!isObject(format) || format.type !== 'json_schema') return invalid('test server: expected response_format.type "json_schema"', 'response_format');
+	if (refuseSchemas) {
+		return [500, { message: 'response_format type must be one of "text" or "json_object", but got: json_schema', type: 'server_error', param: null, code: null }];
+	}
 	const js = format.json_schema;
 	if (!isObject(js)) return invalid("Missing required parameter: 'response_format.json_schema'.", 'response_format.json_schema', 'missing_required_parameter');
 	if (typeof js.name !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(js.name)) {
@@ -182,8 +244,69 @@ export async function startOpenAiServer(options: OpenAiServerOptions = {}) {
 		system_fingerprint: 'fp_test'
 	});
 
+	const transcripts: ScriptedTranscript[] = [];
+	const transcriptions: RecordedTranscription[] = [];
+
+	/**
+	 * `POST /v1/audio/transcriptions` as OpenAI documents it and speaches (src/speaches/routers/stt.py)
+	 * and LocalAI (core/http/endpoints/openai/transcription.go) take it: multipart/form-data with
+	 * a `file` part (a name and a content type) and `model`, `response_format`, `language` fields.
+	 * `json` answers `{text, usage}` (OpenAI's shape for whisper-1), `verbose_json` adds duration,
+	 * language and segments; `text` answers the words alone.
+	 */
+	const transcribe = (req: http.IncomingMessage, res: http.ServerResponse) => {
+		const entry: RecordedTranscription = { headers: req.headers, file: null, fields: {} };
+		const refuse = (status: number, message: string, param: string | null = null) => {
+			entry.rejected = message;
+			transcriptions.push(entry);
+			sendError(res, status, { message, type: 'invalid_request_error', param, code: null });
+		};
+		if (options.apiKey !== undefined && req.headers.authorization !== `Bearer ${options.apiKey}`) {
+			req.resume();
+			return refuse(401, incorrectKey((req.headers.authorization ?? '').replace(/^Bearer /, '')).message);
+		}
+		let parser: busboy.Busboy;
+		try {
+			parser = busboy({ headers: req.headers });
+		} catch {
+			req.resume();
+			return refuse(400, "Could not parse multipart form");
+		}
+		const chunks: Buffer[] = [];
+		parser.on('file', (name, stream, info) => {
+			if (name !== 'file') return void stream.resume();
+			stream.on('data', (c: Buffer) => chunks.push(c));
+			stream.on('end', () => (entry.file = { bytes: Buffer.concat(chunks), filename: info.filename ?? '', contentType: info.mimeType }));
+		});
+		parser.on('field', (name, value) => (entry.fields[name] = value));
+		parser.on('close', () => {
+			if (!entry.file) return refuse(400, "1 validation error for Request\nbody -> file\n  field required", 'file');
+			if (!entry.fields.model) return refuse(400, "you must provide a model parameter", 'model');
+			if (entry.fields.model !== model) {
+				entry.rejected = 'model';
+				transcriptions.push(entry);
+				return sendError(res, 404, { message: `The model \`${entry.fields.model}\` does not exist or you do not have access to it.`, type: 'invalid_request_error', param: null, code: 'model_not_found' });
+			}
+			const format = entry.fields.response_format ?? 'json';
+			if (!['json', 'verbose_json', 'text'].includes(format)) return refuse(400, `Invalid value for 'response_format'.`, 'response_format');
+			transcriptions.push(entry);
+			for (const w of waiting.splice(0)) w({ method: 'POST', path: '/v1/audio/transcriptions', headers: req.headers, body: undefined });
+			const next = transcripts.shift();
+			if (!next) return sendError(res, 500, { message: 'test server: no scripted transcript left', type: 'server_error', param: null, code: null });
+			if ('status' in next) return sendError(res, next.status, { ...defaultError(next.status, req.headers.authorization), ...next.error });
+			const duration = next.duration ?? 3.2;
+			if (format === 'text') return void res.writeHead(200, { 'content-type': 'text/plain' }).end(next.text);
+			if (format === 'verbose_json') {
+				return sendJson(res, 200, { task: 'transcribe', language: next.language ?? 'english', duration, text: next.text, segments: [{ id: 0, start: 0, end: duration, text: next.text }] });
+			}
+			return sendJson(res, 200, { text: next.text, usage: { type: 'duration', seconds: Math.ceil(duration) } });
+		});
+		req.pipe(parser);
+	};
+
 	const server = http.createServer(async (req, res) => {
 		const path = new URL(req.url ?? '/', 'http://x').pathname;
+		if (path === '/v1/audio/transcriptions' && req.method === 'POST') return transcribe(req, res);
 		const chunks: Buffer[] = [];
 		for await (const chunk of req) chunks.push(chunk as Buffer);
 		const raw = Buffer.concat(chunks).toString('utf8');
@@ -219,7 +342,7 @@ export async function startOpenAiServer(options: OpenAiServerOptions = {}) {
 		if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
 			return reject(400, { message: 'test server: expected content-type application/json', type: 'invalid_request_error', param: null, code: null });
 		}
-		const problem = requestProblem(body, model);
+		const problem = requestProblem(body, model, options.refuseSchemas ?? false);
 		if (problem) return reject(...problem);
 		record(entry);
 
@@ -254,9 +377,15 @@ export async function startOpenAiServer(options: OpenAiServerOptions = {}) {
 		reply(...next: ScriptedReply[]) {
 			replies.push(...next);
 		},
-		/** Replies not yet used. */
+		/** Replies not yet used (chat and transcription). */
 		get pending() {
-			return replies.length;
+			return replies.length + transcripts.length;
+		},
+		/** Transcription requests as read from their multipart bodies. */
+		transcriptions,
+		/** Queues what the transcription endpoint answers, in order. */
+		transcript(...next: ScriptedTranscript[]) {
+			transcripts.push(...next);
 		},
 		/** Resolves with the next request that reaches the server (accepted or refused). */
 		nextRequest() {

@@ -108,7 +108,9 @@ export const Recipe = RecipeDraft.extend({
 	author: text.max(200).nullable(),
 	nutrition: Nutrition.nullable(),
 	/** Where the structure came from: the page's own data, Cookmark's rules, or a language model. */
-	parsedBy: z.enum(['structured-data', 'rules', 'llm'])
+	parsedBy: z.enum(['structured-data', 'rules', 'llm']),
+	/** What a post's recipe was read from when not its caption: the video's words (subtitles or speech), or its pictures. */
+	readFrom: z.enum(['speech', 'pictures']).optional()
 });
 export type Recipe = z.infer<typeof Recipe>;
 

@@ -12,7 +12,7 @@ import { loadVapidKeys, type VapidKeys } from './push/vapid';
 import { HostLimiter } from './net/host-limiter';
 import { SharedHostLimiter } from './politeness/shared-host-limiter';
 import type { AddressPolicy } from './net/guarded-lookup';
-import { configuredLimits, safeFetch } from './net/safe-fetch';
+import { configuredLimits, safeFetch, safeFetchBytes } from './net/safe-fetch';
 import { downloadPicture } from './pictures/download';
 import { RecipePictures } from './pictures/keep';
 import { recipePipeline } from './pipeline/recipe';
@@ -21,6 +21,7 @@ import { PlatformSessions } from './platform-sessions/store';
 import { purgeDeletedRecipes } from './recipes/trash';
 import { Retention } from './retention/retention';
 import { llmClientFromConfig } from './llm/chat-json';
+import { transcriptionClientFromConfig } from './llm/transcribe';
 import { PipelineRegistry } from './queue/pipeline';
 import { QueueService } from './queue/service';
 import { ItemService } from './shares/items';
@@ -117,6 +118,14 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
 			sendToTarget: (input) => targets.send(input),
 			llm: llmClientFromConfig(config, { observe: metrics.llm }),
 			llmMaxInputChars: config.LLM_MAX_INPUT_CHARS,
+			llmVision: config.LLM_VISION,
+			transcriber: transcriptionClientFromConfig(config, { observe: metrics.transcription }),
+			videoMaxBytes: config.STT_MAX_BYTES,
+			// A video may take longer than a page: its own size limit, and the transcription's time.
+			fetchFile: (url, signal, limits) =>
+				hosts.run(url, signal, () =>
+					safeFetchBytes(url, { signal, ...publicFetch, ...limits, timeoutMs: Math.max(config.FETCH_TIMEOUT_MS, config.STT_TIMEOUT_MS), observe: metrics.fetch('media') })
+				),
 			fetchPage: fetchWithSessions(platformSessions, (url, signal, cookie) =>
 				hosts.run(url, signal, () => safeFetch(url, { signal, ...publicFetch, cookie, observe: metrics.fetch('page') }))
 			)

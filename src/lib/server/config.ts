@@ -108,6 +108,20 @@ export const configSchema = z.object({
 	LLM_TIMEOUT_MS: int(60_000, 1_000),
 	/** A page's text is cut to this many characters before it is sent: bounds cost and the model's context. */
 	LLM_MAX_INPUT_CHARS: int(12_000, 500),
+	/** Whether the chat model reads pictures (image content parts): then a post's pictures are sent when its caption holds no recipe. */
+	LLM_VISION: flag(false),
+
+	/**
+	 * An OpenAI-compatible transcription API (OpenAI, speaches/faster-whisper-server, LocalAI), up to
+	 * its version, for recipes only spoken in a video. Unset: such videos fail with a note saying so.
+	 */
+	STT_API_BASE_URL: optionalHttpUrl,
+	STT_API_KEY: optionalText,
+	STT_MODEL: optionalText.transform((v) => v ?? 'whisper-1'),
+	/** One transcription, answer included (a minute of video on a CPU takes a while). */
+	STT_TIMEOUT_MS: int(180_000, 1_000),
+	/** The most of a video downloaded to be transcribed: OpenAI takes at most 25 MiB. */
+	STT_MAX_BYTES: int(25 * 1024 * 1024, 1024),
 
 	/**
 	 * Encrypts upload-target tokens at rest (any long random string). Unset: a key is generated once

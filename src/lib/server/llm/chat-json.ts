@@ -3,8 +3,9 @@ import type { Config } from '../config';
 import { correlationHeaders } from '../correlation';
 import { formatDuration } from '../../format';
 import { networkError } from '../net/errors';
-import { JobError, PermanentError, RetryableError, parseRetryAfter } from '../failures/errors';
-import { dropOmittedNulls, looseJsonSchema, toStrictJsonSchema, type JsonSchema } from './strict-schema';
+import { JobError, PermanentError, RetryableError } from '../failures/errors';
+import { MAX_ERROR_TEXT, hostOf, rewrap, serverError, serviceOutcome, statusError, type ServiceNames, type ServiceOutcome } from './service-errors';
+import { dropOmittedNulls, fillAbsentNulls, looseJsonSchema, toStrictJsonSchema, type JsonSchema } from './strict-schema';
 
 /**
  * A client for OpenAI's chat-completions API (`POST {base}/chat/completions`), which OpenAI,
@@ -31,7 +32,7 @@ export interface LlmClientOptions {
 }
 
 /** How a call ended, in a small fixed vocabulary (a metric's label). */
-export type LlmOutcome = 'ok' | 'unusable_answer' | 'timeout' | 'rate_limited' | 'server_error' | 'network' | 'bad_response' | 'rejected' | 'aborted';
+export type LlmOutcome = ServiceOutcome | 'unusable_answer';
 
 export interface CompleteJsonRequest<T> {
 	system: string;
@@ -42,6 +43,13 @@ export interface CompleteJsonRequest<T> {
 	schemaName: string;
 	signal?: AbortSignal;
 	maxTokens?: number;
+	/** Pictures sent with the user's text (image content parts): `data:` URLs or addresses the server can reach. */
+	images?: readonly string[];
+	/**
+	 * Reshapes an answer before it is checked: a model without schema support writes the names it
+	 * knows (`instructions` for `recipeInstructions`), which the caller maps onto its own.
+	 */
+	prepare?(answer: unknown): unknown;
 }
 
 export interface LlmUsage {
@@ -52,8 +60,12 @@ export interface LlmUsage {
 
 export interface LlmClient {
 	readonly model: string;
+	/** How answers are asked for: a JSON schema, or (once the server refused schemas) JSON mode. */
+	readonly answerFormat: AnswerFormat;
 	completeJson<T>(request: CompleteJsonRequest<T>): Promise<{ value: T; usage?: LlmUsage }>;
 }
+
+export type AnswerFormat = 'json_schema' | 'json_object';
 
 export type LlmAnswerProblem = 'invalid_json' | 'schema_mismatch' | 'refusal' | 'truncated' | 'content_filter' | 'empty';
 
@@ -75,8 +87,8 @@ export class LlmAnswerError extends PermanentError {
 	}
 }
 
+const LLM: ServiceNames = { what: 'the language model', code: 'llm', env: 'LLM' };
 const SCHEMA_NAME = /^[A-Za-z0-9_-]{1,64}$/;
-const MAX_ERROR_TEXT = 300;
 const MAX_CONTENT_KEPT = 2000;
 
 const Completion = z.object({
@@ -126,6 +138,28 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
 		return out;
 	};
 
+	let answerFormat: AnswerFormat = 'json_schema';
+
+	async function send(body: object, callerSignal: AbortSignal | undefined): Promise<{ status: number; headers: Headers; text: string }> {
+		const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json', ...correlationHeaders() };
+		if (apiKey) headers.authorization = `Bearer ${apiKey}`;
+		const timeout = AbortSignal.timeout(options.timeoutMs);
+		const signal = callerSignal ? AbortSignal.any([callerSignal, timeout]) : timeout;
+		try {
+			// A redirect would turn the POST into a GET, or drop the key on the way to another host.
+			const res = await doFetch(endpoint, { method: 'POST', headers, body: JSON.stringify(body), signal, redirect: 'manual' });
+			return { status: res.status, headers: res.headers, text: await res.text() };
+		} catch (err) {
+			// The caller's own abort (phase timeout, cancel) is the caller's to explain.
+			if (callerSignal?.aborted) throw callerSignal.reason;
+			if (timeout.aborted) {
+				throw new RetryableError('timeout', `the language model at ${host} did not answer within ${formatDuration(options.timeoutMs)}`);
+			}
+			const e = err instanceof JobError ? err : networkError(err, endpoint);
+			throw rewrap(e, `could not reach the language model: ${scrub(e.message)}`);
+		}
+	}
+
 	async function completeJson<T>(request: CompleteJsonRequest<T>): Promise<{ value: T; usage?: LlmUsage }> {
 		// What the server said it spent, also when its answer is of no use.
 		const spent: { usage?: LlmUsage } = {};
@@ -149,41 +183,32 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
 		} catch (err) {
 			throw new PermanentError('llm_schema', `the schema "${request.schemaName}" cannot be sent to a language model: ${(err as Error).message}`, { cause: err });
 		}
-		const body = {
+		const userContent = request.images?.length
+			? [{ type: 'text', text: request.user }, ...request.images.map((url) => ({ type: 'image_url', image_url: { url } }))]
+			: request.user;
+		const bodyFor = (format: AnswerFormat) => ({
 			model: options.model,
 			messages: [
-				{ role: 'system', content: request.system },
-				{ role: 'user', content: request.user }
+				{ role: 'system', content: format === 'json_schema' ? request.system : `${request.system}\n\n${schemaInPrompt(jsonSchema.loose)}` },
+				{ role: 'user', content: userContent }
 			],
-			response_format: { type: 'json_schema', json_schema: { name: request.schemaName, strict: true, schema: jsonSchema.strict } },
+			response_format:
+				format === 'json_schema'
+					? { type: 'json_schema', json_schema: { name: request.schemaName, strict: true, schema: jsonSchema.strict } }
+					: { type: 'json_object' },
 			temperature: 0,
 			...(request.maxTokens !== undefined ? { max_tokens: request.maxTokens } : {})
-		};
-		const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json', ...correlationHeaders() };
-		if (apiKey) headers.authorization = `Bearer ${apiKey}`;
-
-		const timeout = AbortSignal.timeout(options.timeoutMs);
-		const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
-		let status: number;
-		let responseHeaders: Headers;
-		let text: string;
-		try {
-			// A redirect would turn the POST into a GET, or drop the key on the way to another host.
-			const res = await doFetch(endpoint, { method: 'POST', headers, body: JSON.stringify(body), signal, redirect: 'manual' });
-			status = res.status;
-			responseHeaders = res.headers;
-			text = await res.text();
-		} catch (err) {
-			// The caller's own abort (phase timeout, cancel) is the caller's to explain.
-			if (request.signal?.aborted) throw request.signal.reason;
-			if (timeout.aborted) {
-				throw new RetryableError('timeout', `the language model at ${host} did not answer within ${formatDuration(options.timeoutMs)}`);
-			}
-			const e = err instanceof JobError ? err : networkError(err, endpoint);
-			throw rewrap(e, `could not reach the language model: ${scrub(e.message)}`);
+		});
+		const format = answerFormat;
+		let { status, headers: responseHeaders, text } = await send(bodyFor(format), request.signal);
+		// Servers without structured output (older Ollama, llama.cpp, vLLM builds) refuse the
+		// schema: ask once more in JSON mode, and from then on ask this server that way.
+		if (format === 'json_schema' && refusesSchema(status, text)) {
+			answerFormat = 'json_object';
+			({ status, headers: responseHeaders, text } = await send(bodyFor('json_object'), request.signal));
 		}
 
-		if (status < 200 || status >= 300) throw statusError(status, responseHeaders, text, host, Boolean(apiKey), scrub);
+		if (status < 200 || status >= 300) throw statusError(LLM, status, responseHeaders, text, host, Boolean(apiKey), scrub);
 
 		let envelope: z.infer<typeof Completion>;
 		try {
@@ -215,8 +240,10 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
 
 		const parsed = parseJsonContent(content);
 		if (parsed === undefined) throw new LlmAnswerError('invalid_json', 'the language model did not answer with JSON', kept);
-		dropOmittedNulls(parsed, jsonSchema.loose);
-		const result = request.schema.safeParse(parsed);
+		const answer = request.prepare ? request.prepare(parsed) : parsed;
+		dropOmittedNulls(answer, jsonSchema.loose);
+		fillAbsentNulls(answer, jsonSchema.loose);
+		const result = request.schema.safeParse(answer);
 		if (!result.success) {
 			const issues = result.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
 			throw new LlmAnswerError('schema_mismatch', `the language model's answer does not fit the schema (${issues.join('; ')})`, kept, {
@@ -226,7 +253,13 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
 		return { value: result.data, usage };
 	}
 
-	return { model: options.model, completeJson };
+	return {
+		model: options.model,
+		get answerFormat() {
+			return answerFormat;
+		},
+		completeJson
+	};
 }
 
 /** The client Cookmark's configuration asks for, or null when no language model is configured. */
@@ -244,14 +277,25 @@ export function llmClientFromConfig(
 	});
 }
 
+/** JSON mode enforces no schema, so the model is told it in words. */
+function schemaInPrompt(schema: JsonSchema): string {
+	return `Answer with one JSON object only, no prose and no code fences, that fits this JSON schema:\n${JSON.stringify(schema)}`;
+}
+
+/**
+ * Whether a refusal is about `response_format: json_schema` itself: vLLM and LM Studio answer
+ * 400, older llama.cpp servers 500 ("response_format type must be one of \"text\" or
+ * \"json_object\", but got: json_schema"), some proxies 422.
+ */
+function refusesSchema(status: number, text: string): boolean {
+	if (![400, 422, 500].includes(status)) return false;
+	const said = `${serverError(text).message ?? ''} ${text.slice(0, 2000)}`;
+	// OpenAI's "Invalid schema for response_format" is about our schema, not about schemas.
+	return /json_schema|response_format|structured output/i.test(said) && !/invalid schema/i.test(said);
+}
+
 function llmOutcome(err: unknown, aborted: boolean): LlmOutcome {
-	if (aborted) return 'aborted';
-	if (err instanceof LlmAnswerError) return 'unusable_answer';
-	if (!(err instanceof JobError)) return 'network';
-	if (err.code === 'timeout') return 'timeout';
-	if (err.code === 'http_429') return 'rate_limited';
-	if (err.kind === 'retryable') return /^http_\d+$/.test(err.code) ? 'server_error' : 'network';
-	return err.code === 'llm_bad_response' ? 'bad_response' : 'rejected';
+	return !aborted && err instanceof LlmAnswerError ? 'unusable_answer' : serviceOutcome(err, aborted);
 }
 
 /**
@@ -275,69 +319,4 @@ export function parseJsonContent(content: string): unknown {
 		}
 	}
 	return undefined;
-}
-
-function statusError(status: number, headers: Headers, text: string, host: string, sentKey: boolean, scrub: (s: string) => string): JobError {
-	const { message, code } = serverError(text);
-	const said = message ? `: ${scrub(message).slice(0, MAX_ERROR_TEXT)}` : '';
-	if (status >= 300 && status < 400) {
-		const location = headers.get('location');
-		return new PermanentError(
-			'llm_redirect',
-			`the language model at ${host} redirects (${status})${location ? ` to ${scrub(location).slice(0, 200)}` : ''}; set LLM_API_BASE_URL to where it leads`
-		);
-	}
-	if (status === 401 || status === 403) {
-		// The server's words are left out here: OpenAI's quote part of the key.
-		return new PermanentError(
-			'llm_auth',
-			sentKey
-				? `the language model refused the API key (${status}): check LLM_API_KEY`
-				: `the language model at ${host} wants an API key (${status}): set LLM_API_KEY`
-		);
-	}
-	if (status === 404) {
-		return new PermanentError('llm_not_found', `the language model at ${host} answered 404${said}; check LLM_API_BASE_URL and LLM_MODEL`);
-	}
-	if (status === 429 && code === 'insufficient_quota') {
-		return new PermanentError('llm_quota', `the language model's account has no quota left (429)${said}`);
-	}
-	if (status >= 500 || status === 408 || status === 425 || status === 429) {
-		const why = status === 429 ? 'asked us to slow down' : status >= 500 ? 'had a server error' : 'timed out';
-		return new RetryableError(`http_${status}`, `the language model at ${host} ${why} (${status})${said}`, parseRetryAfter(headers.get('retry-after'), new Date()));
-	}
-	return new PermanentError(`http_${status}`, `the language model at ${host} rejected the request (${status})${said}`);
-}
-
-/** OpenAI's `{error: {message, type, param, code}}`, and the shapes other servers use. */
-function serverError(text: string): { message?: string; code?: string } {
-	let body: unknown;
-	try {
-		body = JSON.parse(text);
-	} catch {
-		const plain = text.trim();
-		return { message: plain && !plain.startsWith('<') ? plain : undefined };
-	}
-	if (!body || typeof body !== 'object') return {};
-	const o = body as { error?: unknown; message?: unknown; detail?: unknown };
-	if (o.error && typeof o.error === 'object') {
-		const e = o.error as { message?: unknown; code?: unknown };
-		return { message: typeof e.message === 'string' ? e.message : undefined, code: typeof e.code === 'string' ? e.code : undefined };
-	}
-	if (typeof o.error === 'string') return { message: o.error };
-	if (typeof o.message === 'string') return { message: o.message };
-	if (typeof o.detail === 'string') return { message: o.detail };
-	return {};
-}
-
-function rewrap(e: JobError, message: string): JobError {
-	return e.kind === 'retryable' ? new RetryableError(e.code, message, e.retryAfterMs, { cause: e }) : new PermanentError(e.code, message, { cause: e });
-}
-
-function hostOf(url: string): string {
-	try {
-		return new URL(url).host;
-	} catch {
-		return 'the configured address';
-	}
 }

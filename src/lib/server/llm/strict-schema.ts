@@ -148,3 +148,33 @@ function resolveRef(ref: string, root: JsonSchema): unknown {
 	}
 	return at;
 }
+
+/**
+ * Writes null for the required properties a model left out that the schema lets be null: in JSON
+ * mode (no schema enforced) models drop the keys they have nothing for. Changes `value` in place.
+ */
+export function fillAbsentNulls(value: unknown, schema: JsonSchema): void {
+	fill(value, schema, schema, 0);
+}
+
+function fill(value: unknown, node: unknown, root: JsonSchema, depth: number): void {
+	if (depth > 100 || !isObject(node) || value === null || typeof value !== 'object') return;
+	if (typeof node.$ref === 'string') return fill(value, resolveRef(node.$ref, root), root, depth + 1);
+	if (Array.isArray(node.anyOf)) {
+		for (const b of node.anyOf) fill(value, b, root, depth + 1);
+		return;
+	}
+	if (Array.isArray(value)) {
+		if (isObject(node.items)) for (const item of value) fill(item, node.items, root, depth + 1);
+		return;
+	}
+	if (!isObject(node.properties)) return;
+	const required = new Set(Array.isArray(node.required) ? node.required : []);
+	const record = value as Record<string, unknown>;
+	for (const [k, sub] of Object.entries(node.properties)) {
+		const resolved = isObject(sub) && typeof sub.$ref === 'string' ? resolveRef(sub.$ref, root) : sub;
+		if (!(k in record)) {
+			if (required.has(k) && acceptsNull(resolved)) record[k] = null;
+		} else fill(record[k], resolved, root, depth + 1);
+	}
+}

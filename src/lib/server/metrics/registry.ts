@@ -2,6 +2,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { Logger } from 'pino';
 import type { Database } from '../db/client';
 import type { LlmOutcome, LlmUsage } from '../llm/chat-json';
+import type { ServiceOutcome } from '../llm/service-errors';
 import type { FetchOutcome } from '../net/errors';
 import type { PushOutcome } from '../push/sender';
 import type { QueueObserver } from '../queue/observer';
@@ -25,6 +26,8 @@ export class Metrics {
 	private readonly fetches: Counter<'kind' | 'outcome'>;
 	private readonly llmCalls: Counter<'outcome'>;
 	private readonly llmTokens: Counter<'type'>;
+	private readonly sttCalls: Counter<'outcome'>;
+	private readonly sttSeconds: Counter;
 	private readonly httpDurations: Histogram<'route' | 'method' | 'status_class'>;
 
 	constructor(o: { database: Database; log: Logger; sseConnections(): number }) {
@@ -49,7 +52,7 @@ export class Metrics {
 		});
 		this.fetches = new Counter({
 			name: 'cookmark_fetches_total',
-			help: 'Fetches of shared links (page) and their pictures (picture), by outcome.',
+			help: 'Fetches of shared links (page), their pictures (picture) and a post\'s video, subtitles and slides (media), by outcome.',
 			labelNames: ['kind', 'outcome'],
 			registers
 		});
@@ -60,6 +63,8 @@ export class Metrics {
 			labelNames: ['type'],
 			registers
 		});
+		this.sttCalls = new Counter({ name: 'cookmark_transcription_calls_total', help: 'Transcription service calls by outcome.', labelNames: ['outcome'], registers });
+		this.sttSeconds = new Counter({ name: 'cookmark_transcription_audio_seconds_total', help: 'Seconds of audio transcribed, as the service reported them.', registers });
 		this.httpDurations = new Histogram({
 			name: 'cookmark_http_request_duration_seconds',
 			help: 'HTTP requests by route id (until the answer starts: a live stream counts its opening only).',
@@ -79,9 +84,14 @@ export class Metrics {
 	};
 
 	/** An observer for one kind of fetch. */
-	fetch(kind: 'page' | 'picture'): (outcome: FetchOutcome) => void {
+	fetch(kind: 'page' | 'picture' | 'media'): (outcome: FetchOutcome) => void {
 		return (outcome) => this.fetches.inc({ kind, outcome });
 	}
+
+	transcription = (outcome: ServiceOutcome, audioSeconds: number | undefined): void => {
+		this.sttCalls.inc({ outcome });
+		if (audioSeconds) this.sttSeconds.inc(audioSeconds);
+	};
 
 	llm = (outcome: LlmOutcome, usage: LlmUsage | undefined): void => {
 		this.llmCalls.inc({ outcome });

@@ -6,8 +6,9 @@ import { JobError, PermanentError } from '../../../failures/errors';
 import type { ExtractedContent } from '../extract';
 import { draftInput, draftByModel, type DraftWriter } from './llm-draft';
 import { draftByRules, recipeSource } from './structure';
+import { missingServiceError, readPostMedia, wantsMedia, type SpokenDeps } from './spoken';
 
-export interface ParsingDeps {
+export interface ParsingDeps extends SpokenDeps {
 	/** A language model for recipes told in prose (captions, pages without structured data); null without one. */
 	llm: DraftWriter | null;
 	/** The most text ever sent to it. */
@@ -24,11 +25,16 @@ const trusted = (content: ExtractedContent) => content.recipe?.source === 'json-
  */
 export async function parseContent(content: ExtractedContent, deps: ParsingDeps, ctx: Pick<PhaseContext, 'signal' | 'progress' | 'log'>): Promise<Recipe> {
 	// Lines any reader was unsure of are marked for the person to check, whichever reader it was.
-	const finish = (draft: RecipeDraft, parsedBy: Recipe['parsedBy']): Recipe =>
-		Recipe.parse({ ...draft, ingredientGroups: markGroups(draft.ingredientGroups), ...recipeSource(content), parsedBy });
+	const finish = (draft: RecipeDraft, parsedBy: Recipe['parsedBy'], readFrom?: Recipe['readFrom']): Recipe =>
+		Recipe.parse({ ...draft, ingredientGroups: markGroups(draft.ingredientGroups), ...recipeSource(content), parsedBy, ...(readFrom ? { readFrom } : {}) });
 	if (trusted(content)) {
 		const draft = draftByRules(content);
 		if (draft) return finish(draft, 'structured-data');
+	}
+	// A post whose caption has no recipe: its video's words or its pictures, with the caption.
+	if (wantsMedia(content)) {
+		const read = await readPostMedia(content, deps, ctx);
+		if (read) return finish(read.draft, 'llm', read.readFrom);
 	}
 	let modelFailure: JobError | null = null;
 	const input = deps.llm && !trusted(content) ? draftInput(content, deps.llmMaxInputChars) : null;
@@ -50,5 +56,5 @@ export async function parseContent(content: ExtractedContent, deps: ParsingDeps,
 	const draft = draftByRules(content);
 	if (draft) return finish(draft, 'rules');
 	if (modelFailure) throw modelFailure;
-	throw new PermanentError('no_recipe', content.isPost ? 'no recipe found in this post' : 'no recipe found on this page');
+	throw missingServiceError(content, deps) ?? new PermanentError('no_recipe', content.isPost ? 'no recipe found in this post' : 'no recipe found on this page');
 }

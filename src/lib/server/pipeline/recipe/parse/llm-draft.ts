@@ -1,6 +1,7 @@
 import { RecipeDraft } from '../../../../contract/recipe';
 import type { LlmClient } from '../../../llm/chat-json';
 import type { ExtractedContent } from '../extract';
+import { parseIngredientLine } from '../../../../ingredients/ingredient-line';
 
 /** What the parsing phase needs of a language model. */
 export type DraftWriter = Pick<LlmClient, 'completeJson'>;
@@ -33,9 +34,65 @@ export function draftInput(content: ExtractedContent, maxChars: number): string 
 }
 
 /** A language model's reading of the recipe, validated against the model; null when it found none. */
-export async function draftByModel(writer: DraftWriter, input: string, signal?: AbortSignal): Promise<RecipeDraft | null> {
-	const { value } = await writer.completeJson({ system: SYSTEM, user: input, schema: RecipeDraft, schemaName: 'recipe', signal });
+export async function draftByModel(
+	writer: DraftWriter,
+	input: string,
+	signal?: AbortSignal,
+	more: { system?: string; images?: readonly string[] } = {}
+): Promise<RecipeDraft | null> {
+	const { value } = await writer.completeJson({
+		system: more.system ? `${SYSTEM} ${more.system}` : SYSTEM,
+		user: input,
+		images: more.images,
+		schema: RecipeDraft,
+		schemaName: 'recipe',
+		signal,
+		prepare: recipeAnswer
+	});
 	const ingredients = value.ingredientGroups.reduce((n, g) => n + g.ingredients.length, 0);
 	const steps = value.stepGroups.reduce((n, g) => n + g.steps.length, 0);
 	return ingredients + steps > 0 ? value : null;
+}
+
+/** The draft's field, and the names models write for it unasked (schema.org's, everyday words). */
+const ALIASES: Record<string, readonly string[]> = {
+	title: ['name', 'recipeName', 'dish'],
+	yields: ['recipeYield', 'yield'],
+	servings: ['serves', 'portions'],
+	ingredientGroups: ['recipeIngredient', 'recipeIngredients', 'ingredients'],
+	stepGroups: ['recipeInstructions', 'instructions', 'steps', 'method', 'directions'],
+	tags: ['keywords']
+};
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * A model's answer in the draft's names and shapes: aliases renamed, flat lists of lines (as a
+ * model without the schema writes them) made into one unnamed group, ingredient lines read by
+ * the rules, a numeric `yields` kept as words. Anything else is left for zod to judge.
+ */
+export function recipeAnswer(answer: unknown): unknown {
+	if (!isRecord(answer)) return answer;
+	const out: Record<string, unknown> = { ...answer };
+	for (const [field, names] of Object.entries(ALIASES)) {
+		for (const name of names) {
+			if (out[field] === undefined && out[name] !== undefined) out[field] = out[name];
+		}
+	}
+	if (typeof out.yields === 'number') out.yields = String(out.yields);
+	if (typeof out.servings === 'string') out.servings = Number(/\d+(?:\.\d+)?/.exec(out.servings)?.[0] ?? NaN) || null;
+	out.ingredientGroups = asGroups(out.ingredientGroups, 'ingredients', (line) => (typeof line === 'string' ? parseIngredientLine(line) : line));
+	out.stepGroups = asGroups(out.stepGroups, 'steps', (step) => (isRecord(step) && typeof step.text === 'string' ? step.text : step));
+	if (out.tags === undefined) out.tags = [];
+	if (typeof out.tags === 'string') out.tags = out.tags.split(',').map((t) => t.trim()).filter(Boolean);
+	return out;
+}
+
+function asGroups(value: unknown, key: 'ingredients' | 'steps', item: (v: unknown) => unknown): unknown {
+	if (!Array.isArray(value)) return value;
+	// Already groups: only their members may need reading.
+	if (value.every((g) => isRecord(g) && Array.isArray(g[key]))) {
+		return value.map((g) => ({ name: null, ...(g as object), [key]: ((g as Record<string, unknown>)[key] as unknown[]).map(item) }));
+	}
+	return value.length ? [{ name: null, [key]: value.map(item) }] : [];
 }
