@@ -10,12 +10,11 @@ import { isPublicAddress } from '../../src/lib/server/net/address';
 import type { AddressPolicy } from '../../src/lib/server/net/guarded-lookup';
 import { signUp } from '../../src/lib/server/auth/users';
 import { platformSessions } from '../../src/lib/server/db/schema';
-import { channels } from '../../src/lib/server/queue/channels';
 import { enqueueShare } from '../../src/lib/server/shares/enqueue';
 import type { ItemDetail } from '../../src/lib/contract/queue';
-import { waitUntil } from '../helpers/deferred';
 import { recipePage } from '../helpers/recipe-page';
 import { serverStorage, type ServerStorage } from '../helpers/server';
+import { itemEnded } from '../helpers/item-end';
 
 /**
  * A saved Instagram session as the real pipeline uses it: the app is the real composition
@@ -100,15 +99,7 @@ async function share(userId: string, url: string): Promise<ItemDetail> {
 	const result = await enqueueShare(app, userId, { url: link });
 	if (result.kind === 'saved') throw new Error(`${link} is already a saved recipe`);
 	const id = result.item.id;
-	return waitUntil(
-		async () => {
-			const item = await app.items.get(userId, id);
-			return item && ['success', 'error', 'dead', 'canceled'].includes(item.status) ? item : null;
-		},
-		(onChange) => app.database.listen(channels.itemEvents, onChange),
-		15_000,
-		`item ${id} to finish`
-	);
+	return itemEnded(app, userId, id);
 }
 
 const instagram = (path: string) => `http://www.instagram.com:${port}${path}`;

@@ -6,14 +6,13 @@ import { parseConfig } from '../../src/lib/server/config';
 import { isPublicAddress } from '../../src/lib/server/net/address';
 import type { AddressPolicy } from '../../src/lib/server/net/guarded-lookup';
 import { signUp } from '../../src/lib/server/auth/users';
-import { channels } from '../../src/lib/server/queue/channels';
 import { enqueueShare } from '../../src/lib/server/shares/enqueue';
 import { INSTAGRAM_LOGIN_WALL } from '../../src/lib/server/pipeline/recipe/extract';
 import type { ItemDetail } from '../../src/lib/contract/queue';
-import { waitUntil } from '../helpers/deferred';
 import { testLogger } from '../helpers/logger';
 import { recipePage } from '../helpers/recipe-page';
 import { serverStorage, type ServerStorage } from '../helpers/server';
+import { itemEnded } from '../helpers/item-end';
 
 /**
  * Shared posts through the whole pipeline (createApp's worker, the safe fetcher): one fixture on
@@ -100,15 +99,7 @@ async function run(url: string): Promise<ItemDetail> {
 	const result = await enqueueShare(app, userId, { url });
 	if (result.kind === 'saved') throw new Error(`${url} is already a saved recipe`);
 	const id = result.item.id;
-	return waitUntil(
-		async () => {
-			const item = await app.items.get(userId, id);
-			return item && ['success', 'error', 'dead', 'canceled'].includes(item.status) ? item : null;
-		},
-		(onChange) => app.database.listen(channels.itemEvents, onChange),
-		15_000,
-		`item ${id} to finish`
-	);
+	return itemEnded(app, userId, id);
 }
 
 describe('shared posts through the pipeline', () => {

@@ -6,14 +6,14 @@ import { parseConfig } from '../../src/lib/server/config';
 import { isPublicAddress } from '../../src/lib/server/net/address';
 import type { AddressPolicy } from '../../src/lib/server/net/guarded-lookup';
 import { signUp } from '../../src/lib/server/auth/users';
-import { channels } from '../../src/lib/server/queue/channels';
 import { enqueueShare } from '../../src/lib/server/shares/enqueue';
 import type { ItemDetail } from '../../src/lib/contract/queue';
-import { deferred, waitUntil, within } from '../helpers/deferred';
+import { deferred, within } from '../helpers/deferred';
 import { testLogger } from '../helpers/logger';
 import { recipePage } from '../helpers/recipe-page';
 import { serverStorage, type ServerStorage } from '../helpers/server';
 import { startTandoorServer, type TandoorServer } from '../helpers/tandoor-server';
+import { itemEnded } from '../helpers/item-end';
 
 /**
  * The SSRF guard as the whole pipeline uses it: a link shared the way the API shares it, run by
@@ -163,15 +163,7 @@ async function share(url: string): Promise<string> {
 }
 
 function finished(id: string): Promise<ItemDetail> {
-	return waitUntil(
-		async () => {
-			const item = await app.items.get(userId, id);
-			return item && ['success', 'error', 'dead', 'canceled'].includes(item.status) ? item : null;
-		},
-		(onChange) => app.database.listen(channels.itemEvents, onChange),
-		15_000,
-		`item ${id} to finish`
-	);
+	return itemEnded(app, userId, id);
 }
 
 const site = (path: string) => `http://recipes.example:${port}${path}`;
