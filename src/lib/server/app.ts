@@ -22,6 +22,7 @@ import { purgeDeletedRecipes } from './recipes/trash';
 import { Retention } from './retention/retention';
 import { llmClientFromConfig } from './llm/chat-json';
 import { transcriptionClientFromConfig } from './llm/transcribe';
+import { ReadingServices } from './reading-services';
 import { PipelineRegistry } from './queue/pipeline';
 import { QueueService } from './queue/service';
 import { ItemService } from './shares/items';
@@ -50,6 +51,8 @@ export interface App {
 	targets: TargetService;
 	/** Each user's saved Instagram and TikTok logins. */
 	platformSessions: PlatformSessions;
+	/** The server's chat model, pictures and transcription: what is set up, and Test. */
+	readingServices: ReadingServices;
 	worker: Worker | null;
 	/** This process's metrics (GET /metrics). */
 	metrics: Metrics;
@@ -110,16 +113,19 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
 		keepPicture: (recipeId, url, signal) => pictures.keep(recipeId, url, signal)
 	});
 	const platformSessions = new PlatformSessions(database, cipher);
+	const llm = llmClientFromConfig(config, { observe: metrics.llm });
+	const transcriber = transcriptionClientFromConfig(config, { observe: metrics.transcription });
+	const readingServices = new ReadingServices({ llm, llmBaseUrl: config.LLM_API_BASE_URL, vision: config.LLM_VISION, transcriber, sttBaseUrl: config.STT_API_BASE_URL });
 	const registry = new PipelineRegistry();
 	registry.register(
 		recipePipeline({
 			database,
 			keepPicture: (recipeId, url, signal) => pictures.keep(recipeId, url, signal),
 			sendToTarget: (input) => targets.send(input),
-			llm: llmClientFromConfig(config, { observe: metrics.llm }),
+			llm,
 			llmMaxInputChars: config.LLM_MAX_INPUT_CHARS,
 			llmVision: config.LLM_VISION,
-			transcriber: transcriptionClientFromConfig(config, { observe: metrics.transcription }),
+			transcriber,
 			videoMaxBytes: config.STT_MAX_BYTES,
 			// A video may take longer than a page: its own size limit, and the transcription's time.
 			fetchFile: (url, signal, limits) =>
@@ -190,6 +196,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
 		notifier,
 		targets,
 		platformSessions,
+		readingServices,
 		worker,
 		metrics,
 		retention,

@@ -12,6 +12,9 @@ import { TargetInput, TargetTestInput, targetNames } from '$lib/contract/targets
 import { TargetInputError } from '$lib/server/targets/settings';
 import { testTarget } from '$lib/server/targets/test-connection';
 import { SessionCookie, SessionPlatform, sessionPlatformNames } from '$lib/contract/platform-sessions';
+import { ServiceTestRequest } from '$lib/contract/reading-services';
+import { testReadingService } from '$lib/server/admin/actions';
+import { ApiError } from '$lib/server/http/api-error';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
@@ -26,6 +29,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 		tokens: await listApiTokens(database, user.id),
 		target: await locals.app.targets.settings.view(user.id),
 		platformSessions: await locals.app.platformSessions.list(user.id),
+		readingServices: locals.app.readingServices.view(user.isAdmin).services,
 		users: user.isAdmin ? await listUsers(database) : null,
 		signup: config.SIGNUP,
 		origin: url.origin
@@ -95,6 +99,20 @@ export const actions: Actions = {
 		if (!platform.success) return fail(400, { section: 'platform-sessions', message: 'Choose Instagram or TikTok.' });
 		await locals.app.platformSessions.remove(currentUser(locals).id, platform.data);
 		return { section: 'platform-sessions', platform: platform.data, removed: true };
+	},
+
+	testService: async ({ request, locals }) => {
+		const user = currentUser(locals);
+		const parsed = ServiceTestRequest.safeParse({ service: (await request.formData()).get('service') });
+		if (!parsed.success) return fail(400, { section: 'reading-services', message: 'Choose a service to test.' });
+		const { service } = parsed.data;
+		if (!user.isAdmin) return fail(403, { section: 'reading-services', service, message: 'Only the admin can test the server’s services.' });
+		try {
+			return { section: 'reading-services', service, tested: await testReadingService(locals.app, user, service, request.signal) };
+		} catch (err) {
+			if (err instanceof ApiError) return fail(err.status, { section: 'reading-services', service, message: err.message });
+			throw err;
+		}
 	},
 
 	createToken: async ({ request, locals }) => {

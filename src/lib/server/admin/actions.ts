@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { ReadingService, ServiceTestResult } from '../../contract/reading-services';
 import type { AdminUser, DeletedUser, ResetPasswordResult, RetentionRun, RetentionSettings, RetentionUpdate, RetryFailedRequest } from '../../contract/admin';
 import type { App } from '../app';
 import type { SessionUser } from '../auth/sessions';
@@ -56,4 +57,16 @@ export async function pruneNow(app: App, actor: SessionUser): Promise<RetentionR
 	if (!run) throw new ApiError(409, 'prune_running', 'retention is already running; try again in a moment');
 	audit(app, actor, 'retention.prune', { events: run.events, outputs: run.outputs, workers: run.workers });
 	return run;
+}
+
+/** Test runs a real (small, billed) job on the server's own service, so it is the admin's and audited, refused or not. */
+export async function testReadingService(app: App, actor: SessionUser, service: ReadingService, signal?: AbortSignal): Promise<ServiceTestResult> {
+	try {
+		const result = await app.readingServices.test(service, signal);
+		audit(app, actor, 'service.test', { service, ok: true, ms: result.ms });
+		return result;
+	} catch (err) {
+		audit(app, actor, 'service.test', { service, ok: false, code: err instanceof ApiError ? err.code : 'internal_error' });
+		throw err;
+	}
 }

@@ -41,6 +41,7 @@ import {
 	WorkerList
 } from '../../contract/admin';
 import { ApiError } from '../../contract/errors';
+import { ReadingServicesView, ServiceTestRequest, ServiceTestResult } from '../../contract/reading-services';
 import {
 	Batch,
 	BatchActionResult,
@@ -195,6 +196,7 @@ export const schemaComponents = {
 	RetryFailedRequest: input(RetryFailedRequest),
 	ResetPasswordRequest: input(ResetPasswordRequest),
 	RetentionUpdate: input(RetentionUpdate),
+	ServiceTestRequest: input(ServiceTestRequest),
 	// Answers.
 	ApiError: output(ApiError),
 	OkResponse: output(OkResponse),
@@ -260,6 +262,8 @@ export const schemaComponents = {
 	DeletedUser: output(DeletedUser),
 	RetentionRun: output(RetentionRun),
 	RetentionSettings: output(RetentionSettings),
+	ReadingServicesView: output(ReadingServicesView),
+	ServiceTestResult: output(ServiceTestResult),
 	Health: output(Health),
 	Readiness: output(Readiness),
 	OpenApiDocument: output(OpenApiDocument)
@@ -1278,6 +1282,38 @@ export const operations: Operation[] = [
 		access: 'signed-in',
 		answers: [{ status: 200, description: 'What was pruned.', body: 'RetentionRun' }],
 		errors: [adminOnly, { status: 409, codes: ['prune_running'], description: 'A run is already under way (in this process or another).' }]
+	},
+	{
+		method: 'get',
+		path: '/api/admin/services',
+		operationId: 'adminReadingServices',
+		tag: 'admin',
+		summary: 'The chat model, pictures and transcription: which are set up, and where',
+		access: 'signed-in',
+		answers: [{ status: 200, description: 'Each service, its model and host, or the settings that would set it up.', body: 'ReadingServicesView' }],
+		errors: [adminOnly]
+	},
+	{
+		method: 'post',
+		path: '/api/admin/services/test',
+		operationId: 'adminTestReadingService',
+		tag: 'admin',
+		summary: 'Test a reading service with a small real job',
+		description:
+			'`chat` reads a short recipe; `pictures` the same with a picture attached; `transcription` transcribes a one-second tone (a WAV file). It is a real call, billed as any other.',
+		access: 'signed-in',
+		body: 'ServiceTestRequest',
+		answers: [{ status: 200, description: 'The service did the job.', body: 'ServiceTestResult' }],
+		errors: [
+			adminOnly,
+			{ status: 409, codes: ['service_not_configured'], description: 'The service is not set up on this server; the message names the settings.' },
+			{
+				status: 422,
+				codes: ['llm_auth', 'llm_not_found', 'llm_quota', 'llm_answer', 'llm_misread', 'stt_auth', 'stt_not_found', 'stt_bad_response'],
+				description: 'The service refused the key, the model or the request, or answered with something unusable (among others).'
+			},
+			{ status: 502, codes: ['network', 'dns', 'timeout', 'http_429', 'http_500'], description: 'The service is unreachable or failing (among others).' }
+		]
 	},
 	{
 		method: 'get',

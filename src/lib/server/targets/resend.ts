@@ -5,7 +5,7 @@ import type { TargetLink } from '../../contract/targets';
 import type { Database } from '../db/client';
 import { findUpload } from './send';
 import type { TargetService } from './service';
-import { targetFailure } from './test-connection';
+import { peerFailure } from '../failures/peer-failure';
 
 export type ResendOutcome = { ok: true; link: TargetLink } | { ok: false; status: 409 | 422 | 502; code: string; message: string };
 
@@ -23,7 +23,7 @@ export async function resendRecipe(
 		if (!link) return { ok: false, status: 409, code: 'no_target', message: 'choose Tandoor or Mealie in Settings first' };
 		return { ok: true, link };
 	} catch (err) {
-		return { ok: false, ...targetFailure(err) };
+		return { ok: false, ...peerFailure(err) };
 	}
 }
 

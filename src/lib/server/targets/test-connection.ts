@@ -1,5 +1,5 @@
 import { targetNames, type TargetTestInput, type TargetTestResult } from '../../contract/targets';
-import { JobError } from '../failures/errors';
+import { peerFailure } from '../failures/peer-failure';
 import type { TargetService } from './service';
 
 export type TestOutcome = { ok: true; report: TargetTestResult } | { ok: false; status: 400 | 422 | 502; code: string; message: string };
@@ -15,12 +15,6 @@ export async function testTarget(targets: TargetService, userId: string, input: 
 		if ('missingToken' in report) return { ok: false, status: 400, code: 'validation_failed', message: `enter the ${targetNames[input.kind]} API token` };
 		return { ok: true, report };
 	} catch (err) {
-		return { ok: false, ...targetFailure(err) };
+		return { ok: false, ...peerFailure(err) };
 	}
-}
-
-/** A target's error as an HTTP answer: the user's to fix (422) or the server's trouble (502); anything else is a bug and propagates. */
-export function targetFailure(err: unknown): { status: 422 | 502; code: string; message: string } {
-	if (err instanceof JobError) return { status: err.kind === 'permanent' ? 422 : 502, code: err.code, message: err.message };
-	throw err;
 }
