@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { AdminStats, AdminUserList, FailedList, RetentionSettings, WorkerList } from '../../src/lib/contract/admin';
 import { openDatabase } from '../../src/lib/server/db/client';
 import { testDbKind } from '../helpers/db';
-import { within } from '../helpers/deferred';
+import { auditLines as auditLinesOf, lastAudit as lastAuditOf } from '../helpers/audit';
 import { html, startHttpServer, type Route } from '../helpers/http-server';
 import { recipePage } from '../helpers/recipe-page';
 import { serverStorage, sessionCookie, startServer, waitForItem, type ServerProcess, type ServerStorage } from '../helpers/server';
@@ -27,34 +27,8 @@ async function call(method: string, path: string, options: { json?: unknown; as?
 	return { status: res.status, body: text ? JSON.parse(text) : null };
 }
 
-/** The server's parsed log lines that are audit lines, in order. */
-function auditLines(): Array<{ action: string; actor: { id: string; username: string }; target: Record<string, unknown> }> {
-	return server
-		.logs()
-		.split('\n')
-		.filter((line) => line.startsWith('{'))
-		.map((line) => JSON.parse(line))
-		.filter((entry) => entry.audit === true);
-}
-
-/** The latest audit line of this action, once the server has written it (its log is flushed asynchronously). */
-function lastAudit(action: string, since = 0) {
-	const find = () => auditLines().slice(since).findLast((l) => l.action === action);
-	return within(
-		new Promise<NonNullable<ReturnType<typeof find>>>((resolve) => {
-			const look = () => {
-				const line = find();
-				if (!line) return;
-				server.process.stdout!.off('data', look);
-				resolve(line);
-			};
-			server.process.stdout!.on('data', look);
-			look();
-		}),
-		5_000,
-		`the audit line of ${action}`
-	);
-}
+const auditLines = () => auditLinesOf(server);
+const lastAudit = (action: string, since = 0) => lastAuditOf(server, action, since);
 
 async function makeUser(username: string) {
 	const made = await call('POST', '/api/users', { json: { username, password: pw } });
@@ -105,7 +79,9 @@ describe('admin API', () => {
 		['POST', '/api/admin/users/00000000-0000-4000-8000-000000000000/enable'],
 		['GET', '/api/admin/retention'],
 		['PUT', '/api/admin/retention', { eventsDays: 5, outputDays: 5 }],
-		['POST', '/api/admin/retention/prune']
+		['POST', '/api/admin/retention/prune'],
+		['GET', '/api/admin/services'],
+		['POST', '/api/admin/services/test', { service: 'chat' }]
 	];
 
 	it('every admin route answers 401 to nobody and 403 admin_only to a signed-in person who is not the admin', async () => {
