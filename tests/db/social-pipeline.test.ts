@@ -1,18 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import http from 'node:http';
-import { isIP, type AddressInfo } from 'node:net';
-import { createApp, type App } from '../../src/lib/server/app';
-import { parseConfig } from '../../src/lib/server/config';
-import { isPublicAddress } from '../../src/lib/server/net/address';
-import type { AddressPolicy } from '../../src/lib/server/net/guarded-lookup';
-import { signUp } from '../../src/lib/server/auth/users';
-import { enqueueShare } from '../../src/lib/server/shares/enqueue';
+import type http from 'node:http';
 import { INSTAGRAM_LOGIN_WALL } from '../../src/lib/server/pipeline/recipe/extract';
-import type { ItemDetail } from '../../src/lib/contract/queue';
-import { testLogger } from '../helpers/logger';
 import { recipePage } from '../helpers/recipe-page';
-import { serverStorage, type ServerStorage } from '../helpers/server';
-import { itemEnded } from '../helpers/item-end';
+import { startPipelineApp, startSites, type PipelineApp, type SiteRoute, type Sites } from '../helpers/pipeline-sites';
 
 /**
  * Shared posts through the whole pipeline (createApp's worker, the safe fetcher): one fixture on
@@ -27,11 +17,10 @@ const meta = (property: string, content: string) => `<meta property="${property}
 const caption = 'Miso Soup\n\nIngredients:\n- 1 l dashi\n- 3 tbsp miso\n\nMethod:\n1. Warm the dashi.\n2. Stir in the miso.';
 const loginWall = page(meta('og:title', 'Instagram') + meta('og:description', 'Create an account or log in to Instagram.'), '<form id="loginForm"></form>');
 
-let port = 0;
-const hits: string[] = [];
-const at = (host: string, path: string) => `http://${host}:${port}${path}`;
+let sites: Sites;
+const at = (host: string, path: string) => sites.at(host, path);
 
-const routes: Record<string, (res: http.ServerResponse) => void> = {
+const routes: Record<string, SiteRoute> = {
 	// A post served as the login wall; its embed page shows the caption (the `.Caption` box).
 	'www.instagram.com /p/WallPost/': (res) => send(res, loginWall),
 	'www.instagram.com /p/WallPost/embed/captioned/': (res) =>
@@ -61,69 +50,40 @@ function send(res: http.ServerResponse, body: string) {
 	res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(body);
 }
 
-const policy: AddressPolicy = {
-	isPublic: (address) => address === PUBLIC || isPublicAddress(address),
-	async resolve(hostname) {
-		if (!HOSTS.includes(hostname)) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
-		return [{ address: PUBLIC, family: isIP(PUBLIC) }];
-	}
-};
-
-let server: http.Server;
-let storage: ServerStorage;
-let app: App;
-let userId: string;
+let pipeline: PipelineApp;
 
 beforeAll(async () => {
-	server = http.createServer((req, res) => {
-		const key = `${(req.headers.host ?? '').replace(/:\d+$/, '')} ${new URL(req.url ?? '/', 'http://x').pathname}`;
-		hits.push(key);
-		(routes[key] ?? ((r: http.ServerResponse) => r.writeHead(404).end()))(res);
-	});
-	await new Promise<void>((resolve) => server.listen(0, PUBLIC, resolve));
-	port = (server.address() as AddressInfo).port;
-	storage = await serverStorage();
-	const config = parseConfig({ ...storage.env, LOG_LEVEL: 'silent', QUEUE_POLL_MS: '100', QUEUE_RETRY_ATTEMPTS: '1', FETCH_HOST_RATE_PER_MINUTE: '6000' });
-	app = await createApp({ config, log: testLogger, addressPolicy: policy });
-	userId = (await signUp(app.database, 'alice', 'correct horse battery staple', 'first-only')).id;
+	sites = await startSites(PUBLIC, HOSTS, routes);
+	pipeline = await startPipelineApp(sites.policy);
 });
 
 afterAll(async () => {
-	await app?.shutdown();
-	await storage?.cleanup();
-	server?.closeAllConnections();
-	server?.close();
+	await pipeline?.close();
+	await sites?.close();
 });
-
-async function run(url: string): Promise<ItemDetail> {
-	const result = await enqueueShare(app, userId, { url });
-	if (result.kind === 'saved') throw new Error(`${url} is already a saved recipe`);
-	const id = result.item.id;
-	return itemEnded(app, userId, id);
-}
 
 describe('shared posts through the pipeline', () => {
 	it("an Instagram post served as the login wall is read from its embed page, shared with tracking parameters", async () => {
-		const item = await run(at('instagram.com', '/p/WallPost/?igsh=MWQ1ZGUxMzBkMA==&utm_source=ig_web_copy_link'));
+		const item = await pipeline.share(at('instagram.com', '/p/WallPost/?igsh=MWQ1ZGUxMzBkMA==&utm_source=ig_web_copy_link'));
 		expect(item).toMatchObject({ status: 'success', results: { title: 'Miso Soup', image: at('www.instagram.com', '/media/wall.jpg'), sourceUrl: at('www.instagram.com', '/p/WallPost/') } });
-		expect(hits).toContain('www.instagram.com /p/WallPost/embed/captioned/');
+		expect(sites.hits).toContain('www.instagram.com /p/WallPost/embed/captioned/');
 	});
 
 	it('a vm.tiktok.com short link is followed to the video', async () => {
-		const item = await run(at('vm.tiktok.com', '/ZMshort'));
+		const item = await pipeline.share(at('vm.tiktok.com', '/ZMshort'));
 		expect(item).toMatchObject({ status: 'success', results: { title: 'TikTok Miso Soup', sourceUrl: at('www.tiktok.com', '/@cook.jo/video/7495684859614594169') } });
-		expect(hits).toEqual(expect.arrayContaining(['vm.tiktok.com /ZMshort/', 'www.tiktok.com /@cook.jo/video/7495684859614594169']));
+		expect(sites.hits).toEqual(expect.arrayContaining(['vm.tiktok.com /ZMshort/', 'www.tiktok.com /@cook.jo/video/7495684859614594169']));
 	});
 
 	it("a reel whose caption points at the recipe saves the linked page's recipe with the post's picture, the post its source", async () => {
-		const item = await run(at('www.instagram.com', '/reel/LinkPost/'));
+		const item = await pipeline.share(at('www.instagram.com', '/reel/LinkPost/'));
 		expect(item).toMatchObject({ status: 'success', results: { title: 'Blog Miso Soup', image: at('www.instagram.com', '/media/reel.jpg'), sourceUrl: at('www.instagram.com', '/reel/LinkPost/') } });
-		expect(hits).toContain('blog.example /miso-soup');
+		expect(sites.hits).toContain('blog.example /miso-soup');
 	});
 
 	it('a post that shows only the login wall fails with what to do', async () => {
-		const item = await run(at('www.instagram.com', '/p/Nothing/'));
+		const item = await pipeline.share(at('www.instagram.com', '/p/Nothing/'));
 		expect(item).toMatchObject({ status: 'error', error: { kind: 'permanent', code: 'instagram_login_wall', message: INSTAGRAM_LOGIN_WALL } });
-		expect(hits).toContain('www.instagram.com /p/Nothing/embed/captioned/');
+		expect(sites.hits).toContain('www.instagram.com /p/Nothing/embed/captioned/');
 	});
 });

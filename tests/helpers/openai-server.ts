@@ -69,7 +69,33 @@ export interface OpenAiServerOptions {
 	 * oaicompat_chat_params_parse; the body as ik_llama.cpp issue #778 quotes it), JSON mode works.
 	 */
 	refuseSchemas?: boolean;
+	/** Whose transcription endpoint to play (default OpenAI's). */
+	transcriptionServer?: TranscriptionServer;
 }
+
+/**
+ * The transcription servers Cookmark is pointed at agree on the request and on `json`'s `text`,
+ * and differ in the rest. Their answers and refusals here are read from their source:
+ * - `openai`: the API reference (openai-python src/openai/types/audio/transcription.py: `text`,
+ *   optional `logprobs` and `usage` as `{type: "duration", seconds}` for whisper-1); refusals as
+ *   OpenAI's clients quote them (a missing file: dongri/openai-api-rs#91; an unknown model:
+ *   speaches-ai/speaches#17; an unknown extension: supershaneski/openai-whisper-api#5;
+ *   verbose_json on a gpt-4o model: vercel/ai#8214).
+ * - `speaches`: src/speaches/routers/stt.py (`response_format` a Literal of text, json,
+ *   verbose_json, srt, vtt, default json; `json` is openai's `Transcription` dumped whole, so
+ *   `usage` and `logprobs` come as null), dependencies.py (`audio_file_dependency`: 415 for a file
+ *   it cannot decode, 400 for an empty one; 403 for a key), routers/utils.py (404 for a model not
+ *   installed), and FastAPI's 422 `{detail: [{type, loc, msg, input}]}` for a missing or invalid
+ *   form field; every error is `{detail}`.
+ * - `localai`: core/http/endpoints/openai/transcription.go (a missing `response_format` answers
+ *   the verbose shape, `json` drops segments, plain text is `txt`, so `text` is a 500 "invalid
+ *   response_format"; a missing file is the 500 of Go's "http: no such file"),
+ *   core/schema/transcription.go (`language` and `duration` omitted when empty),
+ *   core/http/middleware/request.go (404 for an unknown model; no model takes the first
+ *   installed), core/http/auth/middleware.go (401), and app.go's error handler, which wraps any
+ *   other error as `{error: {code, message, type}}`.
+ */
+export type TranscriptionServer = 'openai' | 'speaches' | 'localai';
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -248,29 +274,29 @@ export async function startOpenAiServer(options: OpenAiServerOptions = {}) {
 	const transcriptions: RecordedTranscription[] = [];
 
 	/**
-	 * `POST /v1/audio/transcriptions` as OpenAI documents it and speaches (src/speaches/routers/stt.py)
-	 * and LocalAI (core/http/endpoints/openai/transcription.go) take it: multipart/form-data with
-	 * a `file` part (a name and a content type) and `model`, `response_format`, `language` fields.
-	 * `json` answers `{text, usage}` (OpenAI's shape for whisper-1), `verbose_json` adds duration,
-	 * language and segments; `text` answers the words alone.
+	 * `POST /v1/audio/transcriptions`: multipart/form-data with a `file` part (a name and a content
+	 * type) and `model`, `response_format` (default `json`), `language` fields, answered and refused
+	 * the way `options.transcriptionServer` does (see TranscriptionServer).
 	 */
 	const transcribe = (req: http.IncomingMessage, res: http.ServerResponse) => {
+		const flavor = options.transcriptionServer ?? 'openai';
 		const entry: RecordedTranscription = { headers: req.headers, file: null, fields: {} };
-		const refuse = (status: number, message: string, param: string | null = null) => {
-			entry.rejected = message;
+		const refuse = (status: number, body: unknown, why: string) => {
+			entry.rejected = why;
 			transcriptions.push(entry);
-			sendError(res, status, { message, type: 'invalid_request_error', param, code: null });
+			sendJson(res, status, body);
 		};
-		if (options.apiKey !== undefined && req.headers.authorization !== `Bearer ${options.apiKey}`) {
+		const auth = req.headers.authorization;
+		if (options.apiKey !== undefined && auth !== `Bearer ${options.apiKey}`) {
 			req.resume();
-			return refuse(401, incorrectKey((req.headers.authorization ?? '').replace(/^Bearer /, '')).message);
+			return refuse(...authRefusal(flavor, auth), 'key');
 		}
 		let parser: busboy.Busboy;
 		try {
 			parser = busboy({ headers: req.headers });
 		} catch {
 			req.resume();
-			return refuse(400, "Could not parse multipart form");
+			return refuse(...formRefusal(flavor, 'form'), 'form');
 		}
 		const chunks: Buffer[] = [];
 		parser.on('file', (name, stream, info) => {
@@ -280,26 +306,30 @@ export async function startOpenAiServer(options: OpenAiServerOptions = {}) {
 		});
 		parser.on('field', (name, value) => (entry.fields[name] = value));
 		parser.on('close', () => {
-			if (!entry.file) return refuse(400, "1 validation error for Request\nbody -> file\n  field required", 'file');
-			if (!entry.fields.model) return refuse(400, "you must provide a model parameter", 'model');
-			if (entry.fields.model !== model) {
-				entry.rejected = 'model';
-				transcriptions.push(entry);
-				return sendError(res, 404, { message: `The model \`${entry.fields.model}\` does not exist or you do not have access to it.`, type: 'invalid_request_error', param: null, code: 'model_not_found' });
+			const file = entry.file;
+			if (!file) return refuse(...formRefusal(flavor, 'file'), 'file');
+			// LocalAI takes its first installed transcription model when none is named.
+			const named = entry.fields.model ?? (flavor === 'localai' ? model : undefined);
+			if (!named) return refuse(...formRefusal(flavor, 'model'), 'model');
+			const format = entry.fields.response_format ?? (flavor === 'localai' ? '' : 'json');
+			const checks: [string, () => Refusal | null][] = [
+				['model', () => (named === model ? null : unknownModel(flavor, named))],
+				['response_format', () => responseFormatRefusal(flavor, format, named)],
+				['file format', () => fileRefusal(flavor, file)]
+			];
+			// speaches validates the form and decodes the file before it looks the model up.
+			if (flavor === 'speaches') checks.push(checks.shift()!);
+			for (const [why, check] of checks) {
+				const refusal = check();
+				if (refusal) return refuse(...refusal, why);
 			}
-			const format = entry.fields.response_format ?? 'json';
-			if (!['json', 'verbose_json', 'text'].includes(format)) return refuse(400, `Invalid value for 'response_format'.`, 'response_format');
 			transcriptions.push(entry);
 			for (const w of waiting.splice(0)) w({ method: 'POST', path: '/v1/audio/transcriptions', headers: req.headers, body: undefined });
 			const next = transcripts.shift();
 			if (!next) return sendError(res, 500, { message: 'test server: no scripted transcript left', type: 'server_error', param: null, code: null });
-			if ('status' in next) return sendError(res, next.status, { ...defaultError(next.status, req.headers.authorization), ...next.error });
-			const duration = next.duration ?? 3.2;
-			if (format === 'text') return void res.writeHead(200, { 'content-type': 'text/plain' }).end(next.text);
-			if (format === 'verbose_json') {
-				return sendJson(res, 200, { task: 'transcribe', language: next.language ?? 'english', duration, text: next.text, segments: [{ id: 0, start: 0, end: duration, text: next.text }] });
-			}
-			return sendJson(res, 200, { text: next.text, usage: { type: 'duration', seconds: Math.ceil(duration) } });
+			if ('status' in next) return sendError(res, next.status, { ...defaultError(next.status, auth), ...next.error });
+			if (format === 'text') return void res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end(next.text);
+			return sendJson(res, 200, transcriptAnswer(flavor, format, next));
 		});
 		req.pipe(parser);
 	};
@@ -400,6 +430,84 @@ export async function startOpenAiServer(options: OpenAiServerOptions = {}) {
 }
 
 export type OpenAiServer = Awaited<ReturnType<typeof startOpenAiServer>>;
+
+type Refusal = [status: number, body: unknown];
+
+const openAiRefusal = (status: number, message: string, param: string | null = null, code: string | null = null): Refusal => [
+	status,
+	{ error: { message, type: 'invalid_request_error', param, code } }
+];
+/** LocalAI's error handler: `code` is the status, `type` empty unless set. */
+const localAiRefusal = (status: number, message: string, type = ''): Refusal => [status, { error: { code: status, message, type } }];
+/** FastAPI's answer to a form that fails validation. */
+const fastApiInvalid = (field: string, type: string, msg: string, input: unknown, ctx?: Json): Refusal => [
+	422,
+	{ detail: [{ type, loc: ['body', field], msg, input, ...(ctx ? { ctx } : {}) }] }
+];
+
+function authRefusal(flavor: TranscriptionServer, authorization: string | undefined): Refusal {
+	if (flavor === 'speaches') {
+		return [403, { detail: authorization ? 'Invalid API key. The provided API key is incorrect.' : 'API key required. Please provide an API key using the Authorization header with Bearer scheme.' }];
+	}
+	if (flavor === 'localai') return localAiRefusal(401, 'An authentication key is required', 'invalid_request_error');
+	return [401, { error: incorrectKey((authorization ?? '').replace(/^Bearer /, '')) }];
+}
+
+function formRefusal(flavor: TranscriptionServer, missing: 'form' | 'file' | 'model'): Refusal {
+	if (flavor === 'speaches') return missing === 'form' ? [400, { detail: 'There was an error parsing the body' }] : fastApiInvalid(missing, 'missing', 'Field required', null);
+	if (flavor === 'localai') return localAiRefusal(500, missing === 'file' ? 'http: no such file' : 'request Content-Type isn\'t multipart/form-data');
+	if (missing === 'model') return openAiRefusal(400, 'you must provide a model parameter');
+	return openAiRefusal(400, '1 validation error for Request\nbody -> file\n  field required (type=value_error.missing)');
+}
+
+function unknownModel(flavor: TranscriptionServer, named: string): Refusal {
+	if (flavor === 'speaches') return [404, { detail: `Model '${named}' is not installed locally. You can download the model using \`POST /v1/models\`` }];
+	if (flavor === 'localai') return localAiRefusal(404, `model "${named}" not found. To see available models, call GET /v1/models`, 'invalid_request_error');
+	return openAiRefusal(400, 'invalid model ID');
+}
+
+const SPEACHES_FORMATS = ['text', 'json', 'verbose_json', 'srt', 'vtt'];
+function responseFormatRefusal(flavor: TranscriptionServer, format: string, named: string): Refusal | null {
+	if (flavor === 'speaches') {
+		if (SPEACHES_FORMATS.includes(format)) return null;
+		const expected = "'text', 'json', 'verbose_json', 'srt' or 'vtt'";
+		return fastApiInvalid('response_format', 'literal_error', `Input should be ${expected}`, format, { expected });
+	}
+	if (flavor === 'localai') return ['', 'json', 'verbose_json'].includes(format) ? null : localAiRefusal(500, 'invalid response_format');
+	if (!['json', 'text', 'verbose_json'].includes(format)) {
+		return openAiRefusal(400, `Invalid value: '${format}'. Supported values are: 'json', 'text', 'srt', 'verbose_json', and 'vtt'.`, 'response_format', 'invalid_value');
+	}
+	if (format === 'verbose_json' && !named.startsWith('whisper')) {
+		return openAiRefusal(400, `response_format 'verbose_json' is not compatible with model '${named}'. Use 'json' or 'text' instead.`, 'response_format', 'unsupported_value');
+	}
+	return null;
+}
+
+/** OpenAI reads the format from the file's name; speaches decodes the bytes (here: refuses none but an empty file); LocalAI hands the file to its backend. */
+const OPENAI_EXTENSIONS = ['flac', 'm4a', 'mp3', 'mp4', 'mpeg', 'mpga', 'oga', 'ogg', 'wav', 'webm'];
+function fileRefusal(flavor: TranscriptionServer, file: NonNullable<RecordedTranscription['file']>): Refusal | null {
+	if (flavor === 'speaches') return file.bytes.length ? null : [400, { detail: 'Failed to decode audio. The provided file is likely empty.' }];
+	if (flavor === 'localai') return null;
+	const extension = /\.([a-z0-9]+)$/i.exec(file.filename)?.[1]?.toLowerCase();
+	if (extension && OPENAI_EXTENSIONS.includes(extension)) return null;
+	return openAiRefusal(400, `Invalid file format. Supported formats: [${OPENAI_EXTENSIONS.map((e) => `'${e}'`).join(', ')}]`);
+}
+
+/** A transcript in `format` (json, verbose_json, or LocalAI's unnamed default) as the server writes it. */
+function transcriptAnswer(flavor: TranscriptionServer, format: string, t: { text: string; duration?: number; language?: string }): Json {
+	const duration = t.duration ?? 3.2;
+	const segments = [{ id: 0, start: 0, end: duration, text: t.text }];
+	if (flavor === 'localai') {
+		return format === 'json' ? { text: t.text, language: t.language ?? 'en', duration } : { segments: segments.map((s) => ({ ...s, tokens: [] })), text: t.text, language: t.language ?? 'en', duration };
+	}
+	if (flavor === 'speaches') {
+		return format === 'json'
+			? { text: t.text, logprobs: null, usage: null }
+			: { duration, language: t.language ?? 'en', text: t.text, segments, words: null, usage: null };
+	}
+	if (format === 'verbose_json') return { task: 'transcribe', language: t.language ?? 'english', duration, text: t.text, segments, usage: { type: 'duration', seconds: Math.ceil(duration) } };
+	return { text: t.text, usage: { type: 'duration', seconds: Math.ceil(duration) } };
+}
 
 /** OpenAI's 401 for a wrong key quotes its start and end. */
 function incorrectKey(key: string): OpenAiError {

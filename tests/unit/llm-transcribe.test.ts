@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTranscriptionClient } from '../../src/lib/server/llm/transcribe';
+import { serverError } from '../../src/lib/server/llm/service-errors';
 import { PermanentError, RetryableError } from '../../src/lib/server/failures/errors';
-import { startOpenAiServer, type OpenAiServer } from '../helpers/openai-server';
+import { startOpenAiServer, type OpenAiServer, type TranscriptionServer } from '../helpers/openai-server';
 
 const KEY = 'sk-stt-Xy7Qw3Lm9Pz2Rt5Vb8Nc';
 let server: OpenAiServer | undefined;
@@ -55,5 +56,47 @@ describe('transcription client', () => {
 		// /v1/chat/audio/transcriptions does not exist there: a 404 naming the settings.
 		const err = await client.transcribe({ bytes: video, filename: 'v.mp4', contentType: 'video/mp4' }).catch((e: unknown) => e);
 		expect((err as PermanentError).code).toBe('stt_not_found');
+	});
+
+	// What each server answers `json` with, and how it refuses (tests/helpers/openai-server.ts cites their source).
+	const servers: [TranscriptionServer, number | undefined][] = [
+		['openai', 5],
+		['speaches', undefined],
+		['localai', 4.5]
+	];
+
+	it.each(servers)("reads %s's json answer", async (flavor, duration) => {
+		server = await startOpenAiServer({ model: 'whisper-1', transcriptionServer: flavor });
+		server.transcript({ text: 'Two eggs and a cup of milk.', duration: 4.5 });
+		const client = createTranscriptionClient({ baseUrl: server.baseUrl, model: 'whisper-1', timeoutMs: 5_000 });
+		const transcript = await client.transcribe({ bytes: video, filename: 'video.mp4', contentType: 'video/mp4' });
+		expect(transcript).toEqual({ text: 'Two eggs and a cup of milk.', language: flavor === 'localai' ? 'en' : undefined, duration });
+		expect(server.transcriptions[0]!.rejected).toBeUndefined();
+	});
+
+	it.each(servers)('names STT_MODEL when %s does not know the model', async (flavor) => {
+		server = await startOpenAiServer({ model: 'whisper-1', transcriptionServer: flavor });
+		const client = createTranscriptionClient({ baseUrl: server.baseUrl, model: 'whisper-large-v3', timeoutMs: 5_000 });
+		const err = await client.transcribe({ bytes: video, filename: 'video.mp4', contentType: 'video/mp4' }).catch((e: unknown) => e);
+		expect(err).toMatchObject({ kind: 'permanent', code: 'stt_not_found', message: expect.stringMatching(/STT_MODEL/) });
+		expect(server.transcriptions.map((t) => t.rejected)).toEqual(['model']);
+	});
+
+	it("quotes the server's reason for refusing the file: OpenAI's for a name without a known extension, speaches' for an empty file", async () => {
+		server = await startOpenAiServer({ model: 'whisper-1' });
+		const openai = createTranscriptionClient({ baseUrl: server.baseUrl, model: 'whisper-1', timeoutMs: 5_000 });
+		const named = await openai.transcribe({ bytes: video, filename: 'video', contentType: 'video/mp4' }).catch((e: unknown) => e);
+		expect(named).toMatchObject({ kind: 'permanent', code: 'http_400', message: expect.stringContaining('Invalid file format. Supported formats:') });
+		await server.close();
+
+		server = await startOpenAiServer({ model: 'whisper-1', transcriptionServer: 'speaches' });
+		const speaches = createTranscriptionClient({ baseUrl: server.baseUrl, model: 'whisper-1', timeoutMs: 5_000 });
+		const empty = await speaches.transcribe({ bytes: new Uint8Array(), filename: 'video.mp4', contentType: 'video/mp4' }).catch((e: unknown) => e);
+		expect(empty).toMatchObject({ kind: 'permanent', code: 'http_400', message: expect.stringContaining('The provided file is likely empty') });
+	});
+
+	it("reads FastAPI's validation errors (speaches' 422) as the field and what is wrong with it", () => {
+		const body = { detail: [{ type: 'missing', loc: ['body', 'file'], msg: 'Field required', input: null }, { type: 'literal_error', loc: ['body', 'response_format'], msg: "Input should be 'text' or 'json'", input: 'xml' }] };
+		expect(serverError(JSON.stringify(body)).message).toBe("file: Field required; response_format: Input should be 'text' or 'json'");
 	});
 });

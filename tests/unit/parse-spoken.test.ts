@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import type { ExtractedContent } from '../../src/lib/server/pipeline/recipe/extract';
 import { parseContent, type ParsingDeps } from '../../src/lib/server/pipeline/recipe/parse';
+import type { MediaFiles } from '../../src/lib/server/pipeline/recipe/parse/spoken';
 import { createLlmClient } from '../../src/lib/server/llm/chat-json';
 import { createTranscriptionClient } from '../../src/lib/server/llm/transcribe';
 import { PermanentError } from '../../src/lib/server/failures/errors';
@@ -36,7 +37,7 @@ const post = (media: Partial<NonNullable<ExtractedContent['media']>>): Extracted
 
 const SPOKEN = 'Okay so you need 200 grams of spaghetti, 3 cloves of garlic and some olive oil. Boil the pasta, fry the garlic, toss it all together.';
 const fetched: string[] = [];
-const fetchFile: ParsingDeps['fetchFile'] = async (url) => {
+const fetchFile: MediaFiles['fetch'] = async (url) => {
 	fetched.push(url);
 	if (url.endsWith('.mp4')) return { url, status: 200, contentType: 'video/mp4', bytes: new Uint8Array([0, 0, 0, 0x18, 0x66, 0x74, 0x79, 0x70]) };
 	if (url.includes('timedtext')) return { url, status: 200, contentType: 'text/xml', bytes: Buffer.from(`<transcript><text start="0" dur="2">${SPOKEN}</text></transcript>`) };
@@ -53,9 +54,8 @@ const depsFor = (s: OpenAiServer, more: Partial<ParsingDeps> = {}): ParsingDeps 
 	llm: createLlmClient({ baseUrl: s.baseUrl, model: s.model, timeoutMs: 5_000 }),
 	llmMaxInputChars: 12_000,
 	transcriber: createTranscriptionClient({ baseUrl: s.baseUrl, model: 'gpt-4o-mini', timeoutMs: 5_000 }),
-	videoMaxBytes: 1024 * 1024,
 	llmVision: false,
-	fetchFile,
+	media: { fetch: fetchFile, videoMaxBytes: 1024 * 1024 },
 	...more
 });
 

@@ -126,12 +126,14 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
 			llmMaxInputChars: config.LLM_MAX_INPUT_CHARS,
 			llmVision: config.LLM_VISION,
 			transcriber,
-			videoMaxBytes: config.STT_MAX_BYTES,
 			// A video may take longer than a page: its own size limit, and the transcription's time.
-			fetchFile: (url, signal, limits) =>
-				hosts.run(url, signal, () =>
-					safeFetchBytes(url, { signal, ...publicFetch, ...limits, timeoutMs: Math.max(config.FETCH_TIMEOUT_MS, config.STT_TIMEOUT_MS), observe: metrics.fetch('media') })
-				),
+			media: {
+				videoMaxBytes: config.STT_MAX_BYTES,
+				fetch: (url, signal, limits) =>
+					hosts.run(url, signal, () =>
+						safeFetchBytes(url, { signal, ...publicFetch, ...limits, timeoutMs: Math.max(config.FETCH_TIMEOUT_MS, config.STT_TIMEOUT_MS), observe: metrics.fetch('media') })
+					)
+			},
 			fetchPage: fetchWithSessions(platformSessions, (url, signal, cookie) =>
 				hosts.run(url, signal, () => safeFetch(url, { signal, ...publicFetch, cookie, observe: metrics.fetch('page') }))
 			)

@@ -68,6 +68,15 @@ export function serverError(text: string): { message?: string; code?: string } {
 	if (typeof o.error === 'string') return { message: o.error };
 	if (typeof o.message === 'string') return { message: o.message };
 	if (typeof o.detail === 'string') return { message: o.detail };
+	// FastAPI's refusal of a form or body (speaches): `[{loc: ['body', 'file'], msg: 'Field required'}]`.
+	if (Array.isArray(o.detail)) {
+		const said = o.detail.flatMap((d: { loc?: unknown; msg?: unknown }) => {
+			if (typeof d?.msg !== 'string') return [];
+			const where = Array.isArray(d.loc) ? d.loc.filter((part) => part !== 'body').join('.') : '';
+			return [where ? `${where}: ${d.msg}` : d.msg];
+		});
+		return { message: said.join('; ') || undefined };
+	}
 	return {};
 }
 

@@ -4,18 +4,21 @@ import { correlationHeaders } from '../correlation';
 import { formatDuration } from '../../format';
 import { networkError } from '../net/errors';
 import { JobError, PermanentError, RetryableError } from '../failures/errors';
-import { hostOf, rewrap, serviceOutcome, statusError, type ServiceNames, type ServiceOutcome } from './service-errors';
+import { hostOf, rewrap, serverError, serviceOutcome, statusError, type ServiceNames, type ServiceOutcome } from './service-errors';
 
 /**
  * A client for OpenAI's transcription API (`POST {base}/audio/transcriptions`, multipart/form-data
  * with `file`, `model`, `response_format` and an optional `language`), which OpenAI,
  * speaches (faster-whisper-server: src/speaches/routers/stt.py) and LocalAI
- * (core/http/endpoints/openai/transcription.go) all take. The file is sent as it came (OpenAI
- * and ffmpeg-backed servers read mp4, webm and m4a themselves), so nothing is transcoded here.
+ * (core/http/endpoints/openai/transcription.go) all take. The file is sent as it came, under a
+ * name with its extension (OpenAI reads the format from the name; speaches and LocalAI decode
+ * mp4, webm and m4a themselves), so nothing is transcoded here.
  *
  * `response_format=json` is asked for because every server and model speaks it (OpenAI's
- * gpt-4o-transcribe models refuse verbose_json); a `duration` or `usage.seconds` in the answer is
- * counted when present. Errors as the chat client's: retryable for the server's trouble,
+ * gpt-4o-transcribe models refuse verbose_json, LocalAI calls plain text `txt`), and named
+ * because LocalAI's default is the verbose shape. Its answer is `{text}` with more beside:
+ * OpenAI's `usage` ({type: "duration", seconds} or token counts), speaches' `usage` and
+ * `logprobs` as null, LocalAI's `language` and `duration`; a duration is counted when present. Errors as the chat client's: retryable for the server's trouble,
  * permanent for a misconfiguration, the key never quoted.
  */
 
@@ -93,7 +96,14 @@ export function createTranscriptionClient(options: TranscriptionClientOptions): 
 			const e = err instanceof JobError ? err : networkError(err, endpoint);
 			throw rewrap(e, `could not reach the transcription service: ${scrub(e.message)}`);
 		}
-		if (res.status < 200 || res.status >= 300) throw statusError(STT, res.status, res.headers, text, host, Boolean(apiKey), scrub);
+		if (res.status < 200 || res.status >= 300) {
+			// OpenAI refuses an unknown transcription model with a 400 "invalid model ID" (chat's is a 404).
+			const said = serverError(text).message;
+			if (res.status === 400 && said && /^invalid model\b/i.test(said)) {
+				throw new PermanentError('stt_not_found', `the transcription service at ${host} does not know the model "${options.model}" (400: ${scrub(said).slice(0, 200)}); check STT_MODEL`);
+			}
+			throw statusError(STT, res.status, res.headers, text, host, Boolean(apiKey), scrub);
+		}
 		let answer: z.infer<typeof Answer>;
 		try {
 			answer = Answer.parse(JSON.parse(text));

@@ -13,13 +13,17 @@ export interface SpokenDeps {
 	/** Whether the chat model reads pictures (LLM_VISION). */
 	llmVision?: boolean;
 	transcriber?: Pick<TranscriptionClient, 'transcribe'> | null;
-	/** The most of a video downloaded to be transcribed (STT_MAX_BYTES). */
-	videoMaxBytes?: number;
-	/** A public file through the safe fetcher (SSRF-guarded, bounded); `accept` empty takes any type. Without it (the CLI) media is not read. */
-	fetchFile?(url: string, signal: AbortSignal, limits: { maxBytes: number; accept: readonly string[] }): Promise<FetchedBytes>;
+	/** How a post's subtitles, video and pictures are had. Without it (the CLI) media is not read. */
+	media?: MediaFiles;
 }
 
-type Fetching = SpokenDeps & Required<Pick<SpokenDeps, 'fetchFile'>>;
+export interface MediaFiles {
+	/** A public file through the safe fetcher (SSRF-guarded, bounded); `accept` empty takes any type. */
+	fetch(url: string, signal: AbortSignal, limits: { maxBytes: number; accept: readonly string[] }): Promise<FetchedBytes>;
+	/** The most of a video downloaded to be transcribed (STT_MAX_BYTES). */
+	videoMaxBytes: number;
+}
+
 type Ctx = Pick<PhaseContext, 'signal' | 'progress' | 'log'>;
 
 /** At most this many pictures go to the model: a carousel's first ones hold the recipe card, and each costs tokens. */
@@ -42,13 +46,12 @@ export function wantsMedia(content: ExtractedContent): boolean {
  * its pictures, read by the language model with the caption; null when neither gave one.
  */
 export async function readPostMedia(content: ExtractedContent, deps: SpokenDeps, ctx: Ctx): Promise<{ draft: RecipeDraft; readFrom: 'speech' | 'pictures' } | null> {
-	const { llm, fetchFile } = deps;
-	if (!llm || !fetchFile) return null;
-	const fetching = { ...deps, fetchFile };
+	const { llm, media: files } = deps;
+	if (!llm || !files) return null;
 	const caption = [`Source: ${content.canonicalUrl}`, content.title ? `Title: ${content.title}` : null, content.text ? `Caption:\n${content.text}` : null]
 		.filter(Boolean)
 		.join('\n');
-	const words = await videoWords(content, fetching, ctx);
+	const words = await videoWords(content, files, deps.transcriber, ctx);
 	if (words) {
 		ctx.progress(60, 'asking the model');
 		const input = `${caption}\n\nSpoken in the video:\n${words}`.slice(0, deps.llmMaxInputChars);
@@ -56,7 +59,7 @@ export async function readPostMedia(content: ExtractedContent, deps: SpokenDeps,
 		if (draft) return { draft, readFrom: 'speech' };
 	}
 	if (deps.llmVision) {
-		const images = await pictures(content, fetching, ctx);
+		const images = await pictures(content, files, ctx);
 		if (images.length) {
 			ctx.progress(60, 'asking the model about the pictures');
 			const draft = await draftByModel(llm, caption.slice(0, deps.llmMaxInputChars), ctx.signal, { system: PICTURES_NOTE, images });
@@ -85,12 +88,12 @@ export function missingServiceError(content: ExtractedContent, deps: Pick<Spoken
 	return null;
 }
 
-async function videoWords(content: ExtractedContent, deps: Fetching, ctx: Ctx): Promise<string | null> {
+async function videoWords(content: ExtractedContent, files: MediaFiles, transcriber: SpokenDeps['transcriber'], ctx: Ctx): Promise<string | null> {
 	const media = content.media!;
 	for (const track of media.captionTracks.slice(0, 2)) {
 		ctx.progress(35, "reading the video's subtitles");
 		try {
-			const file = await deps.fetchFile(json3Url(track.url), ctx.signal, { maxBytes: 2 * 1024 * 1024, accept: [] });
+			const file = await files.fetch(json3Url(track.url), ctx.signal, { maxBytes: 2 * 1024 * 1024, accept: [] });
 			const text = subtitleText(Buffer.from(file.bytes).toString('utf8'));
 			if (text) return text;
 		} catch (err) {
@@ -99,13 +102,25 @@ async function videoWords(content: ExtractedContent, deps: Fetching, ctx: Ctx): 
 			ctx.log.warn({ err }, 'a subtitle track could not be read');
 		}
 	}
-	if (!media.videoUrl || !deps.transcriber) return null;
+	if (!media.videoUrl || !transcriber) return null;
 	ctx.progress(40, "downloading the video");
-	const video = await deps.fetchFile(media.videoUrl, ctx.signal, { maxBytes: deps.videoMaxBytes ?? 25 * 1024 * 1024, accept: [] });
+	const video = await files.fetch(media.videoUrl, ctx.signal, { maxBytes: files.videoMaxBytes, accept: [] }).catch((err: unknown) => {
+		throw err instanceof PermanentError && err.code === 'too_large' ? videoTooLarge(files.videoMaxBytes, err) : err;
+	});
 	ctx.progress(50, "transcribing the video's speech");
 	const type = video.contentType.split(';')[0]!.trim() || 'video/mp4';
-	const transcript = await deps.transcriber.transcribe({ bytes: video.bytes, filename: `video.${extensionOf(type)}`, contentType: type, signal: ctx.signal });
+	const transcript = await transcriber.transcribe({ bytes: video.bytes, filename: `video.${extensionOf(type)}`, contentType: type, signal: ctx.signal });
 	return transcript.text || null;
+}
+
+/** The fetcher's "page is larger" said of the video, with the setting that bounds it. */
+function videoTooLarge(maxBytes: number, cause: Error): PermanentError {
+	const limit = maxBytes >= 1024 * 1024 ? `${+(maxBytes / 1024 / 1024).toFixed(1)} MiB` : `${Math.round(maxBytes / 1024)} KiB`;
+	return new PermanentError(
+		'video_too_large',
+		`this post's video is larger than ${limit}, the most downloaded to be transcribed (STT_MAX_BYTES; OpenAI takes at most 25 MiB), so its recipe could not be read`,
+		{ cause }
+	);
 }
 
 /** Servers guess the format from the file's name. */
@@ -119,12 +134,12 @@ function extensionOf(type: string): string {
  * as links: a local model's server often has no internet access, and platform picture links are
  * signed for a while and for the visitor who was given them.
  */
-async function pictures(content: ExtractedContent, deps: Fetching, ctx: Ctx): Promise<string[]> {
+async function pictures(content: ExtractedContent, files: MediaFiles, ctx: Ctx): Promise<string[]> {
 	const urls = [...new Set([...(content.media?.slides ?? []), ...(content.image ? [content.image] : [])])].slice(0, MAX_PICTURES);
 	const out: string[] = [];
 	for (const url of urls) {
 		try {
-			const file = await deps.fetchFile(url, ctx.signal, { maxBytes: MAX_PICTURE_BYTES, accept: PICTURE_TYPES });
+			const file = await files.fetch(url, ctx.signal, { maxBytes: MAX_PICTURE_BYTES, accept: PICTURE_TYPES });
 			out.push(`data:${file.contentType.split(';')[0]!.trim()};base64,${Buffer.from(file.bytes).toString('base64')}`);
 		} catch (err) {
 			if (ctx.signal.aborted) throw err;
