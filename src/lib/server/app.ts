@@ -23,6 +23,7 @@ import { Retention } from './retention/retention';
 import { llmClientFromConfig } from './llm/chat-json';
 import { transcriptionClientFromConfig } from './llm/transcribe';
 import { ReadingServices } from './reading-services';
+import { SharedFiles } from './shares/files';
 import { PipelineRegistry } from './queue/pipeline';
 import { QueueService } from './queue/service';
 import { ItemService } from './shares/items';
@@ -51,6 +52,8 @@ export interface App {
 	targets: TargetService;
 	/** Each user's saved Instagram and TikTok logins. */
 	platformSessions: PlatformSessions;
+	/** Page HTML and pictures people shared instead of (or with) a link. */
+	sharedFiles: SharedFiles;
 	/** The server's chat model, pictures and transcription: what is set up, and Test. */
 	readingServices: ReadingServices;
 	worker: Worker | null;
@@ -113,6 +116,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
 		keepPicture: (recipeId, url, signal) => pictures.keep(recipeId, url, signal)
 	});
 	const platformSessions = new PlatformSessions(database, cipher);
+	const sharedFiles = new SharedFiles(database);
 	const llm = llmClientFromConfig(config, { observe: metrics.llm });
 	const transcriber = transcriptionClientFromConfig(config, { observe: metrics.transcription });
 	const readingServices = new ReadingServices({ llm, llmBaseUrl: config.LLM_API_BASE_URL, vision: config.LLM_VISION, transcriber, sttBaseUrl: config.STT_API_BASE_URL });
@@ -198,6 +202,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
 		notifier,
 		targets,
 		platformSessions,
+		sharedFiles,
 		readingServices,
 		worker,
 		metrics,

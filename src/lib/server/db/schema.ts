@@ -412,6 +412,29 @@ export const platformSessions = pgTable(
 );
 
 /**
+ * What a person shared that is not a link: a page's HTML sent by their own browser (for sites that
+ * refuse servers), pictures (screenshots, a cookbook page). An item names its files in its input;
+ * they are kept while it may run again, and pruned with its outputs (retention).
+ */
+export const sharedFiles = pgTable(
+	'shared_files',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		userId: uuid('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		kind: text('kind').notNull(),
+		contentType: text('content_type').notNull(),
+		bytes: bytea('bytes').notNull(),
+		/** Hex SHA-256 of the bytes: the same file shared twice is one item (dedupe). */
+		sha256: text('sha256').notNull(),
+		size: integer('size').notNull(),
+		createdAt: created()
+	},
+	(t) => [index('shared_files_user_idx').on(t.userId, t.createdAt), check('shared_files_kind_check', sql`${t.kind} in ('html','image')`)]
+);
+
+/**
  * A library recipe's copy on a target, recorded the moment the target gives it an id: a retry or a
  * re-upload finds it here and updates it rather than creating a second one.
  */
