@@ -374,6 +374,7 @@ describe('request bodies in the document accept what the server accepts', () => 
 			invalid: [{ ids: 'all' }, { all: false }, { ids: ['0190a0b0-0000-7000-8000-000000000001'], all: true }, {}]
 		},
 		'POST /api/admin/users/{id}/password': { valid: [{}, { password: 'long enough' }], invalid: [{ password: 'short' }] },
+		'POST /api/admin/services/test': { valid: [{ service: 'chat' }, { service: 'transcription' }], invalid: [{}, { service: 'fax' }, { service: ['chat'] }] },
 		'PUT /api/admin/retention': {
 			valid: [{ eventsDays: 3, outputDays: 0 }, { eventsDays: null, outputDays: null }],
 			invalid: [{ eventsDays: 0, outputDays: 30 }, { eventsDays: 2 }, { eventsDays: 1.5, outputDays: 30 }]
