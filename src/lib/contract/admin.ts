@@ -138,6 +138,8 @@ export const RetentionRun = z.object({
 	events: z.number().int().min(0),
 	/** Phase outputs cleared. */
 	outputs: z.number().int().min(0),
+	/** Shared files (page HTML, pictures) deleted; absent in runs recorded before they were pruned. */
+	files: z.number().int().min(0).optional(),
 	/** Rows of workers gone for a day deleted. */
 	workers: z.number().int().min(0)
 });
