@@ -111,4 +111,5 @@ test('a recipe pasted as text on the dashboard becomes a recipe, shown as shared
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Midnight Pancakes');
 	await expect(page.getByText('From a text you shared')).toBeVisible();
 	await expect(page.getByText('1 cup flour')).toBeVisible();
+	await expect(page.getByText('Read from the text you shared.')).toBeVisible();
 });
