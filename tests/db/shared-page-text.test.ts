@@ -3,6 +3,10 @@ import { sql } from 'drizzle-orm';
 import { BOT_WALL_HINT } from '../../src/lib/server/pipeline/recipe/extract';
 import { enqueueShare } from '../../src/lib/server/shares/enqueue';
 import type { EnqueueRequest, ItemDetail } from '../../src/lib/contract/queue';
+import type { RecipeDraft } from '../../src/lib/contract/recipe';
+import { getRecipe, toDetail } from '../../src/lib/server/recipes/library';
+import { startOpenAiServer, userTextOf } from '../helpers/openai-server';
+import { ingredient } from '../helpers/recipe';
 import { recipePage } from '../helpers/recipe-page';
 import { itemEnded } from '../helpers/item-end';
 import { startPipelineApp, startSites, type PipelineApp, type SiteRoute, type Sites } from '../helpers/pipeline-sites';
@@ -56,6 +60,18 @@ describe('page HTML sent with the link', () => {
 		expect(result.kind).toBe('saved');
 		expect(await sharedFileCount()).toBe(before);
 	});
+
+	it('a failed one retries like any item, still without asking the site', async () => {
+		const url = sites.at('walled.example', '/pie-without-recipe');
+		const failed = await share({ url, html: '<html><head><title>Just a blog post</title></head><body><p>We went to the sea.</p></body></html>' });
+		expect(failed).toMatchObject({ status: 'error', error: { code: 'no_recipe' } });
+		expect((await pipeline.app.items.retry(pipeline.userId, failed.id)).kind).toBe('ok');
+		const again = await itemEnded(pipeline.app, pipeline.userId, failed.id);
+		expect(again).toMatchObject({ status: 'error', error: { code: 'no_recipe' } });
+		// Parsing failed, so the retry resumes there, from what was read of the HTML.
+		expect(again.attempts.map((a) => a.phase)).toEqual(['extraction', 'parsing', 'parsing']);
+		expect(sites.hits).not.toContain('walled.example /pie-without-recipe');
+	});
 });
 
 describe('a site that refuses servers', () => {
@@ -100,5 +116,44 @@ describe('a recipe shared as text, without a link', () => {
 	it('a text without a recipe fails saying so', async () => {
 		const item = await share({ text: 'See you at seven, bring the wine!' });
 		expect(item).toMatchObject({ status: 'error', error: { code: 'no_recipe', message: 'no recipe found in the text you shared' } });
+	});
+});
+
+describe('a recipe shared as text, with a chat model', () => {
+	const note = 'from mum, dont lose this!!\nbanana bread: mash 3 bananas, stir in 75 g melted butter and 150 g sugar, then 190 g flour. bake 1 hour at 175';
+	const draft: RecipeDraft = {
+		title: 'Banana bread',
+		description: null,
+		yields: null,
+		servings: null,
+		prepMinutes: null,
+		cookMinutes: null,
+		totalMinutes: 60,
+		ingredientGroups: [{ name: null, ingredients: [ingredient('3 bananas', { quantity: 3, name: 'bananas' }), ingredient('190 g flour', { quantity: 190, unit: 'gram', name: 'flour' })] }],
+		stepGroups: [{ name: null, steps: ['Mash the bananas.', 'Bake for 1 hour at 175 °C.'] }],
+		tags: []
+	};
+
+	it('is read by the model from the text alone: no source line, nothing fetched', async () => {
+		const chat = await startOpenAiServer();
+		const withModel = await startPipelineApp(sites.policy, { LLM_API_BASE_URL: chat.baseUrl, LLM_MODEL: chat.model });
+		try {
+			chat.reply({ json: draft });
+			const hits = sites.hits.length;
+			const result = await enqueueShare(withModel.app, withModel.userId, { text: note });
+			if (result.kind === 'saved') throw new Error('already saved');
+			const item = await itemEnded(withModel.app, withModel.userId, result.item.id);
+			expect(item).toMatchObject({ status: 'success', kind: 'text', label: 'from mum, dont lose this!!', results: { title: 'Banana bread', sourceUrl: null } });
+			expect(chat.requests).toHaveLength(1);
+			const asked = userTextOf(chat.requests[0]!);
+			expect(asked).toContain(note);
+			expect(asked).not.toContain('Source:');
+			const detail = toDetail((await getRecipe(withModel.app.database, withModel.userId, item.results!.recipeId as string))!);
+			expect(detail.recipe).toMatchObject({ title: 'Banana bread', parsedBy: 'llm', sourceUrl: null });
+			expect(sites.hits.length).toBe(hits);
+		} finally {
+			await withModel.close();
+			await chat.close();
+		}
 	});
 });

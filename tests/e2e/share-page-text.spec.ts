@@ -113,3 +113,13 @@ test('a recipe pasted as text on the dashboard becomes a recipe, shown as shared
 	await expect(page.getByText('1 cup flour')).toBeVisible();
 	await expect(page.getByText('Read from the text you shared.')).toBeVisible();
 });
+
+test('a text shared to the share target without a link becomes a text item', async ({ page }) => {
+	await signedInAs(page);
+	const text = 'Sunday Flatbread\n\nIngredients:\n- 250 g flour\n- 150 ml water\n- 1 tsp salt\n\nMethod:\n1. Knead.\n2. Fry in a dry pan.';
+	await page.goto(`/share?${new URLSearchParams({ text })}`);
+	await expect(page).toHaveURL(/\/\?highlight=[0-9a-f-]{36}$/);
+	const card = page.getByRole('article').filter({ hasText: 'Sunday Flatbread' });
+	await expect(card.getByText('Saved')).toBeVisible();
+	await expect(card.getByText('Shared text')).toBeVisible();
+});
