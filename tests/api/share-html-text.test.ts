@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AlreadySaved, Item, ItemDetail, MAX_PAGE_HTML_BYTES } from '../../src/lib/contract/queue';
+import { FailedList } from '../../src/lib/contract/admin';
 import { RecipeDetail } from '../../src/lib/contract/library';
 import { expectError } from '../helpers/api-error';
 import { startHttpServer } from '../helpers/http-server';
@@ -88,5 +89,15 @@ describe('a recipe shared as text, without a link', () => {
 		expect(again.status).toBe(200);
 		const saved = AlreadySaved.parse(await again.json());
 		expect(saved).toMatchObject({ duplicate: true, recipeId: (done.results as { recipeId: string }).recipeId, alreadySaved: { sourceUrl: null } });
+	});
+
+	it("a text that fails is in the admin's failed list as shared text, without its words", async () => {
+		const res = await post({ text: 'Secret family note: meet at the station at nine' });
+		const id = Item.parse(await res.json()).id;
+		await waitForItem(server, id, (i) => i.status === 'error');
+		const failed = FailedList.parse(await (await server.api('/api/admin/failed')).json());
+		const item = failed.items.find((i) => i.id === id);
+		expect(item).toMatchObject({ kind: 'text', link: null, error: 'no recipe found in the text you shared' });
+		expect(JSON.stringify(item)).not.toContain('Secret family note');
 	});
 });

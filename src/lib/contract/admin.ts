@@ -51,6 +51,8 @@ export const FailedItem = z.object({
 	id: z.uuid(),
 	status: z.enum(['error', 'dead']),
 	user: UserRef,
+	/** What was shared: a link, a text or pictures (whose words and pictures are not shown here). */
+	kind: z.enum(['link', 'text', 'images']),
 	/** The shared link. */
 	link: z.string().nullable(),
 	/** The phase it failed in. */
