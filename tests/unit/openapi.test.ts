@@ -347,7 +347,10 @@ describe('request bodies in the document accept what the server accepts', () => 
 			valid: [{ links: ['https://example.com/pie', 'example.com/tart'] }, { text: 'pie https://example.com/pie', label: 'Notes', preview: true }],
 			invalid: [{ links: 'https://example.com/pie' }, { links: ['https://example.com/' + 'x'.repeat(4096)] }, { text: 'x', preview: 'yes' }, { label: '' }]
 		},
-		'POST /api/queue': { valid: [{ url: 'https://example.com/pie' }, { text: 'look https://example.com/pie', title: 'Pie' }], invalid: [{ url: 42 }, []] },
+		'POST /api/queue': {
+			valid: [{ url: 'https://example.com/pie' }, { text: 'look https://example.com/pie', title: 'Pie' }, { url: 'https://example.com/pie', html: '<html></html>' }, { text: 'Pie\n- 2 eggs' }],
+			invalid: [{ url: 42 }, [], { url: 'https://example.com/pie', html: 7 }]
+		},
 		'POST /api/auth/signup': { valid: [{ username: 'alice', password: 'correct horse' }], invalid: [{ username: 'alice' }, { username: 'al', password: 'correct horse' }] },
 		'POST /api/auth/login': { valid: [{ username: 'alice', password: 'x' }], invalid: [{ username: 'alice', password: '' }] },
 		'POST /api/auth/password': { valid: [{ currentPassword: 'old', newPassword: 'long enough' }], invalid: [{ currentPassword: 'old', newPassword: 'short' }] },

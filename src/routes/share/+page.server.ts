@@ -39,7 +39,7 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 		case 'created':
 			redirect(303, `/?highlight=${result.item.id}`);
 		default:
-			return { running: { id: result.item.id, url: result.item.url, status: result.item.status } };
+			return { running: { id: result.item.id, label: result.item.label, status: result.item.status } };
 	}
 };
 

@@ -371,6 +371,8 @@ interface Operation {
 	requestHeaders?: { name: string; description: string; schema: JsonSchema }[];
 	/** The JSON body, read with readJson. */
 	body?: SchemaName;
+	/** What its 413 says, when the route reads more than readJson's 64 KiB. */
+	bodyLimit?: string;
 	/**
 	 * The same request may come as multipart/form-data instead (a file upload), read by hand: the
 	 * schema of its fields. Only beside `body`, whose 415 then names both media types.
@@ -442,10 +444,12 @@ export const operations: Operation[] = [
 		path: '/api/queue',
 		operationId: 'enqueue',
 		tag: 'queue',
-		summary: 'Share a link',
+		summary: 'Share a link, a page, or a recipe\'s text',
 		description:
 			'The link may be in `url`, `text` or `title`, as share sheets send it. A link already pending or running is not queued twice, ' +
-			'and a link already saved as a recipe is not queued at all unless `reimport` is true (then the new item updates that recipe).',
+			'and a link already saved as a recipe is not queued at all unless `reimport` is true (then the new item updates that recipe). ' +
+			'`html` (with `url`, at most 2 MiB of UTF-8) is the page as the sender\'s browser has it: it is read instead of fetching the link, only parsed, never run. ' +
+			'A `text` without any link becomes a text item (`kind: "text"`): the recipe is read from the text itself, and the same text (whitespace aside) is one item, one recipe.',
 		access: 'signed-in',
 		requestHeaders: [
 			{
@@ -455,6 +459,7 @@ export const operations: Operation[] = [
 			}
 		],
 		body: 'EnqueueRequest',
+		bodyLimit: 'The body is over 3 MiB, or `html` is over 2 MiB (UTF-8).',
 		answers: [
 			{ status: 201, description: 'A new item.', body: 'Item', headers: ['Location'] },
 			{
@@ -467,11 +472,15 @@ export const operations: Operation[] = [
 			}
 		],
 		errors: [
-			{ status: 400, codes: ['invalid_idempotency_key'], description: 'The Idempotency-Key header is not 1–255 visible ASCII characters.' },
+			{
+				status: 400,
+				codes: ['invalid_idempotency_key', 'html_without_url'],
+				description: 'The Idempotency-Key header is not 1–255 visible ASCII characters, or `html` came without the page\'s link.'
+			},
 			{
 				status: 422,
 				codes: ['no_link', 'link_too_long', 'idempotency_key_reused'],
-				description: 'No http(s) link in the body, a link over 4096 characters, or an Idempotency-Key already used for another link.'
+				description: 'Neither an http(s) link nor a text with words in the body, a link over 4096 characters, or an Idempotency-Key already used for another link.'
 			}
 		]
 	},
@@ -1364,7 +1373,7 @@ function commonErrors(op: Operation): Failure[] {
 						description: 'The body is not valid JSON, or not valid (`issues` says where), or a multipart form that cannot be read.'
 					}
 				: { status: 400, codes: ['invalid_json', 'validation_failed', 'invalid_body'], description: 'The body is not valid JSON, or not valid (`issues` says where).' },
-			{ status: 413, codes: ['payload_too_large'], description: op.form ? 'A JSON body over 64 KiB.' : 'The body is over 64 KiB.' },
+			{ status: 413, codes: ['payload_too_large'], description: op.bodyLimit ?? (op.form ? 'A JSON body over 64 KiB.' : 'The body is over 64 KiB.') },
 			{
 				status: 415,
 				codes: ['unsupported_media_type'],

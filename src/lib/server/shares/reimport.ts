@@ -17,6 +17,7 @@ export type ReimportResult = { kind: 'queued'; item: Item } | { kind: 'running';
 export async function reimportRecipe(app: App, userId: string, recipe: RecipeRow): Promise<ReimportResult> {
 	let dedupeKey: string;
 	try {
+		if (recipe.sourceUrl === null) throw new Error('no link');
 		dedupeKey = normalizeUrl(recipe.sourceUrl);
 	} catch {
 		throw new ApiError(409, 'no_source', 'this recipe has no link to read again');

@@ -1,14 +1,14 @@
 import { json } from '@sveltejs/kit';
-import { EnqueueRequest, ListQuery, type AlreadySaved } from '$lib/contract/queue';
+import { EnqueueRequest, ListQuery, MAX_SHARE_BODY_BYTES, type AlreadySaved } from '$lib/contract/queue';
 import { api, currentUser, methodNotAllowed, parseQuery, readJson } from '$lib/server/http/api';
 import { enqueueShare } from '$lib/server/shares/enqueue';
 
 /**
- * Enqueue a shared link: 201 new item; 200 with duplicate:true when nothing new was created (the
+ * Enqueue a shared link (with its page's HTML, up to MAX_SHARE_BODY_BYTES), or a text without one: 201 new item; 200 with duplicate:true when nothing new was created (the
  * item already queued, or `recipeId` and `alreadySaved` for a link that is already a recipe).
  */
 export const POST = api(async ({ request, locals }) => {
-	const body = await readJson(request, EnqueueRequest);
+	const body = await readJson(request, EnqueueRequest, MAX_SHARE_BODY_BYTES);
 	const result = await enqueueShare(locals.app, currentUser(locals).id, body, request.headers.get('idempotency-key'));
 	if (result.kind === 'saved') {
 		const answer: AlreadySaved = { duplicate: true, recipeId: result.recipe.id, alreadySaved: result.recipe };

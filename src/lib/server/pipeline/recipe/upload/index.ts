@@ -6,6 +6,7 @@ import type { Recipe } from '../../../../contract/recipe';
 import { TargetLink } from '../../../../contract/targets';
 import { sourceKeys } from '../../../../links';
 import type { ExtractedContent } from '../extract/content';
+import { textKey } from '../share-key';
 
 export const UploadOutput = z.object({
 	recipeId: z.string(),
@@ -44,7 +45,7 @@ export interface UploadDeps {
  */
 export async function uploadRecipe(
 	deps: UploadDeps,
-	item: { id: string; userId: string; input: { url: string; recipeId?: string | null } },
+	item: { id: string; userId: string; input: { url: string | null; text?: string | null; recipeId?: string | null } },
 	recipe: Recipe,
 	page: Pick<ExtractedContent, 'url' | 'canonicalUrl'>,
 	{ progress, signal }: { progress(percent: number, message?: string): void; signal: AbortSignal }
@@ -54,7 +55,7 @@ export async function uploadRecipe(
 		userId: item.userId,
 		itemId: item.id,
 		recipeId: item.input.recipeId,
-		keys: sourceKeys(item.input.url, page.url, page.canonicalUrl),
+		keys: item.input.url !== null ? sourceKeys(item.input.url, page.url, page.canonicalUrl) : [textKey(item.input.text ?? '')],
 		title: recipe.title,
 		sourceUrl: recipe.sourceUrl,
 		imageUrl: recipe.image,
