@@ -28,7 +28,7 @@ type Call = { token?: string | null; json?: unknown; body?: string; headers?: Re
 
 /** A request as `token`'s owner (none with null); the answer's text is kept and, for errors, its code. */
 async function call(method: string, path: string, { token, json, body, headers = {} }: Call = {}) {
-	const auth = token === null ? {} : { authorization: `Bearer ${token ?? alice.token}` };
+	const auth: Record<string, string> = token === null ? {} : { authorization: `Bearer ${token ?? alice.token}` };
 	const res = await server.api(path, { method, json, body, headers: { ...auth, ...headers }, auth: false });
 	const text = await res.text();
 	bodies.push(text);
