@@ -30,6 +30,7 @@ import { recipePage } from '../helpers/recipe-page';
 
 const PASSWORD = 'correct horse battery staple';
 const TANDOOR_TOKEN = 'tda_backup-test-token';
+const INSTAGRAM_SESSION = 'csrftoken=backupCsrf; sessionid=4242%3AbackupInstaSecret%3A17';
 
 /** A new installation: its DATA_DIR (the key file; PGlite's files too) and, on PostgreSQL, a new database. */
 interface Installation {
@@ -56,8 +57,8 @@ async function installation(): Promise<Installation> {
 	return { dataDir, url, env: { DATA_DIR: dataDir, DATABASE_URL: url }, open: () => openDatabase({ databaseUrl: url }), cleanup: drop };
 }
 
-const startApp = (where: Installation) =>
-	createApp({ config: parseConfig({ ...where.env, LOG_LEVEL: 'silent', QUEUE_POLL_MS: '100', FETCH_ALLOW_PRIVATE: 'true', QUEUE_RETRY_ATTEMPTS: '1' }), log: testLogger });
+const startApp = (where: Installation, env: Record<string, string> = {}) =>
+	createApp({ config: parseConfig({ ...where.env, LOG_LEVEL: 'silent', QUEUE_POLL_MS: '100', FETCH_ALLOW_PRIVATE: 'true', QUEUE_RETRY_ATTEMPTS: '1', ...env }), log: testLogger });
 
 async function backUp(database: Database, dataDir: string, file: string) {
 	return writeBackup(database, createWriteStream(file, { mode: 0o600 }), { secret: await backupSecret({ dataDir }) });
@@ -129,6 +130,7 @@ describe('a backup restored into a new installation', () => {
 			);
 			await saveSubscription(app.database, { userId: alice.id, endpoint: 'https://push.example/send/abc', p256dh: 'BPk-p256dh-key', auth: 'auth-secret', device: 'Firefox on Linux' });
 			await app.targets.settings.save(alice.id, { kind: 'tandoor', baseUrl: 'http://127.0.0.1:9/', token: TANDOOR_TOKEN });
+			await app.platformSessions.save(alice.id, 'instagram', INSTAGRAM_SESSION);
 			await app.database.db.execute(sql`update queue_items set result = 'null'::jsonb where id = (select id from queue_items where status = 'error' limit 1)`);
 		} finally {
 			await app.shutdown();
@@ -148,7 +150,7 @@ describe('a backup restored into a new installation', () => {
 	});
 
 	it('holds every kind of row the app makes', () => {
-		for (const name of ['users', 'sessions', 'api_tokens', 'rate_limits', 'queue_items', 'queue_batches', 'queue_counts', 'item_phases', 'item_attempts', 'item_events', 'recipes', 'recipe_sources', 'recipe_pictures', 'push_subscriptions', 'user_targets', 'app_config']) {
+		for (const name of ['users', 'sessions', 'api_tokens', 'rate_limits', 'queue_items', 'queue_batches', 'queue_counts', 'item_phases', 'item_attempts', 'item_events', 'recipes', 'recipe_sources', 'recipe_pictures', 'push_subscriptions', 'user_targets', 'platform_sessions', 'app_config']) {
 			expect(before[name]?.length, name).toBeGreaterThan(0);
 		}
 		expect(statSync(file).mode & 0o777).toBe(0o600);
@@ -156,6 +158,8 @@ describe('a backup restored into a new installation', () => {
 		expect(header).toMatchObject({ format: 'cookmark-backup', version: 1, database: testDbKind(), secret: { kind: 'key-file' } });
 		expect(header.tables.find((t: { name: string }) => t.name === 'recipe_pictures').rows).toBe(before.recipe_pictures!.length);
 		expect(header.tables.map((t: { name: string }) => t.name)).not.toContain('__drizzle_migrations');
+		// Sealed in the file as in the database: no part of the session in clear.
+		expect(backupLines(file).filter((line) => /backupCsrf|backupInstaSecret/.test(line))).toEqual([]);
 	});
 
 	it('restores every table row for row, with the key that opens the sealed token, and the app carries on', async () => {
@@ -175,6 +179,9 @@ describe('a backup restored into a new installation', () => {
 			expect(await validateSessionToken(app.database, alice.session)).toMatchObject({ user: { id: alice.id, username: 'alice' } });
 			expect(await validateApiToken(app.database, alice.token)).toMatchObject({ id: alice.id });
 			expect(await app.targets.settings.connection(alice.id)).toEqual({ kind: 'tandoor', baseUrl: 'http://127.0.0.1:9/', token: TANDOOR_TOKEN });
+			// The Instagram session still opens for alice: the key came along, and it is sealed to her id, which the restore kept.
+			expect(await app.platformSessions.cookie(alice.id, 'instagram')).toBe(INSTAGRAM_SESSION);
+			expect(await app.platformSessions.list(alice.id)).toEqual([expect.objectContaining({ platform: 'instagram', expiredAt: null })]);
 			expect((await subscriptionsOf(app.database, alice.id)).map((s) => s.endpoint)).toEqual(['https://push.example/send/abc']);
 			// The sequences go on from where they stood: new events and attempts get new ids.
 			const [last] = await app.database.rows<{ event: number; attempt: number }>(
@@ -299,6 +306,49 @@ describe('a backup restored into a new installation', () => {
 			await fresh.cleanup();
 		}
 	});
+});
+
+describe('a platform session sealed with SECRET_KEY', () => {
+	it('opens for its person after a restore where the same SECRET_KEY is set', async () => {
+		const secretKey = 'q'.repeat(40);
+		const session = 'sid_tt=keyedTiktokSecret; tt_csrf_token=keyedCsrf';
+		const source = await installation();
+		const target = await installation();
+		const file = path.join(tempDir('cookmark-file-'), 'keyed-session.cmbak');
+		try {
+			const app = await startApp(source, { SECRET_KEY: secretKey });
+			let carol: string;
+			try {
+				carol = (await createAccount(app.database, 'carol', PASSWORD)).id;
+				await app.platformSessions.save(carol, 'tiktok', session);
+			} finally {
+				await app.shutdown();
+			}
+			const database = await source.open();
+			try {
+				await writeBackup(database, createWriteStream(file), { secret: await backupSecret({ secretKey, dataDir: source.dataDir }) });
+			} finally {
+				await database.close();
+			}
+			expect(backupLines(file).some((line) => line.includes('keyedTiktokSecret'))).toBe(false);
+			const restored = await target.open();
+			try {
+				await restoreBackup({ file, database: restored, databaseUrl: target.url, dataDir: target.dataDir, secretKey });
+			} finally {
+				await restored.close();
+			}
+			const after = await startApp(target, { SECRET_KEY: secretKey });
+			try {
+				expect(await after.platformSessions.cookie(carol, 'tiktok')).toBe(session);
+				expect(await after.platformSessions.cookie(carol, 'instagram')).toBeNull();
+			} finally {
+				await after.shutdown();
+			}
+		} finally {
+			await source.cleanup();
+			await target.cleanup();
+		}
+	}, 60_000);
 });
 
 describe('a backup made by an older Cookmark', () => {

@@ -33,6 +33,8 @@ async function phone(browser: Browser, baseURL: string | undefined, scheme: 'lig
 test('every signed-in page, light and dark, at 412×915', async ({ browser, baseURL, page }) => {
 	test.setTimeout(240_000);
 	await signedInAs(page, 'a11y');
+	// Settings is checked as someone with a saved Instagram session sees it, not only the empty form.
+	expect((await page.request.put('/api/platform-sessions/instagram', { data: { cookie: 'sessionid=4242%3Aa11ySecret%3A17' } })).status()).toBe(200);
 	site.fail('Missing-Pie', 10);
 	const ids: Record<string, string> = {};
 	for (const slug of ['Carrot-Soup', 'Lemon-Cake', 'Missing-Pie']) {
@@ -73,7 +75,13 @@ test('every signed-in page, light and dark, at 412×915', async ({ browser, base
 		const tab = await context.newPage();
 		for (const [name, path] of Object.entries(pages)) {
 			await tab.goto(path);
+			if (name === 'settings') await expect(tab.getByTestId('session-instagram')).toContainText(/Saved .* · not used yet/);
 			await check(tab, name, scheme);
+			if (name === 'settings') {
+				await tab.getByText('How to copy it').click();
+				await expect(tab.getByText('Open the developer tools')).toBeVisible();
+				await check(tab, 'settings-session-help', scheme);
+			}
 			if (name === 'recipe') {
 				await tab.getByText('More', { exact: true }).click();
 				await check(tab, 'recipe-more', scheme);

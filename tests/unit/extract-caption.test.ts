@@ -97,6 +97,13 @@ describe('captions with headings', () => {
 		expect(r?.instructions).toEqual(['5- Add the onion.']);
 	});
 
+	it('keeps the author\'s own number after a "Step N:" or a keycap too', () => {
+		const words = readCaption(caption('Soup', 'Ingredients', '1 onion', 'How to make it:', 'Step 1: 1- Chop the onion.', 'Step 2: 2. Fry it.'));
+		expect(words?.instructions).toEqual(['1- Chop the onion.', '2. Fry it.']);
+		const keycaps = readCaption(caption('Soup', 'Ingredients', '1 onion', 'Preparation:', '1️⃣ 1. Chop the onion.', '🔟 10) Serve.'));
+		expect(keycaps?.instructions).toEqual(['1. Chop the onion.', '10) Serve.']);
+	});
+
 	it('splits an inline ingredient list where each new amount starts', () => {
 		const r = readCaption(caption('Pancakes', 'Ingredients: 2 eggs, 1 cup flour, salt, 1 cup milk', 'Method: Whisk and fry.'));
 		expect(r?.ingredients).toEqual(['2 eggs', '1 cup flour, salt', '1 cup milk']);

@@ -370,7 +370,10 @@ describe('request bodies in the document accept what the server accepts', () => 
 			valid: [{ title: 'Pie' }, { description: '', servings: null, ingredientGroups: [{ name: null, lines: ['2 eggs', { text: '1 cup milk', reviewed: true }] }], stepGroups: [] }],
 			invalid: [{ title: '' }, { prepMinutes: 1.5 }, { ingredientGroups: [{ name: null, lines: [''] }] }]
 		},
-		'PUT /api/platform-sessions/{platform}': { valid: [{ cookie: 'sessionid=42%3Aabc' }], invalid: [{}, { cookie: 42 }] },
+		'PUT /api/platform-sessions/{platform}': {
+			valid: [{ cookie: 'sessionid=42%3Aabc' }, { cookie: ' Cookie: csrftoken=x; sid_tt=y ' }],
+			invalid: [{}, { cookie: 42 }, { cookie: '' }, { cookie: ' \n ' }, { cookie: `sessionid=${'a'.repeat(8192)}` }]
+		},
 		'POST /api/targets/test': { valid: [{ kind: 'mealie', baseUrl: 'https://mealie.example' }], invalid: [{ baseUrl: 'https://mealie.example' }, { kind: 'none' }] },
 		'POST /api/admin/failed/retry': {
 			valid: [{ ids: ['0190a0b0-0000-7000-8000-000000000001'] }, { all: true }],

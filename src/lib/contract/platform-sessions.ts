@@ -16,6 +16,15 @@ const loginCookies: Record<SessionPlatform, readonly string[]> = {
 // RFC 6265: a cookie name is a token; a value is printable ASCII without spaces, quotes, commas, semicolons or backslashes (optionally quoted).
 const COOKIE_PAIR = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+)=("?)([\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]*)\2$/;
 
+/** The most a pasted cookie may be: more than any login, less than a whole browser profile. */
+export const MAX_COOKIE_LENGTH = 8192;
+
+// What the API document can say of the field; SessionCookie adds what needs the platform.
+const CookieText = z
+	.string()
+	.max(MAX_COOKIE_LENGTH, 'that is longer than any login cookie: paste only the Cookie header’s value')
+	.regex(/\S/, 'paste the cookie');
+
 /**
  * What a person pastes: the whole Cookie header from their browser (with or without `Cookie:`),
  * or just the login cookie (`sessionid=…`). Normalised into a Cookie header value; refused
@@ -23,32 +32,33 @@ const COOKIE_PAIR = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+)=("?)([\x21\x23-\x2b\x2d-\x3
  */
 export function SessionCookie(platform: SessionPlatform) {
 	const needed = loginCookies[platform];
-	return z
-		.string()
-		.trim()
-		.min(1, 'paste the cookie')
-		.max(8192, 'that is longer than any login cookie: paste only the Cookie header’s value')
-		.transform((raw, ctx) => {
-			const pairs = raw
-				.replace(/^cookie:\s*/i, '')
-				.split(';')
-				.map((part) => part.trim())
-				.filter(Boolean);
-			const bad = pairs.find((pair) => !COOKIE_PAIR.test(pair));
-			if (bad !== undefined || pairs.length === 0) {
-				ctx.addIssue({ code: 'custom', message: 'that is not a cookie: paste name=value pairs such as sessionid=…, separated by semicolons' });
-				return z.NEVER;
-			}
-			const names = pairs.map((pair) => pair.slice(0, pair.indexOf('=')));
-			if (!names.some((name) => needed.includes(name))) {
-				ctx.addIssue({ code: 'custom', message: `the ${sessionPlatformNames[platform]} login cookie (${needed.join(' or ')}) is missing` });
-				return z.NEVER;
-			}
-			return pairs.join('; ');
-		});
+	return CookieText.transform((raw, ctx) => {
+		const pairs = raw
+			.trim()
+			.replace(/^cookie:\s*/i, '')
+			.split(';')
+			.map((part) => part.trim())
+			.filter(Boolean);
+		const bad = pairs.find((pair) => !COOKIE_PAIR.test(pair));
+		if (bad !== undefined || pairs.length === 0) {
+			ctx.addIssue({ code: 'custom', message: 'that is not a cookie: paste name=value pairs such as sessionid=…, separated by semicolons' });
+			return z.NEVER;
+		}
+		const names = pairs.map((pair) => pair.slice(0, pair.indexOf('=')));
+		if (!names.some((name) => needed.includes(name))) {
+			ctx.addIssue({ code: 'custom', message: `the ${sessionPlatformNames[platform]} login cookie (${needed.join(' or ')}) is missing` });
+			return z.NEVER;
+		}
+		return pairs.join('; ');
+	});
 }
 
-export const SessionInput = z.object({ cookie: z.string() });
+export const SessionInput = z.object({
+	cookie: CookieText.describe(
+		'The Cookie header value (`name=value` pairs separated by semicolons, `Cookie:` in front allowed), or just the login cookie. ' +
+			`It must hold the platform's login cookie: ${sessionPlatforms.map((p) => `${loginCookies[p].map((name) => `\`${name}\``).join(' or ')} for ${sessionPlatformNames[p]}`).join('; ')}.`
+	)
+});
 
 /** A saved session as shown: never its value, only when it was saved and used. */
 export const PlatformSessionView = z.object({

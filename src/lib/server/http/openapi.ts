@@ -915,7 +915,14 @@ export const operations: Operation[] = [
 		id: platform,
 		body: 'SessionInput',
 		answers: [{ status: 200, description: 'The session as saved (without its value).', body: 'PlatformSessionView' }],
-		errors: [{ status: 404, codes: ['not_found'], description: 'No such platform.' }]
+		errors: [
+			{
+				status: 400,
+				codes: ['validation_failed'],
+				description: 'The cookie is empty, too long, not `name=value` pairs, or lacks the platform\'s login cookie; the message in `issues` says which.'
+			},
+			{ status: 404, codes: ['not_found'], description: 'No such platform (checked before the body is read).' }
+		]
 	},
 	{
 		method: 'delete',

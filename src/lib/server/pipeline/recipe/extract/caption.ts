@@ -72,15 +72,18 @@ function toLine(raw: string): Line | null {
 	let text = raw.replace(/https?:\/\/\S+/g, '').replace(TRAILING_HASHTAGS, '').trim();
 	let step: number | null = null;
 	let marked = false;
-	// Bullets may come in runs ("👉 1."), but only one step number: "6. 6- Add" keeps the author's "6-".
+	// Bullets may come in runs ("👉 1."), but only one step number: "6. 6- Add", "Step 6: 6- Add" and
+	// "6️⃣ 6- Add" keep the author's "6-". Past a step number, the next pass looks for bullets only.
 	for (let changed = true; changed; ) {
 		changed = false;
 		for (const pattern of step !== null ? [BULLET] : [...STEP_PREFIX, BULLET]) {
 			const m = pattern.exec(text);
 			if (!m?.[0]) continue;
-			if (pattern !== BULLET) step = m[0].includes('\u{1F51F}') ? 10 : Number(m[0].replace(/\D/g, '')) || null;
 			marked = changed = true;
 			text = text.slice(m[0].length);
+			if (pattern === BULLET) continue;
+			step = m[0].includes('\u{1F51F}') ? 10 : Number(m[0].replace(/\D/g, '')) || null;
+			break;
 		}
 	}
 	text = text.replace(TRAILING_EMOJI, '').replace(/\s+/g, ' ').trim();
