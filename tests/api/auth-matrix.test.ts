@@ -235,7 +235,12 @@ describe('who may call what', () => {
 		const id = r.headers.get('location')!.replace('/?highlight=', '');
 		expect((await call('B', 'GET', `/api/queue/${id}`)).body.url).toBe('https://example.com/b/shared');
 		expect((await call('A', 'GET', `/api/queue/${id}`)).status).toBe(404);
-		const none = await call('B', 'GET', '/share?text=' + encodeURIComponent('just words'));
+		// Words without a link are a text share of B's own; a share of nothing is refused on the page.
+		const words = await call('B', 'GET', '/share?text=' + encodeURIComponent('just words'));
+		expect(words.status).toBe(303);
+		const textItem = (await call('B', 'GET', `/api/queue/${words.headers.get('location')!.replace('/?highlight=', '')}`)).body;
+		expect([textItem.kind, textItem.url]).toEqual(['text', null]);
+		const none = await call('B', 'GET', '/share?text=' + encodeURIComponent('   '));
 		expect(none.status).toBe(200);
 		expect(none.body).toContain('No link found');
 	});

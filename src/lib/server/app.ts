@@ -150,6 +150,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
 
 	const queue = new QueueService(database, registry, {
 		maxAttempts: config.QUEUE_RETRY_ATTEMPTS,
+		onSettleError: (err) => log.warn({ err }, 'could not finish batches now; the next start finishes them'),
 		onBatchFinished: (batch) => {
 			const n = (status: string) => batch.counts[status] ?? 0;
 			void notifier.batchFinished(batch.userId, { id: batch.id, label: batch.label, saved: n('success'), failed: n('error') + n('dead'), canceled: n('canceled') });
@@ -218,6 +219,8 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
 			accepting = false;
 			closing ??= (async () => {
 				await worker?.stop();
+				// Items the worker just finished may have ended their batch.
+				await queue.idle();
 				await retention.stop();
 				await live.close();
 				await hosts.close();

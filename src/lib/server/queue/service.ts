@@ -79,6 +79,8 @@ export class QueueService {
 			clock?: Clock;
 			/** A batch's last item ended (success, failure, cancel or delete): called once per batch, in one process. */
 			onBatchFinished?: (batch: BatchRow) => void;
+			/** Settling batches failed (the database went away): the start-up sweep finishes them later. */
+			onSettleError?: (err: unknown) => void;
 		}
 	) {
 		this.inserts = new Batcher({
@@ -214,12 +216,19 @@ export class QueueService {
 	 */
 	batchItemEnded(batchId: string): void {
 		this.endedBatches.add(batchId);
-		this.settling ??= new Promise<void>((resolve) => setTimeout(resolve, BATCH_SETTLE_MS).unref()).then(async () => {
-			const ids = [...this.endedBatches];
-			this.endedBatches.clear();
-			this.settling = null;
-			await this.finishBatches(ids);
-		});
+		this.settling ??= new Promise<void>((resolve) => setTimeout(resolve, BATCH_SETTLE_MS).unref())
+			.then(async () => {
+				const ids = [...this.endedBatches];
+				this.endedBatches.clear();
+				this.settling = null;
+				await this.finishBatches(ids);
+			})
+			.catch((err: unknown) => this.options.onSettleError?.(err));
+	}
+
+	/** Waits for batches being settled: at shutdown, once the worker stopped and before the database closes. */
+	async idle(): Promise<void> {
+		while (this.settling) await this.settling;
 	}
 
 	/** Finishes the batches (these, or any unfinished) that have nothing left to run; for a start-up sweep too. */
