@@ -77,7 +77,12 @@ async function upload(imagePath: string | null) {
 	const recipe = makeRecipe({ sourceUrl, image: imagePath && `${site.origin}${imagePath}` });
 	const sent: unknown[] = [];
 	const output = await uploadRecipe(
-		{ database: db.database, keepPicture: (id, url, signal) => pictures.keep(id, url, signal), sendToTarget: async (input) => (sent.push(input.picture), null) },
+		{
+			database: db.database,
+			keepPicture: (id, url, signal) => pictures.keep(id, url, signal),
+			keepSharedPicture: (id, { url }, signal) => pictures.keepBytes(id, url, async () => null, signal),
+			sendToTarget: async (input) => (sent.push(input.picture), null)
+		},
 		{ id: item!.id, userId, input: { url: sourceUrl } },
 		recipe,
 		{ url: sourceUrl, canonicalUrl: sourceUrl },

@@ -6,6 +6,7 @@ import type { Recipe } from '../../../../contract/recipe';
 import { TargetLink } from '../../../../contract/targets';
 import { sourceKeys } from '../../../../links';
 import type { ExtractedContent } from '../extract/content';
+import { sharedPictureId } from '../extract/shared-pictures';
 
 export const UploadOutput = z.object({
 	recipeId: z.string(),
@@ -20,6 +21,8 @@ export interface UploadDeps {
 	database: Database;
 	/** Downloads the recipe's picture and keeps it with the library recipe (or says why it could not). */
 	keepPicture(recipeId: string, url: string, signal: AbortSignal): Promise<KeptPicture>;
+	/** Keeps one of the owner's shared pictures (by file id) as the recipe's picture, from its stored bytes. */
+	keepSharedPicture(recipeId: string, owner: { userId: string; fileId: string; url: string }, signal: AbortSignal): Promise<KeptPicture>;
 	/**
 	 * Saves a library recipe to the user's target, never twice; null when they keep recipes in the
 	 * library only. `picture` is the one just kept (or why there is none), so it is not fetched again.
@@ -44,9 +47,9 @@ export interface UploadDeps {
  */
 export async function uploadRecipe(
 	deps: UploadDeps,
-	item: { id: string; userId: string; input: { url: string; recipeId?: string | null } },
+	item: { id: string; userId: string; input: { url: string | null; recipeId?: string | null } },
 	recipe: Recipe,
-	page: Pick<ExtractedContent, 'url' | 'canonicalUrl'>,
+	page: Pick<ExtractedContent, 'url' | 'canonicalUrl' | 'sharedPictures'>,
 	{ progress, signal }: { progress(percent: number, message?: string): void; signal: AbortSignal }
 ): Promise<UploadOutput> {
 	progress(20, 'saving to your library');
@@ -54,7 +57,8 @@ export async function uploadRecipe(
 		userId: item.userId,
 		itemId: item.id,
 		recipeId: item.input.recipeId,
-		keys: sourceKeys(item.input.url, page.url, page.canonicalUrl),
+		// Shared pictures are known by their set's key (an already-saved set answers "already saved"), a link by its addresses.
+		keys: page.sharedPictures ? [page.sharedPictures.key] : sourceKeys(item.input.url ?? page.url, page.url, page.canonicalUrl),
 		title: recipe.title,
 		sourceUrl: recipe.sourceUrl,
 		imageUrl: recipe.image,
@@ -62,8 +66,14 @@ export async function uploadRecipe(
 		data: recipe
 	});
 	progress(30, 'keeping the picture');
-	const picture = recipe.image ? await deps.keepPicture(saved.id, recipe.image, signal) : null;
+	const picture = recipe.image ? await keep(deps, item.userId, saved.id, recipe.image, signal) : null;
 	progress(40);
 	const target = await deps.sendToTarget({ userId: item.userId, recipeId: saved.id, recipe, picture, signal, progress: (message) => progress(70, message) });
 	return { recipeId: saved.id, picture: picture?.ok ? picture.version : null, target };
+}
+
+/** The recipe's picture: one of the shared pictures from its stored bytes, else downloaded from its address. */
+function keep(deps: UploadDeps, userId: string, recipeId: string, url: string, signal: AbortSignal): Promise<KeptPicture> {
+	const fileId = sharedPictureId(url);
+	return fileId ? deps.keepSharedPicture(recipeId, { userId, fileId, url }, signal) : deps.keepPicture(recipeId, url, signal);
 }
