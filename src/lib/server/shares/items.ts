@@ -15,7 +15,7 @@ export function toItem(job: JobView): Item {
 	const { userId: _user, pipeline: _pipeline, input: _input, dedupeKey: _key, ...rest } = job;
 	return {
 		...rest,
-		url: share.success ? share.data.url : '',
+		url: share.success ? (share.data.url ?? '') : '',
 		title: share.success ? share.data.title?.trim() || null : null
 	};
 }

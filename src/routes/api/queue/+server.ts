@@ -1,15 +1,19 @@
 import { json } from '@sveltejs/kit';
 import { EnqueueRequest, ListQuery, type AlreadySaved } from '$lib/contract/queue';
 import { api, currentUser, methodNotAllowed, parseQuery, readJson } from '$lib/server/http/api';
-import { enqueueShare } from '$lib/server/shares/enqueue';
+import { enqueueForm, enqueueShare } from '$lib/server/shares/enqueue';
+import { isMultipart, readShareForm } from '$lib/server/shares/read-share-form';
 
 /**
- * Enqueue a shared link: 201 new item; 200 with duplicate:true when nothing new was created (the
+ * Enqueue a shared link (JSON), or pictures of a recipe (multipart, `images` files): 201 new item; 200 with duplicate:true when nothing new was created (the
  * item already queued, or `recipeId` and `alreadySaved` for a link that is already a recipe).
  */
 export const POST = api(async ({ request, locals }) => {
-	const body = await readJson(request, EnqueueRequest);
-	const result = await enqueueShare(locals.app, currentUser(locals).id, body, request.headers.get('idempotency-key'));
+	const userId = currentUser(locals).id;
+	const key = request.headers.get('idempotency-key');
+	const result = isMultipart(request)
+		? await enqueueForm(locals.app, userId, await readShareForm(request), key)
+		: await enqueueShare(locals.app, userId, await readJson(request, EnqueueRequest), key);
 	if (result.kind === 'saved') {
 		const answer: AlreadySaved = { duplicate: true, recipeId: result.recipe.id, alreadySaved: result.recipe };
 		return json(answer, { status: 200, headers: { location: `/api/recipes/${result.recipe.id}` } });
