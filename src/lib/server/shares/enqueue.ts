@@ -51,7 +51,7 @@ export async function enqueueShare(
  */
 export async function enqueueForm(app: App, userId: string, form: ShareForm, idempotencyKey?: string | null): Promise<EnqueueResult> {
 	// A form without pictures is a link shared as a form (a Shortcut, the share target sharing a link).
-	if (!form.images.length) return enqueueShare(app, userId, { url: form.url, text: form.text, title: form.title }, idempotencyKey);
+	if (!form.images.length) return enqueueShare(app, userId, { url: form.url, text: form.text, title: form.title, reimport: form.reimport }, idempotencyKey);
 	checkIdempotencyKey(idempotencyKey);
 	const images: PreparedImage[] = [];
 	for (const [i, file] of form.images.entries()) {

@@ -8,6 +8,8 @@ export interface ShareForm {
 	url?: string;
 	text?: string;
 	title?: string;
+	/** A link already saved: import it again (`true`, `1` or `on`). */
+	reimport?: boolean;
 	images: { name: string | null; bytes: Uint8Array }[];
 }
 
@@ -21,7 +23,7 @@ const allTooLarge = () => new ApiError(413, 'images_too_large', `the pictures ar
 
 /**
  * Reads a multipart share (POST /api/queue, the share target, the dashboard's upload): `images`
- * file fields and the optional `url`, `text` and `title`. Streamed (busboy), each file held once
+ * file fields and the optional `url`, `text`, `title` and `reimport`. Streamed (busboy), each file held once
  * and never past its limit; the first limit broken ends the read with a 4xx.
  */
 export async function readShareForm(request: Request): Promise<ShareForm> {
@@ -67,6 +69,7 @@ export async function readShareForm(request: Request): Promise<ShareForm> {
 		});
 		parser.on('filesLimit', () => fail(tooMany()));
 		parser.on('field', (name, value) => {
+			if (name === 'reimport') return void (form.reimport = ['true', '1', 'on'].includes(value));
 			const limit = FIELD_LIMITS[name];
 			if (limit === undefined) return;
 			if (value.length > limit) return fail(new ApiError(400, 'validation_failed', `${name} is longer than ${limit} characters`));
