@@ -33,9 +33,9 @@ const draft: RecipeDraft = {
 	tags: []
 };
 
-function form(files: { bytes: Uint8Array; name: string; type?: string }[], fields: Record<string, string> = {}): FormData {
+function form(files: { bytes: Buffer; name: string; type?: string }[], fields: Record<string, string> = {}): FormData {
 	const body = new FormData();
-	for (const f of files) body.append('images', new Blob([f.bytes], { type: f.type ?? 'image/jpeg' }), f.name);
+	for (const f of files) body.append('images', new Blob([new Uint8Array(f.bytes)], { type: f.type ?? 'image/jpeg' }), f.name);
 	for (const [k, v] of Object.entries(fields)) body.append(k, v);
 	return body;
 }
