@@ -103,6 +103,8 @@ describe('POST /api/queue with pictures', () => {
 		const body = AlreadySaved.parse(await res.json());
 		expect(body.recipeId).toBe(recipeId);
 		expect(res.headers.get('location')).toBe(`/api/recipes/${recipeId}`);
+		// There is no page to read again: the pictures were the source.
+		await expectError(await server.api(`/api/recipes/${recipeId}/reimport`, { method: 'POST' }), 409, 'no_source');
 	});
 
 	it('200 duplicate: the same new pictures shared twice at once make one item', async () => {

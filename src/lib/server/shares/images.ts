@@ -1,3 +1,4 @@
+import PQueue from 'p-queue';
 import sharp from 'sharp';
 import { sniffPicture } from '../pictures/download';
 import { PICTURE_MAX_PIXELS } from '../pictures/render';
@@ -32,7 +33,17 @@ const HEIC_UNREADABLE =
  * (camera, time, location) so none of it reaches the model or the library. An animated GIF keeps its
  * first frame. Never throws for the picture's own trouble: the reason comes back, in words for a person.
  */
-export async function prepareSharedImage(bytes: Uint8Array): Promise<PreparedResult> {
+export function prepareSharedImage(bytes: Uint8Array): Promise<PreparedResult> {
+	return decoding.add(() => prepare(bytes));
+}
+
+/**
+ * Decoding a large photo takes a few hundred megabytes at worst: shares arriving together are
+ * prepared two at a time, so a burst of uploads cannot take the process's memory.
+ */
+const decoding = new PQueue({ concurrency: 2 });
+
+async function prepare(bytes: Uint8Array): Promise<PreparedResult> {
 	const heif = isHeif(bytes);
 	if (!sniffPicture(bytes) && !heif) {
 		return { ok: false, code: 'unsupported_image', reason: 'it is not a JPEG, PNG, WebP, GIF, AVIF or HEIC picture' };
