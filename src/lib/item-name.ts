@@ -61,8 +61,14 @@ export function nameFromLink(link: string): string {
 	return platform ? platform.name(url) : (slugName(url) ?? host);
 }
 
-/** An item's name wherever it is shown: its recipe's title once read, else the share's, else the link's. */
-export function itemTitle(item: { url: string; title: string | null; results: unknown }): string {
+/** An item's name wherever it is shown: its recipe's title once read, else the share's, else the link's (or the text's first line, the pictures' count). */
+export function itemTitle(item: { url: string | null; label: string; title: string | null; results: unknown }): string {
 	const read = (item.results as { title?: unknown } | null)?.title;
-	return typeof read === 'string' && read ? read : (item.title ?? nameFromLink(item.url));
+	return typeof read === 'string' && read ? read : (item.title ?? (item.url ? nameFromLink(item.url) : item.label));
+}
+
+/** Where an item came from, in a word: the link's host, else what was shared. */
+export function itemSource(item: { kind: 'link' | 'text' | 'images'; url: string | null; label: string }): string {
+	if (item.url) return hostOf(item.url);
+	return item.kind === 'text' ? 'Shared text' : item.label;
 }

@@ -1,5 +1,6 @@
 import { fail } from '@sveltejs/kit';
 import { EnqueueRequest, MAX_LINK_LENGTH } from '$lib/contract/queue';
+import { linkFromShare } from '$lib/links';
 import { tooLongMessage } from '$lib/paste';
 import { ApiError, currentUser } from '$lib/server/http/api';
 import { enqueueShare } from '$lib/server/shares/enqueue';
@@ -30,8 +31,10 @@ export const actions: Actions = {
 	enqueue: async ({ request, locals }) => {
 		const form = await request.formData();
 		const pasted = String(form.get('url') ?? '');
-		// A link, or text with a link in it (a share sheet's "Look at this https://…"), as the API takes it.
-		const parsed = EnqueueRequest.safeParse(pasted.trim().length <= MAX_LINK_LENGTH ? { url: pasted } : { text: pasted });
+		// A link, or text with a link in it (a share sheet's "Look at this https://…"), as the API takes
+		// it; a text without a link (a recipe pasted from a message) is read as it is.
+		const oneLink = pasted.trim().length <= MAX_LINK_LENGTH && !/\n/.test(pasted.trim()) && linkFromShare({ url: pasted }) !== null;
+		const parsed = EnqueueRequest.safeParse(oneLink ? { url: pasted } : { text: pasted });
 		// Too long to be worth showing again in the field.
 		if (!parsed.success) return fail(400, { url: '', message: tooLongMessage(pasted.length) });
 		const url = pasted;
@@ -41,7 +44,7 @@ export const actions: Actions = {
 			return { id: result.item.id, duplicate: result.kind !== 'created' };
 		} catch (err) {
 			if (err instanceof ApiError && err.status < 500) {
-				return fail(err.status, { url, message: err.code === 'no_link' ? 'Paste a link that starts with http:// or https://' : err.message });
+				return fail(err.status, { url, message: err.code === 'no_link' ? 'Paste a link that starts with http:// or https://, or the text of a recipe' : err.message });
 			}
 			throw err;
 		}

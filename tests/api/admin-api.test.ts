@@ -113,7 +113,7 @@ describe('admin API', () => {
 		const failed = FailedList.parse((await call('GET', '/api/admin/failed')).body);
 		expect(failed.total).toBe(2);
 		expect(failed.items.map((i) => [i.id, i.user.username]).sort()).toEqual([[bobs, 'bob'], [carols, 'carol']].sort());
-		expect(failed.items.every((i) => i.link?.startsWith(site.origin) && i.phase === 'extraction' && i.error)).toBe(true);
+		expect(failed.items.every((i) => i.kind === 'link' && i.link?.startsWith(site.origin) && i.phase === 'extraction' && i.error)).toBe(true);
 		expect(FailedList.parse((await call('GET', '/api/admin/failed?limit=1&offset=1')).body)).toMatchObject({ total: 2, hasMore: false });
 
 		// The site is back: a retry now saves them.

@@ -148,7 +148,7 @@ describe('a batch', () => {
 
 	it('Cancel the rest stops what waits and runs, keeps what finished, and the batch is finished', async () => {
 		const made = Batch.parse(await (await post({ links: [link('/wait/1'), link('/wait/2'), link('/wait/3'), link('/r/8')], label: 'Slow ones' })).json());
-		const quick = ItemList.parse(await (await server.api(`/api/queue?batch=${made.id}`)).json()).items.find((i) => i.url.endsWith('/r/8'))!;
+		const quick = ItemList.parse(await (await server.api(`/api/queue?batch=${made.id}`)).json()).items.find((i) => i.url?.endsWith('/r/8'))!;
 		await waitForItem(server, quick.id, (i: { status: string }) => i.status === 'success');
 		const canceled = BatchActionResult.parse(await (await server.api(`/api/batches/${made.id}/cancel`, { method: 'POST' })).json());
 		expect(canceled.changed).toBe(3);

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ItemDetail, ItemList, Item } from '../../src/lib/contract/queue';
+import { ItemDetail, ItemList, Item, MAX_SHARE_BODY_BYTES } from '../../src/lib/contract/queue';
 import { expectError } from '../helpers/api-error';
 import { html, startHttpServer } from '../helpers/http-server';
 import { recipePage } from '../helpers/recipe-page';
@@ -211,15 +211,16 @@ describe('bad input gets a clear 4xx in JSON, never a 500', () => {
 		const typed = await expectError(await post({ url: 42 }), 400, 'validation_failed');
 		expect(typed.error.issues?.[0]?.path).toBe('url');
 		await expectError(await post({}), 422, 'no_link');
-		await expectError(await post({ text: 'just words, no link' }), 422, 'no_link');
+		await expectError(await post({ text: ' … !! \n ' }), 422, 'no_link');
 		await expectError(await post({ url: 'javascript:alert(1)' }), 422, 'no_link');
 		await expectError(await post({ url: 'ftp://example.com/x' }), 422, 'no_link');
 		await expectError(await post({ url: 'https://example.com/' + 'a'.repeat(5000) }), 400, 'validation_failed');
-		await expectError(await post({ text: 'x'.repeat(70_000) }), 413, 'payload_too_large');
+		await expectError(await post({ text: 'x'.repeat(70_000) }), 400, 'validation_failed');
+		await expectError(await post({ text: 'x'.repeat(MAX_SHARE_BODY_BYTES) }), 413, 'payload_too_large');
 	});
 
 	it('a body over the limit is 413 JSON however it is sent: streamed without a length, or as a form', async () => {
-		// Chunked, past the route's own 64 KB cap: it used to end as a 400 "could not be read".
+		// Chunked, past the route's own cap (3 MiB, for a page's HTML): it used to end as a 400 "could not be read".
 		const chunked = await new Promise<{ status?: number; body: string }>((resolve, reject) => {
 			const token = idle.token!;
 			const req = http.request(`${idle.origin}/api/queue`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` } }, (res) => {
@@ -227,7 +228,7 @@ describe('bad input gets a clear 4xx in JSON, never a 500', () => {
 				res.on('data', (d) => (body += d)).on('end', () => resolve({ status: res.statusCode, body }));
 			});
 			req.on('error', reject);
-			for (let i = 0; i < 10; i++) req.write(' '.repeat(64 * 1024));
+			for (let i = 0; i < 50; i++) req.write(' '.repeat(64 * 1024));
 			req.end();
 		});
 		expect(chunked.status).toBe(413);

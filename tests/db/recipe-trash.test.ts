@@ -86,7 +86,7 @@ describe('deleting with an undo', () => {
 		const { id, itemId } = await add(alice, 'Lemon Tart');
 		await deleteRecipe(db.database, alice, id, t0);
 		const recipe = makeRecipe({ title: 'Lemon Tart' });
-		await saveRecipe(db.database, { userId: alice, itemId, keys: [recipe.sourceUrl], title: 'Lemon Tart', sourceUrl: recipe.sourceUrl, imageUrl: null, description: null, data: recipe });
+		await saveRecipe(db.database, { userId: alice, itemId, keys: [recipe.sourceUrl!], title: 'Lemon Tart', sourceUrl: recipe.sourceUrl, imageUrl: null, description: null, data: recipe });
 		expect(await titles(alice)).toEqual(['Lemon Tart']);
 	});
 });

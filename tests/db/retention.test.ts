@@ -143,6 +143,36 @@ describe('retention', () => {
 		expect(await retention().run('admin')).toMatchObject({ trigger: 'admin' });
 	});
 
+	it('deletes shared files no item needs: those of items saved long ago and those no item names; a failed item keeps its own', async () => {
+		const { h, worker, ids } = await setUp();
+		const file = async (hoursOld = 0) => {
+			const [row] = await h.database.rows<{ id: string }>(sql`
+				insert into shared_files (user_id, kind, content_type, bytes, sha256, size, created_at)
+				values (${h.userId}, 'html', 'text/html', decode('3c703e', 'hex'), 'h', 2, now() - ${hoursOld} * interval '1 hour') returning id`);
+			return row!.id;
+		};
+		const name = (itemId: string, field: 'htmlFileId' | 'imageFileIds', value: unknown) =>
+			h.database.rows(sql`update queue_items set input = input || jsonb_build_object(${field}::text, ${JSON.stringify(value)}::jsonb) where id = ${itemId}`);
+		const files = { oldSaved: await file(48 * 40), oldSavedPicture: await file(48 * 40), newSaved: await file(24 * 10), oldFailed: await file(48 * 40), unnamed: await file(2), justStored: await file() };
+		await name(ids.oldSaved, 'htmlFileId', files.oldSaved);
+		await name(ids.oldSaved2, 'imageFileIds', [files.oldSavedPicture]);
+		await name(ids.newSaved, 'htmlFileId', files.newSaved);
+		await name(ids.oldFailed, 'htmlFileId', files.oldFailed);
+
+		expect(await retention().run('admin')).toMatchObject({ files: 3 });
+		const left = (await h.database.rows<{ id: string }>(sql`select id from shared_files`)).map((r) => r.id).sort();
+		// Saved within the 30 days, failed (a retry reads it), or stored a moment ago by an enqueue still making its item.
+		expect(left).toEqual([files.newSaved, files.oldFailed, files.justStored].sort());
+
+		// With outputs kept for good (0 days), only files no item names go.
+		await retention().update({ eventsDays: null, outputDays: 0 });
+		await h.database.rows(sql`update queue_items set finished_at = now() - interval '400 days' where id = ${ids.newSaved}`);
+		await h.database.rows(sql`update shared_files set created_at = now() - interval '2 hours' where id = ${files.justStored}`);
+		expect(await retention().run('admin')).toMatchObject({ files: 1 });
+		expect((await h.database.rows<{ id: string }>(sql`select id from shared_files`)).map((r) => r.id).sort()).toEqual([files.newSaved, files.oldFailed].sort());
+		await worker.stop();
+	});
+
 	it('deletes the rows of workers not heard from for a day', async () => {
 		await db.database.rows(sql`insert into workers (id, hostname, pid, concurrency, heartbeat_ms, started_at, last_seen_at) values
 			('gone', 'h', 1, 2, 5000, now() - interval '3 days', now() - interval '2 days'),

@@ -95,7 +95,7 @@ describe('with a chat model that reads pictures', () => {
 	it('reads the recipe from the pictures, sent as data: URLs of the stored bytes, and keeps the dish photo as its picture', async () => {
 		chat.reply({ json: { ...draft('Miso soup'), dishPhoto: 1 } });
 		const item = await share(pipeline, [SCREENSHOT, DISH], { text: 'from grandma’s book' });
-		expect(item).toMatchObject({ status: 'success', url: '', results: { title: 'Miso soup', sourceUrl: expect.stringMatching(/^urn:cookmark:images:[0-9a-f]{64}$/) } });
+		expect(item).toMatchObject({ status: 'success', kind: 'images', url: null, label: '2 pictures', results: { title: 'Miso soup', sourceUrl: null } });
 
 		// One request, with both pictures as image parts, in order, and the words that came with them.
 		expect(chat.requests).toHaveLength(1);
@@ -118,7 +118,7 @@ describe('with a chat model that reads pictures', () => {
 		expect([photo.width, photo.height]).toEqual([900, 1200]);
 
 		const recipe = toDetail((await getRecipe(pipeline.app.database, pipeline.userId, item.results!.recipeId as string))!);
-		expect(recipe.recipe).toMatchObject({ title: 'Miso soup', parsedBy: 'llm', readFrom: 'pictures', siteName: 'Shared pictures' });
+		expect(recipe.recipe).toMatchObject({ title: 'Miso soup', parsedBy: 'llm', readFrom: 'pictures', sourceUrl: null, siteName: null });
 		expect(recipe.imageUrl).toMatch(new RegExp(`^/api/recipes/${recipe.id}/picture`));
 		const [full] = await pipeline.app.database.db.select().from(recipePictures).where(eq(recipePictures.recipeId, recipe.id)).orderBy(recipePictures.size);
 		const [r, g] = await colourOf(full!.bytes);

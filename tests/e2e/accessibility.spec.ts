@@ -65,6 +65,7 @@ test('every signed-in page, light and dark, at 412×915', async ({ browser, base
 		'item-failed': `/items/${ids['Missing-Pie']}`,
 		settings: '/settings',
 		share: `/share?url=${encodeURIComponent(`${site.origin}/Carrot-Soup`)}`,
+		'share-page': '/share/page',
 		'not-found': '/no-such-page'
 	};
 	for (const scheme of SCHEMES) {

@@ -72,13 +72,13 @@ test('pasting the next link while the last one is being added keeps it in the fi
 	await expect(input).toHaveValue('');
 });
 
-test('a paste without a link gets a clear message, not an error page', async ({ page }) => {
+test('a paste with neither a link nor words gets a clear message, not an error page', async ({ page }) => {
 	await signedInAs(page);
 	await page.goto('/');
 	const input = page.getByLabel('Add a recipe link');
-	await input.fill('just some words');
+	await input.fill('… -- !!');
 	await page.getByRole('button', { name: 'Add', exact: true }).click();
-	await expect(page.getByRole('alert')).toHaveText(/Paste a link that starts with http/);
+	await expect(page.getByRole('alert')).toHaveText(/Paste a link that starts with http.*, or the text of a recipe/);
 	await expect(input).toHaveAttribute('aria-invalid', 'true');
 
 	// Far too much text is answered under the field before anything is sent (past the server's

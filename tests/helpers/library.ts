@@ -26,11 +26,12 @@ export async function finishedItem(database: Database, userId: string, dedupeKey
  */
 export async function addRecipe(database: Database, userId: string, overrides: Partial<Recipe> = {}, data?: unknown): Promise<{ id: string; itemId: string }> {
 	const recipe = makeRecipe({ sourceUrl: `https://example.com/r/${++n}`, ...overrides });
-	const itemId = await finishedItem(database, userId, recipe.sourceUrl, recipe.sourceUrl);
+	const key = recipe.sourceUrl ?? `text:${n}`;
+	const itemId = await finishedItem(database, userId, key, key);
 	const saved = await saveRecipe(database, {
 		userId,
 		itemId,
-		keys: [recipe.sourceUrl],
+		keys: [key],
 		title: recipe.title,
 		sourceUrl: recipe.sourceUrl,
 		imageUrl: recipe.image,

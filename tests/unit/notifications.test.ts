@@ -6,7 +6,9 @@ import { deviceLabel } from '../../src/lib/server/push/device';
 const item = (over: Partial<Item>): Item =>
 	({
 		id: '11111111-1111-4111-8111-111111111111',
+		kind: 'link',
 		url: 'https://www.example.com/pie',
+		label: 'https://www.example.com/pie',
 		title: null,
 		status: 'success',
 		results: { title: 'Apple Pie', image: 'https://example.com/pie.jpg' },
@@ -22,6 +24,12 @@ describe('notification text', () => {
 	it('one failure names the site and the reason, and offers Retry', () => {
 		const failed = item({ status: 'error', results: null, error: { kind: 'permanent', code: 'http_404', message: 'example.com says this page does not exist (404)' } });
 		expect(compose([], [failed])).toMatchObject({ title: "Couldn't import example.com", body: 'example.com says this page does not exist (404)', actions: [{ action: 'retry', title: 'Retry' }] });
+	});
+
+	it('a text or pictures shared without a link are named for what they were', () => {
+		expect(compose([item({ kind: 'text', url: null, label: 'Grandma’s soup' })], [])).toMatchObject({ body: 'From the text you shared' });
+		const failed = item({ kind: 'images', url: null, label: '3 pictures', status: 'error', results: null, error: { kind: 'permanent', code: 'no_recipe', message: 'no recipe found' } });
+		expect(compose([], [failed])).toMatchObject({ title: "Couldn't import 3 pictures" });
 	});
 
 	it('many together become one summary', () => {

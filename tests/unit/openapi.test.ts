@@ -358,7 +358,10 @@ describe('request bodies in the document accept what the server accepts', () => 
 			valid: [{ links: ['https://example.com/pie', 'example.com/tart'] }, { text: 'pie https://example.com/pie', label: 'Notes', preview: true }],
 			invalid: [{ links: 'https://example.com/pie' }, { links: ['https://example.com/' + 'x'.repeat(4096)] }, { text: 'x', preview: 'yes' }, { label: '' }]
 		},
-		'POST /api/queue': { valid: [{ url: 'https://example.com/pie' }, { text: 'look https://example.com/pie', title: 'Pie' }], invalid: [{ url: 42 }, []] },
+		'POST /api/queue': {
+			valid: [{ url: 'https://example.com/pie' }, { text: 'look https://example.com/pie', title: 'Pie' }, { url: 'https://example.com/pie', html: '<html></html>' }, { text: 'Pie\n- 2 eggs' }],
+			invalid: [{ url: 42 }, [], { url: 'https://example.com/pie', html: 7 }]
+		},
 		'POST /api/auth/signup': { valid: [{ username: 'alice', password: 'correct horse' }], invalid: [{ username: 'alice' }, { username: 'al', password: 'correct horse' }] },
 		'POST /api/auth/login': { valid: [{ username: 'alice', password: 'x' }], invalid: [{ username: 'alice', password: '' }] },
 		'POST /api/auth/password': { valid: [{ currentPassword: 'old', newPassword: 'long enough' }], invalid: [{ currentPassword: 'old', newPassword: 'short' }] },
@@ -385,6 +388,7 @@ describe('request bodies in the document accept what the server accepts', () => 
 			invalid: [{ ids: 'all' }, { all: false }, { ids: ['0190a0b0-0000-7000-8000-000000000001'], all: true }, {}]
 		},
 		'POST /api/admin/users/{id}/password': { valid: [{}, { password: 'long enough' }], invalid: [{ password: 'short' }] },
+		'POST /api/admin/services/test': { valid: [{ service: 'chat' }, { service: 'transcription' }], invalid: [{}, { service: 'fax' }, { service: ['chat'] }] },
 		'PUT /api/admin/retention': {
 			valid: [{ eventsDays: 3, outputDays: 0 }, { eventsDays: null, outputDays: null }],
 			invalid: [{ eventsDays: 0, outputDays: 30 }, { eventsDays: 2 }, { eventsDays: 1.5, outputDays: 30 }]

@@ -51,6 +51,8 @@ export const FailedItem = z.object({
 	id: z.uuid(),
 	status: z.enum(['error', 'dead']),
 	user: UserRef,
+	/** What was shared: a link, a text or pictures (whose words and pictures are not shown here). */
+	kind: z.enum(['link', 'text', 'images']),
 	/** The shared link. */
 	link: z.string().nullable(),
 	/** The phase it failed in. */
@@ -138,6 +140,8 @@ export const RetentionRun = z.object({
 	events: z.number().int().min(0),
 	/** Phase outputs cleared. */
 	outputs: z.number().int().min(0),
+	/** Shared files (page HTML, pictures) deleted; absent in runs recorded before they were pruned. */
+	files: z.number().int().min(0).optional(),
 	/** Rows of workers gone for a day deleted. */
 	workers: z.number().int().min(0)
 });

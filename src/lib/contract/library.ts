@@ -100,7 +100,7 @@ export function recipePictureUrl(recipeId: string, size: PictureSize, version: s
 export const RecipeSummary = z.object({
 	id: z.uuid(),
 	title: z.string(),
-	sourceUrl: z.string(),
+	sourceUrl: z.string().nullable(),
 	/**
 	 * The picture to show on the recipe's page: Cookmark's own copy (a path on this server, see
 	 * recipePictureUrl) when it keeps one, else the picture's address on its site.

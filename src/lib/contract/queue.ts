@@ -58,9 +58,17 @@ export const Attempt = z.object({
 });
 export type Attempt = z.infer<typeof Attempt>;
 
+/** What an item was made from: a link (maybe with its page's HTML), a text without a link, or pictures. */
+export const ItemKind = z.enum(['link', 'text', 'images']);
+export type ItemKind = z.infer<typeof ItemKind>;
+
 export const Item = z.object({
 	id: z.uuid(),
-	url: z.string(),
+	kind: ItemKind,
+	/** The shared link; null for a text or pictures shared without one. */
+	url: z.string().nullable(),
+	/** What to show for what was shared: the link, a text's first line (cut), "3 pictures". */
+	label: z.string(),
 	title: z.string().nullable(),
 	status: ItemStatus,
 	currentPhase: z.string().nullable(),
@@ -103,10 +111,24 @@ export const MAX_SHARED_IMAGE_BYTES = 10 * 1024 * 1024;
 /** The most pictures one share sends in all. */
 export const MAX_SHARED_IMAGES_TOTAL_BYTES = 20 * 1024 * 1024;
 
+/**
+ * The most page HTML a share may bring (UTF-8 bytes): a typical recipe page is 0.3–2 MiB. The JSON
+ * body around it may be larger (escaped quotes and newlines): MAX_SHARE_BODY_BYTES.
+ */
+export const MAX_PAGE_HTML_BYTES = 2 * 1024 * 1024;
+export const MAX_SHARE_BODY_BYTES = 3 * 1024 * 1024;
+
 export const EnqueueRequest = z.object({
 	url: z.string().trim().max(MAX_LINK_LENGTH).optional(),
+	/** Text without a link becomes a text item: the recipe is read from the text itself. */
 	text: z.string().max(MAX_SHARE_TEXT_LENGTH).optional(),
 	title: z.string().trim().max(500).optional(),
+	/**
+	 * The page's HTML as the person's browser has it (the bookmarklet, the iOS Shortcut), read
+	 * instead of fetching `url`, which it needs (its address, the recipe's source). Only parsed,
+	 * never run; at most MAX_PAGE_HTML_BYTES.
+	 */
+	html: z.string().optional(),
 	/** Import again: queue a link that is already a saved recipe, to read it anew and update that recipe. */
 	reimport: z.boolean().optional()
 });

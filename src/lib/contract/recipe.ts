@@ -103,7 +103,8 @@ export const SavedIngredientGroup = IngredientGroup.extend({ ingredients: z.arra
 export const Recipe = RecipeDraft.extend({
 	ingredientGroups: z.array(SavedIngredientGroup).max(30),
 	image: z.url().nullable(),
-	sourceUrl: z.url(),
+	/** Where it came from; null for a recipe shared as text or pictures, which has no link. */
+	sourceUrl: z.url().nullable(),
 	siteName: text.max(200).nullable(),
 	author: text.max(200).nullable(),
 	nutrition: Nutrition.nullable(),

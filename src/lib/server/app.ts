@@ -143,7 +143,11 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
 			},
 			fetchPage: fetchWithSessions(platformSessions, (url, signal, cookie) =>
 				hosts.run(url, signal, () => safeFetch(url, { signal, ...publicFetch, cookie, observe: metrics.fetch('page') }))
-			)
+			),
+			sharedHtml: async (userId, fileId) => {
+				const [file] = await sharedFiles.load(userId, [fileId]);
+				return file ? new TextDecoder().decode(file.bytes) : null;
+			}
 		})
 	);
 

@@ -33,9 +33,9 @@ async function asProblem<T>(run: () => Promise<T>): Promise<T | { kind: 'problem
 }
 
 /**
- * What the page shows for a share: a new item goes to the dashboard with it highlighted; a link or
- * pictures already saved as a recipe say so, with the recipe (and, for a link, an Import again
- * button); one still being imported links to its item.
+ * What the page shows for a share: a new item goes to the dashboard with it highlighted; a link, a
+ * text or pictures already saved as a recipe say so, with the recipe (and, for a link, an Import
+ * again button); one still being imported links to its item.
  */
 function outcome(result: EnqueueResult | { kind: 'problem'; message: string }, received: Received) {
 	switch (result.kind) {
@@ -46,7 +46,7 @@ function outcome(result: EnqueueResult | { kind: 'problem'; message: string }, r
 		case 'created':
 			redirect(303, `/?highlight=${result.item.id}`);
 		default:
-			return { running: { id: result.item.id, url: result.item.url, status: result.item.status }, received };
+			return { running: { id: result.item.id, kind: result.item.kind, label: result.item.label, status: result.item.status }, received };
 	}
 }
 

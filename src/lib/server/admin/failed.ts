@@ -10,6 +10,7 @@ export async function failedItems(database: Database, page: { limit: number; off
 			status: FailedItem['status'];
 			userId: string;
 			username: string;
+			kind: FailedItem['kind'];
 			link: string | null;
 			phase: string | null;
 			error: string | null;
@@ -17,6 +18,8 @@ export async function failedItems(database: Database, page: { limit: number; off
 			finishedAt: string | null;
 		}>(sql`
 			select q.id, q.status, u.id as "userId", u.username, q.input->>'url' as link, q.current_phase as phase,
+				case when jsonb_typeof(q.input->'imageFileIds') = 'array' and jsonb_array_length(q.input->'imageFileIds') > 0 then 'images'
+					when q.input->>'url' is null then 'text' else 'link' end as kind,
 				q.error, q.error_code as "errorCode", q.finished_at as "finishedAt"
 			from queue_items q join users u on u.id = q.user_id
 			where q.status in ('error', 'dead')
@@ -31,6 +34,7 @@ export async function failedItems(database: Database, page: { limit: number; off
 			id: r.id,
 			status: r.status,
 			user: { id: r.userId, username: r.username },
+			kind: r.kind,
 			link: r.link,
 			phase: r.phase,
 			error: r.error,

@@ -304,7 +304,7 @@ export const recipes = pgTable(
 		/** The item that last saved it (an Import again, a twin link); a retry of that item finds it here. */
 		itemId: uuid('item_id').references(() => queueItems.id, { onDelete: 'set null' }),
 		title: text('title').notNull(),
-		sourceUrl: text('source_url').notNull(),
+		sourceUrl: text('source_url'),
 		imageUrl: text('image_url'),
 		description: text('description'),
 		data: jsonb('data').notNull(),

@@ -52,15 +52,18 @@ async function readTextUpTo(request: Request, limit: number): Promise<string> {
 	return new TextDecoder().decode(Buffer.concat(chunks));
 }
 
-/** Reads and validates a JSON body: 415 for another media type, 413 when too big, 400 when malformed or invalid. */
-export async function readJson<S extends z.ZodType>(request: Request, schema: S): Promise<z.infer<S>> {
+/**
+ * Reads and validates a JSON body: 415 for another media type, 413 when too big (64 KiB unless the
+ * route allows more), 400 when malformed or invalid.
+ */
+export async function readJson<S extends z.ZodType>(request: Request, schema: S, maxBytes = MAX_JSON_BYTES): Promise<z.infer<S>> {
 	const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
 	if (type !== 'application/json') {
 		throw new ApiError(415, 'unsupported_media_type', 'send the body as application/json');
 	}
 	const declared = Number(request.headers.get('content-length') ?? NaN);
-	if (declared > MAX_JSON_BYTES) throw tooLarge(MAX_JSON_BYTES);
-	const text = await readTextUpTo(request, MAX_JSON_BYTES);
+	if (declared > maxBytes) throw tooLarge(maxBytes);
+	const text = await readTextUpTo(request, maxBytes);
 	let value: unknown;
 	try {
 		value = JSON.parse(text);

@@ -397,6 +397,8 @@ interface Operation {
 	requestHeaders?: { name: string; description: string; schema: JsonSchema }[];
 	/** The JSON body, read with readJson. */
 	body?: SchemaName;
+	/** What its 413 says, when the route reads more than readJson's 64 KiB. */
+	bodyLimit?: string;
 	/**
 	 * The same request may come as multipart/form-data instead (a file upload), read by hand: the
 	 * schema of its fields. Only beside `body`, whose 415 then names both media types.
@@ -468,11 +470,13 @@ export const operations: Operation[] = [
 		path: '/api/queue',
 		operationId: 'enqueue',
 		tag: 'queue',
-		summary: 'Share a link, or pictures of a recipe',
+		summary: 'Share a link, a page, a recipe\'s text, or pictures of a recipe',
 		description:
 			'The link may be in `url`, `text` or `title`, as share sheets send it. A link already pending or running is not queued twice, ' +
 			'and a link already saved as a recipe is not queued at all unless `reimport` is true (then the new item updates that recipe). ' +
-			'As multipart/form-data, `images` files make one item that reads the recipe from the pictures, known by their content: ' +
+			'`html` (with `url`, at most 2 MiB of UTF-8) is the page as the sender\'s browser has it: it is read instead of fetching the link, only parsed, never run. ' +
+			'A `text` without any link becomes a text item (`kind: "text"`): the recipe is read from the text itself, and the same text (whitespace aside) is one item, one recipe. ' +
+			'As multipart/form-data, `images` files make one item (`kind: "images"`) that reads the recipe from the pictures, known by their content: ' +
 			'the same pictures again answer as a link does (already queued, or already saved).',
 		access: 'signed-in',
 		requestHeaders: [
@@ -484,6 +488,7 @@ export const operations: Operation[] = [
 		],
 		body: 'EnqueueRequest',
 		form: 'ShareForm',
+		bodyLimit: 'The body is over 3 MiB, or `html` is over 2 MiB (UTF-8).',
 		answers: [
 			{ status: 201, description: 'A new item.', body: 'Item', headers: ['Location'] },
 			{
@@ -496,7 +501,11 @@ export const operations: Operation[] = [
 			}
 		],
 		errors: [
-			{ status: 400, codes: ['invalid_idempotency_key'], description: 'The Idempotency-Key header is not 1–255 visible ASCII characters.' },
+			{
+				status: 400,
+				codes: ['invalid_idempotency_key', 'html_without_url'],
+				description: 'The Idempotency-Key header is not 1–255 visible ASCII characters, or `html` came without the page\'s link.'
+			},
 			{ status: 400, codes: ['too_many_images', 'invalid_body'], description: `A form with more than ${MAX_SHARED_IMAGES} pictures, or one that cannot be read.` },
 			{
 				status: 413,
@@ -507,7 +516,7 @@ export const operations: Operation[] = [
 			{
 				status: 422,
 				codes: ['no_link', 'link_too_long', 'idempotency_key_reused'],
-				description: 'No http(s) link in the body, a link over 4096 characters, or an Idempotency-Key already used for another link.'
+				description: 'Neither an http(s) link nor a text with words in the body, a link over 4096 characters, or an Idempotency-Key already used for another link.'
 			}
 		]
 	},
@@ -1400,7 +1409,7 @@ function commonErrors(op: Operation): Failure[] {
 						description: 'The body is not valid JSON, or not valid (`issues` says where), or a multipart form that cannot be read.'
 					}
 				: { status: 400, codes: ['invalid_json', 'validation_failed', 'invalid_body'], description: 'The body is not valid JSON, or not valid (`issues` says where).' },
-			{ status: 413, codes: ['payload_too_large'], description: op.form ? 'A JSON body over 64 KiB.' : 'The body is over 64 KiB.' },
+			{ status: 413, codes: ['payload_too_large'], description: op.bodyLimit ?? (op.form ? 'A JSON body over 64 KiB.' : 'The body is over 64 KiB.') },
 			{
 				status: 415,
 				codes: ['unsupported_media_type'],

@@ -5,9 +5,10 @@ export class HttpStatusError extends Error {
 	constructor(
 		readonly status: number,
 		readonly headers: { get(name: string): string | null },
-		readonly url: string
+		readonly url: string,
+		message = describeStatus(status, url)
 	) {
-		super(describeStatus(status, url));
+		super(message);
 		this.name = 'HttpStatusError';
 	}
 }

@@ -93,7 +93,9 @@ export class Notifier {
 	}
 }
 
-const titleOf = (item: Item) => ((item.results as { title?: string } | null)?.title ?? item.title ?? hostOf(item.url)).slice(0, 100);
+/** What the item was made from, as a notification says it: the link's host, "the text you shared", "3 pictures". */
+const origin = (item: Item) => (item.url ? hostOf(item.url) : item.kind === 'text' ? 'the text you shared' : item.label);
+const titleOf = (item: Item) => ((item.results as { title?: string } | null)?.title ?? item.title ?? origin(item)).slice(0, 100);
 
 /** The one notification for what finished together, or null when there is nothing to say. */
 export function compose(saved: Item[], failed: Item[]): PushMessage | null {
@@ -117,7 +119,7 @@ export function compose(saved: Item[], failed: Item[]): PushMessage | null {
 		return {
 			kind: 'item',
 			title: `Recipe saved: ${titleOf(item)}`,
-			body: `From ${hostOf(item.url)}`,
+			body: `From ${origin(item)}`,
 			url: `/?highlight=${item.id}`,
 			tag: `item-${item.id}`,
 			image: (item.results as { image?: string | null } | null)?.image ?? null,
@@ -127,7 +129,7 @@ export function compose(saved: Item[], failed: Item[]): PushMessage | null {
 	}
 	return {
 		kind: 'item',
-		title: `Couldn't import ${hostOf(item.url)}`,
+		title: `Couldn't import ${origin(item)}`,
 		body: item.error?.message ?? 'Something went wrong.',
 		url: `/?highlight=${item.id}`,
 		tag: `item-${item.id}`,

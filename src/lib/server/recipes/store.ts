@@ -9,7 +9,7 @@ export interface RecipeToSave {
 	/** The dedupe keys of the links that led to it (links.ts sourceKeys), the shared link's first. */
 	keys: readonly string[];
 	title: string;
-	sourceUrl: string;
+	sourceUrl: string | null;
 	imageUrl: string | null;
 	description: string | null;
 	data: unknown;

@@ -75,6 +75,38 @@ export async function pruneOutputs(
 	}
 }
 
+/** How old a file no item names must be to go: an enqueue stores the file a moment before its item. */
+export const UNCLAIMED_FILE_GRACE_MS = 60 * 60 * 1000;
+
+/**
+ * Deletes the files people shared (page HTML, pictures) that no item needs: those no item names
+ * (its item deleted; an enqueue that never made one), and those whose items were all saved before
+ * `savedBefore` (null: kept as long as their items), as the phase outputs read from them are.
+ * A failed item keeps its files, so a retry reads them again. Returns how many.
+ */
+export async function pruneSharedFiles(database: Database, savedBefore: Date | null, now: Date): Promise<number> {
+	const done = savedBefore ? sql`q.status = 'success' and q.finished_at < ${at(savedBefore)}` : sql`false`;
+	let total = 0;
+	for (;;) {
+		const [row] = await database.rows<{ n: number }>(sql`
+			with gone as (
+				delete from shared_files where id in (
+					select f.id from shared_files f
+					where f.created_at < ${at(new Date(now.getTime() - UNCLAIMED_FILE_GRACE_MS))}
+					and not exists (
+						select 1 from queue_items q
+						where q.user_id = f.user_id
+						and (q.input->>'htmlFileId' = f.id::text or coalesce(q.input->'imageFileIds', '[]'::jsonb) @> to_jsonb(f.id::text))
+						and not (${done}))
+					limit ${CHUNK})
+				returning 1
+			)
+			select count(*)::int as n from gone`);
+		total += row!.n;
+		if (row!.n < CHUNK) return total;
+	}
+}
+
 /** Deletes the rows of workers not heard from since `before` (crashed ones; a clean stop deletes its own). */
 export async function pruneWorkers(database: Database, before: Date): Promise<number> {
 	const [row] = await database.rows<{ n: number }>(sql`

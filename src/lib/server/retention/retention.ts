@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { RetentionRun, type RetentionSettings, type RetentionUpdate } from '../../contract/admin';
 import type { Database } from '../db/client';
 import { appConfig } from '../db/schema';
-import { pruneEvents, pruneOutputs, pruneWorkers, type OutputMark } from './prune';
+import { pruneEvents, pruneOutputs, pruneSharedFiles, pruneWorkers, type OutputMark } from './prune';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** A run at most this often, whichever process makes it. */
@@ -83,8 +83,9 @@ export class Retention {
 				if (pruned.mark) await this.write(KEY.outputMark, pruned.mark);
 				outputs = pruned.cleared;
 			}
+			const files = await pruneSharedFiles(this.o.database, outputDays > 0 ? new Date(startedAt.getTime() - outputDays * DAY_MS) : null, startedAt);
 			const workers = await pruneWorkers(this.o.database, new Date(startedAt.getTime() - WORKER_ROWS_KEPT_MS));
-			const run: RetentionRun = { startedAt: startedAt.toISOString(), finishedAt: this.now().toISOString(), trigger, events, outputs, workers };
+			const run: RetentionRun = { startedAt: startedAt.toISOString(), finishedAt: this.now().toISOString(), trigger, events, outputs, files, workers };
 			await this.write(KEY.lastRun, run);
 			this.o.log.info({ retention: run, eventsDays, outputDays }, 'retention pruned');
 			return run;

@@ -9,15 +9,30 @@ import type { JobDetail, JobView } from '../queue/view';
 export type EnqueueResult = { kind: JobEnqueueResult['kind']; item: Item } | { kind: 'saved'; recipe: RecipeSummary };
 export type ActionResult = { kind: 'ok'; item: ItemDetail } | { kind: 'not_found' } | { kind: 'conflict'; status: ItemStatus; reason?: 'duplicate_active' };
 
-/** A queue item as the API shows it: the engine's view, with the shared link it works on. */
+/** The longest label a text item gets from its first line. */
+const LABEL_LENGTH = 80;
+
+/** A text's first line with words, cut to a label's length. */
+export function textLabel(text: string): string {
+	const line = text.split(/\r\n|\r|\n/).map((l) => l.replace(/\s+/g, ' ').trim()).find(Boolean) ?? '';
+	return line.length > LABEL_LENGTH ? `${line.slice(0, LABEL_LENGTH - 1).trimEnd()}…` : line;
+}
+
+/** What an item was made from, and what to show for it. Items made before kinds existed are links. */
+function shareOf(input: unknown): Pick<Item, 'kind' | 'url' | 'label' | 'title'> {
+	const share = ShareInput.safeParse(input);
+	if (!share.success) return { kind: 'link', url: '', label: '', title: null };
+	const { url, text, title, imageFileIds } = share.data;
+	const pictures = imageFileIds?.length ?? 0;
+	const kind = pictures ? 'images' : url !== null ? 'link' : 'text';
+	const label = kind === 'images' ? `${pictures} ${pictures === 1 ? 'picture' : 'pictures'}` : (url ?? textLabel(text ?? ''));
+	return { kind, url, label, title: title?.trim() || null };
+}
+
+/** A queue item as the API shows it: the engine's view, with what was shared (the link, the text's first line, the pictures). */
 export function toItem(job: JobView): Item {
-	const share = ShareInput.safeParse(job.input);
-	const { userId: _user, pipeline: _pipeline, input: _input, dedupeKey: _key, ...rest } = job;
-	return {
-		...rest,
-		url: share.success ? (share.data.url ?? '') : '',
-		title: share.success ? share.data.title?.trim() || null : null
-	};
+	const { userId: _user, pipeline: _pipeline, input, dedupeKey: _key, ...rest } = job;
+	return { ...rest, ...shareOf(input) };
 }
 
 const toDetail = (job: JobDetail): ItemDetail => ({ ...toItem(job), attempts: job.attempts });

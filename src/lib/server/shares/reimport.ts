@@ -17,8 +17,7 @@ export type ReimportResult = { kind: 'queued'; item: Item } | { kind: 'running';
 export async function reimportRecipe(app: App, userId: string, recipe: RecipeRow): Promise<ReimportResult> {
 	let dedupeKey: string;
 	try {
-		// A recipe read from shared pictures has no page (its source is Cookmark's own urn:).
-		if (!/^https?:\/\//i.test(recipe.sourceUrl)) throw new Error('not a web page');
+		if (recipe.sourceUrl === null) throw new Error('no link');
 		dedupeKey = normalizeUrl(recipe.sourceUrl);
 	} catch {
 		throw new ApiError(409, 'no_source', 'this recipe has no link to read again');

@@ -369,7 +369,7 @@ export function mealieClient(connection: TargetConnection, limits: TargetRequest
 
 		async findExisting(recipe, signal) {
 			const account = await self(signal);
-			const found = (await bySource(recipe.sourceUrl, signal)) ?? (await unfinishedCreate(recipe.title, account, signal));
+			const found = (recipe.sourceUrl ? await bySource(recipe.sourceUrl, signal) : null) ?? (await unfinishedCreate(recipe.title, account, signal));
 			return found ? remoteOf(account, found.slug) : null;
 		},
 
@@ -471,7 +471,8 @@ function recipeFields(recipe: Recipe, tags: Tag[], links: Links, current: Remote
 		// v1–3.0 show amounts, units and foods only with "disable amount" off; PATCH replaces settings whole.
 		settings: { ...(current.settings ?? {}), disableAmount: false },
 		// PATCH replaces extras whole: keep what others stored there.
-		extras: { ...(current.extras ?? {}), [MEALIE_MARK]: recipe.sourceUrl }
+		// A recipe without a source (shared as text) has no mark: bySource never looks for it.
+		extras: { ...(current.extras ?? {}), ...(recipe.sourceUrl ? { [MEALIE_MARK]: recipe.sourceUrl } : {}) }
 	};
 }
 

@@ -110,7 +110,8 @@ export interface TandoorRecipeWrite {
 	servings_text: string;
 	working_time: number;
 	waiting_time: number;
-	source_url: string;
+	/** Null for a recipe shared as text, which has no page. */
+	source_url: string | null;
 	/** Tandoor's own recipes are internal; false means a file synced from external storage. */
 	internal: boolean;
 	keywords: { name: string }[];
@@ -282,7 +283,7 @@ export function tandoorRecipe(recipe: Recipe, vocabulary: TandoorVocabulary = NE
 		servings_text: servingsText(recipe, count),
 		working_time: recipe.prepMinutes ?? 0,
 		waiting_time: waitingTime(recipe),
-		source_url: cut(recipe.sourceUrl, MAX.sourceUrl),
+		source_url: recipe.sourceUrl ? cut(recipe.sourceUrl, MAX.sourceUrl) : null,
 		internal: true,
 		keywords: keywords(recipe.tags),
 		steps: steps(recipe, vocabulary),
@@ -522,6 +523,8 @@ export function tandoorClient(connection: TargetConnection, limits: TargetReques
 		 */
 		async findExisting(recipe, signal) {
 			const written = tandoorRecipe(recipe);
+			// Without a source URL a same-named recipe could be anyone's: none is adopted.
+			if (written.source_url === null) return null;
 			const body = await answer(`/api/recipe/?query=${encodeURIComponent(written.name)}&page_size=${CANDIDATES}`, { signal });
 			const rows = Array.isArray(body) ? body : isObject(body) && Array.isArray(body.results) ? body.results : [];
 			const candidates = rows.filter(

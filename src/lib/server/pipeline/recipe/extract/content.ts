@@ -42,8 +42,9 @@ export type PostMedia = z.infer<typeof PostMedia>;
 
 /** What the extraction phase keeps of a page (its persisted output); the parsing phase reads only this. */
 export const ExtractedContent = z.object({
-	url: z.string(),
-	canonicalUrl: z.string(),
+	/** The page read; null for a text shared without a link (it has no address). */
+	url: z.string().nullable(),
+	canonicalUrl: z.string().nullable(),
 	title: z.string().nullable(),
 	description: z.string().nullable(),
 	/** The picture the page chose to represent itself (og:image), else the recipe's. */

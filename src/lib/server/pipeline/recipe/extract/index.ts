@@ -1,15 +1,22 @@
 import { readPage } from './read-page';
 import type { FetchedPage } from '../../../net/safe-fetch';
 import { classifyError, PermanentError } from '../../../failures/errors';
+import { HttpStatusError } from '../../../net/errors';
 import type { ExtractedContent } from './content';
 import { instagramEmbedUrl, platformOfHost, postLink } from './social/links';
 import { recipeLinkInCaption } from './recipe-link';
+import { readSharedText } from './shared-text';
+import { extractPictures, type LoadSharedPictures } from './shared-pictures';
 
 export { ExtractedContent } from './content';
 
 export interface ExtractionDeps {
 	/** `owner`: whose item it is, so a session they saved for the link's platform can be sent along. */
 	fetchPage(url: string, signal: AbortSignal, owner?: { userId: string }): Promise<FetchedPage>;
+	/** The page HTML the owner's browser sent with the link (shared_files); null when it is gone. */
+	sharedHtml(userId: string, fileId: string): Promise<string | null>;
+	/** The owner's shared pictures (shared_files), for a share of pictures. */
+	loadSharedPictures: LoadSharedPictures;
 }
 
 type Progress = (percent: number, message: string) => void;
@@ -25,7 +32,7 @@ async function fetchOptional(url: string, fetchPage: FetchPage, signal: AbortSig
 	}
 }
 
-const isLoginPage = (url: string) => /^\/(?:accounts\/login|login)\b/.test(new URL(url).pathname);
+const isLoginPage = (url: string | null) => url !== null && /^\/(?:accounts\/login|login)\b/.test(new URL(url).pathname);
 const hasMedia = (c: ExtractedContent) => !!(c.media?.videoUrl || c.media?.slides.length);
 
 export const INSTAGRAM_LOGIN_WALL =
@@ -78,12 +85,34 @@ async function recipeElsewhere(content: ExtractedContent, fetchPage: FetchPage, 
 	};
 }
 
-/** Fetches a shared link (through the safe fetcher) and reads what later phases need. */
-export async function extractLink(url: string, fetchPage: FetchPage, signal: AbortSignal, progress: Progress = () => {}) {
+export const BOT_WALL_HINT =
+	'The site refuses servers: share it from the bookmarklet (desktop) or the iOS Shortcut, which send the page as your browser sees it.';
+
+/**
+ * The shared page itself. A 403 or 429 there is most often a wall against servers, which a
+ * person's own browser gets past: the failure says how. The status, and so the retry, is kept.
+ */
+async function fetchShared(url: string, fetchPage: FetchPage, signal: AbortSignal): Promise<FetchedPage> {
+	try {
+		return await fetchPage(url, signal);
+	} catch (err) {
+		if (err instanceof HttpStatusError && (err.status === 403 || err.status === 429)) {
+			throw new HttpStatusError(err.status, err.headers, err.url, `${err.message}. ${BOT_WALL_HINT}`);
+		}
+		throw err;
+	}
+}
+
+/**
+ * Reads a shared link: the page's HTML as the person's browser sent it when there is some (never
+ * run, only parsed), else the page fetched through the safe fetcher. Pages it leads to (a pin's
+ * source, an embed, a caption's recipe link) are always fetched.
+ */
+export async function extractLink(url: string, fetchPage: FetchPage, signal: AbortSignal, progress: Progress = () => {}, html: string | null = null) {
 	// The post at its one address (tracking parameters dropped); short links are followed by the fetcher's redirects.
 	const post = postLink(url);
-	progress(10, post ? 'fetching the post' : 'fetching the page');
-	const page = await fetchPage(post?.url ?? url, signal);
+	progress(10, html !== null ? 'reading the page you sent' : post ? 'fetching the post' : 'fetching the page');
+	const page = html !== null ? { url: post?.url ?? url, body: html } : await fetchShared(post?.url ?? url, fetchPage, signal);
 	progress(30, 'reading the page');
 	// Where a short link landed, also without the tracking parameters the redirect added.
 	const landed = postLink(page.url)?.url ?? page.url;
@@ -99,4 +128,19 @@ export async function extractLink(url: string, fetchPage: FetchPage, signal: Abo
 		content = await instagramPost(content, postLink(landed)?.url ?? post?.url ?? landed, fetchPage, signal, progress);
 	}
 	return content.isPost ? recipeElsewhere(content, fetchPage, signal, progress) : content;
+}
+
+/** What a share became, read: its pictures, or its text when it has no link, else its link (with the page HTML it came with). */
+export async function extractShare(
+	item: { userId: string; input: { url: string | null; text?: string | null; title?: string | null; htmlFileId?: string; imageFileIds?: string[] } },
+	deps: ExtractionDeps,
+	signal: AbortSignal,
+	progress: Progress
+): Promise<ExtractedContent> {
+	const { url, text, htmlFileId, imageFileIds } = item.input;
+	if (imageFileIds) return extractPictures({ ...item.input, userId: item.userId, fileIds: imageFileIds }, deps.loadSharedPictures);
+	if (url === null) return readSharedText(text ?? '');
+	// A file pruned since (retention) leaves the link to be fetched, as it would have been without one.
+	const html = htmlFileId ? await deps.sharedHtml(item.userId, htmlFileId) : null;
+	return extractLink(url, (url, signal) => deps.fetchPage(url, signal, { userId: item.userId }), signal, progress, html);
 }

@@ -105,7 +105,7 @@ function withChapters(instructions: string[], chapters: string[]) {
 	return instructions.length || steps.length < 2 ? { instructions } : { instructions: steps };
 }
 
-function captionFacts(caption: string) {
+export function captionFacts(caption: string) {
 	const facts = textFacts(caption);
 	return { yields: facts.yields, totalTime: facts.totalMinutes };
 }

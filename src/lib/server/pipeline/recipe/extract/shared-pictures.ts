@@ -16,12 +16,14 @@ export type LoadSharedPictures = (userId: string, ids: readonly string[]) => Pro
 /** The dedupe key of a set of pictures: their hashes in order, so the same screenshots shared again are the same item. */
 export const picturesKey = (hashes: readonly string[]) => `images:${createHash('sha256').update(hashes.join('\n')).digest('hex')}`;
 
-/** The address an images recipe is known by when no link came with it (its source, as targets record it). */
-const picturesSource = (key: string) => `urn:cookmark:${key}`;
-
-/** Where a picture of the set stands in for a link: the recipe's picture when it shows the dish. */
+/**
+ * The recipe's picture when a shared one shows the dish: a reference the upload phase keeps from
+ * the stored bytes; never shown or fetched as an address.
+ */
 export const sharedPictureUrl = (fileId: string) => `urn:cookmark:shared-picture:${fileId}`;
 export const sharedPictureId = (url: string) => /^urn:cookmark:shared-picture:([0-9a-f-]{36})$/.exec(url)?.[1] ?? null;
+/** A recipe's picture address as pages and the library may show it: a shared picture's reference is not one. */
+export const shownImage = (image: string | null) => (image && !sharedPictureId(image) ? image : null);
 
 /**
  * The extraction of a share of pictures: nothing to fetch, only that the pictures are still there.
@@ -36,7 +38,8 @@ export async function extractPictures(
 		throw new PermanentError('pictures_gone', 'the shared pictures are no longer stored (they were removed or pruned); share them again');
 	}
 	const key = picturesKey(files.map((f) => f.sha256));
-	const source = share.url && /^https?:\/\//i.test(share.url) ? share.url : picturesSource(key);
+	// Like a text, pictures have no page: a link that came with them is the recipe's source.
+	const source = share.url && /^https?:\/\//i.test(share.url) ? share.url : null;
 	return {
 		url: source,
 		canonicalUrl: source,
@@ -45,7 +48,7 @@ export async function extractPictures(
 		image: null,
 		images: [],
 		author: null,
-		siteName: 'Shared pictures',
+		siteName: null,
 		text: share.text?.trim() || null,
 		recipe: null,
 		followUrl: null,

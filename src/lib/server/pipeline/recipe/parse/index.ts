@@ -63,5 +63,5 @@ export async function parseContent(content: ExtractedContent, deps: ParsingDeps,
 	const draft = draftByRules(content);
 	if (draft) return finish(draft, 'rules');
 	if (modelFailure) throw modelFailure;
-	throw missingServiceError(content, deps) ?? new PermanentError('no_recipe', content.isPost ? 'no recipe found in this post' : 'no recipe found on this page');
+	throw missingServiceError(content, deps) ?? new PermanentError('no_recipe', content.url === null ? 'no recipe found in the text you shared' : content.isPost ? 'no recipe found in this post' : 'no recipe found on this page');
 }

@@ -30,7 +30,7 @@ export function draftInput(content: ExtractedContent, maxChars: number): string 
 	else if (r) body = [r.title, r.yields, 'Ingredients:', ...r.ingredients, 'Method:', ...r.instructions].filter(Boolean).join('\n');
 	else body = null;
 	if (!body?.trim()) return null;
-	const head = [`Source: ${content.canonicalUrl}`, content.title ? `Page title: ${content.title}` : null].filter(Boolean).join('\n');
+	const head = [content.canonicalUrl ? `Source: ${content.canonicalUrl}` : null, content.title ? `Page title: ${content.title}` : null].filter(Boolean).join('\n');
 	return `${head}\n\n${body}`.slice(0, maxChars);
 }
 

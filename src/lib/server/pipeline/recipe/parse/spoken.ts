@@ -48,7 +48,7 @@ export function wantsMedia(content: ExtractedContent): boolean {
 export async function readPostMedia(content: ExtractedContent, deps: SpokenDeps, ctx: Ctx): Promise<{ draft: RecipeDraft; readFrom: 'speech' | 'pictures' } | null> {
 	const { llm, media: files } = deps;
 	if (!llm || !files) return null;
-	const caption = [`Source: ${content.canonicalUrl}`, content.title ? `Title: ${content.title}` : null, content.text ? `Caption:\n${content.text}` : null]
+	const caption = [content.canonicalUrl ? `Source: ${content.canonicalUrl}` : null, content.title ? `Title: ${content.title}` : null, content.text ? `Caption:\n${content.text}` : null]
 		.filter(Boolean)
 		.join('\n');
 	const words = await videoWords(content, files, deps.transcriber, ctx);

@@ -27,7 +27,7 @@ export function recipeSource(content: ExtractedContent): RecipeSource {
 	};
 }
 
-const fallbackTitle = (content: ExtractedContent) => content.title ?? new URL(content.canonicalUrl).hostname;
+const fallbackTitle = (content: ExtractedContent) => content.title ?? (content.canonicalUrl ? new URL(content.canonicalUrl).hostname : 'Shared recipe');
 
 /**
  * The recipe by Cookmark's own rules, from what extraction found: each ingredient line parsed

@@ -6,7 +6,8 @@ import type { Recipe } from '../../../../contract/recipe';
 import { TargetLink } from '../../../../contract/targets';
 import { sourceKeys } from '../../../../links';
 import type { ExtractedContent } from '../extract/content';
-import { sharedPictureId } from '../extract/shared-pictures';
+import { sharedPictureId, shownImage } from '../extract/shared-pictures';
+import { textKey } from '../share-key';
 
 export const UploadOutput = z.object({
 	recipeId: z.string(),
@@ -47,7 +48,7 @@ export interface UploadDeps {
  */
 export async function uploadRecipe(
 	deps: UploadDeps,
-	item: { id: string; userId: string; input: { url: string | null; recipeId?: string | null } },
+	item: { id: string; userId: string; input: { url: string | null; text?: string | null; recipeId?: string | null } },
 	recipe: Recipe,
 	page: Pick<ExtractedContent, 'url' | 'canonicalUrl' | 'sharedPictures'>,
 	{ progress, signal }: { progress(percent: number, message?: string): void; signal: AbortSignal }
@@ -57,11 +58,11 @@ export async function uploadRecipe(
 		userId: item.userId,
 		itemId: item.id,
 		recipeId: item.input.recipeId,
-		// Shared pictures are known by their set's key (an already-saved set answers "already saved"), a link by its addresses.
-		keys: page.sharedPictures ? [page.sharedPictures.key] : sourceKeys(item.input.url ?? page.url, page.url, page.canonicalUrl),
+		keys: sourceKeysOf(item.input, page),
 		title: recipe.title,
 		sourceUrl: recipe.sourceUrl,
-		imageUrl: recipe.image,
+		// The library row shows its picture's address; a shared picture is kept below from its bytes instead.
+		imageUrl: shownImage(recipe.image),
 		description: recipe.description,
 		data: recipe
 	});
@@ -70,6 +71,12 @@ export async function uploadRecipe(
 	progress(40);
 	const target = await deps.sendToTarget({ userId: item.userId, recipeId: saved.id, recipe, picture, signal, progress: (message) => progress(70, message) });
 	return { recipeId: saved.id, picture: picture?.ok ? picture.version : null, target };
+}
+
+/** What the library knows the recipe by: a set of pictures by its key (so the same set again answers "already saved"), a link by its addresses, a text by its hash. */
+function sourceKeysOf(input: { url: string | null; text?: string | null }, page: Pick<ExtractedContent, 'url' | 'canonicalUrl' | 'sharedPictures'>): string[] {
+	if (page.sharedPictures) return [page.sharedPictures.key];
+	return input.url !== null ? sourceKeys(input.url, page.url, page.canonicalUrl) : [textKey(input.text ?? '')];
 }
 
 /** The recipe's picture: one of the shared pictures from its stored bytes, else downloaded from its address. */

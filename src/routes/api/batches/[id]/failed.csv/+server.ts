@@ -11,7 +11,7 @@ export const GET = api(async ({ params, locals }) => {
 	const lines = [csvRow(['url', 'status', 'reason', 'finished'])];
 	for (let cursor: string | undefined, more = true; more; ) {
 		const page = await locals.app.items.list({ userId, batchId: batch.id, statuses: ['error', 'dead'], limit: PAGE, cursor });
-		for (const item of page.items) lines.push(csvRow([item.url, item.status === 'dead' ? 'gave up' : 'failed', item.error?.message ?? '', item.finishedAt ?? '']));
+		for (const item of page.items) lines.push(csvRow([item.url ?? item.label, item.status === 'dead' ? 'gave up' : 'failed', item.error?.message ?? '', item.finishedAt ?? '']));
 		more = page.nextCursor !== null;
 		cursor = page.nextCursor ?? undefined;
 	}

@@ -1,0 +1,1 @@
+ALTER TABLE "recipes" ALTER COLUMN "source_url" DROP NOT NULL;
