@@ -58,7 +58,7 @@ async function launchShareTarget(page: Page, fields: Record<string, string>, fil
 }
 
 async function itemOf(page: Page, id: string) {
-	return (await page.request.get(`/api/queue/${id}`)).json() as Promise<{ status: string; url: string; error: { code: string; message: string } | null }>;
+	return (await page.request.get(`/api/queue/${id}`)).json() as Promise<{ status: string; kind: string; url: string | null; label: string; error: { code: string; message: string } | null }>;
 }
 
 test('the share target takes pictures posted by the browser: one item, which says it needs a vision model', async ({ page }) => {
@@ -77,7 +77,8 @@ test('the share target takes pictures posted by the browser: one item, which say
 	await expect(card).toBeVisible();
 	await expect(card.getByText(NEEDS_VISION)).toBeVisible({ timeout: 20_000 });
 	const item = await itemOf(page, id);
-	expect(item).toMatchObject({ status: 'error', url: '', error: { code: 'no_vision' } });
+	expect(item).toMatchObject({ status: 'error', kind: 'images', url: null, label: '2 pictures', error: { code: 'no_vision' } });
+	await expect(card.getByText('2 pictures')).toBeVisible();
 
 	// The same pictures again once their item has failed: shared anew (a failed item keeps no one from trying again).
 	await launchShareTarget(page, {}, [
