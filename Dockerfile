@@ -14,7 +14,7 @@ ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3000 \
     DATA_DIR=/data \
-    BODY_SIZE_LIMIT=11M
+    BODY_SIZE_LIMIT=21M
 WORKDIR /app
 COPY --from=build /app /app
 # Runs as the image's unprivileged `node` user; /data holds the embedded database or, with

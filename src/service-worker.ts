@@ -41,8 +41,14 @@ sw.addEventListener('activate', (event) => {
 sw.addEventListener('fetch', (event) => {
 	const { request } = event;
 	const url = new URL(request.url);
-	// The API (JSON and the SSE stream) and anything not ours always go to the network.
-	if (request.method !== 'GET' || url.origin !== sw.location.origin || url.pathname.startsWith('/api/')) return;
+	const ours = url.origin === sw.location.origin;
+	// The installed app's share target posts (manifest.webmanifest); a share is kept even offline.
+	if (request.method === 'POST' && request.mode === 'navigate' && ours && url.pathname === '/share') {
+		event.respondWith(share(request, url));
+		return;
+	}
+	// Other posts, the API (JSON and the SSE stream) and anything not ours always go to the network.
+	if (request.method !== 'GET' || !ours || url.pathname.startsWith('/api/')) return;
 	if (SHELL_SET.has(url.pathname)) {
 		event.respondWith(caches.match(request).then((hit) => hit ?? fetch(request)));
 		return;
@@ -74,20 +80,27 @@ interface PendingShare {
 }
 
 /**
- * The share target. Online, the server takes it (and may send a signed-out person to log in).
- * Offline, the link is kept on the device and sent later: no share is lost to a bad connection.
+ * The share target: the installed app's POST (a form, maybe with pictures) or the bookmarklet's
+ * GET. Online, the server takes it (and may send a signed-out person to log in). Offline, a link
+ * is kept on the device and sent later: no share is lost to a bad connection. Pictures are not
+ * kept (megabytes in the browser's storage, sent later without the person watching): they are
+ * asked for again.
  */
 async function share(request: Request, url: URL): Promise<Response> {
+	// A body can be read once: a copy for when the network is not there.
+	const copy = request.method === 'POST' ? request.clone() : null;
 	try {
 		return await fetch(request);
 	} catch {
-		const pending: PendingShare = {
-			id: crypto.randomUUID(),
-			url: url.searchParams.get('url'),
-			text: url.searchParams.get('text'),
-			title: url.searchParams.get('title'),
-			at: Date.now()
+		const received: FormData | URLSearchParams = copy ? await copy.formData().catch(() => new FormData()) : url.searchParams;
+		if (received.getAll('images').some((f) => typeof f !== 'string' && f.size > 0)) {
+			return htmlPage('You are offline', 'Pictures cannot be kept until you are back online: share them again then.');
+		}
+		const field = (name: string) => {
+			const value = received.get(name);
+			return typeof value === 'string' ? value : null;
 		};
+		const pending: PendingShare = { id: crypto.randomUUID(), url: field('url'), text: field('text'), title: field('title'), at: Date.now() };
 		const hasLink = [pending.url, pending.text, pending.title].some((v) => v && /https?:\/\/\S/i.test(v));
 		if (!hasLink) return htmlPage('No link found', 'There was no web link in what was shared, so there is nothing to save.');
 		await putShare(pending);

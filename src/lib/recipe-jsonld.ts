@@ -1,3 +1,4 @@
+import { isHttpUrl } from './links';
 import { schemaOrgNutrients, type Nutrition, type Recipe, type StepGroup } from './contract/recipe';
 
 /**
@@ -51,7 +52,8 @@ export function recipeJsonLd(recipe: Recipe, options: { url?: string } = {}): Js
 		'@type': 'Recipe',
 		name: recipe.title,
 		...(recipe.description ? { description: recipe.description } : {}),
-		...(recipe.image ? { image: recipe.image } : {}),
+		// Only a web address: a picture shared without one is referred to internally, not linked.
+		...(recipe.image && isHttpUrl(recipe.image) ? { image: recipe.image } : {}),
 		...(options.url ?? recipe.sourceUrl ? { url: options.url ?? recipe.sourceUrl } : {}),
 		...(recipe.sourceUrl ? { isBasedOn: recipe.sourceUrl } : {}),
 		...(recipe.author ? { author: { '@type': 'Person', name: recipe.author } } : {}),

@@ -235,8 +235,8 @@ describe('bad input gets a clear 4xx in JSON, never a 500', () => {
 		expect(JSON.parse(chunked.body).error.code).toBe('payload_too_large');
 		const form = await idle.api('/login', {
 			method: 'POST',
-			// Past the server's whole-body limit (BODY_SIZE_LIMIT, 11 MB): refused before the action.
-			body: new URLSearchParams({ username: 'x'.repeat(12 * 1024 * 1024), password: 'x' }),
+			// Past the server's whole-body limit (BODY_SIZE_LIMIT, 21 MB): refused before the action.
+			body: new URLSearchParams({ username: 'x'.repeat(22 * 1024 * 1024), password: 'x' }),
 			headers: { origin: idle.origin },
 			auth: false
 		});

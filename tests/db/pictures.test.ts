@@ -68,16 +68,21 @@ afterAll(() => db?.close());
 
 let n = 0;
 /** Runs the upload phase for a recipe with this picture, library only, as the pipeline does. */
-async function upload(imagePath: string | null) {
+async function upload(imagePath: string | null, image = imagePath && `${site.origin}${imagePath}`) {
 	const sourceUrl = `https://example.com/r/${++n}`;
 	const [item] = await db.database.db
 		.insert(queueItems)
 		.values({ userId, pipeline: 'recipe', dedupeKey: sourceUrl, input: { url: sourceUrl }, maxAttempts: 3, correlationId: `c${n}`, status: 'in_progress' })
 		.returning({ id: queueItems.id });
-	const recipe = makeRecipe({ sourceUrl, image: imagePath && `${site.origin}${imagePath}` });
+	const recipe = makeRecipe({ sourceUrl, image });
 	const sent: unknown[] = [];
 	const output = await uploadRecipe(
-		{ database: db.database, keepPicture: (id, url, signal) => pictures.keep(id, url, signal), sendToTarget: async (input) => (sent.push(input.picture), null) },
+		{
+			database: db.database,
+			keepPicture: (id, url, signal) => pictures.keep(id, url, signal),
+			keepSharedPicture: (id, { url }, signal) => pictures.keepBytes(id, url, async () => null, signal),
+			sendToTarget: async (input) => (sent.push(input.picture), null)
+		},
 		{ id: item!.id, userId, input: { url: sourceUrl } },
 		recipe,
 		{ url: sourceUrl, canonicalUrl: sourceUrl },
@@ -142,6 +147,17 @@ describe('keeping a recipe’s picture', () => {
 		expect(summaries[kept.output.recipeId]!.imageUrl).toBe(`/api/recipes/${kept.output.recipeId}/picture?size=full&v=${full!.hash.slice(0, 16)}`);
 		expect(summaries[none.output.recipeId]).toMatchObject({ imageUrl: none.recipe.image, thumbnailUrl: none.recipe.image, sourceImageUrl: none.recipe.image });
 		expect(toSummary((await getRecipe(db.database, userId, kept.output.recipeId))!).imageUrl).toBe(summaries[kept.output.recipeId]!.imageUrl);
+	});
+
+	it('a shared picture’s reference is never downloaded, nor shown by the library when its bytes are gone', async () => {
+		const reference = 'urn:cookmark:shared-picture:00000000-0000-4000-8000-000000000001';
+		const { output, sent } = await upload(null, reference);
+		expect(sent).toEqual([{ ok: false, reason: 'the shared picture is no longer stored' }]);
+		expect(toSummary((await getRecipe(db.database, userId, output.recipeId))!)).toMatchObject({ imageUrl: null, thumbnailUrl: null, sourceImageUrl: null });
+		const asked: string[] = [];
+		const counting = new RecipePictures(db.database, async (url) => (asked.push(url), { ok: false, reason: 'asked' }));
+		expect(await counting.keep(output.recipeId, reference)).toEqual({ ok: false, reason: 'the picture has no web address to download it from' });
+		expect(asked).toEqual([]);
 	});
 
 	it('a recipe saved before pictures were kept gets its copy the first time it is asked for', async () => {

@@ -13,7 +13,7 @@ test('paste a link, watch it become a saved recipe', async ({ page }) => {
 	await expect(page.getByRole('heading', { name: 'Nothing here yet' })).toBeVisible();
 
 	await page.getByLabel('Add a recipe link').fill(`${site.origin}/Lemon-Tart`);
-	await page.getByRole('button', { name: 'Add' }).click();
+	await page.getByRole('button', { name: 'Add', exact: true }).click();
 
 	const card = page.getByRole('article').filter({ hasText: 'Lemon Tart' });
 	await expect(card).toBeVisible();
@@ -44,7 +44,7 @@ test('a link pasted before the page has finished loading is kept, not wiped when
 	release();
 	await expect(page.getByRole('status').filter({ hasText: 'Live' })).toBeVisible();
 	await expect(input).toHaveValue(`${site.origin}/Early-Bird-Pie`);
-	await page.getByRole('button', { name: 'Add' }).click();
+	await page.getByRole('button', { name: 'Add', exact: true }).click();
 	await expect(page.getByRole('article').filter({ hasText: 'Early Bird Pie' }).getByText('Saved')).toBeVisible();
 });
 
@@ -62,12 +62,12 @@ test('pasting the next link while the last one is being added keeps it in the fi
 	}, { times: 1 });
 	const input = page.getByLabel('Add a recipe link');
 	await input.fill(`${site.origin}/First-Flan`);
-	await page.getByRole('button', { name: 'Add' }).click();
+	await page.getByRole('button', { name: 'Add', exact: true }).click();
 	await input.fill(`${site.origin}/Second-Scone`);
 	pasted();
 	await expect(page.getByRole('article').filter({ hasText: 'First Flan' })).toBeVisible();
 	await expect(input).toHaveValue(`${site.origin}/Second-Scone`);
-	await page.getByRole('button', { name: 'Add' }).click();
+	await page.getByRole('button', { name: 'Add', exact: true }).click();
 	await expect(page.getByRole('article').filter({ hasText: 'Second Scone' })).toBeVisible();
 	await expect(input).toHaveValue('');
 });
@@ -77,7 +77,7 @@ test('a paste with neither a link nor words gets a clear message, not an error p
 	await page.goto('/');
 	const input = page.getByLabel('Add a recipe link');
 	await input.fill('… -- !!');
-	await page.getByRole('button', { name: 'Add' }).click();
+	await page.getByRole('button', { name: 'Add', exact: true }).click();
 	await expect(page.getByRole('alert')).toHaveText(/Paste a link that starts with http.*, or the text of a recipe/);
 	await expect(input).toHaveAttribute('aria-invalid', 'true');
 
@@ -87,7 +87,7 @@ test('a paste with neither a link nor words gets a clear message, not an error p
 	page.on('request', (r) => void (r.method() === 'POST' && sent++));
 	const pasted = `${site.origin}/Long-Loaf `.repeat(60_000);
 	await input.fill(pasted);
-	await page.getByRole('button', { name: 'Add' }).click();
+	await page.getByRole('button', { name: 'Add', exact: true }).click();
 	await expect(page.getByRole('alert')).toHaveText(`That is ${pasted.length.toLocaleString('en')} characters, too long to look for a link in (the limit is 20,000). Paste just the link.`);
 	await expect(input).toHaveAttribute('aria-invalid', 'true');
 	expect(sent).toBe(0);
@@ -97,7 +97,7 @@ test('a paste with neither a link nor words gets a clear message, not an error p
 
 	// Text with a link in it, as a share sheet would paste it, is welcome.
 	await input.fill(`Look at this one ${site.origin}/Soda-Bread 😋`);
-	await page.getByRole('button', { name: 'Add' }).click();
+	await page.getByRole('button', { name: 'Add', exact: true }).click();
 	await expect(page.getByRole('article').filter({ hasText: 'Soda Bread' })).toBeVisible();
 	await expect(input).toHaveValue('');
 });
@@ -110,11 +110,11 @@ test.describe('without JavaScript', () => {
 		await page.goto('/');
 		const input = page.getByLabel('Add a recipe link');
 		await input.fill('x'.repeat(30_000));
-		await page.getByRole('button', { name: 'Add' }).click();
+		await page.getByRole('button', { name: 'Add', exact: true }).click();
 		await expect(page.getByRole('alert')).toHaveText('That is 30,000 characters, too long to look for a link in (the limit is 20,000). Paste just the link.');
 		await expect(input).toHaveValue('');
-		// Past the body limit (11 MB), Kit refuses the form before the action: a page says what to do.
-		const res = await page.request.post('/?/enqueue', { form: { url: 'x'.repeat(12 * 1024 * 1024) }, headers: { origin: new URL(page.url()).origin, accept: 'text/html' } });
+		// Past the body limit (21 MB), Kit refuses the form before the action: a page says what to do.
+		const res = await page.request.post('/?/enqueue', { form: { url: 'x'.repeat(22 * 1024 * 1024) }, headers: { origin: new URL(page.url()).origin, accept: 'text/html' } });
 		expect(res.status()).toBe(413);
 		expect(await res.text()).toContain('That was more than Cookmark takes in one go. Paste just the link, and try again.');
 	});

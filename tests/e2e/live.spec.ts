@@ -39,7 +39,7 @@ test('a failed item shows Retry; one click and it runs again and succeeds', asyn
 	site.fail('Quince-Jam', 1);
 	await page.goto('/');
 	await page.getByLabel('Add a recipe link').fill(`${site.origin}/Quince-Jam`);
-	await page.getByRole('button', { name: 'Add' }).click();
+	await page.getByRole('button', { name: 'Add', exact: true }).click();
 	const card = page.locator('article').filter({ hasText: '127.0.0.1' }).first();
 	await expect(card.getByText('Failed', { exact: true })).toBeVisible();
 	await expect(card.getByText(/does not exist \(404\)/)).toBeVisible();
@@ -67,7 +67,7 @@ test('a page reload that answers after a live update does not take an item back 
 	}, { times: 1 });
 	await page.getByLabel('Add a recipe link').fill(`${site.origin}/Medlar-Cheese`);
 	const reload = page.waitForResponse((res) => res.url().includes('__data.json'));
-	await page.getByRole('button', { name: 'Add' }).click();
+	await page.getByRole('button', { name: 'Add', exact: true }).click();
 	const card = page.locator('article').filter({ hasText: '127.0.0.1' }).first();
 	await expect(card.getByText(/does not exist \(404\)/)).toBeVisible();
 	failedShown();

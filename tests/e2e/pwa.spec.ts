@@ -34,7 +34,12 @@ test('the manifest is valid, with real icons and a share target', async ({ page,
 		display: 'standalone',
 		start_url: '/',
 		scope: '/',
-		share_target: { action: '/share', method: 'GET', params: { title: 'title', text: 'text', url: 'url' } }
+		share_target: {
+			action: '/share',
+			method: 'POST',
+			enctype: 'multipart/form-data',
+			params: { title: 'title', text: 'text', url: 'url', files: [{ name: 'images', accept: expect.arrayContaining(['image/*']) }] }
+		}
 	});
 	expect(manifest.description.length).toBeGreaterThan(10);
 	expect(manifest.theme_color).toMatch(/^#[0-9a-f]{6}$/i);

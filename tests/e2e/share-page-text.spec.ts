@@ -104,7 +104,7 @@ test('a recipe pasted as text on the dashboard becomes a recipe, shown as shared
 	await page.goto('/');
 	const box = page.getByLabel('Add a recipe link or text');
 	await box.fill('Midnight Pancakes\n\nIngredients:\n- 1 cup flour\n- 1 egg\n- 1 cup milk\n\nMethod:\n1. Whisk everything.\n2. Fry in a hot pan.');
-	await page.getByRole('button', { name: 'Add' }).click();
+	await page.getByRole('button', { name: 'Add', exact: true }).click();
 	const card = page.getByRole('article').filter({ hasText: 'Midnight Pancakes' });
 	await expect(card.getByText('Saved')).toBeVisible();
 	await card.getByRole('link', { name: 'Midnight Pancakes', exact: true }).click();

@@ -43,7 +43,7 @@ test('set up Tandoor in Settings, test the connection, share a link, open it in 
 
 	await page.goto('/');
 	await page.getByLabel('Add a recipe link').fill(`${site.origin}/Tandoor-Tart`);
-	await page.getByRole('button', { name: 'Add' }).click();
+	await page.getByRole('button', { name: 'Add', exact: true }).click();
 	const card = page.getByRole('article').filter({ hasText: 'Tandoor Tart' });
 	await expect(card.getByText('Saved')).toBeVisible();
 	await card.getByRole('link', { name: 'Tandoor Tart', exact: true }).click();

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { textLabel, toItem } from '../../src/lib/server/shares/items';
 import type { JobView } from '../../src/lib/server/queue/view';
 
+const uuid = (n: number) => `00000000-0000-4000-8000-00000000000${n}`;
 const job = (input: unknown) => ({ id: '11111111-1111-4111-8111-111111111111', userId: 'u', pipeline: 'recipe', dedupeKey: 'k', input }) as unknown as JobView;
 
 describe('what an item shows for what was shared', () => {
@@ -17,7 +18,7 @@ describe('what an item shows for what was shared', () => {
 	});
 
 	it('pictures are counted', () => {
-		expect(toItem(job({ url: null, text: null, title: null, imageFileIds: ['a', 'b', 'c'] }))).toMatchObject({ kind: 'images', label: '3 pictures' });
-		expect(toItem(job({ url: null, text: null, title: null, imageFileIds: ['a'] }))).toMatchObject({ label: '1 picture' });
+		expect(toItem(job({ url: null, text: null, title: null, imageFileIds: [uuid(1), uuid(2), uuid(3)] }))).toMatchObject({ kind: 'images', label: '3 pictures' });
+		expect(toItem(job({ url: null, text: null, title: null, imageFileIds: [uuid(1)] }))).toMatchObject({ label: '1 picture' });
 	});
 });

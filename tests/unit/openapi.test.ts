@@ -234,6 +234,17 @@ describe('the OpenAPI document', () => {
 		expect(doc.paths['/api/auth/login'].post.responses['429'].headers).toHaveProperty('Retry-After');
 	});
 
+	it('a share is sent as JSON, or as a multipart form with pictures', () => {
+		const enqueue = doc.paths['/api/queue'].post;
+		expect(Object.keys(enqueue.requestBody.content)).toEqual(['application/json', 'multipart/form-data']);
+		expect(enqueue.requestBody.content['multipart/form-data'].schema).toEqual({ $ref: '#/components/schemas/ShareForm' });
+		expect(Object.keys(schemas.ShareForm.properties)).toEqual(['images', 'url', 'text', 'title']);
+		expect(schemas.ShareForm.properties.images).toMatchObject({ type: 'array', maxItems: 10, items: { type: 'string', format: 'binary', maxLength: 10 * 1024 * 1024 } });
+		expect(enqueue.responses['413'].description).toMatch(/image_too_large.*images_too_large/);
+		expect(enqueue.responses['415'].description).toMatch(/unsupported_image.*multipart\/form-data/);
+		expect(enqueue.responses['400'].description).toContain('`too_many_images`');
+	});
+
 	it('a bulk import is sent as JSON or as a multipart form, and answers with its batch, a preview or its failures as CSV', () => {
 		const create = doc.paths['/api/batches'].post;
 		expect(Object.keys(create.requestBody.content)).toEqual(['application/json', 'multipart/form-data']);
@@ -250,7 +261,7 @@ describe('the OpenAPI document', () => {
 		expect(create.responses['413'].description).toMatch(/file_too_large.*payload_too_large/);
 		expect(create.responses['415'].description).toMatch(/multipart\/form-data/);
 		// Routes with only a JSON body still say so.
-		expect(doc.paths['/api/queue'].post.responses['415'].description).toMatch(/not application\/json/);
+		expect(doc.paths['/api/recipes/{id}'].patch.responses['415'].description).toMatch(/not application\/json/);
 		expect(doc.paths['/api/batches'].get.responses['200'].content['application/json'].schema.$ref).toBe('#/components/schemas/BatchList');
 		expect(doc.paths['/api/batches/{id}/cancel'].post.responses['404'].description).toMatch(/not_found.*batch/);
 		const csv = doc.paths['/api/batches/{id}/failed.csv'].get.responses['200'];

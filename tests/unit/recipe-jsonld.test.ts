@@ -42,6 +42,11 @@ describe('recipeJsonLd', () => {
 		expect(doc.recipeIngredient).toHaveLength(3);
 	});
 
+	it('gives a recipe read from shared pictures no image or url: its picture is referred to inside Cookmark only', () => {
+		const doc = recipeJsonLd(makeRecipe({ image: 'urn:cookmark:shared-picture:00000000-0000-4000-8000-000000000001', sourceUrl: null, readFrom: 'pictures' }));
+		for (const key of ['image', 'url', 'isBasedOn']) expect(doc).not.toHaveProperty(key);
+	});
+
 	it('falls back to the number of servings for the yield', () => {
 		expect(recipeJsonLd(makeRecipe({ yields: null, servings: 6 })).recipeYield).toBe('6');
 	});

@@ -104,6 +104,12 @@ export type ItemList = z.infer<typeof ItemList>;
 /** The longest link, and the longest shared text a link is looked for in. */
 export const MAX_LINK_LENGTH = 4096;
 export const MAX_SHARE_TEXT_LENGTH = 20_000;
+/** Pictures shared at once, as one recipe (a recipe over a few screenshots): more is rarely one recipe, and each costs the model tokens. */
+export const MAX_SHARED_IMAGES = 10;
+/** The largest picture taken (a phone's full-resolution photo is 3–8 MiB). */
+export const MAX_SHARED_IMAGE_BYTES = 10 * 1024 * 1024;
+/** The most pictures one share sends in all. */
+export const MAX_SHARED_IMAGES_TOTAL_BYTES = 20 * 1024 * 1024;
 
 /**
  * The most page HTML a share may bring (UTF-8 bytes): a typical recipe page is 0.3–2 MiB. The JSON

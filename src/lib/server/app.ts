@@ -125,6 +125,9 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
 		recipePipeline({
 			database,
 			keepPicture: (recipeId, url, signal) => pictures.keep(recipeId, url, signal),
+			keepSharedPicture: (recipeId, { userId, fileId, url }, signal) =>
+				pictures.keepBytes(recipeId, url, async () => (await sharedFiles.load(userId, [fileId]))[0]?.bytes ?? null, signal),
+			loadSharedPictures: async (userId, ids) => (await sharedFiles.load(userId, ids)).filter((f) => f.kind === 'image'),
 			sendToTarget: (input) => targets.send(input),
 			llm,
 			llmMaxInputChars: config.LLM_MAX_INPUT_CHARS,

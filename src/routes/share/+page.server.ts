@@ -1,21 +1,31 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { EnqueueRequest } from '$lib/contract/queue';
 import { ApiError, currentUser } from '$lib/server/http/api';
-import { enqueueShare } from '$lib/server/shares/enqueue';
+import { enqueueForm, enqueueShare } from '$lib/server/shares/enqueue';
+import type { EnqueueResult } from '$lib/server/shares/items';
+import { isMultipart, readShareForm } from '$lib/server/shares/read-share-form';
 import type { Actions, PageServerLoad } from './$types';
 
-const shareOf = (url: URL) => ({
+/** What arrived, as the page shows it back. */
+interface Received {
+	url?: string;
+	text?: string;
+	title?: string;
+	/** How many pictures came with it. */
+	pictures: number;
+}
+
+const shareOf = (url: URL): Received => ({
 	url: url.searchParams.get('url') ?? undefined,
 	text: url.searchParams.get('text') ?? undefined,
-	title: url.searchParams.get('title') ?? undefined
+	title: url.searchParams.get('title') ?? undefined,
+	pictures: 0
 });
 
-/** Enqueues what was shared (again, with `reimport`); a 4xx becomes a problem the page shows. */
-async function share(locals: App.Locals, received: ReturnType<typeof shareOf>, reimport: boolean) {
-	const parsed = EnqueueRequest.safeParse(received);
+/** A share's 4xx as a problem the page shows; anything else is the server's fault and stays an error. */
+async function asProblem<T>(run: () => Promise<T>): Promise<T | { kind: 'problem'; message: string }> {
 	try {
-		if (!parsed.success) throw new ApiError(400, 'validation_failed', 'what was shared is too long');
-		return await enqueueShare(locals.app, currentUser(locals).id, { ...parsed.data, reimport });
+		return await run();
 	} catch (err) {
 		if (err instanceof ApiError && err.status < 500) return { kind: 'problem' as const, message: err.message };
 		throw err;
@@ -23,31 +33,57 @@ async function share(locals: App.Locals, received: ReturnType<typeof shareOf>, r
 }
 
 /**
- * The share target (and the bookmarklet): GET /share?url&text&title enqueues the link and goes
- * to the dashboard with it highlighted. A link already saved as a recipe says so, with the recipe
- * and an Import again button; one still being imported links to its item. A signed-out person was
- * already sent to log in and back here by hooks.server.ts.
+ * What the page shows for a share: a new item goes to the dashboard with it highlighted; a link, a
+ * text or pictures already saved as a recipe say so, with the recipe (and, for a link, an Import
+ * again button); one still being imported links to its item.
  */
-export const load: PageServerLoad = async ({ url, locals }) => {
-	const received = shareOf(url);
-	const result = await share(locals, received, false);
+function outcome(result: EnqueueResult | { kind: 'problem'; message: string }, received: Received) {
 	switch (result.kind) {
 		case 'problem':
 			return { problem: result.message, received };
 		case 'saved':
-			return { saved: { id: result.recipe.id, title: result.recipe.title, imageUrl: result.recipe.imageUrl, sourceUrl: result.recipe.sourceUrl } };
+			return { saved: { id: result.recipe.id, title: result.recipe.title, imageUrl: result.recipe.imageUrl, sourceUrl: result.recipe.sourceUrl, pictures: received.pictures > 0 }, received };
 		case 'created':
 			redirect(303, `/?highlight=${result.item.id}`);
 		default:
-			return { running: { id: result.item.id, label: result.item.label, status: result.item.status } };
+			return { running: { id: result.item.id, kind: result.item.kind, label: result.item.label, status: result.item.status }, received };
 	}
+}
+
+/**
+ * The share target as the bookmarklet and older installs use it: GET /share?url&text&title. A
+ * signed-out person was already sent to log in and back here by hooks.server.ts.
+ */
+export const load: PageServerLoad = async ({ url, locals, request }) => {
+	// A POST's answer is its action's (the form's outcome, shown over this): what it sent is not in the address.
+	if (request.method === 'POST') return { outcome: outcome({ kind: 'problem', message: '' }, { pictures: 0 }) };
+	const received = shareOf(url);
+	const parsed = EnqueueRequest.safeParse(received);
+	const result = await asProblem(() => {
+		if (!parsed.success) throw new ApiError(400, 'validation_failed', 'what was shared is too long');
+		return enqueueShare(locals.app, currentUser(locals).id, parsed.data);
+	});
+	return { outcome: outcome(result, received) };
 };
 
 export const actions: Actions = {
-	/** Import again: the link is read anew and its recipe updated in place. The page posts to its own query. */
-	reimport: async ({ url, locals }) => {
-		const result = await share(locals, shareOf(url), true);
-		if (result.kind === 'problem') return fail(400, { message: result.message });
-		redirect(303, result.kind === 'saved' ? `/recipes/${result.recipe.id}` : `/?highlight=${result.item.id}`);
+	/**
+	 * The installed app's share target (POST, multipart: `title`, `text`, `url` and `images` files,
+	 * as manifest.webmanifest names them), and this page's Import again, which sends back what was
+	 * shared with `reimport`. Pictures become one item; a link is shared as by GET.
+	 */
+	default: async ({ request, locals }) => {
+		if (!isMultipart(request)) return fail(415, { outcome: outcome({ kind: 'problem', message: 'the share arrived in a form Cookmark does not read' }, { pictures: 0 }) });
+		let received: Received = { pictures: 0 };
+		const result = await asProblem(async () => {
+			const form = await readShareForm(request);
+			received = { url: form.url, text: form.text, title: form.title, pictures: form.images.length };
+			const shared = await enqueueForm(locals.app, currentUser(locals).id, form);
+			// Import again of a recipe that is still saved: open it, updated when its item finishes.
+			if (form.reimport && shared.kind !== 'saved' && shared.kind !== 'created') redirect(303, `/?highlight=${shared.item.id}`);
+			return shared;
+		});
+		if (result.kind === 'problem') return fail(400, { outcome: outcome(result, received) });
+		return { outcome: outcome(result, received) };
 	}
 };

@@ -27,10 +27,24 @@ export function crossSiteRefusal(request: Request, url: URL, viaCookie: boolean)
 	if (!FORM_TYPES.includes(type)) return null;
 	const origin = request.headers.get('origin');
 	if (origin === url.origin) return null;
+	if (isShareTargetLaunch(request, url)) return null;
 	if (isApi) {
 		return origin ? errorResponse(403, 'cross_site_request', 'cross-site requests to the API are refused') : null;
 	}
 	const message = `Cross-site ${request.method} form submissions are forbidden`;
 	// SvelteKit's enhanced forms ask for JSON; answer them in kind so the page can show the error.
 	return request.headers.get('accept') === 'application/json' ? json({ message }, { status: 403 }) : text(message, { status: 403 });
+}
+
+/**
+ * The installed app's share target (manifest.webmanifest: POST, multipart) launched by the system's
+ * share sheet: the browser makes that navigation itself, not a page, so it carries
+ * `Sec-Fetch-Site: none` (as the address bar and bookmarks do) and no origin of a page: no Origin
+ * header, or `Origin: null`. A page can send neither `none` nor a missing Origin on a POST (another
+ * site's form says `cross-site` and its origin; a sandboxed frame's `null` comes with `cross-site`),
+ * so exactly this is let through, and only to /share.
+ */
+function isShareTargetLaunch(request: Request, url: URL): boolean {
+	const origin = request.headers.get('origin');
+	return url.pathname === '/share' && request.method === 'POST' && request.headers.get('sec-fetch-site') === 'none' && (origin === null || origin === 'null');
 }

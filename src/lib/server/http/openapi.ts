@@ -75,6 +75,9 @@ import {
 	ItemDetail,
 	ItemList,
 	ListQuery,
+	MAX_SHARED_IMAGE_BYTES,
+	MAX_SHARED_IMAGES,
+	MAX_SHARED_IMAGES_TOTAL_BYTES,
 	Phase,
 	PingEvent,
 	QueueDeleteEvent,
@@ -169,6 +172,28 @@ const ImportForm = z.object({
 
 type Io = 'input' | 'output';
 
+const MIB = 1024 * 1024;
+
+/**
+ * POST /api/queue as multipart/form-data (the share target, the dashboard's upload, a Shortcut).
+ * Read by hand through busboy (src/lib/server/shares/read-share-form.ts); this says what it reads.
+ */
+const ShareForm = z.object({
+	images: z
+		.array(z.file().max(MAX_SHARED_IMAGE_BYTES))
+		.max(MAX_SHARED_IMAGES)
+		.optional()
+		.meta({
+			description:
+				`Pictures of one recipe (screenshots, photos of a page or a card), in order: JPEG, PNG, WebP, GIF, AVIF or HEIC, told by their bytes. ` +
+				`At most ${MAX_SHARED_IMAGES}, each at most ${MAX_SHARED_IMAGE_BYTES / MIB} MiB, ${MAX_SHARED_IMAGES_TOTAL_BYTES / MIB} MiB together. ` +
+				'They are re-encoded (upright, at most 2048 px, metadata such as the location dropped) and read by the chat model (LLM_VISION).'
+		}),
+	url: z.string().optional().meta({ description: 'A link, as in the JSON body; with pictures, where they came from.' }),
+	text: z.string().optional().meta({ description: 'Shared text: a link is looked for in it; with pictures, it goes to the model with them.' }),
+	title: z.string().optional().meta({ description: 'A title, as in the JSON body.' })
+});
+
 /**
  * Request bodies are described as the server reads them (zod's input side: before transforms and
  * defaults, extra keys allowed since z.object drops them); answers as the server writes them
@@ -193,6 +218,7 @@ export const schemaComponents = {
 	RecipePatch: input(RecipePatch),
 	CreateBatchRequest: input(CreateBatchRequest),
 	ImportForm: input(ImportForm),
+	ShareForm: input(ShareForm),
 	RetryFailedRequest: input(RetryFailedRequest),
 	ResetPasswordRequest: input(ResetPasswordRequest),
 	RetentionUpdate: input(RetentionUpdate),
@@ -444,12 +470,14 @@ export const operations: Operation[] = [
 		path: '/api/queue',
 		operationId: 'enqueue',
 		tag: 'queue',
-		summary: 'Share a link, a page, or a recipe\'s text',
+		summary: 'Share a link, a page, a recipe\'s text, or pictures of a recipe',
 		description:
 			'The link may be in `url`, `text` or `title`, as share sheets send it. A link already pending or running is not queued twice, ' +
 			'and a link already saved as a recipe is not queued at all unless `reimport` is true (then the new item updates that recipe). ' +
 			'`html` (with `url`, at most 2 MiB of UTF-8) is the page as the sender\'s browser has it: it is read instead of fetching the link, only parsed, never run. ' +
-			'A `text` without any link becomes a text item (`kind: "text"`): the recipe is read from the text itself, and the same text (whitespace aside) is one item, one recipe.',
+			'A `text` without any link becomes a text item (`kind: "text"`): the recipe is read from the text itself, and the same text (whitespace aside) is one item, one recipe. ' +
+			'As multipart/form-data, `images` files make one item (`kind: "images"`) that reads the recipe from the pictures, known by their content: ' +
+			'the same pictures again answer as a link does (already queued, or already saved).',
 		access: 'signed-in',
 		requestHeaders: [
 			{
@@ -459,6 +487,7 @@ export const operations: Operation[] = [
 			}
 		],
 		body: 'EnqueueRequest',
+		form: 'ShareForm',
 		bodyLimit: 'The body is over 3 MiB, or `html` is over 2 MiB (UTF-8).',
 		answers: [
 			{ status: 201, description: 'A new item.', body: 'Item', headers: ['Location'] },
@@ -477,6 +506,13 @@ export const operations: Operation[] = [
 				codes: ['invalid_idempotency_key', 'html_without_url'],
 				description: 'The Idempotency-Key header is not 1–255 visible ASCII characters, or `html` came without the page\'s link.'
 			},
+			{ status: 400, codes: ['too_many_images', 'invalid_body'], description: `A form with more than ${MAX_SHARED_IMAGES} pictures, or one that cannot be read.` },
+			{
+				status: 413,
+				codes: ['image_too_large', 'images_too_large'],
+				description: `A picture over ${MAX_SHARED_IMAGE_BYTES / MIB} MiB or over 50 megapixels, or pictures over ${MAX_SHARED_IMAGES_TOTAL_BYTES / MIB} MiB together.`
+			},
+			{ status: 415, codes: ['unsupported_image'], description: 'A file that is not a picture Cookmark reads (the message names it and says why).' },
 			{
 				status: 422,
 				codes: ['no_link', 'link_too_long', 'idempotency_key_reused'],

@@ -32,11 +32,36 @@ export class RecipePictures {
 	 * throws for the picture's own trouble; the caller's abort still propagates.
 	 */
 	async keep(recipeId: string, url: string, signal?: AbortSignal): Promise<KeptPicture> {
+		return this.keepFrom(recipeId, url, signal, async () => {
+			// Only a web address is downloaded: a shared picture's reference (keepBytes) never leaves for the network.
+			if (!/^https?:\/\//i.test(url)) return { ok: false, reason: 'the picture has no web address to download it from' };
+			const download = await this.download(url, signal);
+			return download.ok ? { ok: true, bytes: download.picture.bytes } : download;
+		});
+	}
+
+	/**
+	 * The recipe's picture from bytes Cookmark already holds (a picture a person shared), known by
+	 * `url` as a downloaded one is by its address: rendered and stored like any other, once.
+	 */
+	async keepBytes(recipeId: string, url: string, load: () => Promise<Uint8Array | null>, signal?: AbortSignal): Promise<KeptPicture> {
+		return this.keepFrom(recipeId, url, signal, async () => {
+			const bytes = await load();
+			return bytes ? { ok: true, bytes } : { ok: false, reason: 'the shared picture is no longer stored' };
+		});
+	}
+
+	private async keepFrom(
+		recipeId: string,
+		url: string,
+		signal: AbortSignal | undefined,
+		obtain: () => Promise<{ ok: true; bytes: Uint8Array } | { ok: false; reason: string }>
+	): Promise<KeptPicture> {
 		const stored = await storedPicture(this.database, recipeId, 'full');
 		if (stored && stored.sourceUrl === url) return kept(stored);
-		const download = await this.download(url, signal);
-		if (!download.ok) return download;
-		const rendered = await this.renders.add(() => renderPicture(download.picture.bytes), { signal });
+		const source = await obtain();
+		if (!source.ok) return source;
+		const rendered = await this.renders.add(() => renderPicture(source.bytes), { signal });
 		if (!rendered.ok) return rendered;
 		await savePicture(this.database, recipeId, url, rendered.sizes);
 		return kept(rendered.sizes.full);

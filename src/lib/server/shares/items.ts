@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import type { RecipeSummary } from '../../contract/library';
 import type { Item, ItemDetail, ItemList, ItemStatus } from '../../contract/queue';
 import { ApiError } from '../http/api-error';
@@ -19,15 +18,12 @@ export function textLabel(text: string): string {
 	return line.length > LABEL_LENGTH ? `${line.slice(0, LABEL_LENGTH - 1).trimEnd()}…` : line;
 }
 
-/** Pictures shared without a link: read loosely, so this view needs no more of the input than their count. */
-const Pictures = z.object({ imageFileIds: z.array(z.unknown()).optional() });
-
 /** What an item was made from, and what to show for it. Items made before kinds existed are links. */
 function shareOf(input: unknown): Pick<Item, 'kind' | 'url' | 'label' | 'title'> {
 	const share = ShareInput.safeParse(input);
 	if (!share.success) return { kind: 'link', url: '', label: '', title: null };
-	const { url, text, title } = share.data;
-	const pictures = Pictures.safeParse(input).data?.imageFileIds?.length ?? 0;
+	const { url, text, title, imageFileIds } = share.data;
+	const pictures = imageFileIds?.length ?? 0;
 	const kind = pictures ? 'images' : url !== null ? 'link' : 'text';
 	const label = kind === 'images' ? `${pictures} ${pictures === 1 ? 'picture' : 'pictures'}` : (url ?? textLabel(text ?? ''));
 	return { kind, url, label, title: title?.trim() || null };

@@ -1,15 +1,20 @@
 import { json } from '@sveltejs/kit';
 import { EnqueueRequest, ListQuery, MAX_SHARE_BODY_BYTES, type AlreadySaved } from '$lib/contract/queue';
 import { api, currentUser, methodNotAllowed, parseQuery, readJson } from '$lib/server/http/api';
-import { enqueueShare } from '$lib/server/shares/enqueue';
+import { enqueueForm, enqueueShare } from '$lib/server/shares/enqueue';
+import { isMultipart, readShareForm } from '$lib/server/shares/read-share-form';
 
 /**
- * Enqueue a shared link (with its page's HTML, up to MAX_SHARE_BODY_BYTES), or a text without one: 201 new item; 200 with duplicate:true when nothing new was created (the
- * item already queued, or `recipeId` and `alreadySaved` for a link that is already a recipe).
+ * Enqueue a shared link (JSON, with its page's HTML up to MAX_SHARE_BODY_BYTES), a text without one, or pictures of a recipe (multipart,
+ * `images` files): 201 new item; 200 with duplicate:true when nothing new was created (the item already queued, or `recipeId` and
+ * `alreadySaved` for a share that is already a recipe).
  */
 export const POST = api(async ({ request, locals }) => {
-	const body = await readJson(request, EnqueueRequest, MAX_SHARE_BODY_BYTES);
-	const result = await enqueueShare(locals.app, currentUser(locals).id, body, request.headers.get('idempotency-key'));
+	const userId = currentUser(locals).id;
+	const key = request.headers.get('idempotency-key');
+	const result = isMultipart(request)
+		? await enqueueForm(locals.app, userId, await readShareForm(request), key)
+		: await enqueueShare(locals.app, userId, await readJson(request, EnqueueRequest, MAX_SHARE_BODY_BYTES), key);
 	if (result.kind === 'saved') {
 		const answer: AlreadySaved = { duplicate: true, recipeId: result.recipe.id, alreadySaved: result.recipe };
 		return json(answer, { status: 200, headers: { location: `/api/recipes/${result.recipe.id}` } });

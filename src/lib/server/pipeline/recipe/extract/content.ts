@@ -64,6 +64,8 @@ export const ExtractedContent = z.object({
 	/** The page a post's caption points at, whose recipe was used (the post stays the source). */
 	recipeUrl: z.string().nullable().optional(),
 	/** The page this one only points at, where the recipe is (a Pinterest pin's source): read that instead. */
-	followUrl: z.string().nullable()
+	followUrl: z.string().nullable(),
+	/** Pictures shared instead of a link: their stored files (ids, in the order shared) and the key the set is known by. */
+	sharedPictures: z.object({ fileIds: z.array(z.uuid()).min(1), key: z.string() }).nullable().optional()
 });
 export type ExtractedContent = z.infer<typeof ExtractedContent>;

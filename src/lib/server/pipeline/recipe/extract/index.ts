@@ -6,6 +6,7 @@ import type { ExtractedContent } from './content';
 import { instagramEmbedUrl, platformOfHost, postLink } from './social/links';
 import { recipeLinkInCaption } from './recipe-link';
 import { readSharedText } from './shared-text';
+import { extractPictures, type LoadSharedPictures } from './shared-pictures';
 
 export { ExtractedContent } from './content';
 
@@ -14,6 +15,8 @@ export interface ExtractionDeps {
 	fetchPage(url: string, signal: AbortSignal, owner?: { userId: string }): Promise<FetchedPage>;
 	/** The page HTML the owner's browser sent with the link (shared_files); null when it is gone. */
 	sharedHtml(userId: string, fileId: string): Promise<string | null>;
+	/** The owner's shared pictures (shared_files), for a share of pictures. */
+	loadSharedPictures: LoadSharedPictures;
 }
 
 type Progress = (percent: number, message: string) => void;
@@ -127,14 +130,15 @@ export async function extractLink(url: string, fetchPage: FetchPage, signal: Abo
 	return content.isPost ? recipeElsewhere(content, fetchPage, signal, progress) : content;
 }
 
-/** What a share became, read: its text when it has no link, else its link (with the page HTML it came with). */
+/** What a share became, read: its pictures, or its text when it has no link, else its link (with the page HTML it came with). */
 export async function extractShare(
-	item: { userId: string; input: { url: string | null; text?: string | null; htmlFileId?: string } },
+	item: { userId: string; input: { url: string | null; text?: string | null; title?: string | null; htmlFileId?: string; imageFileIds?: string[] } },
 	deps: ExtractionDeps,
 	signal: AbortSignal,
 	progress: Progress
 ): Promise<ExtractedContent> {
-	const { url, text, htmlFileId } = item.input;
+	const { url, text, htmlFileId, imageFileIds } = item.input;
+	if (imageFileIds) return extractPictures({ ...item.input, userId: item.userId, fileIds: imageFileIds }, deps.loadSharedPictures);
 	if (url === null) return readSharedText(text ?? '');
 	// A file pruned since (retention) leaves the link to be fetched, as it would have been without one.
 	const html = htmlFileId ? await deps.sharedHtml(item.userId, htmlFileId) : null;

@@ -7,8 +7,9 @@ import type { ExtractedContent } from '../extract';
 import { draftInput, draftByModel, type DraftWriter } from './llm-draft';
 import { draftByRules, recipeSource } from './structure';
 import { missingServiceError, readPostMedia, wantsMedia, type SpokenDeps } from './spoken';
+import { readSharedPictures, type PictureReading } from './pictures';
 
-export interface ParsingDeps extends SpokenDeps {
+export interface ParsingDeps extends SpokenDeps, PictureReading {
 	/** A language model for recipes told in prose (captions, pages without structured data); null without one. */
 	llm: DraftWriter | null;
 	/** The most text ever sent to it. */
@@ -27,6 +28,12 @@ export async function parseContent(content: ExtractedContent, deps: ParsingDeps,
 	// Lines any reader was unsure of are marked for the person to check, whichever reader it was.
 	const finish = (draft: RecipeDraft, parsedBy: Recipe['parsedBy'], readFrom?: Recipe['readFrom']): Recipe =>
 		Recipe.parse({ ...draft, ingredientGroups: markGroups(draft.ingredientGroups), ...recipeSource(content), parsedBy, ...(readFrom ? { readFrom } : {}) });
+	// Pictures shared instead of a link: only a model that sees them can read them.
+	if (content.sharedPictures) {
+		const read = await readSharedPictures(content, deps, ctx);
+		if (!read) throw new PermanentError('no_recipe', 'no recipe found in the pictures');
+		return { ...finish(read.draft, 'llm', 'pictures'), image: read.image };
+	}
 	if (trusted(content)) {
 		const draft = draftByRules(content);
 		if (draft) return finish(draft, 'structured-data');

@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import { RecipeDraft } from '../../../../contract/recipe';
 import type { LlmClient } from '../../../llm/chat-json';
 import type { ExtractedContent } from '../extract';
@@ -33,18 +34,21 @@ export function draftInput(content: ExtractedContent, maxChars: number): string 
 	return `${head}\n\n${body}`.slice(0, maxChars);
 }
 
-/** A language model's reading of the recipe, validated against the model; null when it found none. */
-export async function draftByModel(
+/**
+ * A language model's reading of the recipe, validated against the model; null when it found none.
+ * `schema` asks for more than the draft (a case's own fields) in the same answer.
+ */
+export async function draftByModel<D extends RecipeDraft = RecipeDraft>(
 	writer: DraftWriter,
 	input: string,
 	signal?: AbortSignal,
-	more: { system?: string; images?: readonly string[] } = {}
-): Promise<RecipeDraft | null> {
-	const { value } = await writer.completeJson({
+	more: { system?: string; images?: readonly string[]; schema?: z.ZodType<D> } = {}
+): Promise<D | null> {
+	const { value } = await writer.completeJson<D>({
 		system: more.system ? `${SYSTEM} ${more.system}` : SYSTEM,
 		user: input,
 		images: more.images,
-		schema: RecipeDraft,
+		schema: more.schema ?? (RecipeDraft as unknown as z.ZodType<D>),
 		schemaName: 'recipe',
 		signal,
 		prepare: recipeAnswer

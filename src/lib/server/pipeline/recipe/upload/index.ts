@@ -6,6 +6,7 @@ import type { Recipe } from '../../../../contract/recipe';
 import { TargetLink } from '../../../../contract/targets';
 import { sourceKeys } from '../../../../links';
 import type { ExtractedContent } from '../extract/content';
+import { sharedPictureId, shownImage } from '../extract/shared-pictures';
 import { textKey } from '../share-key';
 
 export const UploadOutput = z.object({
@@ -21,6 +22,8 @@ export interface UploadDeps {
 	database: Database;
 	/** Downloads the recipe's picture and keeps it with the library recipe (or says why it could not). */
 	keepPicture(recipeId: string, url: string, signal: AbortSignal): Promise<KeptPicture>;
+	/** Keeps one of the owner's shared pictures (by file id) as the recipe's picture, from its stored bytes. */
+	keepSharedPicture(recipeId: string, owner: { userId: string; fileId: string; url: string }, signal: AbortSignal): Promise<KeptPicture>;
 	/**
 	 * Saves a library recipe to the user's target, never twice; null when they keep recipes in the
 	 * library only. `picture` is the one just kept (or why there is none), so it is not fetched again.
@@ -47,7 +50,7 @@ export async function uploadRecipe(
 	deps: UploadDeps,
 	item: { id: string; userId: string; input: { url: string | null; text?: string | null; recipeId?: string | null } },
 	recipe: Recipe,
-	page: Pick<ExtractedContent, 'url' | 'canonicalUrl'>,
+	page: Pick<ExtractedContent, 'url' | 'canonicalUrl' | 'sharedPictures'>,
 	{ progress, signal }: { progress(percent: number, message?: string): void; signal: AbortSignal }
 ): Promise<UploadOutput> {
 	progress(20, 'saving to your library');
@@ -55,16 +58,29 @@ export async function uploadRecipe(
 		userId: item.userId,
 		itemId: item.id,
 		recipeId: item.input.recipeId,
-		keys: item.input.url !== null ? sourceKeys(item.input.url, page.url, page.canonicalUrl) : [textKey(item.input.text ?? '')],
+		keys: sourceKeysOf(item.input, page),
 		title: recipe.title,
 		sourceUrl: recipe.sourceUrl,
-		imageUrl: recipe.image,
+		// The library row shows its picture's address; a shared picture is kept below from its bytes instead.
+		imageUrl: shownImage(recipe.image),
 		description: recipe.description,
 		data: recipe
 	});
 	progress(30, 'keeping the picture');
-	const picture = recipe.image ? await deps.keepPicture(saved.id, recipe.image, signal) : null;
+	const picture = recipe.image ? await keep(deps, item.userId, saved.id, recipe.image, signal) : null;
 	progress(40);
 	const target = await deps.sendToTarget({ userId: item.userId, recipeId: saved.id, recipe, picture, signal, progress: (message) => progress(70, message) });
 	return { recipeId: saved.id, picture: picture?.ok ? picture.version : null, target };
+}
+
+/** What the library knows the recipe by: a set of pictures by its key (so the same set again answers "already saved"), a link by its addresses, a text by its hash. */
+function sourceKeysOf(input: { url: string | null; text?: string | null }, page: Pick<ExtractedContent, 'url' | 'canonicalUrl' | 'sharedPictures'>): string[] {
+	if (page.sharedPictures) return [page.sharedPictures.key];
+	return input.url !== null ? sourceKeys(input.url, page.url, page.canonicalUrl) : [textKey(input.text ?? '')];
+}
+
+/** The recipe's picture: one of the shared pictures from its stored bytes, else downloaded from its address. */
+function keep(deps: UploadDeps, userId: string, recipeId: string, url: string, signal: AbortSignal): Promise<KeptPicture> {
+	const fileId = sharedPictureId(url);
+	return fileId ? deps.keepSharedPicture(recipeId, { userId, fileId, url }, signal) : deps.keepPicture(recipeId, url, signal);
 }
