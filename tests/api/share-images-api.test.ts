@@ -4,6 +4,7 @@ import { RecipeDetail } from '../../src/lib/contract/library';
 import { AlreadySaved, Item } from '../../src/lib/contract/queue';
 import type { RecipeDraft } from '../../src/lib/contract/recipe';
 import { expectError } from '../helpers/api-error';
+import { deferred } from '../helpers/deferred';
 import { imagesOf, startOpenAiServer, type OpenAiServer } from '../helpers/openai-server';
 import { ingredient } from '../helpers/recipe';
 import { serverStorage, startServer, waitForItem, type Account, type ServerProcess, type ServerStorage } from '../helpers/server';
@@ -108,9 +109,13 @@ describe('POST /api/queue with pictures', () => {
 	});
 
 	it('200 duplicate: the same new pictures shared twice at once make one item', async () => {
-		chat.reply({ json: { ...draft, title: 'Card only', dishPhoto: null } });
+		// The item made first is held in its parse until both answers are in: it is still running when
+		// the other share is enqueued, however slowly that one's pictures are prepared.
+		const answered = deferred();
+		chat.reply({ until: answered.promise, reply: { json: { ...draft, title: 'Card only', dishPhoto: null } } });
 		const card = await picture(500, 700, '#e0e8f0').png().toBuffer();
 		const answers = await Promise.all([post(form([{ bytes: card, name: 'a.png' }])), post(form([{ bytes: card, name: 'b.png' }]))]);
+		answered.resolve();
 		expect(answers.map((r) => r.status).sort()).toEqual([200, 201]);
 		const created = Item.parse(await answers.find((r) => r.status === 201)!.json());
 		const other = (await answers.find((r) => r.status === 200)!.json()) as { duplicate: boolean; id?: string; recipeId?: string };

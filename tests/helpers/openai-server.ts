@@ -22,7 +22,9 @@ export type ScriptedReply =
 	/** An error status with OpenAI's error body (or `body` as it is). */
 	| { status: number; retryAfter?: string; error?: Partial<OpenAiError>; body?: string }
 	/** Reads the request and never answers. */
-	| { hang: true };
+	| { hang: true }
+	/** Answers `reply` once `until` settles: holds an item mid-parse while a test does something else. */
+	| { until: Promise<unknown>; reply: ScriptedReply };
 
 export interface OpenAiError {
 	message: string;
@@ -376,7 +378,11 @@ export async function startOpenAiServer(options: OpenAiServerOptions = {}) {
 		if (problem) return reject(...problem);
 		record(entry);
 
-		const reply = replies.shift();
+		let reply = replies.shift();
+		while (reply && 'until' in reply) {
+			await reply.until;
+			reply = reply.reply;
+		}
 		if (!reply) return sendError(res, 500, { message: 'test server: no scripted reply left', type: 'server_error', param: null, code: null });
 		if ('hang' in reply) return; // close() ends the connection
 		if ('status' in reply) {
