@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { error, isHttpError, isRedirect, type Handle, type HandleServerError, type ServerInit } from '@sveltejs/kit';
 import { authenticate, type RequestAuth } from '$lib/server/auth/request';
 import { countAccounts } from '$lib/server/auth/users';
-import { isApiPath, isPublicPath, loginUrl } from '$lib/server/http/access';
+import { isApiPath, isPublicPath, isShareTargetPost, loginUrl } from '$lib/server/http/access';
 import { databaseUnavailable, decodedPath, errorResponse } from '$lib/server/http/api';
 import { isDatabaseUnavailable } from '$lib/server/db/unavailable';
 import { crossSiteRefusal } from '$lib/server/http/csrf';
@@ -85,7 +85,7 @@ const gate = async ({ event, resolve }: Parameters<Handle>[0], requestId: string
 		const message = auth.problem === 'invalid_token' ? 'this API token is not valid (revoked or mistyped)' : 'use Authorization: Bearer <token>';
 		return errorResponse(401, auth.problem, message, undefined, { 'www-authenticate': 'Bearer realm="cookmark"' });
 	}
-	if (!auth.user && !isPublicPath(event.url.pathname)) {
+	if (!auth.user && !isPublicPath(event.url.pathname) && !isShareTargetPost(event.request, event.url)) {
 		if (api) {
 			return errorResponse(401, 'unauthorized', 'sign in, or send an API token as Authorization: Bearer <token>', undefined, {
 				'www-authenticate': 'Bearer realm="cookmark"'

@@ -76,61 +76,92 @@ interface PendingShare {
 	url: string | null;
 	text: string | null;
 	title: string | null;
+	/** Pictures shared (IndexedDB keeps the files themselves); absent in shares an older version kept. */
+	images?: File[];
 	at: number;
 }
 
 /**
  * The share target: the installed app's POST (a form, maybe with pictures) or the bookmarklet's
- * GET. Online, the server takes it (and may send a signed-out person to log in). Offline, a link
- * is kept on the device and sent later: no share is lost to a bad connection. Pictures are not
- * kept (megabytes in the browser's storage, sent later without the person watching): they are
- * asked for again.
+ * GET. Online and signed in, the server takes it. What the server cannot take now is kept on the
+ * device and sent later, so no share is lost: offline, anything; signed out, what cannot ride
+ * through signing in (the server answers 401 for pictures or a long text; a link rides along).
  */
 async function share(request: Request, url: URL): Promise<Response> {
-	// A body can be read once: a copy for when the network is not there.
+	// A body can be read once: a copy for when the server cannot take it.
 	const copy = request.method === 'POST' ? request.clone() : null;
+	let response: Response;
 	try {
-		return await fetch(request);
+		response = await fetch(request);
 	} catch {
-		const received: FormData | URLSearchParams = copy ? await copy.formData().catch(() => new FormData()) : url.searchParams;
-		if (received.getAll('images').some((f) => typeof f !== 'string' && f.size > 0)) {
-			return htmlPage('You are offline', 'Pictures cannot be kept until you are back online: share them again then.');
-		}
-		const field = (name: string) => {
-			const value = received.get(name);
-			return typeof value === 'string' ? value : null;
-		};
-		const pending: PendingShare = { id: crypto.randomUUID(), url: field('url'), text: field('text'), title: field('title'), at: Date.now() };
-		const hasLink = [pending.url, pending.text, pending.title].some((v) => v && /https?:\/\/\S/i.test(v));
-		if (!hasLink) return htmlPage('No link found', 'There was no web link in what was shared, so there is nothing to save.');
-		await putShare(pending);
-		try {
-			await (sw.registration as ServiceWorkerRegistration & { sync?: { register(tag: string): Promise<void> } }).sync?.register(SYNC_TAG);
-		} catch {
-			// no Background Sync here: the app sends it the next time it opens
-		}
-		return htmlPage('Saved', 'It will be sent to Cookmark when you are back online.');
+		return keep(await sharedIn(copy, url), 'offline');
 	}
+	if (response.status === 401 && copy) return keep(await sharedIn(copy, url), 'signed-out');
+	return response;
 }
 
-/** Sends the shares kept while offline. Each has its own Idempotency-Key, so a retry never queues it twice. */
+/** What a share carries: the POSTed form (the share target's), else the address's query (the bookmarklet's). */
+async function sharedIn(copy: Request | null, url: URL): Promise<PendingShare & { images: File[] }> {
+	const received: FormData | URLSearchParams = copy ? await copy.formData().catch(() => new FormData()) : url.searchParams;
+	const field = (name: string) => {
+		const value = received.get(name);
+		return typeof value === 'string' && value.trim() ? value : null;
+	};
+	const images = received.getAll('images').filter((f): f is File => typeof f !== 'string' && f.size > 0);
+	return { id: crypto.randomUUID(), url: field('url'), text: field('text'), title: field('title'), images, at: Date.now() };
+}
+
+async function keep(pending: PendingShare & { images: File[] }, why: 'offline' | 'signed-out'): Promise<Response> {
+	const words = [pending.url, pending.text, pending.title].some((v) => v && /[\p{L}\p{N}]/u.test(v));
+	if (!words && pending.images.length === 0) {
+		return htmlPage('Nothing to save', 'There was no link, text or picture in what was shared, so there is nothing to save.');
+	}
+	await putShare(pending);
+	const what = pending.images.length === 1 ? 'The picture' : pending.images.length ? `The ${pending.images.length} pictures` : 'What you shared';
+	if (why === 'signed-out') {
+		return htmlPage('Sign in to save this', `${what} ${pending.images.length > 1 ? 'are' : 'is'} kept on this device and sent to Cookmark once you sign in.`, {
+			href: '/login',
+			label: 'Sign in'
+		});
+	}
+	try {
+		await (sw.registration as ServiceWorkerRegistration & { sync?: { register(tag: string): Promise<void> } }).sync?.register(SYNC_TAG);
+	} catch {
+		// no Background Sync here: the app sends it the next time it opens
+	}
+	return htmlPage('Saved', 'It will be sent to Cookmark when you are back online.');
+}
+
+/** A kept share as the API takes it: pictures as a multipart form, anything else as JSON. */
+function requestBody(pending: PendingShare): { body: BodyInit; headers: Record<string, string> } {
+	const fields = { url: pending.url, text: pending.text, title: pending.title };
+	if (!pending.images?.length) return { body: JSON.stringify(fields), headers: { 'content-type': 'application/json' } };
+	const form = new FormData();
+	for (const [name, value] of Object.entries(fields)) if (value) form.append(name, value);
+	for (const image of pending.images) form.append('images', image, image.name);
+	return { body: form, headers: {} };
+}
+
+/** Sends the shares kept on the device. Each has its own Idempotency-Key, so a retry never queues it twice. */
 async function flushShares(): Promise<void> {
 	for (const pending of await allShares()) {
+		const { body, headers } = requestBody(pending);
 		let res: Response;
 		try {
 			res = await fetch('/api/queue', {
 				method: 'POST',
 				credentials: 'same-origin',
-				headers: { 'content-type': 'application/json', 'idempotency-key': `offline-share-${pending.id}` },
-				body: JSON.stringify({ url: pending.url ?? undefined, text: pending.text ?? undefined, title: pending.title ?? undefined })
+				headers: { ...headers, 'idempotency-key': `offline-share-${pending.id}` },
+				body
 			});
 		} catch {
 			return; // still offline: keep everything for the next try
 		}
-		// Kept for later when signed out or rate-limited; anything else is settled (sent, or unusable).
+		// Kept for later when signed out or rate-limited; anything else is settled (sent, or refused: the page says why).
 		if (res.status === 401 || res.status === 429 || res.status >= 500) return;
+		const problem = res.ok ? null : ((await res.json().catch(() => null)) as { error?: { message?: string } } | null)?.error?.message ?? `refused (${res.status})`;
 		await deleteShare(pending.id);
-		for (const client of await sw.clients.matchAll()) client.postMessage({ type: 'share-sent', ok: res.ok });
+		for (const client of await sw.clients.matchAll()) client.postMessage({ type: 'share-sent', ok: res.ok, problem });
 	}
 }
 
@@ -193,12 +224,12 @@ sw.addEventListener('notificationclick', (event) => {
 	);
 });
 
-function htmlPage(title: string, message: string): Response {
+function htmlPage(title: string, message: string, link = { href: '/', label: 'Open Cookmark' }): Response {
 	const escape = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 	const body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="light dark"><title>${escape(title)} · Cookmark</title>
 <style>:root{color-scheme:light dark;font-family:system-ui,sans-serif;background:#fffaf5;color:#1c1917}@media (prefers-color-scheme:dark){:root{background:#141210;color:#f5f5f4}}main{max-width:24rem;margin:4rem auto;padding:1rem;text-align:center}a{color:#c2410c;font-weight:700}</style>
-</head><body><main><h1>${escape(title)}</h1><p role="status">${escape(message)}</p><p><a href="/">Open Cookmark</a></p></main></body></html>`;
+</head><body><main><h1>${escape(title)}</h1><p role="status">${escape(message)}</p><p><a href="${escape(link.href)}">${escape(link.label)}</a></p></main></body></html>`;
 	return new Response(body, { headers: { 'content-type': 'text/html; charset=utf-8' } });
 }
 

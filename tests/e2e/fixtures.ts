@@ -80,3 +80,12 @@ export async function recipeSite() {
 			})
 	};
 }
+
+/** Waits until the service worker controls the page (a first visit is not controlled until a reload). */
+export async function controlled(page: Page): Promise<void> {
+	await page.evaluate(async () => {
+		await navigator.serviceWorker.ready;
+	});
+	if (!(await page.evaluate(() => navigator.serviceWorker.controller !== null))) await page.reload();
+	await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+}

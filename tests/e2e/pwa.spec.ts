@@ -1,20 +1,11 @@
 import { expect, test, type Page } from '@playwright/test';
-import { recipeSite, signedInAs } from './fixtures';
+import { controlled, recipeSite, signedInAs } from './fixtures';
 
 let site: Awaited<ReturnType<typeof recipeSite>>;
 test.beforeAll(async () => {
 	site = await recipeSite();
 });
 test.afterAll(() => site.close());
-
-/** Waits until the service worker is active and controls this page. */
-async function controlled(page: Page) {
-	await page.evaluate(async () => {
-		await navigator.serviceWorker.ready;
-	});
-	if (!(await page.evaluate(() => navigator.serviceWorker.controller !== null))) await page.reload();
-	await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
-}
 
 function pngSize(bytes: Buffer): [number, number] {
 	expect(bytes.subarray(1, 4).toString('latin1')).toBe('PNG');

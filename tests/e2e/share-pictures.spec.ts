@@ -2,7 +2,7 @@ import { expect, test, type Page } from '@playwright/test';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import sharp from 'sharp';
-import { signedInAs } from './fixtures';
+import { password, signedInAs } from './fixtures';
 
 /**
  * Pictures of a recipe in real Chromium: the installed app's share target (a POST navigation the
@@ -99,6 +99,30 @@ test('the share target still takes a link, and says what was wrong with a file t
 	await launchShareTarget(page, {}, [{ name: 'notes.png', type: 'image/png', bytes: Buffer.from('these are not pixels') }]);
 	await expect(page.getByRole('heading', { name: 'Pictures not saved' })).toBeVisible();
 	await expect(page.getByText('“notes.png” was refused: it is not a JPEG, PNG, WebP, GIF, AVIF or HEIC picture')).toBeVisible();
+});
+
+test('signed out, a shared link rides through signing in; pictures, without a service worker, are asked for again', async ({ page }) => {
+	const username = await signedInAs(page, 'sharesignedout');
+	await page.context().clearCookies();
+	await launchShareTarget(page, { title: 'Stew', text: 'Try http://127.0.0.1:9/Bean-Stew' }, []);
+	await expect(page).toHaveURL(/\/login\?redirectTo=/);
+	await page.getByLabel('Username').fill(username);
+	await page.getByLabel('Password').fill(password);
+	await page.getByRole('button', { name: 'Log in' }).click();
+	await expect(page).toHaveURL(/\/\?highlight=[0-9a-f-]{36}$/);
+	const item = await itemOf(page, new URL(page.url()).searchParams.get('highlight')!);
+	expect(item).toMatchObject({ kind: 'link', url: 'http://127.0.0.1:9/Bean-Stew' });
+
+	await page.context().clearCookies();
+	const answer = page.waitForResponse((r) => r.url().endsWith('/share') && r.request().method() === 'POST');
+	await launchShareTarget(page, {}, [
+		{ name: 'a.png', type: 'image/png', bytes: CARD },
+		{ name: 'b.jpg', type: 'image/jpeg', bytes: PHOTO }
+	]);
+	expect((await answer).status()).toBe(401);
+	await expect(page.getByRole('heading', { name: 'Sign in to save this' })).toBeVisible();
+	await expect(page.getByRole('alert')).toHaveText(/the 2 pictures could not be kept\. Sign in, then share them again\./);
+	await expect(page.getByRole('link', { name: 'Sign in' })).toHaveAttribute('href', '/login');
 });
 
 test("another site's form cannot post pictures to the share target", async ({ page, baseURL }) => {

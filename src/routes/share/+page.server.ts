@@ -3,7 +3,7 @@ import { EnqueueRequest } from '$lib/contract/queue';
 import { ApiError, currentUser } from '$lib/server/http/api';
 import { enqueueForm, enqueueShare } from '$lib/server/shares/enqueue';
 import type { EnqueueResult } from '$lib/server/shares/items';
-import { isMultipart, readShareForm } from '$lib/server/shares/read-share-form';
+import { isMultipart, readShareForm, type ShareForm } from '$lib/server/shares/read-share-form';
 import type { Actions, PageServerLoad } from './$types';
 
 /** What arrived, as the page shows it back. */
@@ -14,6 +14,12 @@ interface Received {
 	/** How many pictures came with it. */
 	pictures: number;
 }
+
+/**
+ * The longest sign-in address a share rides in: well inside what browsers and Node's 16 KiB of
+ * request headers take, with the share encoded twice (into /share, then into redirectTo).
+ */
+const MAX_CARRIED_ADDRESS = 8000;
 
 const shareOf = (url: URL): Received => ({
 	url: url.searchParams.get('url') ?? undefined,
@@ -37,8 +43,10 @@ async function asProblem<T>(run: () => Promise<T>): Promise<T | { kind: 'problem
  * text or pictures already saved as a recipe say so, with the recipe (and, for a link, an Import
  * again button); one still being imported links to its item.
  */
-function outcome(result: EnqueueResult | { kind: 'problem'; message: string }, received: Received) {
+function outcome(result: EnqueueResult | { kind: 'problem'; message: string } | { kind: 'signed_out' }, received: Received) {
 	switch (result.kind) {
+		case 'signed_out':
+			return { signedOut: { pictures: received.pictures }, received };
 		case 'problem':
 			return { problem: result.message, received };
 		case 'saved':
@@ -74,6 +82,7 @@ export const actions: Actions = {
 	 */
 	default: async ({ request, locals }) => {
 		if (!isMultipart(request)) return fail(415, { outcome: outcome({ kind: 'problem', message: 'the share arrived in a form Cookmark does not read' }, { pictures: 0 }) });
+		if (!locals.user) return signedOut(request);
 		let received: Received = { pictures: 0 };
 		const result = await asProblem(async () => {
 			const form = await readShareForm(request);
@@ -87,3 +96,25 @@ export const actions: Actions = {
 		return { outcome: outcome(result, received) };
 	}
 };
+
+/**
+ * A share-target POST from someone signed out (a new phone, a session that ended). A link or a
+ * short text rides through signing in as the GET share, as the bookmarklet's does. Pictures, or
+ * a text too long for an address, cannot: 401, which the service worker takes as its cue to keep
+ * the share on the device and send it once the person has signed in (src/service-worker.ts);
+ * without one, the page asks to sign in and share again.
+ */
+async function signedOut(request: Request) {
+	let form: ShareForm | null = null;
+	try {
+		form = await readShareForm(request);
+	} catch (err) {
+		if (!(err instanceof ApiError) || err.status >= 500) throw err;
+	}
+	if (form && form.images.length === 0) {
+		const fields = Object.entries({ url: form.url, text: form.text, title: form.title }).filter((e): e is [string, string] => !!e[1]);
+		const login = `/login?redirectTo=${encodeURIComponent(`/share?${new URLSearchParams(fields)}`)}`;
+		if (login.length <= MAX_CARRIED_ADDRESS) redirect(303, login);
+	}
+	return fail(401, { outcome: outcome({ kind: 'signed_out' }, { pictures: form?.images.length ?? 0 }) });
+}

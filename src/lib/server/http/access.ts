@@ -15,6 +15,14 @@ export function isPublicPath(pathname: string): boolean {
 	return PUBLIC_API.has(pathname) || PUBLIC_PAGES.has(pathname) || PUBLIC_OTHER.has(pathname);
 }
 
+/**
+ * The share target's POST answers a signed-out person itself (src/routes/share): what was shared
+ * is in its body, and a redirect to sign in would lose it.
+ */
+export function isShareTargetPost(request: Request, url: URL): boolean {
+	return request.method === 'POST' && url.pathname === '/share';
+}
+
 /** A same-site path to return to after signing in; anything else (other hosts, `//x`) becomes `/`. */
 export function safeRedirectTarget(target: string | null | undefined): string {
 	if (!target || !target.startsWith('/') || target.startsWith('//') || target.startsWith('/\\')) return '/';

@@ -1,5 +1,6 @@
 import { json, text } from '@sveltejs/kit';
 import { errorResponse } from './api';
+import { isShareTargetPost } from './access';
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const FORM_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain'];
@@ -46,5 +47,5 @@ export function crossSiteRefusal(request: Request, url: URL, viaCookie: boolean)
  */
 function isShareTargetLaunch(request: Request, url: URL): boolean {
 	const origin = request.headers.get('origin');
-	return url.pathname === '/share' && request.method === 'POST' && request.headers.get('sec-fetch-site') === 'none' && (origin === null || origin === 'null');
+	return isShareTargetPost(request, url) && request.headers.get('sec-fetch-site') === 'none' && (origin === null || origin === 'null');
 }
