@@ -229,6 +229,31 @@ describe('who may call what', () => {
 		expect((await call('anon', 'GET', '/login')).status).toBe(200);
 	});
 
+	it("the share target's POST while signed out: a link rides through signing in; pictures or a long text get a 401 page", async () => {
+		// As the system's share sheet launches it: no Origin, Sec-Fetch-Site none.
+		const launch = (fields: Record<string, string>, pictures = 0) => {
+			const form = new FormData();
+			for (const [name, value] of Object.entries(fields)) form.append(name, value);
+			for (let i = 0; i < pictures; i++) form.append('images', new Blob([new Uint8Array([0xff, 0xd8, 0xff, 0xe0, i])], { type: 'image/jpeg' }), `${i}.jpg`);
+			return server.api('/share', { method: 'POST', body: form, headers: { 'sec-fetch-site': 'none', accept: 'text/html' }, auth: false });
+		};
+		const totals = async () => [(await call('A', 'GET', '/api/queue')).body.total, (await call('B', 'GET', '/api/queue')).body.total];
+		const before = await totals();
+		const link = await launch({ title: 'Pie', text: 'see https://example.com/pie' });
+		expect(link.status).toBe(303);
+		expect(link.headers.get('location')).toBe(`/login?redirectTo=${encodeURIComponent('/share?text=see+https%3A%2F%2Fexample.com%2Fpie&title=Pie')}`);
+
+		const pictures = await launch({ title: 'Pie' }, 2);
+		expect(pictures.status).toBe(401);
+		expect(await pictures.text()).toContain('the 2 pictures could not be kept. Sign in, then share them again.');
+		// A recipe pasted whole is longer than a sign-in address may be.
+		const long = await launch({ text: 'Stir the pot. '.repeat(1000) });
+		expect(long.status).toBe(401);
+		expect(await long.text()).toContain('what you shared could not be kept. Sign in, then share it again.');
+		// Nothing was enqueued for anybody.
+		expect(await totals()).toEqual(before);
+	});
+
 	it('the share page enqueues for the signed-in person and goes to the dashboard', async () => {
 		const r = await call('B', 'GET', '/share?text=' + encodeURIComponent('so good https://example.com/b/shared'));
 		expect(r.status).toBe(303);
