@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { BOT_WALL_HINT } from '../../src/lib/server/pipeline/recipe/extract';
 import { enqueueShare } from '../../src/lib/server/shares/enqueue';
@@ -9,7 +9,7 @@ import { startOpenAiServer, userTextOf } from '../helpers/openai-server';
 import { ingredient } from '../helpers/recipe';
 import { recipePage } from '../helpers/recipe-page';
 import { itemEnded } from '../helpers/item-end';
-import { startPipelineApp, startSites, type PipelineApp, type SiteRoute, type Sites } from '../helpers/pipeline-sites';
+import { forSuite, startPipelineApp, startSites, type SiteRoute } from '../helpers/pipeline-sites';
 
 /**
  * What people send instead of a link the server can fetch, through the whole pipeline: the page's
@@ -19,24 +19,14 @@ import { startPipelineApp, startSites, type PipelineApp, type SiteRoute, type Si
 const PUBLIC = '127.0.0.5';
 const HOSTS = ['walled.example', 'busy.example'];
 
-let sites: Sites;
 const routes: Record<string, SiteRoute> = {
 	'walled.example /pie': (res) => res.writeHead(403, { 'content-type': 'text/html' }).end('<h1>Access denied</h1>'),
 	'walled.example /tart': (res) => res.writeHead(403, { 'content-type': 'text/html' }).end('<h1>Access denied</h1>'),
 	'busy.example /stew': (res) => res.writeHead(429, { 'content-type': 'text/html', 'retry-after': '0' }).end('slow down'),
 };
 
-let pipeline: PipelineApp;
-
-beforeAll(async () => {
-	sites = await startSites(PUBLIC, HOSTS, routes);
-	pipeline = await startPipelineApp(sites.policy);
-});
-
-afterAll(async () => {
-	await pipeline?.close();
-	await sites?.close();
-});
+const sites = forSuite(() => startSites(PUBLIC, HOSTS, routes));
+const pipeline = forSuite(() => startPipelineApp(sites.policy));
 
 async function share(request: EnqueueRequest): Promise<ItemDetail> {
 	const result = await enqueueShare(pipeline.app, pipeline.userId, request);

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import { eq } from 'drizzle-orm';
 import type { RecipeDraft } from '../../src/lib/contract/recipe';
@@ -6,8 +6,8 @@ import { recipePictures, sharedFiles } from '../../src/lib/server/db/schema';
 import { getRecipe, toDetail } from '../../src/lib/server/recipes/library';
 import { enqueueForm } from '../../src/lib/server/shares/enqueue';
 import type { AddressPolicy } from '../../src/lib/server/net/guarded-lookup';
-import { imagesOf, startOpenAiServer, userTextOf, type OpenAiServer } from '../helpers/openai-server';
-import { startPipelineApp, type PipelineApp } from '../helpers/pipeline-sites';
+import { imagesOf, startOpenAiServer, userTextOf } from '../helpers/openai-server';
+import { forSuite, startPipelineApp, type PipelineApp } from '../helpers/pipeline-sites';
 import { itemEnded } from '../helpers/item-end';
 import { ingredient } from '../helpers/recipe';
 
@@ -57,11 +57,7 @@ const draft = (title: string): RecipeDraft => ({
 	tags: []
 });
 
-let chat: OpenAiServer;
-beforeAll(async () => {
-	chat = await startOpenAiServer();
-});
-afterAll(() => chat?.close());
+const chat = forSuite(() => startOpenAiServer());
 beforeEach(() => {
 	chat.requests.length = 0;
 });
@@ -86,11 +82,7 @@ async function colourOf(bytes: Uint8Array) {
 }
 
 describe('with a chat model that reads pictures', () => {
-	let pipeline: PipelineApp;
-	beforeAll(async () => {
-		pipeline = await startPipelineApp(OFFLINE, { ...LLM(), LLM_VISION: 'true' });
-	});
-	afterAll(() => pipeline?.close());
+	const pipeline = forSuite(() => startPipelineApp(OFFLINE, { ...LLM(), LLM_VISION: 'true' }));
 
 	it('reads the recipe from the pictures, sent as data: URLs of the stored bytes, and keeps the dish photo as its picture', async () => {
 		chat.reply({ json: { ...draft('Miso soup'), dishPhoto: 1 } });
@@ -150,11 +142,7 @@ describe('with a chat model that reads pictures', () => {
 });
 
 describe('with a chat model that does not read pictures', () => {
-	let pipeline: PipelineApp;
-	beforeAll(async () => {
-		pipeline = await startPipelineApp(OFFLINE, LLM());
-	});
-	afterAll(() => pipeline?.close());
+	const pipeline = forSuite(() => startPipelineApp(OFFLINE, LLM()));
 
 	it('fails with how to turn on LLM_VISION, without asking the model', async () => {
 		const item = await share(pipeline, [SCREENSHOT]);
@@ -164,11 +152,7 @@ describe('with a chat model that does not read pictures', () => {
 });
 
 describe('without a chat model', () => {
-	let pipeline: PipelineApp;
-	beforeAll(async () => {
-		pipeline = await startPipelineApp(OFFLINE);
-	});
-	afterAll(() => pipeline?.close());
+	const pipeline = forSuite(() => startPipelineApp(OFFLINE));
 
 	it('fails with how to set up a chat model that reads pictures', async () => {
 		const item = await share(pipeline, [SCREENSHOT]);

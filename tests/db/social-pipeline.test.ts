@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type http from 'node:http';
 import { INSTAGRAM_LOGIN_WALL } from '../../src/lib/server/pipeline/recipe/extract';
 import { recipePage } from '../helpers/recipe-page';
-import { startPipelineApp, startSites, type PipelineApp, type SiteRoute, type Sites } from '../helpers/pipeline-sites';
+import { forSuite, startPipelineApp, startSites, type SiteRoute } from '../helpers/pipeline-sites';
 
 /**
  * Shared posts through the whole pipeline (createApp's worker, the safe fetcher): one fixture on
@@ -17,7 +17,7 @@ const meta = (property: string, content: string) => `<meta property="${property}
 const caption = 'Miso Soup\n\nIngredients:\n- 1 l dashi\n- 3 tbsp miso\n\nMethod:\n1. Warm the dashi.\n2. Stir in the miso.';
 const loginWall = page(meta('og:title', 'Instagram') + meta('og:description', 'Create an account or log in to Instagram.'), '<form id="loginForm"></form>');
 
-let sites: Sites;
+const sites = forSuite(() => startSites(PUBLIC, HOSTS, routes));
 const at = (host: string, path: string) => sites.at(host, path);
 
 const routes: Record<string, SiteRoute> = {
@@ -50,17 +50,7 @@ function send(res: http.ServerResponse, body: string) {
 	res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(body);
 }
 
-let pipeline: PipelineApp;
-
-beforeAll(async () => {
-	sites = await startSites(PUBLIC, HOSTS, routes);
-	pipeline = await startPipelineApp(sites.policy);
-});
-
-afterAll(async () => {
-	await pipeline?.close();
-	await sites?.close();
-});
+const pipeline = forSuite(() => startPipelineApp(sites.policy));
 
 describe('shared posts through the pipeline', () => {
 	it("an Instagram post served as the login wall is read from its embed page, shared with tracking parameters", async () => {

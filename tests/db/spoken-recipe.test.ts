@@ -1,9 +1,9 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type http from 'node:http';
 import type { RecipeDraft } from '../../src/lib/contract/recipe';
 import { getRecipe, toDetail } from '../../src/lib/server/recipes/library';
-import { startOpenAiServer, userTextOf, type OpenAiServer } from '../helpers/openai-server';
-import { startPipelineApp, startSites, type PipelineApp, type Sites } from '../helpers/pipeline-sites';
+import { startOpenAiServer, userTextOf } from '../helpers/openai-server';
+import { forSuite, startPipelineApp, startSites } from '../helpers/pipeline-sites';
 import { ingredient } from '../helpers/recipe';
 
 /**
@@ -52,7 +52,6 @@ const draft = (title: string): RecipeDraft => ({
 });
 const NOTHING: RecipeDraft = { ...draft('Dinner'), ingredientGroups: [], stepGroups: [] };
 
-let sites: Sites;
 const at = (host: string, path: string) => sites.at(host, path);
 
 /** A logged-out reel page: the caption in its meta description and the post's data (`shortcode_media`, as yt-dlp's instagram extractor reads it). */
@@ -94,8 +93,8 @@ function html(res: http.ServerResponse, body: string) {
 }
 const video = (bytes: Buffer) => (res: http.ServerResponse) => res.writeHead(200, { 'content-type': 'video/mp4' }).end(bytes);
 
-beforeAll(async () => {
-	sites = await startSites(PUBLIC, HOSTS, {
+const sites = forSuite(() =>
+	startSites(PUBLIC, HOSTS, {
 		'www.instagram.com /reel/SpokenReel/': reel('SpokenReel', '/v/t50/spoken.mp4'),
 		'www.instagram.com /reel/LongReel/': reel('LongReel', '/v/t50/long.mp4'),
 		'www.instagram.com /reel/NoSttReel/': reel('NoSttReel', '/v/t50/nostt.mp4'),
@@ -111,21 +110,11 @@ beforeAll(async () => {
 			res.writeHead(200, { 'content-type': 'application/json; charset=UTF-8' }).end(JSON.stringify({ wireMagic: 'pb3', events: SUBTITLES.map((cue, i) => ({ tStartMs: i * 2000, dDurationMs: 2000, segs: [{ utf8: cue }] })) }));
 		},
 		'rr3---sn-5hne6nzk.googlevideo.com /videoplayback': video(VIDEO)
-	});
-});
+	})
+);
 
-afterAll(() => sites?.close());
-
-let chat: OpenAiServer;
-let stt: OpenAiServer;
-beforeAll(async () => {
-	chat = await startOpenAiServer();
-	stt = await startOpenAiServer({ model: STT_MODEL, transcriptionServer: 'speaches' });
-});
-afterAll(async () => {
-	await chat?.close();
-	await stt?.close();
-});
+const chat = forSuite(() => startOpenAiServer());
+const stt = forSuite(() => startOpenAiServer({ model: STT_MODEL, transcriptionServer: 'speaches' }));
 afterEach(() => {
 	// Every scripted answer was asked for.
 	expect(chat.pending + stt.pending).toBe(0);
@@ -141,11 +130,7 @@ const STT = () => ({ STT_API_BASE_URL: stt.baseUrl, STT_MODEL, STT_MAX_BYTES: St
 const ingredientsOf = (d: RecipeDraft) => d.ingredientGroups.flatMap((g) => g.ingredients.map((i) => i.text));
 
 describe('with a chat model and a transcription service', () => {
-	let pipeline: PipelineApp;
-	beforeAll(async () => {
-		pipeline = await startPipelineApp(sites.policy, { ...LLM(), ...STT() });
-	});
-	afterAll(() => pipeline?.close());
+	const pipeline = forSuite(() => startPipelineApp(sites.policy, { ...LLM(), ...STT() }));
 
 	it("saves a reel whose caption holds no recipe with the recipe said in its video, read from the transcript", async () => {
 		stt.transcript({ text: SPOKEN, duration: 14.2 });
@@ -199,11 +184,7 @@ describe('with a chat model and a transcription service', () => {
 });
 
 describe('with a chat model and no transcription service', () => {
-	let pipeline: PipelineApp;
-	beforeAll(async () => {
-		pipeline = await startPipelineApp(sites.policy, LLM());
-	});
-	afterAll(() => pipeline?.close());
+	const pipeline = forSuite(() => startPipelineApp(sites.policy, LLM()));
 
 	it('fails a video-only post with how to set up transcription', async () => {
 		// The caption alone is asked about, and holds nothing.
@@ -216,11 +197,7 @@ describe('with a chat model and no transcription service', () => {
 });
 
 describe('without a chat model', () => {
-	let pipeline: PipelineApp;
-	beforeAll(async () => {
-		pipeline = await startPipelineApp(sites.policy, STT());
-	});
-	afterAll(() => pipeline?.close());
+	const pipeline = forSuite(() => startPipelineApp(sites.policy, STT()));
 
 	it('fails a video-only post with the note that a language model is needed, without downloading or transcribing the video', async () => {
 		const item = await pipeline.share(at('www.instagram.com', '/reel/NoLlmReel/'));

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { afterAll, beforeAll } from 'vitest';
 import { isIP, type AddressInfo } from 'node:net';
 import { createApp, type App } from '../../src/lib/server/app';
 import { parseConfig } from '../../src/lib/server/config';
@@ -86,3 +87,24 @@ export async function startPipelineApp(policy: AddressPolicy, env: Record<string
 }
 
 export type PipelineApp = Awaited<ReturnType<typeof startPipelineApp>>;
+
+/**
+ * What a suite's tests share (sites, a pipeline app, a model server): started before them, closed
+ * after. `start` runs when the suite starts, so it may read other fixtures; until then, reading
+ * the fixture is a mistake and throws.
+ */
+export function forSuite<T extends object & { close(): unknown }>(start: () => Promise<T>): T {
+	let started: T | undefined;
+	beforeAll(async () => {
+		started = await start();
+	});
+	afterAll(async () => {
+		await started?.close();
+	});
+	return new Proxy({} as T, {
+		get(_, key) {
+			if (!started) throw new Error(`a suite fixture was read (${String(key)}) before its suite started`);
+			return Reflect.get(started, key, started);
+		}
+	});
+}
