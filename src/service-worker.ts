@@ -134,10 +134,11 @@ async function keep(pending: PendingShare & { images: File[] }, why: 'offline' |
 
 /** A kept share as the API takes it: pictures as a multipart form, anything else as JSON. */
 function requestBody(pending: PendingShare): { body: BodyInit; headers: Record<string, string> } {
-	const fields = { url: pending.url, text: pending.text, title: pending.title };
-	if (!pending.images?.length) return { body: JSON.stringify(fields), headers: { 'content-type': 'application/json' } };
+	// Only the fields that came: the API takes no nulls.
+	const fields = Object.entries({ url: pending.url, text: pending.text, title: pending.title }).filter((e): e is [string, string] => e[1] !== null);
+	if (!pending.images?.length) return { body: JSON.stringify(Object.fromEntries(fields)), headers: { 'content-type': 'application/json' } };
 	const form = new FormData();
-	for (const [name, value] of Object.entries(fields)) if (value) form.append(name, value);
+	for (const [name, value] of fields) form.append(name, value);
 	for (const image of pending.images) form.append('images', image, image.name);
 	return { body: form, headers: {} };
 }

@@ -1,5 +1,6 @@
 import { expect, type Page } from '@playwright/test';
 import http from 'node:http';
+import sharp from 'sharp';
 import type { AddressInfo } from 'node:net';
 import { recipePage } from '../helpers/recipe-page';
 
@@ -88,4 +89,16 @@ export async function controlled(page: Page): Promise<void> {
 	});
 	if (!(await page.evaluate(() => navigator.serviceWorker.controller !== null))) await page.reload();
 	await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+}
+
+/** What a pictures item ends with on the browser tests' server, which has no chat model. */
+export const NEEDS_VISION = /needs a chat model that reads pictures: set LLM_API_BASE_URL/;
+
+/** A recipe card (a phone screenshot's size, PNG) and a dish photo (JPEG), as people share them. */
+export async function sharedPictures(): Promise<{ card: Buffer; photo: Buffer }> {
+	const [card, photo] = await Promise.all([
+		sharp({ create: { width: 412, height: 915, channels: 3, background: '#f5f0e0' } }).png().toBuffer(),
+		sharp({ create: { width: 800, height: 600, channels: 3, background: '#8030a0' } }).jpeg().toBuffer()
+	]);
+	return { card, photo };
 }

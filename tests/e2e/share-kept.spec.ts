@@ -1,6 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import sharp from 'sharp';
-import { controlled, password, signedInAs } from './fixtures';
+import { controlled, NEEDS_VISION, password, sharedPictures, signedInAs } from './fixtures';
 
 /**
  * Shares the server cannot take yet, with the service worker in between (real Chromium, the
@@ -11,12 +10,10 @@ import { controlled, password, signedInAs } from './fixtures';
  * worker, in share-pictures.spec.ts).
  */
 
-const NEEDS_VISION = /needs a chat model that reads pictures: set LLM_API_BASE_URL/;
 let CARD: Buffer;
 let PHOTO: Buffer;
 test.beforeAll(async () => {
-	CARD = await sharp({ create: { width: 412, height: 915, channels: 3, background: '#f0e8d8' } }).png().toBuffer();
-	PHOTO = await sharp({ create: { width: 640, height: 480, channels: 3, background: '#a04020' } }).jpeg().toBuffer();
+	({ card: CARD, photo: PHOTO } = await sharedPictures());
 });
 
 type Picture = { name: string; mimeType: string; buffer: Buffer };

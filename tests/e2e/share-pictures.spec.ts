@@ -1,8 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import sharp from 'sharp';
-import { password, signedInAs } from './fixtures';
+import { NEEDS_VISION, password, sharedPictures, signedInAs } from './fixtures';
 
 /**
  * Pictures of a recipe in real Chromium: the installed app's share target (a POST navigation the
@@ -14,12 +13,10 @@ import { password, signedInAs } from './fixtures';
 // The launch is made POST by routing the navigation, which a service worker's own fetch would bypass.
 test.use({ serviceWorkers: 'block' });
 
-const NEEDS_VISION = /needs a chat model that reads pictures: set LLM_API_BASE_URL/;
 let CARD: Buffer;
 let PHOTO: Buffer;
 test.beforeAll(async () => {
-	CARD = await sharp({ create: { width: 412, height: 915, channels: 3, background: '#f5f0e0' } }).png().toBuffer();
-	PHOTO = await sharp({ create: { width: 800, height: 600, channels: 3, background: '#8030a0' } }).jpeg().toBuffer();
+	({ card: CARD, photo: PHOTO } = await sharedPictures());
 });
 
 /** A multipart body as the share target sends it: the params it names, then the files under `images`. */
