@@ -208,7 +208,10 @@ export class QueueService {
 	}
 
 	private readonly endedBatches = new Set<string>();
-	private settling: Promise<void> | null = null;
+	/** A settle run is waiting for its moment: ended batches join it. */
+	private settleScheduled = false;
+	/** Settle runs not yet done (one waiting, and one in its statement at most). */
+	private readonly settleRuns = new Set<Promise<void>>();
 
 	/**
 	 * An item of this batch ended: the batch may be finished. Items ending together (a batch's
@@ -216,19 +219,24 @@ export class QueueService {
 	 */
 	batchItemEnded(batchId: string): void {
 		this.endedBatches.add(batchId);
-		this.settling ??= new Promise<void>((resolve) => setTimeout(resolve, BATCH_SETTLE_MS).unref())
+		if (this.settleScheduled) return;
+		this.settleScheduled = true;
+		const run = new Promise<void>((resolve) => setTimeout(resolve, BATCH_SETTLE_MS).unref())
 			.then(async () => {
+				// From here, an item ending joins the next run: this one has taken its batches.
+				this.settleScheduled = false;
 				const ids = [...this.endedBatches];
 				this.endedBatches.clear();
-				this.settling = null;
 				await this.finishBatches(ids);
 			})
-			.catch((err: unknown) => this.options.onSettleError?.(err));
+			.catch((err: unknown) => this.options.onSettleError?.(err))
+			.finally(() => this.settleRuns.delete(run));
+		this.settleRuns.add(run);
 	}
 
 	/** Waits for batches being settled: at shutdown, once the worker stopped and before the database closes. */
 	async idle(): Promise<void> {
-		while (this.settling) await this.settling;
+		while (this.settleRuns.size) await Promise.all(this.settleRuns);
 	}
 
 	/** Finishes the batches (these, or any unfinished) that have nothing left to run; for a start-up sweep too. */
