@@ -324,6 +324,13 @@ describe('safeFetch: a login cookie goes only to its own hosts', () => {
 	});
 });
 
+describe('safeFetch: a login cookie is not sent in the clear', () => {
+	it('goes over https only: a plain http hop on the real network is made without it', async () => {
+		const everywhere = { header: 'sessionid=alice-secret', sendTo: () => true };
+		expect((await safeFetch(`${site.origin}/echo-cookie`, { ...open, cookie: everywhere })).body).toBe('cookie: (none)');
+	});
+});
+
 describe('safeFetch: decoding', () => {
 	it('reads HTML and undoes gzip', async () => {
 		expect((await safeFetch(`${site.origin}/page`, open)).body).toBe('<title>Pie</title>');

@@ -24,7 +24,9 @@ export interface SafeFetchOptions {
 	maxRedirects?: number;
 	/**
 	 * A login to send as the Cookie header, only to the hosts it belongs to: from the first hop
-	 * whose host is not one of them (a redirect elsewhere), it is never sent again.
+	 * whose host is not one of them (a redirect elsewhere), it is never sent again. Only over
+	 * https (an http link's first hop goes without it, and the platform's redirect to https gets
+	 * it), except on a staged network (`policy`), which has no TLS.
 	 */
 	cookie?: { header: string; sendTo(hostname: string): boolean };
 	/**
@@ -183,7 +185,7 @@ async function fetchFollowing(
 				'user-agent': USER_AGENT,
 				accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.5',
 				'accept-language': 'en-US,en;q=0.9',
-				...(cookie ? { cookie: cookie.header } : {})
+				...(cookie && (url.protocol === 'https:' || options.policy) ? { cookie: cookie.header } : {})
 			}
 		});
 		if (res.status >= 300 && res.status < 400 && res.headers.has('location')) {
