@@ -59,6 +59,16 @@ async function picturesItems(page: Page): Promise<{ id: string; label: string; k
 	return list.items.filter((i: { kind: string }) => i.kind === 'images');
 }
 
+test('signed in and online, a share passes through the worker to the server, which queues it', async ({ page }) => {
+	await signedInAs(page, 'keptnot');
+	await page.goto('/');
+	await controlled(page);
+	await postShare(page, { title: 'Tart' }, [{ name: 'card.png', mimeType: 'image/png', buffer: CARD }]);
+	await expect(page).toHaveURL(/\/\?highlight=[0-9a-f-]{36}$/);
+	await expect(page.locator(`#item-${new URL(page.url()).searchParams.get('highlight')}`).getByText(NEEDS_VISION)).toBeVisible({ timeout: 20_000 });
+	expect(await keptShares(page)).toBe(0);
+});
+
 test('pictures shared while signed out are kept on the device and sent once the person signs in', async ({ page }) => {
 	const username = await signedInAs(page, 'keptsignedout');
 	await page.goto('/');
