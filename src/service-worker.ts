@@ -129,7 +129,7 @@ async function keep(pending: PendingShare & { images: File[] }, why: 'offline' |
 	} catch {
 		// no Background Sync here: the app sends it the next time it opens
 	}
-	return htmlPage('Saved', 'It will be sent to Cookmark when you are back online.');
+	return htmlPage('Saved', `${pending.images.length ? what : 'It'} will be sent to Cookmark when you are back online.`);
 }
 
 /** A kept share as the API takes it: pictures as a multipart form, anything else as JSON. */
@@ -229,7 +229,7 @@ function htmlPage(title: string, message: string, link = { href: '/', label: 'Op
 	const escape = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 	const body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="light dark"><title>${escape(title)} · Cookmark</title>
-<style>:root{color-scheme:light dark;font-family:system-ui,sans-serif;background:#fffaf5;color:#1c1917}@media (prefers-color-scheme:dark){:root{background:#141210;color:#f5f5f4}}main{max-width:24rem;margin:4rem auto;padding:1rem;text-align:center}a{color:#c2410c;font-weight:700}</style>
+<style>:root{color-scheme:light dark;font-family:system-ui,sans-serif;background:#fffaf5;color:#1c1917}@media (prefers-color-scheme:dark){:root{background:#141210;color:#f5f5f4}}main{max-width:24rem;margin:4rem auto;padding:1rem;text-align:center}a{display:inline-flex;align-items:center;min-height:44px;padding:0 1.25rem;border-radius:10px;background:#c2410c;color:#fff7ed;font-weight:700;text-decoration:none}@media (prefers-color-scheme:dark){a{background:#fb923c;color:#1c1917}}</style>
 </head><body><main><h1>${escape(title)}</h1><p role="status">${escape(message)}</p><p><a href="${escape(link.href)}">${escape(link.label)}</a></p></main></body></html>`;
 	return new Response(body, { headers: { 'content-type': 'text/html; charset=utf-8' } });
 }

@@ -103,7 +103,7 @@ test('pictures shared offline are kept, and sent when the app is open and online
 	await context.setOffline(true);
 	await postShare(page, {}, [{ name: 'card.png', mimeType: 'image/png', buffer: CARD }]);
 	await expect(page.getByRole('heading', { name: 'Saved' })).toBeVisible();
-	await expect(page.getByRole('status')).toHaveText('It will be sent to Cookmark when you are back online.');
+	await expect(page.getByRole('status')).toHaveText('The picture will be sent to Cookmark when you are back online.');
 	expect(await keptShares(page)).toBe(1);
 
 	await context.setOffline(false);
