@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { recipeSite, signedInAs, signedInAsAdmin } from './fixtures';
+import { postShareForm, recipeSite, sharedPictures, signedInAs, signedInAsAdmin } from './fixtures';
 
 /**
  * Every page at phone size, light and dark, checked by axe against WCAG 2 A/AA: no serious or
@@ -107,5 +107,13 @@ test('the pages before signing in, light and dark, at 412×915', async ({ browse
 			await check(tab, path.slice(1), scheme);
 		}
 		await context.close();
+		// The share target's answer to pictures shared while signed out, where no worker keeps them.
+		const bare = await browser.newContext({ baseURL, viewport: PHONE, colorScheme: scheme, isMobile: true, hasTouch: true, serviceWorkers: 'block' });
+		const shareTab = await bare.newPage();
+		await shareTab.goto('/login');
+		await postShareForm(shareTab, {}, [{ name: 'card.png', mimeType: 'image/png', buffer: (await sharedPictures()).card }]);
+		await expect(shareTab.getByRole('heading', { name: 'Sign in to save this' })).toBeVisible();
+		await check(shareTab, 'share-signed-out', scheme);
+		await bare.close();
 	}
 });

@@ -102,3 +102,18 @@ export async function sharedPictures(): Promise<{ card: Buffer; photo: Buffer }>
 	]);
 	return { card, photo };
 }
+
+/**
+ * Posts a share-target form (multipart: fields and `images` files) from the page, as a navigation:
+ * what the system's share sheet sends, made by a page of the app's own origin.
+ */
+export async function postShareForm(page: Page, fields: Record<string, string>, pictures: { name: string; mimeType: string; buffer: Buffer }[]) {
+	await page.evaluate((fields) => {
+		const form = Object.assign(document.createElement('form'), { method: 'POST', action: '/share', enctype: 'multipart/form-data' });
+		for (const [name, value] of Object.entries(fields)) form.append(Object.assign(document.createElement('input'), { type: 'hidden', name, value }));
+		form.append(Object.assign(document.createElement('input'), { type: 'file', name: 'images', multiple: true, id: 'shared-files' }));
+		document.body.append(form);
+	}, fields);
+	if (pictures.length) await page.setInputFiles('#shared-files', pictures);
+	await page.evaluate(() => (document.getElementById('shared-files') as HTMLInputElement).form!.submit());
+}

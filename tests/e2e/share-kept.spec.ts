@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { controlled, NEEDS_VISION, password, sharedPictures, signedInAs } from './fixtures';
+import { controlled, NEEDS_VISION, password, postShareForm, sharedPictures, signedInAs } from './fixtures';
 
 /**
  * Shares the server cannot take yet, with the service worker in between (real Chromium, the
@@ -15,20 +15,6 @@ let PHOTO: Buffer;
 test.beforeAll(async () => {
 	({ card: CARD, photo: PHOTO } = await sharedPictures());
 });
-
-type Picture = { name: string; mimeType: string; buffer: Buffer };
-
-/** Posts a share-target form (multipart: fields and `images`) from the page, as a navigation. */
-async function postShare(page: Page, fields: Record<string, string>, pictures: Picture[]) {
-	await page.evaluate((fields) => {
-		const form = Object.assign(document.createElement('form'), { method: 'POST', action: '/share', enctype: 'multipart/form-data' });
-		for (const [name, value] of Object.entries(fields)) form.append(Object.assign(document.createElement('input'), { type: 'hidden', name, value }));
-		form.append(Object.assign(document.createElement('input'), { type: 'file', name: 'images', multiple: true, id: 'shared-files' }));
-		document.body.append(form);
-	}, fields);
-	if (pictures.length) await page.setInputFiles('#shared-files', pictures);
-	await page.evaluate(() => (document.getElementById('shared-files') as HTMLInputElement).form!.submit());
-}
 
 /** How many shares the worker keeps on the device. */
 function keptShares(page: Page): Promise<number> {
@@ -63,7 +49,7 @@ test('signed in and online, a share passes through the worker to the server, whi
 	await signedInAs(page, 'keptnot');
 	await page.goto('/');
 	await controlled(page);
-	await postShare(page, { title: 'Tart' }, [{ name: 'card.png', mimeType: 'image/png', buffer: CARD }]);
+	await postShareForm(page, { title: 'Tart' }, [{ name: 'card.png', mimeType: 'image/png', buffer: CARD }]);
 	await expect(page).toHaveURL(/\/\?highlight=[0-9a-f-]{36}$/);
 	await expect(page.locator(`#item-${new URL(page.url()).searchParams.get('highlight')}`).getByText(NEEDS_VISION)).toBeVisible({ timeout: 20_000 });
 	expect(await keptShares(page)).toBe(0);
@@ -75,7 +61,7 @@ test('pictures shared while signed out are kept on the device and sent once the 
 	await controlled(page);
 	await page.context().clearCookies();
 
-	await postShare(page, { title: 'Tart' }, [
+	await postShareForm(page, { title: 'Tart' }, [
 		{ name: 'card.png', mimeType: 'image/png', buffer: CARD },
 		{ name: 'dish.jpg', mimeType: 'image/jpeg', buffer: PHOTO }
 	]);
@@ -101,7 +87,7 @@ test('pictures shared offline are kept, and sent when the app is open and online
 	await controlled(page);
 
 	await context.setOffline(true);
-	await postShare(page, {}, [{ name: 'card.png', mimeType: 'image/png', buffer: CARD }]);
+	await postShareForm(page, {}, [{ name: 'card.png', mimeType: 'image/png', buffer: CARD }]);
 	await expect(page.getByRole('heading', { name: 'Saved' })).toBeVisible();
 	await expect(page.getByRole('status')).toHaveText('The picture will be sent to Cookmark when you are back online.');
 	expect(await keptShares(page)).toBe(1);
@@ -119,7 +105,7 @@ test('a kept share the server refuses when it is sent says why, and is no longer
 	await controlled(page);
 	await page.context().clearCookies();
 
-	await postShare(page, {}, [{ name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('these are not pixels') }]);
+	await postShareForm(page, {}, [{ name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('these are not pixels') }]);
 	await expect(page.getByRole('heading', { name: 'Sign in to save this' })).toBeVisible();
 	await page.getByRole('link', { name: 'Sign in' }).click();
 	await logIn(page, username);
