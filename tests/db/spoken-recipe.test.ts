@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type http from 'node:http';
 import type { RecipeDraft } from '../../src/lib/contract/recipe';
 import { getRecipe, toDetail } from '../../src/lib/server/recipes/library';
-import { startOpenAiServer, userTextOf } from '../helpers/openai-server';
+import { imagesOf, startOpenAiServer, userTextOf } from '../helpers/openai-server';
 import { forSuite, startPipelineApp, startSites } from '../helpers/pipeline-sites';
 import { ingredient } from '../helpers/recipe';
 
@@ -74,6 +74,21 @@ const reel = (code: string, video: string) => (res: http.ServerResponse) => {
 	);
 };
 
+/** A logged-out photo post: one picture (a recipe card), its caption not the recipe. */
+const photoPost = (code: string) => (res: http.ServerResponse) => {
+	const media = {
+		__typename: 'GraphImage',
+		shortcode: code,
+		is_video: false,
+		display_url: at('scontent.cdninstagram.com', `/v/t51/${code}.jpg`),
+		owner: { username: 'cook.jo' },
+		edge_media_to_caption: { edges: [{ node: { text: CAPTION } }] }
+	};
+	html(res, page(meta('og:image', media.display_url), `<script>window.__additionalDataLoaded('/p/${code}/',${JSON.stringify({ graphql: { shortcode_media: media } })});</script>`));
+};
+/** The recipe card's bytes, a real JPEG. */
+const CARD = Buffer.from('/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAgGBgcGBQgHBwcJCQgKDBQNDAsLDBkSEw8UHRofHh0aHBwgJC4nICIsIxwcKDcpLDAxNDQ0Hyc5PTgyPC4zNDL/wAALCAABAAEBAREA/8QAFAABAAAAAAAAAAAAAAAAAAAACf/EABQQAQAAAAAAAAAAAAAAAAAAAAD/2gAIAQEAAD8AKp//2Q==', 'base64');
+
 /** A Short's watch page: the player data lists an automatic English track and the video's own stream. */
 const short = (res: http.ServerResponse) => {
 	const player = {
@@ -109,7 +124,9 @@ const sites = forSuite(() =>
 			if (new URL(req.url ?? '/', 'http://x').searchParams.get('fmt') !== 'json3') return void res.writeHead(400).end();
 			res.writeHead(200, { 'content-type': 'application/json; charset=UTF-8' }).end(JSON.stringify({ wireMagic: 'pb3', events: SUBTITLES.map((cue, i) => ({ tStartMs: i * 2000, dDurationMs: 2000, segs: [{ utf8: cue }] })) }));
 		},
-		'rr3---sn-5hne6nzk.googlevideo.com /videoplayback': video(VIDEO)
+		'rr3---sn-5hne6nzk.googlevideo.com /videoplayback': video(VIDEO),
+		'www.instagram.com /p/CardPost/': photoPost('CardPost'),
+		'scontent.cdninstagram.com /v/t51/CardPost.jpg': (res) => res.writeHead(200, { 'content-type': 'image/jpeg' }).end(CARD)
 	})
 );
 
@@ -180,6 +197,23 @@ describe('with a chat model and a transcription service', () => {
 		expect(sites.hits).toContain('scontent.cdninstagram.com /v/t50/long.mp4');
 		expect(stt.transcriptions).toEqual([]);
 		expect(chat.requests).toEqual([]);
+	});
+});
+
+describe('with a chat model that reads pictures', () => {
+	const pipeline = forSuite(() => startPipelineApp(sites.policy, { ...LLM(), LLM_VISION: 'true' }));
+
+	it('saves a photo post whose caption holds no recipe with the recipe read from its one picture', async () => {
+		chat.reply({ json: draft('Miso soup from the card') });
+		const item = await pipeline.share(at('www.instagram.com', '/p/CardPost/'));
+		expect(item).toMatchObject({ status: 'success', results: { title: 'Miso soup from the card' } });
+		// The picture went to the model as the fixture served it, with the caption.
+		expect(chat.requests).toHaveLength(1);
+		expect(imagesOf(chat.requests[0]!)).toEqual([`data:image/jpeg;base64,${CARD.toString('base64')}`]);
+		expect(userTextOf(chat.requests[0]!)).toContain(CAPTION);
+		expect(stt.transcriptions).toEqual([]);
+		const detail = toDetail((await getRecipe(pipeline.app.database, pipeline.userId, item.results!.recipeId as string))!);
+		expect(detail.recipe).toMatchObject({ parsedBy: 'llm', readFrom: 'pictures' });
 	});
 });
 

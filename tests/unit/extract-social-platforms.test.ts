@@ -40,6 +40,13 @@ describe('Instagram embed pages', () => {
 		expect(content.media).toEqual({ videoUrl: null, captionTracks: [], slides: ['https://cdn.example/ig/1.jpg', 'https://cdn.example/ig/2.jpg', 'https://cdn.example/ig/3.jpg'] });
 	});
 
+	it('read a single photo as the post\'s one slide, so a recipe card with a caption that is not the recipe can be read', () => {
+		const media = { __typename: 'GraphImage', is_video: false, display_url: 'https://cdn.example/ig/card.jpg', owner: { username: 'cook.jo' }, edge_media_to_caption: { edges: [{ node: { text: 'Recipe in the picture! Save it for later' } }] } };
+		const content = readPage(page('', embedScript(media)), 'https://www.instagram.com/p/C1ard/embed/captioned/');
+		expect(content.media).toEqual({ videoUrl: null, captionTracks: [], slides: ['https://cdn.example/ig/card.jpg'] });
+		expect(content).toMatchObject({ image: 'https://cdn.example/ig/card.jpg', text: 'Recipe in the picture! Save it for later', recipe: null });
+	});
+
 	it("read a reel's video address from the additional data", () => {
 		const media = { is_video: true, video_url: 'https://cdn.example/ig/reel.mp4', display_url: 'https://cdn.example/ig/cover.jpg', owner: { username: 'cook.jo' }, edge_media_to_caption: { edges: [] } };
 		const script = `<script>window.__additionalDataLoaded('/p/C9reel/',${JSON.stringify({ graphql: { shortcode_media: media } })});</script>`;

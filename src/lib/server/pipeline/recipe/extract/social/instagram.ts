@@ -45,17 +45,22 @@ function shortcodeMedia($: CheerioAPI): JsonObject | null {
 
 const edges = (v: Json | undefined): JsonObject[] => (Array.isArray(v) ? v : []).map((e) => at(e, 'node')).filter(isJsonObject);
 
-/** Caption, author and media of a `shortcode_media`: a carousel's children are its slides. */
+/**
+ * Caption, author and media of a `shortcode_media`: a carousel's children are its slides, and a
+ * single photo is its own one slide (a recipe card posted with a caption that is not the recipe
+ * is read from it like a carousel's); a video has none.
+ */
 function fromMedia(media: JsonObject, url: string) {
 	const children = edges(at(media, 'edge_sidecar_to_children', 'edges'));
 	const cover = str(media.display_url) ?? str(media.display_src) ?? str(media.thumbnail_src);
 	const slides = uniqueUrls([cover, ...children.map((c) => str(c.display_url))], url);
 	const videoUrl = absoluteUrl(str(media.video_url) ?? children.map((c) => str(c.video_url)).find(Boolean), url);
+	const video = media.is_video === true || str(media.__typename) === 'GraphVideo' || videoUrl !== null;
 	return {
 		caption: str(at(media, 'edge_media_to_caption', 'edges', '0', 'node', 'text')) ?? str(media.caption),
 		author: str(at(media, 'owner', 'username')),
 		image: slides[0] ?? null,
-		media: { videoUrl, captionTracks: [], slides: children.length ? slides : [] } satisfies PostMedia
+		media: { videoUrl, captionTracks: [], slides: children.length || !video ? slides : [] } satisfies PostMedia
 	};
 }
 
