@@ -34,6 +34,14 @@ function keptShares(page: Page): Promise<number> {
 	);
 }
 
+/** A fresh account's dashboard, controlled by the service worker; answers the username. */
+async function onTheWorker(page: Page, prefix: string): Promise<string> {
+	const username = await signedInAs(page, prefix);
+	await page.goto('/');
+	await controlled(page);
+	return username;
+}
+
 async function logIn(page: Page, username: string) {
 	await page.getByLabel('Username').fill(username);
 	await page.getByLabel('Password').fill(password);
@@ -46,9 +54,7 @@ async function picturesItems(page: Page): Promise<{ id: string; label: string; k
 }
 
 test('signed in and online, a share passes through the worker to the server, which queues it', async ({ page }) => {
-	await signedInAs(page, 'keptnot');
-	await page.goto('/');
-	await controlled(page);
+	await onTheWorker(page, 'keptnot');
 	await postShareForm(page, { title: 'Tart' }, [{ name: 'card.png', mimeType: 'image/png', buffer: CARD }]);
 	await expect(page).toHaveURL(/\/\?highlight=[0-9a-f-]{36}$/);
 	await expect(page.locator(`#item-${new URL(page.url()).searchParams.get('highlight')}`).getByText(NEEDS_VISION)).toBeVisible({ timeout: 20_000 });
@@ -56,9 +62,7 @@ test('signed in and online, a share passes through the worker to the server, whi
 });
 
 test('pictures shared while signed out are kept on the device and sent once the person signs in', async ({ page }) => {
-	const username = await signedInAs(page, 'keptsignedout');
-	await page.goto('/');
-	await controlled(page);
+	const username = await onTheWorker(page, 'keptsignedout');
 	await page.context().clearCookies();
 
 	await postShareForm(page, { title: 'Tart' }, [
@@ -82,9 +86,7 @@ test('pictures shared while signed out are kept on the device and sent once the 
 });
 
 test('pictures shared offline are kept, and sent when the app is open and online again', async ({ page, context }) => {
-	await signedInAs(page, 'keptoffline');
-	await page.goto('/');
-	await controlled(page);
+	await onTheWorker(page, 'keptoffline');
 
 	await context.setOffline(true);
 	await postShareForm(page, {}, [{ name: 'card.png', mimeType: 'image/png', buffer: CARD }]);
@@ -100,9 +102,7 @@ test('pictures shared offline are kept, and sent when the app is open and online
 });
 
 test('a kept share the server refuses when it is sent says why, and is no longer kept', async ({ page }) => {
-	const username = await signedInAs(page, 'keptrefused');
-	await page.goto('/');
-	await controlled(page);
+	const username = await onTheWorker(page, 'keptrefused');
 	await page.context().clearCookies();
 
 	await postShareForm(page, {}, [{ name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('these are not pixels') }]);

@@ -1,5 +1,6 @@
 import PQueue from 'p-queue';
 import type { Database } from '../db/client';
+import { isHttpUrl } from '../../links';
 import type { Picture, PictureDownload } from './download';
 import { KEPT_FORMAT, renderPicture } from './render';
 import { savePicture, storedPicture, type StoredPicture } from './store';
@@ -34,7 +35,7 @@ export class RecipePictures {
 	async keep(recipeId: string, url: string, signal?: AbortSignal): Promise<KeptPicture> {
 		return this.keepFrom(recipeId, url, signal, async () => {
 			// Only a web address is downloaded: a shared picture's reference (keepBytes) never leaves for the network.
-			if (!/^https?:\/\//i.test(url)) return { ok: false, reason: 'the picture has no web address to download it from' };
+			if (!isHttpUrl(url)) return { ok: false, reason: 'the picture has no web address to download it from' };
 			const download = await this.download(url, signal);
 			return download.ok ? { ok: true, bytes: download.picture.bytes } : download;
 		});

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { PermanentError } from '../../../failures/errors';
+import { isHttpUrl } from '../../../../links';
 import type { ExtractedContent } from './content';
 
 /** A stored shared picture, as the pipeline reads it. */
@@ -12,6 +13,9 @@ export interface SharedPicture {
 
 /** The owner's shared pictures by id, in the order asked; missing ones (pruned) are left out. */
 export type LoadSharedPictures = (userId: string, ids: readonly string[]) => Promise<SharedPicture[]>;
+
+/** The shared pictures were pruned or removed since the share: nothing is left to read. */
+export const picturesGone = () => new PermanentError('pictures_gone', 'the shared pictures are no longer stored (they were removed or pruned); share them again');
 
 /** The dedupe key of a set of pictures: their hashes in order, so the same screenshots shared again are the same item. */
 export const picturesKey = (hashes: readonly string[]) => `images:${createHash('sha256').update(hashes.join('\n')).digest('hex')}`;
@@ -34,12 +38,10 @@ export async function extractPictures(
 	load: LoadSharedPictures
 ): Promise<ExtractedContent> {
 	const files = await load(share.userId, share.fileIds);
-	if (files.length !== share.fileIds.length) {
-		throw new PermanentError('pictures_gone', 'the shared pictures are no longer stored (they were removed or pruned); share them again');
-	}
+	if (files.length !== share.fileIds.length) throw picturesGone();
 	const key = picturesKey(files.map((f) => f.sha256));
 	// Like a text, pictures have no page: a link that came with them is the recipe's source.
-	const source = share.url && /^https?:\/\//i.test(share.url) ? share.url : null;
+	const source = share.url && isHttpUrl(share.url) ? share.url : null;
 	return {
 		url: source,
 		canonicalUrl: source,

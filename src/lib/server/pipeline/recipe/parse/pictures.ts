@@ -3,7 +3,7 @@ import { RecipeDraft } from '../../../../contract/recipe';
 import type { PhaseContext } from '../../../queue/pipeline';
 import { PermanentError } from '../../../failures/errors';
 import type { ExtractedContent } from '../extract';
-import { sharedPictureUrl } from '../extract/shared-pictures';
+import { picturesGone, sharedPictureUrl } from '../extract/shared-pictures';
 import { draftByModel, type DraftWriter } from './llm-draft';
 
 /** What reading shared pictures needs: a chat model that sees pictures, and the stored pictures. */
@@ -35,9 +35,7 @@ export async function readSharedPictures(content: ExtractedContent, deps: Pictur
 	const shared = content.sharedPictures!;
 	if (!deps.llm || !deps.llmVision || !deps.sharedPictures) throw missingVisionError(!!deps.llm);
 	const files = await deps.sharedPictures(shared.fileIds);
-	if (files.length !== shared.fileIds.length) {
-		throw new PermanentError('pictures_gone', 'the shared pictures are no longer stored (they were removed or pruned); share them again');
-	}
+	if (files.length !== shared.fileIds.length) throw picturesGone();
 	const images = files.map((f) => `data:${f.contentType};base64,${Buffer.from(f.bytes).toString('base64')}`);
 	const words = [content.title ? `Title: ${content.title}` : null, content.text ? `Shared with the pictures:\n${content.text}` : null].filter(Boolean).join('\n');
 	ctx.progress(40, files.length === 1 ? 'reading the picture with the model' : `reading the ${files.length} pictures with the model`);
